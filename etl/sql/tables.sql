@@ -1,0 +1,50 @@
+-- Reference data (refreshed from data/reference/ on every load).
+CREATE TABLE IF NOT EXISTS ref_town (
+  town_code VARCHAR NOT NULL,
+  town_name VARCHAR NOT NULL,
+  town_type VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ref_community (
+  community_code VARCHAR NOT NULL,
+  community_name VARCHAR NOT NULL,
+  town_code VARCHAR NOT NULL,
+  community_type VARCHAR NOT NULL,
+  group_name VARCHAR,
+  urban BOOLEAN,
+  synthetic BOOLEAN,
+  aliases VARCHAR
+);
+
+-- One row per file load attempt.
+CREATE SEQUENCE IF NOT EXISTS etl_load_seq START 1;
+CREATE TABLE IF NOT EXISTS etl_load (
+  load_id BIGINT NOT NULL DEFAULT nextval('etl_load_seq'),
+  path VARCHAR NOT NULL,
+  sha256 VARCHAR NOT NULL,
+  loaded_at TIMESTAMP NOT NULL,
+  status VARCHAR NOT NULL,          -- loaded | partial | rejected | unchanged
+  rows_read BIGINT NOT NULL,
+  rows_loaded BIGINT NOT NULL,
+  rows_replaced BIGINT NOT NULL,
+  rows_quarantined BIGINT NOT NULL,
+  message VARCHAR
+);
+
+-- Rows (or whole files, row_number NULL) that were not loaded, and why.
+CREATE TABLE IF NOT EXISTS etl_quarantine (
+  load_id BIGINT NOT NULL,
+  file VARCHAR NOT NULL,
+  sheet VARCHAR,
+  row_number BIGINT,
+  kind VARCHAR,
+  original VARCHAR,                 -- JSON object: header -> cell text as read
+  reason VARCHAR NOT NULL
+);
+
+-- Settings the dashboard saves (arena weight presets, …): key -> JSON.
+CREATE TABLE IF NOT EXISTS app_setting (
+  namespace VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  value VARCHAR NOT NULL,
+  saved_at TIMESTAMP NOT NULL
+);

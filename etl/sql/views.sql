@@ -1,0 +1,69 @@
+-- Public views: the interface analysts and the dashboard query. Documented in docs/warehouse.md.
+
+CREATE OR REPLACE VIEW community AS
+SELECT c.community_code, c.community_name, c.town_code, t.town_name,
+       c.community_type, c.group_name, c.urban, c.synthetic
+FROM ref_community AS c
+JOIN ref_town AS t USING (town_code);
+
+CREATE OR REPLACE VIEW community_month AS
+WITH monthly AS (
+  SELECT * FROM stg_monthly
+),
+final AS (
+  SELECT
+    m.month, m.community_code, c.community_name, c.town_code, c.town_name,
+    c.community_type, c.group_name,
+    m.reported_on,
+    m.households, m.population, m.party_members, m.neighborhoods, m.neighborhoods_with_party_org,
+    m.grids, m.grid_workers_fulltime, m.grid_workers_parttime, m.service_center_m2,
+    m.service_platforms, m.volunteers_registered, m.volunteer_hours, m.volunteer_activities,
+    m.requests_received, m.requests_resolved, m.requests_on_time, m.followups_satisfied,
+    m.followups_total, m.disputes_mediated,
+    /*{derived_ratios}*/,
+    m.source_file, m.source_sheet, m.source_row
+  FROM monthly AS m
+  JOIN community AS c USING (community_code)
+)
+SELECT * FROM final;
+
+CREATE OR REPLACE VIEW neighborhood_month AS
+SELECT r.month, r.community_code, c.community_name, c.town_code, c.town_name,
+       r.neighborhood_name, r.households, r.has_party_org, r.party_org_form,
+       r.has_property_party_org, r.has_owners_committee, r.building_party_groups,
+       r.party_hub_households, r.vanguard_posts,
+       r.source_file, r.source_sheet, r.source_row
+FROM stg_roster AS r
+JOIN community AS c USING (community_code);
+
+CREATE OR REPLACE VIEW service_center_project AS
+SELECT p.completed_on, p.community_code, c.community_name, c.town_code, c.town_name,
+       p.project_type, p.area_added_m2, p.rooms_integrated, p.service_platforms, p.note,
+       p.source_file, p.source_sheet, p.source_row
+FROM stg_project AS p
+JOIN community AS c USING (community_code);
+
+CREATE OR REPLACE VIEW volunteer_activity AS
+SELECT a.activity_date, a.community_code, c.community_name, c.town_code, c.town_name,
+       a.activity_name, a.service_category, a.participants, a.hours,
+       a.source_file, a.source_sheet, a.source_row
+FROM stg_activity AS a
+JOIN community AS c USING (community_code);
+
+CREATE OR REPLACE VIEW request_case AS
+SELECT r.case_id, r.received_on, r.community_code, c.community_name, c.town_code, c.town_name,
+       r.category, r.source, r.resolved_on, r.on_time, r.followup_result,
+       CASE WHEN r.resolved_on IS NOT NULL THEN date_diff('day', r.received_on, r.resolved_on) END
+         AS days_to_resolve,
+       r.source_file, r.source_sheet, r.source_row
+FROM stg_request AS r
+JOIN community AS c USING (community_code);
+
+CREATE OR REPLACE VIEW load_log AS
+SELECT load_id, path, sha256, loaded_at, status, rows_read, rows_loaded, rows_replaced,
+       rows_quarantined, message
+FROM etl_load;
+
+CREATE OR REPLACE VIEW quarantine AS
+SELECT load_id, file, sheet, row_number, kind, original, reason
+FROM etl_quarantine;

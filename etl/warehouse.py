@@ -1,0 +1,147 @@
+"""The DuckDB warehouse: schema, public views, and the one-writer/many-readers file handling.
+
+DuckDB lets one process write a file or many read it, never both. So the ETL never writes the
+live file: it copies it to a private `*.next-<pid>` file, loads into that, checkpoints, and
+swaps it in with an atomic `os.replace`. Readers open the live path read-only for each query
+(or keep a connection until the file's identity changes); a reader that already has the old
+file open keeps reading the old, complete version. A crash mid-load leaves the live file as it
+was, and the stray `.next` file is removed by the next load.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from etl.contract import KINDS, Kind
+from oversight.metrics import RATIOS
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
+REFERENCE = ROOT / "data" / "reference"
+SQL_DIR = Path(__file__).with_name("sql")
+
+_SQL_TYPES = {
+    "month": "DATE",
+    "date": "DATE",
+    "text": "VARCHAR",
+    "category": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+}
+LINEAGE = ("load_id", "source_file", "source_sheet", "source_row")
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse file cannot be opened or is not a warehouse."""
+
+
+def stored_columns(kind: Kind) -> list[tuple[str, str]]:
+    """(name, SQL type) of a staging table: the kind's columns, names resolved to a code."""
+    cols = [("community_code", "VARCHAR")]
+    for c in kind.columns:
+        if c.name in ("town_name", "community_name"):
+            continue
+        cols.append((c.name, _SQL_TYPES[c.type]))
+    cols += [("load_id", "BIGINT"), ("source_file", "VARCHAR"), ("source_sheet", "VARCHAR"), ("source_row", "BIGINT")]
+    return cols
+
+
+def schema_sql() -> str:
+    """DDL for every table (idempotent) and every public view (replaced)."""
+    parts = [(SQL_DIR / "tables.sql").read_text(encoding="utf-8")]
+    for kind in KINDS:
+        cols = ",\n  ".join(f"{n} {t}" for n, t in stored_columns(kind))
+        parts.append(f"CREATE TABLE IF NOT EXISTS {kind.table} (\n  {cols}\n);")
+    derived = ",\n  ".join(f"{m.row_sql()} AS {m.name}" for m in RATIOS)
+    views = (SQL_DIR / "views.sql").read_text(encoding="utf-8").replace("/*{derived_ratios}*/", derived)
+    parts.append(views)
+    return "\n".join(parts)
+
+
+def init_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create tables and views, and refresh the reference data from data/reference/."""
+    con.execute(schema_sql())
+    con.execute("DELETE FROM ref_town")
+    con.execute(
+        "INSERT INTO ref_town SELECT town_code, town_name, town_type FROM read_csv($p, all_varchar = true)",
+        {"p": str(REFERENCE / "towns.csv")},
+    )
+    con.execute("DELETE FROM ref_community")
+    con.execute(
+        """
+        INSERT INTO ref_community
+        SELECT community_code, community_name, town_code, community_type, group_name,
+               urban = 'true', synthetic = 'true', aliases
+        FROM read_csv($p, all_varchar = true)
+        """,
+        {"p": str(REFERENCE / "communities.csv")},
+    )
+
+
+def _next_path(live: Path) -> Path:
+    return live.with_name(f"{live.name}.next-{os.getpid()}")
+
+
+@contextlib.contextmanager
+def writer(db: Path | str = DEFAULT_DB) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to the next version of the warehouse at `db`.
+
+    On a clean exit the new version replaces the live file atomically; on any exception (or a
+    kill) the live file is untouched. Concurrent writers wait for each other on a lock file.
+    """
+    live = Path(db)
+    if not live.parent.is_dir():
+        raise WarehouseError(f"仓库目录不存在 / warehouse folder does not exist: {live.parent}")
+    lock_path = live.with_name(live.name + ".lock")
+    with lock_path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for stale in live.parent.glob(live.name + ".next-*"):
+            stale.unlink(missing_ok=True)
+        nxt = _next_path(live)
+        if live.exists():
+            shutil.copyfile(live, nxt)
+        try:
+            con = duckdb.connect(str(nxt))
+        except duckdb.Error as e:
+            nxt.unlink(missing_ok=True)
+            raise WarehouseError(f"无法打开仓库 / cannot open warehouse {live}: {e}") from e
+        try:
+            init_schema(con)
+            yield con
+            con.execute("CHECKPOINT")
+            con.close()
+            with nxt.open("rb") as f:
+                os.fsync(f.fileno())
+            os.replace(nxt, live)
+        except BaseException:
+            con.close()
+            nxt.unlink(missing_ok=True)
+            Path(str(nxt) + ".wal").unlink(missing_ok=True)
+            raise
+
+
+def version(db: Path | str = DEFAULT_DB) -> str:
+    """Identity of the live warehouse file; changes whenever a load swaps in a new version."""
+    try:
+        st = os.stat(db)
+    except FileNotFoundError:
+        return "missing"
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+
+
+def reader(db: Path | str = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the live warehouse (never blocks or is blocked by a load)."""
+    if not Path(db).exists():
+        raise WarehouseError(f"仓库文件不存在 / warehouse not found: {db}")
+    try:
+        return duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as e:
+        raise WarehouseError(f"无法打开仓库 / cannot open warehouse {db}: {e}") from e

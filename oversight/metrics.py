@@ -1,0 +1,159 @@
+"""Every metric the product shows, defined once: name, labels, unit, SQL, standard.
+
+Pages, rankings, exports, the arena score and the warehouse view `community_month` all refer
+to these by name. A ratio is always sum(numerator) / sum(denominator) over whatever is
+grouped (never an average of per-community rates), and NULL when the denominator is 0 or
+missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Agg = Literal["sum", "ratio"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    zh: str
+    en: str
+    unit_zh: str
+    unit_en: str
+    agg: Agg
+    column: str = ""  # for sum/last: the community_month column
+    numerator: str = ""  # for ratio
+    denominator: str = ""
+    scale: float = 1.0  # ratio × scale (100 for "per 100 households")
+    target: float | None = None  # standard line on charts
+    alert: float | None = None  # below this is flagged
+    higher_is_better: bool = True
+    fmt: str = ",.0f"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The community_month columns this metric is computed from."""
+        return (self.column,) if self.agg == "sum" else (self.numerator, self.denominator)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.agg == "ratio" and self.scale == 1.0
+
+    def sql(self, alias: str = "") -> str:
+        """Aggregate SQL expression over community_month rows (columns optionally prefixed)."""
+        p = f"{alias}." if alias else ""
+        if self.agg == "sum":
+            return f"SUM({p}{self.column})"
+        num, den = f"SUM({p}{self.numerator})", f"SUM({p}{self.denominator})"
+        return f"CAST({num} AS DOUBLE) * {self.scale} / NULLIF({den}, 0)"
+
+    def row_sql(self) -> str:
+        """Per-row SQL for the derived column in community_month."""
+        return f"CAST({self.numerator} AS DOUBLE) * {self.scale} / NULLIF({self.denominator}, 0)"
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def unit(self, lang: str) -> str:
+        return self.unit_zh if lang == "zh" else self.unit_en
+
+
+def _ratio(name, zh, en, num, den, scale=1.0, unit_zh="%", unit_en="%", **kw) -> Metric:  # noqa: ANN001
+    fmt = ".1%" if scale == 1.0 else ",.1f"
+    return Metric(name, zh, en, unit_zh, unit_en, "ratio", numerator=num, denominator=den, scale=scale, fmt=fmt, **kw)
+
+
+# Ratios: these are also the derived columns of the warehouse view community_month.
+RATIOS: tuple[Metric, ...] = (
+    _ratio(
+        "party_org_coverage",
+        "小区党组织覆盖率",
+        "Party-org coverage of neighbourhoods",
+        "neighborhoods_with_party_org",
+        "neighborhoods",
+        target=1.0,
+    ),
+    _ratio(
+        "m2_per_100_households",
+        "每百户服务设施面积",
+        "Service area per 100 households",
+        "service_center_m2",
+        "households",
+        scale=100.0,
+        unit_zh="㎡/百户",
+        unit_en="m² per 100 households",
+        target=30.0,
+    ),
+    _ratio(
+        "households_per_grid",
+        "格均户数",
+        "Households per grid",
+        "households",
+        "grids",
+        unit_zh="户/网格",
+        unit_en="households per grid",
+        higher_is_better=False,
+    ),
+    _ratio(
+        "hours_per_volunteer",
+        "人均志愿服务时长",
+        "Hours per registered volunteer",
+        "volunteer_hours",
+        "volunteers_registered",
+        unit_zh="小时/人",
+        unit_en="hours per volunteer",
+    ),
+    _ratio("resolution_rate", "办结率", "Resolution rate", "requests_resolved", "requests_received", target=0.92, alert=0.92),
+    _ratio("on_time_rate", "按时办结率", "On-time rate", "requests_on_time", "requests_resolved"),
+    _ratio(
+        "satisfaction_rate", "满意率", "Satisfaction rate", "followups_satisfied", "followups_total", target=0.85, alert=0.85
+    ),
+)
+# households_per_grid is a ratio with scale 1 but is not a rate; give it a number format.
+RATIOS = tuple(
+    Metric(**{**m.__dict__, "fmt": ",.0f"}) if m.name == "households_per_grid" else m for m in RATIOS
+)
+
+
+def _sum(name, zh, en, column, unit_zh, unit_en, fmt=",.0f") -> Metric:  # noqa: ANN001
+    return Metric(name, zh, en, unit_zh, unit_en, "sum", column=column, fmt=fmt)
+
+
+# Stocks (a month's value; summed across communities within a month) and flows (summed over months).
+STOCKS: tuple[Metric, ...] = (
+    _sum("households", "户数", "Households", "households", "户", "households"),
+    _sum("population", "常住人口", "Residents", "population", "人", "people"),
+    _sum("party_members", "党员人数", "Party members", "party_members", "人", "people"),
+    _sum("neighborhoods", "小区数", "Neighbourhoods", "neighborhoods", "个", ""),
+    _sum("neighborhoods_with_party_org", "已建党组织小区数", "Neighbourhoods with a party org", "neighborhoods_with_party_org", "个", ""),
+    _sum("grids", "网格数", "Grids", "grids", "个", ""),
+    _sum("service_center_m2", "党群服务中心面积", "Service-centre area", "service_center_m2", "㎡", "m²"),
+    _sum("service_platforms", "服务平台数", "Service platforms", "service_platforms", "个", ""),
+    _sum("volunteers_registered", "注册志愿者数", "Registered volunteers", "volunteers_registered", "人", "people"),
+)
+FLOWS: tuple[Metric, ...] = (
+    _sum("volunteer_hours", "志愿服务时长", "Volunteer hours", "volunteer_hours", "小时", "hours"),
+    _sum("volunteer_activities", "志愿服务活动场次", "Volunteer activities", "volunteer_activities", "场", ""),
+    _sum("requests_received", "诉求受理数", "Requests received", "requests_received", "件", "cases"),
+    _sum("requests_resolved", "诉求办结数", "Requests resolved", "requests_resolved", "件", "cases"),
+    _sum("requests_on_time", "按时办结数", "Resolved on time", "requests_on_time", "件", "cases"),
+    _sum("followups_satisfied", "回访满意数", "Satisfied follow-ups", "followups_satisfied", "件", "cases"),
+    _sum("followups_total", "回访总数", "Follow-ups", "followups_total", "件", "cases"),
+    _sum("disputes_mediated", "矛盾纠纷调解数", "Disputes mediated", "disputes_mediated", "件", "cases"),
+)
+
+# Over a range of months a stock is read at the range's last month; a flow is summed.
+STOCK_COLUMNS = frozenset(m.column for m in STOCKS)
+
+
+def is_stock(column: str) -> bool:
+    return column in STOCK_COLUMNS
+
+
+METRICS: dict[str, Metric] = {m.name: m for m in (*STOCKS, *FLOWS, *RATIOS)}
+
+
+def metric(name: str) -> Metric:
+    """The metric called `name`; raises KeyError for anything not defined here (the allow-list)."""
+    return METRICS[name]
