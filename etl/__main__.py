@@ -1,0 +1,30 @@
+"""`python -m etl {load,status,template,sample} …` — the command line of the ETL."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# subcommand -> module with add_arguments(parser) and run(args) -> exit code
+COMMANDS = {
+    "load": ("etl.cli", "装载报表到仓库 / load report files into the warehouse"),
+    "status": ("etl.cli", "各月报送情况 / which communities reported each month"),
+    "template": ("etl.template", "生成报表模板 / write the official report workbook"),
+    "sample": ("etl.sample", "生成示例县数据 / generate the sample county's report files"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="仪陇县社区治理报表 ETL")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        importlib.import_module(module).add_arguments(p, name)
+    args = parser.parse_args(argv)
+    module = importlib.import_module(COMMANDS[args.command][0])
+    return module.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

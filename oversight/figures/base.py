@@ -1,0 +1,64 @@
+"""What every chart shares: one colour per township and per service category, titles with
+units, standard lines, and top-N + 其他 so no chart has more than ~15 unlabelled series."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from etl.contract import SERVICE_CATEGORIES
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+TOP_N = 12
+
+# 37 townships need more distinct colours than one qualitative palette has.
+_PALETTE = px.colors.qualitative.Dark24 + px.colors.qualitative.Light24
+CATEGORY_COLOURS = dict(zip(SERVICE_CATEGORIES, px.colors.qualitative.Set2, strict=False))
+OTHER_COLOUR = "#B0B0B0"
+GOOD, BAD, NEUTRAL = "#2E7D32", "#C62828", "#1F77B4"
+
+
+def town_colours(town_codes: list[str]) -> dict[str, str]:
+    """A fixed colour per township code, the same on every page (keyed by sorted code order)."""
+    return {code: _PALETTE[i % len(_PALETTE)] for i, code in enumerate(sorted(town_codes))}
+
+
+def style(fig: go.Figure, title: str, y_title: str = "", x_title: str = "", height: int = 420) -> go.Figure:
+    """Title, axis names with units, CJK font, legend below the plot so it never clips."""
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left"},
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        template="plotly_white",
+    )
+    if y_title:
+        fig.update_yaxes(title_text=y_title)
+    if x_title:
+        fig.update_xaxes(title_text=x_title)
+    return fig
+
+
+def target_line(fig: go.Figure, value: float, label: str, horizontal: bool = True) -> go.Figure:
+    """A dashed standard/target line (e.g. 30 ㎡ per 100 households, 92% resolution)."""
+    kw = {"line_dash": "dash", "line_color": BAD, "annotation_text": label, "annotation_position": "top left"}
+    if horizontal:
+        fig.add_hline(y=value, **kw)
+    else:
+        fig.add_vline(x=value, **kw)
+    return fig
+
+
+def top_n_other(df: pd.DataFrame, label_col: str, value_col: str, other_label: str, n: int = TOP_N) -> pd.DataFrame:
+    """Keep the n largest labels by total value; fold the rest into one `other_label` row per
+    remaining key (all other columns kept as grouping keys)."""
+    totals = df.groupby(label_col)[value_col].sum().sort_values(ascending=False)
+    if len(totals) <= n + 1:
+        return df
+    keep = set(totals.index[:n])
+    out = df.copy()
+    out[label_col] = out[label_col].where(out[label_col].isin(keep), other_label)
+    keys = [c for c in out.columns if c != value_col]
+    return out.groupby(keys, as_index=False, sort=False)[value_col].sum()
