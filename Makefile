@@ -1,0 +1,27 @@
+# The two commands of the README:
+#   make run    set everything up, build the sample warehouse if absent, start the dashboard
+#   make test   set everything up, then lint and run the whole test suite (what CI runs)
+PORT ?= 8501
+
+.PHONY: run test setup warehouse lint bench sample
+
+run: setup warehouse
+	.venv/bin/streamlit run dashboard.py --server.port $(PORT)
+
+test: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/pytest -q
+
+setup:
+	@bash scripts/setup.sh
+
+warehouse:
+	@bash scripts/build_warehouse.sh
+
+sample: setup
+	.venv/bin/python -m etl sample --out data/sample
+
+bench: setup
+	.venv/bin/python bench/etl_bench.py
+	.venv/bin/python bench/dashboard_bench.py

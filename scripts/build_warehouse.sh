@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Build data/warehouse.duckdb from the bundled sample reports if it is not there yet.
+# The sample contains a handful of deliberately bad rows, so the load exits 1 ("quarantined");
+# only exit 2 (usage error, warehouse unusable) is a failure here.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+db=${OVERSIGHT_DB:-data/warehouse.duckdb}
+[ -f "$db" ] && exit 0
+echo "==> building $db from data/sample (first start only)"
+.venv/bin/python -m etl load data/sample --db "$db"
+rc=$?
+[ $rc -le 1 ] || { echo "!! building the warehouse failed (exit $rc)" >&2; exit $rc; }
+exit 0
