@@ -1,0 +1,431 @@
+"""擂台比武 scoring: a transparent composite of fair indicators, organised by the 365 method.
+
+Steps follow the OECD/JRC Handbook on Constructing Composite Indicators: pick indicators
+(each one a metric of `oversight.metrics`, read per 100 households, as a rate, or as growth over
+the period, so large and small communities compare fairly), normalise them to 0–100, weight,
+aggregate, and test how much the ranking depends on the weights. No Streamlit here.
+
+Missing data stays missing: a community's composite re-weights over the indicators it has,
+and the result says which indicators were missing and how much weight moved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from etl.contract import SERVICE_CATEGORIES
+from etl.warehouse import DEFAULT_DB
+from oversight.i18n import register, t
+from oversight.metrics import Metric, is_stock, metric
+
+Family = Literal["force", "service", "mechanism"]
+Transform = Literal["value", "per100", "growth"]
+Method = Literal["minmax", "standard"]
+Window = Literal["end", "period", "growth"]
+
+FORCES = ("党员先锋", "网格", "志愿")
+SERVICES = SERVICE_CATEGORIES
+MECHANISMS = ("党建联盟", "网格共融", "民情共解", "社会服务", "道德激励")
+FAMILIES: dict[Family, tuple[str, ...]] = {"force": FORCES, "service": SERVICES, "mechanism": MECHANISMS}
+METHODS: tuple[Method, ...] = ("minmax", "standard")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One arena indicator: a metric of oversight.metrics, how it is read, and where it sits in 365."""
+
+    key: str
+    metric: str  # a name in oversight.metrics
+    transform: Transform  # value: the metric itself; per100: metric × 100 / households; growth: end vs start
+    family: Family
+    part: str  # one of FORCES / SERVICES / MECHANISMS
+    weight: float  # default weight (points; the defaults sum to 100)
+    standard: float | None = None  # the value that earns full marks in the "standard" method
+
+    @property
+    def base(self) -> Metric:
+        return metric(self.metric)
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.base.higher_is_better
+
+    @property
+    def is_rate(self) -> bool:
+        # Metric.is_rate is also true for households_per_grid (a scale-1 ratio); the unit is not.
+        return self.transform != "growth" and self.base.unit_en == "%"
+
+    @property
+    def window(self) -> Window:
+        """end: a stock read at the period's last month; period: flows summed over the period;
+        growth: the metric at the last month against the first."""
+        if self.transform == "growth":
+            return "growth"
+        return "end" if all(is_stock(c) for c in self.base.columns) else "period"
+
+    def label(self, lang: str) -> str:
+        m = self.base
+        if self.transform == "per100":
+            return f"每百户{m.zh}" if lang == "zh" else f"{m.en} per 100 households"
+        if self.transform == "growth":
+            return f"{m.zh}增长率" if lang == "zh" else f"{m.en}, growth"
+        return m.label(lang)
+
+    def unit(self, lang: str) -> str:
+        m = self.base
+        if self.transform == "growth" or self.is_rate:
+            return "%"
+        if self.transform == "per100":
+            per = ("/百户" if lang == "zh" else " per 100 households") + (
+                "" if self.window == "end" else ("·月" if lang == "zh" else " per month")
+            )
+            return f"{m.unit(lang)}{per}".strip()
+        return m.unit(lang)
+
+    @property
+    def fmt(self) -> str:
+        if self.transform == "growth":
+            return "+.1%"
+        if self.is_rate:
+            return ".1%"
+        return ",.1f" if self.transform == "per100" or self.base.agg == "ratio" else ",.0f"
+
+    def format(self, x: float | None) -> str:
+        """The raw value as shown in tables; missing shows as —."""
+        if x is None or pd.isna(x):
+            return "—"
+        return format(x, self.fmt)
+
+
+# The arena indicators, by the part of 365 they serve. Parts without a monthly count (文化服务,
+# 协商服务, 道德激励, …) are left to the on-site half of the competition.
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("party_members_per_100hh", "party_members", "per100", "force", "党员先锋", 10),
+    Indicator("households_per_grid", "households_per_grid", "value", "force", "网格", 10, standard=500.0),
+    Indicator("volunteers_per_100hh", "volunteers_registered", "per100", "force", "志愿", 10),
+    Indicator("volunteers_growth", "volunteers_registered", "growth", "force", "志愿", 5),
+    Indicator("m2_per_100_households", "m2_per_100_households", "value", "service", "便民服务", 15, standard=30.0),
+    Indicator("satisfaction_rate", "satisfaction_rate", "value", "service", "民情服务", 10, standard=0.85),
+    Indicator("on_time_rate", "on_time_rate", "value", "service", "民情服务", 5),
+    Indicator("party_org_coverage", "party_org_coverage", "value", "mechanism", "党建联盟", 10, standard=1.0),
+    Indicator("resolution_rate", "resolution_rate", "value", "mechanism", "民情共解", 15, standard=0.92),
+    Indicator("volunteer_hours_per_100hh", "volunteer_hours", "per100", "mechanism", "社会服务", 10),
+)
+BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
+DEFAULT_WEIGHTS: dict[str, float] = {i.key: i.weight for i in INDICATORS}
+
+
+def indicator(key: str) -> Indicator:
+    """The arena indicator called `key` (the allow-list; KeyError otherwise)."""
+    return BY_KEY[key]
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalise, weight, aggregate
+
+
+def normalise(values: pd.DataFrame, method: Method) -> pd.DataFrame:
+    """Each indicator column of `values` (rows = communities) as a 0–100 score; NaN stays NaN.
+
+    minmax: 100 × (x − worst) / (best − worst) within the compared communities; when every
+    present value is the same, each scores 100 (nobody is behind anybody).
+    standard: 100 × x / standard, capped at 100 (for "lower is better", standard / x); an
+    indicator without a national standard is scored min–max.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}")
+    out = pd.DataFrame(index=values.index, columns=values.columns, dtype=float)
+    for key in values.columns:
+        ind = indicator(key)
+        x = pd.to_numeric(values[key], errors="coerce").astype(float)
+        if method == "standard" and ind.standard is not None:
+            s = ind.standard
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = (x / s) if ind.higher_is_better else (s / x)
+            out[key] = (100.0 * ratio.clip(lower=0.0, upper=1.0)).where(x.notna())
+            continue
+        lo, hi = x.min(), x.max()
+        if pd.isna(lo):
+            out[key] = np.nan
+        elif hi == lo:
+            out[key] = np.where(x.notna(), 100.0, np.nan)
+        else:
+            frac = (x - lo) / (hi - lo) if ind.higher_is_better else (hi - x) / (hi - lo)
+            out[key] = 100.0 * frac
+    return out
+
+
+def check_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """The weights as floats, keyed by known indicators; raises ValueError if any is negative
+    or none is positive."""
+    clean = {indicator(k).key: float(v) for k, v in weights.items()}
+    if any(v < 0 or not np.isfinite(v) for v in clean.values()):
+        raise ValueError("weights must be finite and not negative")
+    if sum(clean.values()) <= 0:
+        raise ValueError("at least one weight must be positive")
+    return clean
+
+
+def _composite(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Composite per community (rows) for each weight vector (rows of `weights`): the weighted
+    mean over the indicators the community has. Shape (communities, draws)."""
+    have = ~np.isnan(scores)
+    num = np.where(have, scores, 0.0) @ weights.T
+    den = have.astype(float) @ weights.T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+def _rank(composite: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    """Rank 1 = best; ties share the best rank of their group ("min"); missing stays missing.
+    Composites are rounded to 1e-6 so float noise never breaks a tie."""
+    return composite.round(6).rank(ascending=False, method="min")
+
+
+@dataclass(frozen=True)
+class ArenaResult:
+    """Everything the scoreboard, the side-by-side table and the pack show."""
+
+    method: Method
+    values: pd.DataFrame  # raw indicator values (rows = communities, columns = indicator keys)
+    scores: pd.DataFrame  # 0–100 per indicator
+    weights: pd.Series  # the weights as given (points)
+    shares: pd.Series  # weights ÷ their sum
+    contributions: pd.DataFrame  # points each indicator adds to the composite (sum = composite)
+    composite: pd.Series  # 0–100
+    rank: pd.Series  # 1 = best, ties share; NaN when a community has no data at all
+    missing: pd.Series  # per community: list of indicator keys with no value (weight > 0)
+    redistributed: pd.Series  # per community: share of the total weight moved to other indicators
+
+    def table(self) -> pd.DataFrame:
+        """One row per community, best first: rank, composite, contributions, missing flags."""
+        out = pd.DataFrame({"rank": self.rank, "composite": self.composite})
+        out = out.join(self.contributions)
+        out["missing"] = self.missing
+        out["redistributed"] = self.redistributed
+        return out.sort_values(["rank", "composite"], na_position="last", kind="stable")
+
+
+def score(values: pd.DataFrame, weights: Mapping[str, float], method: Method = "minmax") -> ArenaResult:
+    """Score the communities (rows of `values`, one column per indicator key) with `weights`
+    (indicator key → points; indicators absent from `weights` count 0)."""
+    w = check_weights(weights)
+    keys = [k for k in values.columns if k in BY_KEY]
+    values = values[keys].apply(pd.to_numeric, errors="coerce").astype(float)
+    weights_s = pd.Series({k: w.get(k, 0.0) for k in keys}, dtype=float)
+    shares = weights_s / weights_s.sum()
+    scores = normalise(values, method)
+
+    s = scores.to_numpy(dtype=float)
+    wv = weights_s.to_numpy(dtype=float)
+    have = ~np.isnan(s)
+    den = have.astype(float) @ wv  # weight present per community
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eff = np.where(den[:, None] > 0, np.where(have, wv[None, :], 0.0) / den[:, None], np.nan)
+    contrib = pd.DataFrame(np.where(have, eff * np.nan_to_num(s), np.nan), index=values.index, columns=keys)
+    composite = pd.Series(_composite(s, wv[None, :])[:, 0], index=values.index, name="composite")
+
+    active = weights_s[weights_s > 0].index
+    missing = pd.Series([[k for k in active if pd.isna(scores.at[c, k])] for c in values.index], index=values.index)
+    redistributed = pd.Series(
+        [weights_s[m].sum() / weights_s.sum() for m in missing], index=values.index, dtype=float, name="redistributed"
+    )
+    return ArenaResult(
+        method=method,
+        values=values,
+        scores=scores,
+        weights=weights_s,
+        shares=shares,
+        contributions=contrib,
+        composite=composite,
+        rank=_rank(composite).rename("rank"),
+        missing=missing.rename("missing"),
+        redistributed=redistributed,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Sensitivity
+
+
+def sensitivity(result: ArenaResult, draws: int = 500, spread: float = 0.2, seed: int = 20221102) -> pd.DataFrame:
+    """How much each community's rank depends on the weights: every weight is multiplied by an
+    independent uniform factor in [1 − spread, 1 + spread], `draws` times (numpy Generator with
+    `seed`, so the same inputs give the same answer). Normalised scores do not depend on the
+    weights and are kept. Returns per community: rank (at the given weights), rank_min,
+    rank_median, rank_max, share_first (fraction of draws ranked 1, ties included), stable."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    w = result.weights.to_numpy(dtype=float)
+    factors = rng.uniform(1.0 - spread, 1.0 + spread, size=(draws, len(w)))
+    comp = _composite(result.scores.to_numpy(dtype=float), factors * w[None, :])
+    ranks = _rank(pd.DataFrame(comp, index=result.scores.index))
+    out = pd.DataFrame(
+        {
+            "rank": result.rank,
+            "rank_min": ranks.min(axis=1),
+            "rank_median": ranks.median(axis=1),
+            "rank_max": ranks.max(axis=1),
+            "share_first": (ranks == 1).mean(axis=1).where(ranks.notna().any(axis=1)),
+        }
+    )
+    out["stable"] = out["rank_min"] == out["rank_max"]
+    return out.sort_values(["rank", "rank_median"], na_position="last", kind="stable")
+
+
+# ---------------------------------------------------------------------------------------------
+# Side by side
+
+
+def side_by_side(values: pd.DataFrame) -> pd.DataFrame:
+    """Indicators as rows, communities as columns, plus the group median, and which community
+    is best and worst on each row (by the indicator's direction; None if fewer than 2 values
+    or all equal)."""
+    t = values.T.astype(float)
+    out = t.copy()
+    out["median"] = t.median(axis=1)
+    best, worst = [], []
+    for key, row in t.iterrows():
+        row = row.dropna()
+        if len(row) < 2 or row.min() == row.max():
+            best.append(None)
+            worst.append(None)
+            continue
+        hib = indicator(str(key)).higher_is_better
+        best.append(row.idxmax() if hib else row.idxmin())
+        worst.append(row.idxmin() if hib else row.idxmax())
+    out["best"] = best
+    out["worst"] = worst
+    return out
+
+
+def deltas_to_median(values: pd.DataFrame) -> pd.DataFrame:
+    """Each community's value minus the group median, per indicator (rows = indicators)."""
+    t = values.T.astype(float)
+    return t.sub(t.median(axis=1), axis=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Named weight presets, kept in a JSON file next to the warehouse (the dashboard may not write
+# the warehouse: the ETL swaps it atomically).
+
+
+def presets_path() -> Path:
+    """$OVERSIGHT_SETTINGS (a folder, or a .json file), else `settings/arena_presets.json` in the
+    warehouse's folder ($OVERSIGHT_DB's, else data/)."""
+    env = os.environ.get("OVERSIGHT_SETTINGS")
+    if env:
+        p = Path(env)
+        return p if p.suffix == ".json" else p / "arena_presets.json"
+    db = Path(os.environ.get("OVERSIGHT_DB") or DEFAULT_DB)
+    return db.parent / "settings" / "arena_presets.json"
+
+
+def load_presets(path: Path | None = None) -> dict[str, dict]:
+    """Saved presets, name → {"weights": {key: points}, "method": …, "saved_at": …}. A missing or
+    unreadable file is no presets (an unreadable one is not overwritten silently: see save)."""
+    path = path or presets_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    presets = data.get("presets", {}) if isinstance(data, dict) else {}
+    return {str(k): v for k, v in presets.items() if isinstance(v, dict) and isinstance(v.get("weights"), dict)}
+
+
+@contextlib.contextmanager
+def _locked(path: Path):  # noqa: ANN202
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _write_atomic(path: Path, presets: dict[str, dict]) -> None:
+    text = json.dumps({"version": 1, "presets": presets}, ensure_ascii=False, indent=2, sort_keys=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_preset(name: str, weights: Mapping[str, float], method: Method, path: Path | None = None) -> None:
+    """Save (or replace) the preset `name`. Read-modify-write under a lock file, written to a
+    temporary file and swapped in with os.replace, so two officials saving at once lose nothing
+    and a crash never leaves half a file."""
+    name = name.strip()
+    if not name:
+        raise ValueError("preset name is empty")
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}")
+    clean = check_weights(weights)
+    path = path or presets_path()
+    with _locked(path):
+        presets = load_presets(path)
+        presets[name] = {"weights": clean, "method": method, "saved_at": datetime.now().isoformat(timespec="seconds")}
+        _write_atomic(path, presets)
+
+
+def delete_preset(name: str, path: Path | None = None) -> None:
+    path = path or presets_path()
+    with _locked(path):
+        presets = load_presets(path)
+        if presets.pop(name, None) is not None:
+            _write_atomic(path, presets)
+
+
+def preset_weights(preset: Mapping[str, object]) -> dict[str, float]:
+    """A preset's weights for today's indicators: unknown keys dropped, new indicators at 0."""
+    saved = preset.get("weights", {})
+    assert isinstance(saved, Mapping)
+    return {i.key: float(saved.get(i.key, 0.0)) for i in INDICATORS}
+
+
+def family_of(keys: Sequence[str]) -> dict[str, Family]:
+    return {k: indicator(k).family for k in keys}
+
+
+STRINGS = {
+    "arena_family_force": ("三支力量", "3 forces"),
+    "arena_family_service": ("六项服务", "6 services"),
+    "arena_family_mechanism": ("五项机制", "5 mechanisms"),
+    "arena_part_党员先锋": ("党员先锋", "Party-member vanguard"),
+    "arena_part_网格": ("网格", "Grid"),
+    "arena_part_志愿": ("志愿", "Volunteers"),
+    "arena_part_党建服务": ("党建服务", "Party-building service"),
+    "arena_part_便民服务": ("便民服务", "Convenience service"),
+    "arena_part_文化服务": ("文化服务", "Cultural service"),
+    "arena_part_平安服务": ("平安服务", "Safety service"),
+    "arena_part_民情服务": ("民情服务", "Residents' requests service"),
+    "arena_part_协商服务": ("协商服务", "Consultation service"),
+    "arena_part_党建联盟": ("党建联盟", "Party-building alliance"),
+    "arena_part_网格共融": ("网格共融", "Grid integration"),
+    "arena_part_民情共解": ("民情共解", "Requests solved together"),
+    "arena_part_社会服务": ("社会服务", "Social services"),
+    "arena_part_道德激励": ("道德激励", "Moral incentives"),
+    "arena_method_minmax": ("组内最小–最大", "Min–max within the group"),
+    "arena_method_standard": ("对标标准值", "Distance to standard"),
+}
+register(STRINGS)
+
+
+def part_label(ind: Indicator, lang: str) -> str:
+    """'三支力量 · 党员先锋' / '3 forces · Party-member vanguard'."""
+    return f"{t('arena_family_' + ind.family, lang)} · {t('arena_part_' + ind.part, lang)}"

@@ -1,0 +1,293 @@
+"""擂台比武 scoring: small cases computed by hand, presets on disk, sensitivity, the query."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from oversight import arena
+from oversight.arena import INDICATORS, normalise, score, sensitivity
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def frame(rows: dict[str, dict[str, float | None]]) -> pd.DataFrame:
+    return pd.DataFrame.from_dict(rows, orient="index").astype(float)
+
+
+# --- normalisation --------------------------------------------------------------------------
+
+
+def test_minmax_scores_best_100_worst_0_and_respects_direction() -> None:
+    v = frame(
+        {
+            "A": {"resolution_rate": 0.90, "households_per_grid": 300},
+            "B": {"resolution_rate": 0.95, "households_per_grid": 400},
+            "C": {"resolution_rate": 1.00, "households_per_grid": 500},
+        }
+    )
+    s = normalise(v, "minmax")
+    assert s["resolution_rate"].tolist() == pytest.approx([0, 50, 100])
+    # fewer households per grid is better
+    assert s["households_per_grid"].tolist() == pytest.approx([100, 50, 0])
+
+
+def test_standard_scores_distance_to_standard_capped_at_100() -> None:
+    v = frame(
+        {
+            "A": {
+                "m2_per_100_households": 15,
+                "households_per_grid": 250,
+                "resolution_rate": 0.46,
+                "on_time_rate": 0.8,
+            },
+            "B": {
+                "m2_per_100_households": 30,
+                "households_per_grid": 500,
+                "resolution_rate": 0.92,
+                "on_time_rate": 0.9,
+            },
+            "C": {
+                "m2_per_100_households": 45,
+                "households_per_grid": 1000,
+                "resolution_rate": 1.0,
+                "on_time_rate": 1.0,
+            },
+        }
+    )
+    s = normalise(v, "standard")
+    assert s["m2_per_100_households"].tolist() == pytest.approx([50, 100, 100])  # 30 ㎡ per 100 households
+    assert s["households_per_grid"].tolist() == pytest.approx([100, 100, 50])  # ≤ 500 per grid
+    assert s["resolution_rate"].tolist() == pytest.approx([50, 100, 100])  # 92%
+    # no national standard for the on-time rate: min–max within the group
+    assert s["on_time_rate"].tolist() == pytest.approx([0, 50, 100])
+
+
+# --- weighting and aggregation ----------------------------------------------------------------
+
+
+def test_weights_aggregate_and_contributions_add_up() -> None:
+    v = frame(
+        {
+            "A": {"resolution_rate": 1.0, "m2_per_100_households": 10},
+            "B": {"resolution_rate": 0.8, "m2_per_100_households": 50},
+            "C": {"resolution_rate": 0.9, "m2_per_100_households": 30},
+        }
+    )
+    r = score(v, {"resolution_rate": 3, "m2_per_100_households": 1}, "minmax")
+    # A: 0.75 × 100 + 0.25 × 0 = 75; B: 0 + 25 = 25; C: 0.75 × 50 + 0.25 × 50 = 50
+    assert r.composite.to_dict() == pytest.approx({"A": 75, "B": 25, "C": 50})
+    assert r.rank.to_dict() == {"A": 1, "C": 2, "B": 3}
+    assert r.contributions.loc["A"].to_dict() == pytest.approx({"resolution_rate": 75, "m2_per_100_households": 0})
+    assert r.contributions.sum(axis=1).to_numpy() == pytest.approx(r.composite.to_numpy())
+    assert r.shares.to_dict() == pytest.approx({"resolution_rate": 0.75, "m2_per_100_households": 0.25})
+    # change the weights: the area leader goes first
+    r2 = score(v, {"resolution_rate": 1, "m2_per_100_households": 3}, "minmax")
+    assert r2.rank.to_dict() == {"B": 1, "C": 2, "A": 3}
+    assert list(r2.table().index) == ["B", "C", "A"]
+
+
+def test_ties_share_the_best_rank() -> None:
+    v = frame(
+        {
+            "A": {"resolution_rate": 1.0, "satisfaction_rate": 0.9},
+            "B": {"resolution_rate": 1.0, "satisfaction_rate": 0.9},
+            "C": {"resolution_rate": 0.8, "satisfaction_rate": 0.8},
+            "D": {"resolution_rate": 0.7, "satisfaction_rate": 0.7},
+        }
+    )
+    r = score(v, {"resolution_rate": 1, "satisfaction_rate": 1})
+    assert r.rank.to_dict() == {"A": 1, "B": 1, "C": 3, "D": 4}
+
+
+def test_one_community() -> None:
+    v = frame({"A": {"resolution_rate": 0.46, "m2_per_100_households": 45}})
+    r = score(v, {"resolution_rate": 1, "m2_per_100_households": 1}, "minmax")
+    assert r.composite["A"] == pytest.approx(100)  # nobody to be behind
+    assert r.rank["A"] == 1
+    s = score(v, {"resolution_rate": 1, "m2_per_100_households": 1}, "standard")
+    assert s.composite["A"] == pytest.approx((50 + 100) / 2)
+    assert sensitivity(s, draws=20).loc["A", ["rank_min", "rank_max", "share_first"]].tolist() == [1, 1, 1.0]
+
+
+def test_identical_communities_all_rank_first() -> None:
+    row = {"resolution_rate": 0.9, "m2_per_100_households": 25, "households_per_grid": 400}
+    v = frame({"A": row, "B": row, "C": row})
+    r = score(v, arena.DEFAULT_WEIGHTS)
+    assert r.composite.tolist() == pytest.approx([100, 100, 100])
+    assert r.rank.tolist() == [1, 1, 1]
+    sens = sensitivity(r, draws=50)
+    assert (sens["share_first"] == 1.0).all()
+
+
+def test_missing_indicator_reweights_over_the_rest_and_is_flagged() -> None:
+    v = frame(
+        {
+            "A": {"resolution_rate": 1.0, "m2_per_100_households": 10},
+            "B": {"resolution_rate": 0.8, "m2_per_100_households": 50},
+            "C": {"resolution_rate": None, "m2_per_100_households": 30},
+        }
+    )
+    r = score(v, {"resolution_rate": 3, "m2_per_100_households": 1}, "minmax")
+    # C has only the area (score 50): its composite is that score, with all the weight on it
+    assert r.composite["C"] == pytest.approx(50)
+    assert np.isnan(r.scores.at["C", "resolution_rate"])  # missing stays missing, never 0
+    assert np.isnan(r.contributions.at["C", "resolution_rate"])
+    assert r.contributions.at["C", "m2_per_100_households"] == pytest.approx(50)
+    assert r.missing["C"] == ["resolution_rate"]
+    assert r.redistributed["C"] == pytest.approx(0.75)
+    assert r.missing["A"] == [] and r.redistributed["A"] == 0
+    # A and B are normalised without C: A = 75, B = 25
+    assert r.composite[["A", "B"]].tolist() == pytest.approx([75, 25])
+
+
+def test_indicator_missing_for_everyone_moves_its_weight_for_everyone() -> None:
+    v = frame(
+        {
+            "A": {"resolution_rate": 1.0, "satisfaction_rate": None},
+            "B": {"resolution_rate": 0.8, "satisfaction_rate": None},
+        }
+    )
+    for method in ("minmax", "standard"):
+        r = score(v, {"resolution_rate": 1, "satisfaction_rate": 1}, method)
+        assert r.scores["satisfaction_rate"].isna().all()
+        assert r.redistributed.tolist() == pytest.approx([0.5, 0.5])
+        assert r.rank.tolist() == [1, 2]
+    assert score(v, {"resolution_rate": 1, "satisfaction_rate": 1}).composite.tolist() == pytest.approx([100, 0])
+
+
+def test_community_without_any_data_has_no_score_and_no_rank() -> None:
+    v = frame({"A": {"resolution_rate": 1.0}, "B": {"resolution_rate": 0.5}, "Z": {"resolution_rate": None}})
+    r = score(v, {"resolution_rate": 1})
+    assert np.isnan(r.composite["Z"]) and np.isnan(r.rank["Z"])
+    assert r.redistributed["Z"] == pytest.approx(1.0)
+    assert list(r.table().index) == ["A", "B", "Z"]
+
+
+def test_zero_weight_indicator_is_not_flagged_and_bad_weights_are_refused() -> None:
+    v = frame(
+        {
+            "A": {"resolution_rate": 1.0, "satisfaction_rate": None},
+            "B": {"resolution_rate": 0.5, "satisfaction_rate": 0.9},
+        }
+    )
+    r = score(v, {"resolution_rate": 1, "satisfaction_rate": 0})
+    assert r.missing["A"] == [] and r.redistributed["A"] == 0
+    with pytest.raises(ValueError):
+        score(v, {"resolution_rate": 0, "satisfaction_rate": 0})
+    with pytest.raises(ValueError):
+        score(v, {"resolution_rate": -1, "satisfaction_rate": 2})
+    with pytest.raises(KeyError):
+        score(v, {"DROP TABLE": 1})
+
+
+def test_default_weights_sum_to_100_and_every_indicator_is_a_metric_in_365() -> None:
+    assert sum(arena.DEFAULT_WEIGHTS.values()) == 100
+    for ind in INDICATORS:
+        assert ind.base.name == ind.metric  # defined in oversight.metrics
+        assert ind.part in arena.FAMILIES[ind.family]
+        assert ind.label("zh") and ind.label("en") and ind.unit("zh")
+    assert {i.family for i in INDICATORS} == {"force", "service", "mechanism"}
+
+
+# --- sensitivity -------------------------------------------------------------------------------
+
+
+def _random_values(seed: int, n: int = 8) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    keys = [i.key for i in INDICATORS]
+    return pd.DataFrame(rng.uniform(0.1, 1.0, size=(n, len(keys))), index=[f"c{i}" for i in range(n)], columns=keys)
+
+
+def test_sensitivity_is_deterministic_for_a_seed() -> None:
+    r = score(_random_values(1), arena.DEFAULT_WEIGHTS)
+    a = sensitivity(r, draws=300, seed=7)
+    b = sensitivity(r, draws=300, seed=7)
+    pd.testing.assert_frame_equal(a, b)
+    assert (a["rank_min"] <= a["rank"]).all() and (a["rank"] <= a["rank_max"]).all()
+    assert a["share_first"].sum() >= 1.0 - 1e-12  # every draw has a first
+    fixed = sensitivity(r, draws=10, spread=0.0)  # no perturbation: every draw is the base ranking
+    assert fixed["stable"].all() and (fixed["rank_min"] == fixed["rank"]).all()
+
+
+@pytest.mark.parametrize("method", ["minmax", "standard"])
+def test_a_community_that_dominates_every_indicator_is_first_in_every_draw(method: str) -> None:
+    v = _random_values(3)
+    for key in v.columns:
+        best = v[key].max() if arena.indicator(key).higher_is_better else v[key].min()
+        v.loc["champion", key] = best
+    v.loc["champion", "resolution_rate"] = 1.0  # strictly ahead on at least one
+    r = score(v, arena.DEFAULT_WEIGHTS, method)
+    sens = sensitivity(r, draws=500, seed=1)
+    assert sens.loc["champion", "rank_max"] == 1
+    assert sens.loc["champion", "share_first"] == 1.0
+
+
+# --- presets ------------------------------------------------------------------------------------
+
+
+def test_presets_are_saved_atomically_and_read_by_a_new_process(tmp_path: Path) -> None:
+    settings = tmp_path / "settings"
+    weights = {**arena.DEFAULT_WEIGHTS, "resolution_rate": 40.0}
+    arena.save_preset("民情优先", weights, "standard", path=settings / "arena_presets.json")
+    arena.save_preset("平均", {k: 1.0 for k in arena.DEFAULT_WEIGHTS}, "minmax", path=settings / "arena_presets.json")
+    assert sorted(p.name for p in settings.iterdir()) == ["arena_presets.json", "arena_presets.json.lock"]
+
+    code = (
+        "import json; from oversight import arena; "
+        "print(json.dumps({k: {'w': arena.preset_weights(v), 'm': v['method']} for k, v in arena.load_presets().items()}))"
+    )
+    env = {"OVERSIGHT_SETTINGS": str(settings), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    assert loaded["民情优先"] == {"w": weights, "m": "standard"}
+    assert loaded["平均"]["m"] == "minmax"
+
+    arena.delete_preset("平均", path=settings / "arena_presets.json")
+    assert list(arena.load_presets(settings / "arena_presets.json")) == ["民情优先"]
+
+
+def test_presets_path_follows_the_warehouse_unless_overridden(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("OVERSIGHT_SETTINGS", raising=False)
+    monkeypatch.setenv("OVERSIGHT_DB", str(tmp_path / "w.duckdb"))
+    assert arena.presets_path() == tmp_path / "settings" / "arena_presets.json"
+    monkeypatch.setenv("OVERSIGHT_SETTINGS", str(tmp_path / "x.json"))
+    assert arena.presets_path() == tmp_path / "x.json"
+    assert arena.load_presets() == {}  # no file yet: no presets
+    with pytest.raises(ValueError):
+        arena.save_preset("  ", arena.DEFAULT_WEIGHTS, "minmax")
+
+
+# --- the query, on the tiny warehouse -------------------------------------------------------------
+
+
+def test_indicator_values_from_the_tiny_warehouse(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERSIGHT_DB", str(tiny_db))
+    from oversight.queries import arena as q
+    from oversight.queries.common import communities
+
+    reg = communities().set_index("community_name")["community_code"]
+    codes = [reg[n] for n in ("东北社区", "临江社区", "华堂村", "鹿门社区")]
+    df = q.indicator_values(codes, date(2024, 1, 1), date(2024, 3, 1)).set_index("community_name")
+    assert df.loc["东北社区", "m2_per_100_households"] == pytest.approx(1800 / 3000 * 100)
+    assert df.loc["东北社区", "resolution_rate"] == pytest.approx(285 / 300)
+    assert df.loc["临江社区", "households_per_grid"] == pytest.approx(2000 / 6)
+    assert df.loc["东北社区", "party_members_per_100hh"] == pytest.approx(150 / 3000 * 100)
+    assert df.loc["东北社区", "volunteer_hours_per_100hh"] == pytest.approx(600 / 3000 * 100)
+    assert df.loc["东北社区", "party_org_coverage"] == pytest.approx(1.0)  # at the last month (4 of 4)
+    assert df.loc["东北社区", "volunteers_growth"] == pytest.approx(0.0)
+    assert np.isnan(df.loc["华堂村", "volunteer_hours_per_100hh"])  # not reported: missing, not 0
+    assert np.isnan(df.loc["华堂村", "party_org_coverage"])  # no neighbourhoods
+    assert df.loc["鹿门社区", "months_reported"] == 0 and df.loc["鹿门社区"].isna()["resolution_rate"]
+
+    one = q.indicator_values(codes, date(2024, 2, 1), date(2024, 2, 1)).set_index("community_name")
+    assert one.loc["东北社区", "party_org_coverage"] == pytest.approx(0.75)
+    monthly = q.monthly_values(codes, date(2024, 1, 1), date(2024, 3, 1))
+    assert len(monthly) == 9 and "volunteers_growth" not in monthly
