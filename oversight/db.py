@@ -1,0 +1,81 @@
+"""Read-only access to the warehouse: one short connection per query, results cached by the
+warehouse file's version so a new ETL load shows on the next query without a restart."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from etl.warehouse import DEFAULT_DB, WarehouseError, reader, version
+
+CACHE_TTL = 3600  # seconds; the version in the key already makes a new load show at once
+_RETRIES = 3
+
+__all__ = ["WarehouseError", "data_as_of", "db_path", "query", "warehouse_exists"]
+
+
+def db_path() -> Path:
+    """The warehouse file: $OVERSIGHT_DB, else data/warehouse.duckdb."""
+    env = os.environ.get("OVERSIGHT_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def warehouse_exists() -> bool:
+    return db_path().is_file()
+
+
+def _run(db: str, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+    """Open the live file read-only, run one statement, close. Retries briefly if a load's swap
+    lands exactly while the file is being opened."""
+    for attempt in range(_RETRIES):
+        try:
+            con = reader(db)
+        except WarehouseError:
+            if attempt == _RETRIES - 1 or not Path(db).exists():
+                raise
+            time.sleep(0.05 * (attempt + 1))
+            continue
+        try:
+            return con.execute(sql, params).df()
+        except duckdb.IOException:
+            if attempt == _RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+        finally:
+            con.close()
+    raise AssertionError("unreachable")
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=2000, show_spinner=False)
+def _cached(db: str, db_version: str, sql: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    return _run(db, sql, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def query(sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Rows of one read-only statement with `$name` parameters bound, cached per warehouse
+    version. The frame is the caller's own copy (st.cache_data hands out copies)."""
+    db = db_path()
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (params or {}).items()))
+    return _cached(str(db), version(db), sql, frozen)
+
+
+def data_as_of() -> tuple[date | None, datetime | None]:
+    """(latest month with monthly reports, time of the last successful load)."""
+    df = query(
+        """
+        SELECT (SELECT max(month) FROM community_month) AS last_month,
+               (SELECT max(loaded_at) FROM load_log WHERE status IN ('loaded', 'partial')) AS last_load
+        """
+    )
+    month, loaded = df.iloc[0]["last_month"], df.iloc[0]["last_load"]
+    return (
+        None if pd.isna(month) else pd.Timestamp(month).date(),
+        None if pd.isna(loaded) else pd.Timestamp(loaded).to_pydatetime(),
+    )

@@ -1,0 +1,252 @@
+"""Downloads as pure functions: a table → .xlsx bytes or CSV bytes that open in Chinese Excel.
+
+Headers are the Chinese report headers with units (or English names with units); numbers stay
+numbers, dates stay dates; any text cell that a spreadsheet would run as a formula is escaped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from datetime import date
+
+import pandas as pd
+import xlsxwriter
+
+from etl.contract import KINDS
+from oversight import i18n
+from oversight.metrics import METRICS, Metric
+
+# Columns of the public views that are neither metrics nor report-contract columns.
+_EXTRA: dict[str, tuple[str, str, str, str]] = {
+    # name: (zh, en, unit_zh, unit_en)
+    "month": ("月份", "Month", "", ""),
+    "community_code": ("村(社区)代码", "Community code", "", ""),
+    "community_name": ("村(社区)", "Community", "", ""),
+    "town_code": ("乡镇(街道)代码", "Township code", "", ""),
+    "town_name": ("乡镇(街道)", "Township", "", ""),
+    "community_type": ("类型", "Type", "", ""),
+    "group_name": ("片区", "Group (片区)", "", ""),
+    "urban": ("城镇", "Urban", "", ""),
+    "synthetic": ("示例代码", "Synthetic code", "", ""),
+    "reported_on": ("填报日期", "Reported on", "", ""),
+    "grid_workers_fulltime": ("专职网格员数", "Full-time grid workers", "人", "people"),
+    "grid_workers_parttime": ("兼职网格员数", "Part-time grid workers", "人", "people"),
+    "neighborhood_name": ("小区名称", "Neighbourhood", "", ""),
+    "has_party_org": ("是否建立党组织", "Has a party org", "", ""),
+    "party_org_form": ("党组织形式", "Party-org form", "", ""),
+    "has_property_party_org": ("物业党组织", "Property-company party org", "", ""),
+    "has_owners_committee": ("业(院)委会", "Owners' committee", "", ""),
+    "building_party_groups": ("楼院党小组数", "Building party groups", "个", ""),
+    "party_hub_households": ("党员中心户数", "Party hub households", "户", "households"),
+    "vanguard_posts": ("党员先锋岗数", "Vanguard posts", "个", ""),
+    "completed_on": ("完成日期", "Completed on", "", ""),
+    "project_type": ("项目类型", "Project type", "", ""),
+    "area_added_m2": ("新增面积", "Area added", "㎡", "m²"),
+    "rooms_integrated": ("整合功能场所数", "Rooms integrated", "个", ""),
+    "note": ("说明", "Note", "", ""),
+    "activity_date": ("日期", "Date", "", ""),
+    "activity_name": ("活动名称", "Activity", "", ""),
+    "service_category": ("服务类别", "Service category", "", ""),
+    "participants": ("参与人数", "Participants", "人", "people"),
+    "hours": ("服务时长", "Hours", "小时", "hours"),
+    "case_id": ("诉求编号", "Case no.", "", ""),
+    "received_on": ("受理日期", "Received on", "", ""),
+    "category": ("诉求类别", "Category", "", ""),
+    "source": ("来源", "Source", "", ""),
+    "resolved_on": ("办结日期", "Resolved on", "", ""),
+    "on_time": ("是否按时办结", "Resolved on time", "", ""),
+    "followup_result": ("回访结果", "Follow-up result", "", ""),
+    "days_to_resolve": ("办结用时", "Days to resolve", "天", "days"),
+    "source_file": ("来源文件", "Source file", "", ""),
+    "source_sheet": ("来源工作表", "Source sheet", "", ""),
+    "source_row": ("来源行号", "Source row", "", ""),
+    "load_id": ("装载批次", "Load no.", "", ""),
+    "path": ("文件路径", "File path", "", ""),
+    "sha256": ("文件校验值", "SHA-256", "", ""),
+    "loaded_at": ("装载时间", "Loaded at", "", ""),
+    "status": ("状态", "Status", "", ""),
+    "rows_read": ("读取行数", "Rows read", "行", "rows"),
+    "rows_loaded": ("装载行数", "Rows loaded", "行", "rows"),
+    "rows_replaced": ("替换行数", "Rows replaced", "行", "rows"),
+    "rows_quarantined": ("隔离行数", "Rows quarantined", "行", "rows"),
+    "message": ("说明", "Message", "", ""),
+    "file": ("文件", "File", "", ""),
+    "sheet": ("工作表", "Sheet", "", ""),
+    "row_number": ("行号", "Row", "", ""),
+    "kind": ("报表类型", "Report kind", "", ""),
+    "original": ("原始内容", "Original cells", "", ""),
+    "reason": ("原因", "Reason", "", ""),
+}
+_CONTRACT = {c.name: c for k in KINDS for c in k.columns}
+
+
+def is_percent(name: str) -> bool:
+    """Whether column `name` holds a 0–1 share shown as a percentage."""
+    m = METRICS.get(name)
+    return m is not None and m.unit_zh == "%"
+
+
+def _with_unit(label: str, unit: str, lang: str) -> str:
+    if not unit or unit.lower() in label.lower():
+        return label
+    return f"{label}({unit})" if lang == "zh" else f"{label} ({unit})"
+
+
+def column_label(name: str, lang: str) -> str:
+    """The header for column `name`: Chinese report header with unit, or English name with
+    unit. Other modules can add labels as i18n keys "col.<name>"; unknown names pass through."""
+    m: Metric | None = METRICS.get(name)
+    if m is not None:
+        return _with_unit(m.label(lang), m.unit(lang), lang)
+    if name in _EXTRA:
+        zh, en, uzh, uen = _EXTRA[name]
+        return _with_unit(zh, uzh, "zh") if lang == "zh" else _with_unit(en, uen, "en")
+    if name in _CONTRACT and lang == "zh":
+        c = _CONTRACT[name]
+        return _with_unit(c.zh, c.unit, "zh")
+    try:
+        return i18n.t(f"col.{name}", lang)
+    except KeyError:
+        return name
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value: object) -> object:
+    """A text value that a spreadsheet would run as a formula gets a leading apostrophe;
+    everything else (numbers included) is returned unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _is_text(s: pd.Series) -> bool:
+    return pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
+
+
+def _yes_no(lang: str) -> dict[bool, str]:
+    return {True: "是", False: "否"} if lang == "zh" else {True: "yes", False: "no"}
+
+
+def _is_date_col(s: pd.Series) -> bool:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return True
+    if pd.api.types.is_object_dtype(s):
+        sample = s.dropna().head(20)
+        return len(sample) > 0 and all(isinstance(v, date) for v in sample)
+    return False
+
+
+def prepare(df: pd.DataFrame, lang: str, percent_as_number: bool = False) -> pd.DataFrame:
+    """The table as it goes into a file: formula-like text escaped, booleans as 是/否,
+    percentages ×100 when `percent_as_number` (CSV), headers translated (with units)."""
+    out = pd.DataFrame(index=range(len(df)))
+    for name in df.columns:
+        s = df[name].reset_index(drop=True)
+        if pd.api.types.is_bool_dtype(s) or (
+            pd.api.types.is_object_dtype(s) and s.dropna().map(type).eq(bool).all() and s.notna().any()
+        ):
+            s = s.map(_yes_no(lang), na_action="ignore")
+        elif percent_as_number and is_percent(str(name)):
+            s = (pd.to_numeric(s) * 100).round(2)
+        elif _is_date_col(s):
+            s = pd.to_datetime(s)
+        elif _is_text(s):
+            s = s.map(escape_cell, na_action="ignore")
+        out[column_label(str(name), lang)] = s
+    return out
+
+
+def to_csv(df: pd.DataFrame, lang: str = "zh") -> bytes:
+    """CSV in UTF-8 with a byte-order mark (so Chinese Excel opens it correctly); months as
+    YYYY-MM, other dates as YYYY-MM-DD, percentages as numbers of percent."""
+    out = prepare(df, lang, percent_as_number=True)
+    for src, col in zip(df.columns, out.columns, strict=True):
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            fmt = "%Y-%m" if src == "month" else ("%Y-%m-%d %H:%M:%S" if _has_time(out[col]) else "%Y-%m-%d")
+            out[col] = out[col].dt.strftime(fmt)
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _has_time(s: pd.Series) -> bool:
+    v = s.dropna()
+    return bool(len(v)) and bool((v != v.dt.normalize()).any())
+
+
+def _width(text: object) -> int:
+    """Display width of a cell in Excel character units (CJK counts double)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def to_xlsx(df: pd.DataFrame, lang: str = "zh", sheet_name: str = "数据") -> bytes:
+    """An .xlsx workbook of the table: formatted, frozen header row with units and a filter,
+    numbers and dates as real cell types, percentages formatted as %, fitted column widths."""
+    prepared = prepare(df, lang)
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    ws = wb.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", sheet_name)[:31] or "Sheet1")
+    header = wb.add_format(
+        {"bold": True, "bg_color": "#DCE6F1", "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True}
+    )
+    fmts = {
+        "int": wb.add_format({"num_format": "#,##0"}),
+        "float": wb.add_format({"num_format": "#,##0.0"}),
+        "pct": wb.add_format({"num_format": "0.0%"}),
+        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+        "month": wb.add_format({"num_format": "yyyy-mm"}),
+        "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        "text": wb.add_format({}),
+    }
+    for j, (src, col) in enumerate(zip(df.columns, prepared.columns, strict=True)):
+        s = prepared[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            kind = "month" if src == "month" else ("datetime" if _has_time(s) else "date")
+        elif pd.api.types.is_numeric_dtype(s):
+            if is_percent(str(src)):
+                kind = "pct"
+            elif pd.api.types.is_integer_dtype(s) or bool(((s.dropna() % 1) == 0).all()):
+                kind = "int"
+            else:
+                kind = "float"
+        else:
+            kind = "text"
+        ws.write_string(0, j, str(col), header)
+        for i, v in enumerate(s.tolist(), start=1):
+            if v is None or (not isinstance(v, str) and pd.isna(v)):
+                continue
+            if kind in ("date", "month", "datetime"):
+                ws.write_datetime(i, j, pd.Timestamp(v).to_pydatetime(), fmts[kind])
+            elif kind in ("int", "float", "pct"):
+                ws.write_number(i, j, float(v), fmts[kind])
+            else:
+                ws.write_string(i, j, str(v), fmts["text"])
+        sample = [_width(v) for v in s.head(300).tolist() if v is not None]
+        if kind in ("date", "month"):
+            sample = [10]
+        elif kind == "datetime":
+            sample = [16]
+        elif kind in ("int", "float", "pct"):
+            sample = [_width(f"{v:,.1f}") for v in s.dropna().head(300).tolist()]
+        ws.set_column(j, j, min(50, max([_width(col) * 0.9, *sample, 6]) + 2))
+    ws.set_row(0, 32)
+    ws.freeze_panes(1, 0)
+    if len(prepared.columns):
+        ws.autofilter(0, 0, max(len(prepared), 1), len(prepared.columns) - 1)
+    wb.close()
+    return buf.getvalue()
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def file_name(scope: str, base_name: str, month_from: date | None, month_to: date | None, ext: str, lang: str) -> str:
+    """新政镇_诉求_2024-01至2024-06.xlsx / 新政镇_requests_2024-01_to_2024-06.xlsx."""
+    parts = [scope, base_name]
+    if month_from and month_to:
+        a, b = month_from.strftime("%Y-%m"), month_to.strftime("%Y-%m")
+        parts.append(a if a == b else (f"{a}至{b}" if lang == "zh" else f"{a}_to_{b}"))
+    stem = "_".join(_UNSAFE.sub("-", p).strip("-") for p in parts if p)
+    return f"{stem}.{ext}"
