@@ -332,10 +332,11 @@ def breadcrumb(f: Filters) -> list[str]:
     """全县 › 新政镇 › 东北社区 — from the county down to the current selection."""
     reg = common.communities()
     crumbs = [tr("frame.county")]
-    if f.town_codes:
-        crumbs.append(
-            _names(f.town_codes, dict(zip(reg["town_code"], reg["town_name"], strict=False)), "frame.n_towns")
-        )
+    towns = f.town_codes
+    if not towns and f.community_codes:  # communities picked without a township: show theirs
+        towns = tuple(dict.fromkeys(reg.loc[reg["community_code"].isin(f.community_codes), "town_code"]))
+    if towns:
+        crumbs.append(_names(towns, dict(zip(reg["town_code"], reg["town_name"], strict=False)), "frame.n_towns"))
     if f.group:
         crumbs.append(f.group)
     if f.community_codes:
