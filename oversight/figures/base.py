@@ -3,6 +3,9 @@ units, standard lines, and top-N + 其他 so no chart has more than ~15 unlabell
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -62,3 +65,79 @@ def top_n_other(df: pd.DataFrame, label_col: str, value_col: str, other_label: s
     out[label_col] = out[label_col].where(out[label_col].isin(keep), other_label)
     keys = [c for c in out.columns if c != value_col]
     return out.groupby(keys, as_index=False, sort=False)[value_col].sum()
+
+
+_TOWNS_CSV = Path(__file__).resolve().parents[2] / "data" / "reference" / "towns.csv"
+
+
+@functools.cache
+def county_town_colours() -> dict[str, str]:
+    """town_colours over every township in the registry: a township keeps its colour whatever
+    the selection (and whatever subset a chart happens to show)."""
+    return town_colours(pd.read_csv(_TOWNS_CSV, dtype=str)["town_code"].tolist())
+
+
+def town_colour(code: str | None) -> str:
+    return county_town_colours().get(code or "", NEUTRAL)
+
+
+def status_colours(values: pd.Series, target: float, higher_is_better: bool = True) -> list[str]:
+    """Red for a value that misses the standard, green for one that meets it, grey when missing."""
+    out = []
+    for v in values:
+        if v is None or pd.isna(v):
+            out.append(OTHER_COLOUR)
+        elif (v >= target) if higher_is_better else (v <= target):
+            out.append(GOOD)
+        else:
+            out.append(BAD)
+    return out
+
+
+def unit_bar(
+    df: pd.DataFrame,
+    value: str,
+    title: str,
+    y_title: str,
+    *,
+    target: float | None = None,
+    target_label: str = "",
+    colour_by_target: bool = False,
+    higher_is_better: bool = True,
+    percent: bool = False,
+    text_fmt: str = ",.0f",
+    missing_text: str = "—",
+) -> go.Figure:
+    """One bar per unit (`unit_code`, `unit_name`, `town_code` columns), coloured by township or,
+    with `colour_by_target`, red/green against the standard. A missing value keeps its place on
+    the axis, labelled `missing_text` (never drawn as 0). customdata carries unit_code so a click
+    can drill down."""
+    d = df.reset_index(drop=True)
+    vals = d[value].astype("Float64")
+    if colour_by_target and target is not None:
+        colours = status_colours(vals, target, higher_is_better)
+    else:
+        colours = [town_colour(c) for c in d["town_code"]]
+    text = [missing_text if pd.isna(v) else format(v, ".0%" if percent else text_fmt) for v in vals]
+    ys = [None if pd.isna(v) else float(v) for v in vals]
+    fig = go.Figure(
+        go.Bar(
+            x=d["unit_name"].tolist(),
+            y=ys,
+            marker_color=colours,
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=d[["unit_code"]].to_numpy(),
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
+    )
+    style(fig, title, y_title=y_title)
+    fig.update_xaxes(tickangle=-45 if len(d) > 8 else 0, type="category")
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    if target is not None:
+        target_line(fig, target, target_label)
+        top = max([target, *[y for y in ys if y is not None]])
+        fig.update_yaxes(range=[0, top * 1.15])
+    return fig

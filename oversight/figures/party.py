@@ -1,0 +1,124 @@
+"""Charts of the 党组织 page: coverage of 小区 against 100%, the five-level system, property
+companies' party organisations and owners' committees."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from oversight.figures.base import NEUTRAL, style, target_line, unit_bar
+from oversight.i18n import register, t
+from oversight.metrics import metric
+
+STRINGS = {
+    "fig.party.coverage": ("小区党组织覆盖率（按{unit}）", "Party-org coverage of neighbourhoods by {unit}"),
+    "fig.party.coverage_trend": ("小区党组织覆盖率走势", "Party-org coverage over time"),
+    "fig.party.target": ("目标 100%（应建尽建）", "Target 100%"),
+    "fig.party.rate_axis": ("覆盖率（%）", "Coverage (%)"),
+    "fig.party.levels": ("五级党组织体系", "The five-level party system"),
+    "fig.party.count_axis": ("数量（个）", "Count"),
+    "fig.party.orgs": (
+        "物业党组织与业(院)委会（按{unit}）",
+        "Property-company party orgs and owners' committees by {unit}",
+    ),
+    "fig.party.n_axis": ("小区数（个）", "Neighbourhoods"),
+    "fig.party.neighborhoods": ("小区总数", "Neighbourhoods"),
+    "fig.party.property": ("有物业党组织", "With property-company party org"),
+    "fig.party.owners": ("有业(院)委会", "With owners' committee"),
+    "fig.party.with_org": ("已建党组织", "With party org"),
+    "level.community_branch": ("社区党总支", "Community general branches"),
+    "level.neighborhood_branch": ("小区党支部", "Neighbourhood branches"),
+    "level.building_group": ("楼院党小组", "Building party groups"),
+    "level.hub_household": ("党员中心户", "Party-member hub households"),
+    "level.vanguard_post": ("党员先锋岗", "Party-member vanguard posts"),
+}
+register(STRINGS)
+
+# The five levels, top down, and the columns of party.levels() that count them.
+LEVELS = (
+    ("communities", "level.community_branch"),
+    ("neighborhood_branches", "level.neighborhood_branch"),
+    ("building_party_groups", "level.building_group"),
+    ("party_hub_households", "level.hub_household"),
+    ("vanguard_posts", "level.vanguard_post"),
+)
+
+
+def coverage_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
+    """Coverage per unit (columns unit_code, unit_name, town_code, party_org_coverage) against 100%."""
+    m = metric("party_org_coverage")
+    return unit_bar(
+        df,
+        "party_org_coverage",
+        t("fig.party.coverage", lang, unit=unit_label),
+        t("fig.party.rate_axis", lang),
+        target=m.target,
+        target_label=t("fig.party.target", lang),
+        percent=True,
+    )
+
+
+def coverage_trend(df: pd.DataFrame, lang: str) -> go.Figure:
+    """Coverage of the whole selection per month (columns month, party_org_coverage)."""
+    fig = go.Figure(
+        go.Scatter(
+            x=df["month"],
+            y=df["party_org_coverage"].astype("Float64").astype(float),
+            mode="lines+markers",
+            line_color=NEUTRAL,
+            connectgaps=False,
+            name=metric("party_org_coverage").label(lang),
+            hovertemplate="%{x|%Y-%m}: %{y:.1%}<extra></extra>",
+        )
+    )
+    style(fig, t("fig.party.coverage_trend", lang), y_title=t("fig.party.rate_axis", lang), x_title=t("month", lang))
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_xaxes(tickformat="%Y-%m")
+    return target_line(fig, metric("party_org_coverage").target or 1.0, t("fig.party.target", lang))
+
+
+def levels_bar(totals: dict[str, float | None], lang: str) -> go.Figure:
+    """The five levels top down as horizontal bars with their counts written on them."""
+    names = [t(key, lang) for _, key in LEVELS]
+    vals = [totals.get(col) for col, _ in LEVELS]
+    fig = go.Figure(
+        go.Bar(
+            y=names,
+            x=vals,
+            orientation="h",
+            marker_color=NEUTRAL,
+            text=["—" if v is None or pd.isna(v) else f"{v:,.0f}" for v in vals],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:,}<extra></extra>",
+        )
+    )
+    style(fig, t("fig.party.levels", lang), x_title=t("fig.party.count_axis", lang), height=360)
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(margin={"l": 160, "r": 60})
+    return fig
+
+
+def orgs_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
+    """Per unit: neighbourhoods, those with a party org, a property-company party org, an owners'
+    committee (columns unit_code, unit_name, neighborhoods, neighborhood_branches,
+    property_party_orgs, owners_committees)."""
+    series = (
+        ("neighborhoods", "fig.party.neighborhoods", "#9E9E9E"),
+        ("neighborhood_branches", "fig.party.with_org", "#C62828"),
+        ("property_party_orgs", "fig.party.property", "#EF6C00"),
+        ("owners_committees", "fig.party.owners", "#1565C0"),
+    )
+    fig = go.Figure()
+    for col, key, colour in series:
+        fig.add_bar(
+            x=df["unit_name"],
+            y=df[col].astype("Float64").astype(float),
+            name=t(key, lang),
+            marker_color=colour,
+            customdata=df[["unit_code"]].to_numpy(),
+        )
+    style(fig, t("fig.party.orgs", lang, unit=unit_label), y_title=t("fig.party.n_axis", lang))
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(tickangle=-45 if len(df) > 8 else 0, type="category")
+    return fig

@@ -1,0 +1,189 @@
+"""Charts of the 诉求 page: received/resolved per month with the resolution rate, backlog,
+rates per unit against 92% / 85%, category × source, and days to resolve with deadlines."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from etl.contract import REQUEST_SOURCES, SERVICE_CATEGORIES
+from oversight.figures.base import BAD, CATEGORY_COLOURS, NEUTRAL, OTHER_COLOUR, style, unit_bar
+from oversight.figures.volunteers import category_label
+from oversight.i18n import register, t
+from oversight.metrics import metric
+
+STRINGS = {
+    "fig.req.monthly": ("诉求受理与办结（按月）", "Requests received and resolved per month"),
+    "fig.req.cases_axis": ("件数（件）", "Cases"),
+    "fig.req.rate_axis": ("比率（%）", "Rate (%)"),
+    "fig.req.received": ("受理", "Received"),
+    "fig.req.resolved": ("办结", "Resolved"),
+    "fig.req.backlog": ("未办结积压（累计受理 − 累计办结）", "Backlog (cumulative received − resolved)"),
+    "fig.req.backlog_line": ("累计积压", "Cumulative backlog"),
+    "fig.req.open_line": ("未办结案件（诉求明细）", "Open cases (case list)"),
+    "fig.req.rate_by_unit": ("{metric}（按{unit}）", "{metric} by {unit}"),
+    "fig.req.resolution_target": ("最低标准 92%", "Minimum 92%"),
+    "fig.req.satisfaction_alert": ("预警线 85%", "Alert below 85%"),
+    "fig.req.by_category": ("诉求件数（按类别和来源）", "Cases by category and source"),
+    "fig.req.category_axis": ("诉求类别", "Category"),
+    "fig.req.days": ("办结用时分布（工作日，按类别）", "Working days to resolve, by category"),
+    "fig.req.days_axis": ("办结用时（工作日）", "Working days to resolve"),
+    "fig.req.deadline": ("{kind} {days} 个工作日", "{kind}: {days} working days"),
+    "fig.req.unknown_source": ("未注明来源", "No source"),
+    "fig.req.open_by_unit": ("未办结案件（按{unit}）", "Open cases by {unit}"),
+    "deadline.consult": ("咨询", "Enquiry"),
+    "deadline.help": ("求助·建议", "Help/suggestion"),
+    "deadline.complaint": ("投诉举报", "Complaint"),
+}
+register(STRINGS)
+
+# Working-day deadlines (DOMAIN.md): 咨询 3, 求助/建议 7, 投诉举报 15.
+DEADLINES = (("deadline.consult", 3), ("deadline.help", 7), ("deadline.complaint", 15))
+SOURCE_COLOURS = dict(zip(REQUEST_SOURCES, ("#1565C0", "#6A1B9A", "#00838F", "#EF6C00", "#558B2F"), strict=True))
+DAYS_CAP = 30  # longer resolutions are drawn in the last bin, labelled 30+
+
+
+def _f(s: pd.Series) -> pd.Series:
+    return s.astype("Float64").astype(float)
+
+
+def monthly_flow(df: pd.DataFrame, lang: str) -> go.Figure:
+    """Bars of received and resolved per month, the resolution rate as a line on the right axis
+    with the 92% standard (columns month, requests_received, requests_resolved, resolution_rate)."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_bar(x=df["month"], y=_f(df["requests_received"]), name=t("fig.req.received", lang), marker_color="#90A4AE")
+    fig.add_bar(x=df["month"], y=_f(df["requests_resolved"]), name=t("fig.req.resolved", lang), marker_color=NEUTRAL)
+    m = metric("resolution_rate")
+    fig.add_scatter(
+        x=df["month"],
+        y=_f(df["resolution_rate"]),
+        name=m.label(lang),
+        mode="lines+markers",
+        line_color=BAD,
+        connectgaps=False,
+        secondary_y=True,
+        hovertemplate="%{x|%Y-%m}: %{y:.1%}<extra></extra>",
+    )
+    style(fig, t("fig.req.monthly", lang), x_title=t("month", lang))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=t("fig.req.cases_axis", lang), secondary_y=False, rangemode="tozero")
+    fig.update_yaxes(title_text=t("fig.req.rate_axis", lang), secondary_y=True, tickformat=".0%", range=[0, 1.05])
+    fig.add_hline(
+        y=m.target,
+        line_dash="dash",
+        line_color=BAD,
+        annotation_text=t("fig.req.resolution_target", lang),
+        annotation_position="bottom right",
+        secondary_y=True,
+    )
+    fig.update_xaxes(tickformat="%Y-%m")
+    return fig
+
+
+def backlog(df: pd.DataFrame, lang: str) -> go.Figure:
+    """Cumulative received − resolved per month, and (when given) open cases from the case list
+    (columns month, backlog, open_cases)."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=df["month"], y=_f(df["backlog"]), name=t("fig.req.backlog_line", lang), mode="lines+markers", line_color=BAD
+    )
+    if "open_cases" in df and df["open_cases"].notna().any():
+        fig.add_scatter(
+            x=df["month"],
+            y=_f(df["open_cases"]),
+            name=t("fig.req.open_line", lang),
+            mode="lines+markers",
+            line={"color": NEUTRAL, "dash": "dot"},
+        )
+    style(fig, t("fig.req.backlog", lang), y_title=t("fig.req.cases_axis", lang), x_title=t("month", lang))
+    fig.update_xaxes(tickformat="%Y-%m")
+    return fig
+
+
+def rate_bar(df: pd.DataFrame, name: str, lang: str, unit_label: str) -> go.Figure:
+    """resolution_rate or satisfaction_rate per unit, red below the standard/alert line."""
+    m = metric(name)
+    line = m.alert if m.alert is not None else m.target
+    key = "fig.req.resolution_target" if name == "resolution_rate" else "fig.req.satisfaction_alert"
+    return unit_bar(
+        df,
+        name,
+        t("fig.req.rate_by_unit", lang, metric=m.label(lang), unit=unit_label),
+        t("fig.req.rate_axis", lang),
+        target=line,
+        target_label=t(key, lang),
+        colour_by_target=True,
+        percent=True,
+    )
+
+
+def category_source(df: pd.DataFrame, lang: str) -> go.Figure:
+    """Cases per category stacked by source (columns category, source, cases)."""
+    cats = [c for c in SERVICE_CATEGORIES if c in set(df["category"].dropna())]
+    if df["category"].isna().any():
+        cats.append(None)
+    labels = [category_label(c, lang) for c in cats]
+    fig = go.Figure()
+    for src in [*REQUEST_SOURCES, None]:
+        g = df[df["source"].isna()] if src is None else df[df["source"] == src]
+        if g.empty:
+            continue
+        counts = [g.loc[g["category"].isna() if c is None else g["category"] == c, "cases"].sum() for c in cats]
+        fig.add_bar(
+            x=labels,
+            y=counts,
+            name=src if src is not None else t("fig.req.unknown_source", lang),
+            marker_color=SOURCE_COLOURS.get(src, OTHER_COLOUR),
+        )
+    style(
+        fig,
+        t("fig.req.by_category", lang),
+        y_title=t("fig.req.cases_axis", lang),
+        x_title=t("fig.req.category_axis", lang),
+    )
+    fig.update_layout(barmode="stack")
+    return fig
+
+
+def days_histogram(df: pd.DataFrame, lang: str) -> go.Figure:
+    """Working days to resolve, one stacked bar per day (30+ in the last), coloured by category,
+    with the 3 / 7 / 15 working-day deadlines (columns category, working_days)."""
+    d = df.dropna(subset=["working_days"]).copy()
+    d["bin"] = d["working_days"].astype(int).clip(lower=0, upper=DAYS_CAP)
+    fig = go.Figure()
+    for cat in [*SERVICE_CATEGORIES, None]:
+        g = d[d["category"].isna()] if cat is None else d[d["category"] == cat]
+        if g.empty:
+            continue
+        counts = g["bin"].value_counts().sort_index()
+        fig.add_bar(
+            x=counts.index.tolist(),
+            y=counts.tolist(),
+            name=category_label(cat, lang),
+            marker_color=CATEGORY_COLOURS.get(cat, OTHER_COLOUR),
+        )
+    style(fig, t("fig.req.days", lang), y_title=t("fig.req.cases_axis", lang), x_title=t("fig.req.days_axis", lang))
+    fig.update_layout(barmode="stack", bargap=0.05)
+    ticks = list(range(0, DAYS_CAP + 1, 3))
+    fig.update_xaxes(
+        tickvals=ticks, ticktext=[f"{v}+" if v == DAYS_CAP else str(v) for v in ticks], range=[-0.6, DAYS_CAP + 0.6]
+    )
+    for i, (key, days) in enumerate(DEADLINES):
+        fig.add_vline(x=days + 0.5, line_dash="dash", line_color=BAD)
+        fig.add_annotation(
+            x=days + 0.5,
+            y=1.0 - 0.08 * i,
+            yref="paper",
+            text=t("fig.req.deadline", lang, kind=t(key, lang), days=days),
+            showarrow=False,
+            xanchor="left",
+            font={"color": BAD, "size": 12},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+    return fig
+
+
+def open_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
+    """Open cases per unit (columns unit_code, unit_name, town_code, open_cases)."""
+    return unit_bar(df, "open_cases", t("fig.req.open_by_unit", lang, unit=unit_label), t("fig.req.cases_axis", lang))

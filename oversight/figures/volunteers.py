@@ -1,0 +1,108 @@
+"""Charts of the 志愿 page: hours per month (seasonality), per unit, per registered volunteer,
+and by the six service categories."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from etl.contract import SERVICE_CATEGORIES
+from oversight.figures.base import CATEGORY_COLOURS, OTHER_COLOUR, style, top_n_other, town_colour, unit_bar
+from oversight.i18n import register, t
+
+STRINGS = {
+    "fig.vol.monthly": ("志愿服务时长（按月，按{unit}）", "Volunteer hours per month by {unit}"),
+    "fig.vol.hours_axis": ("时长（小时）", "Hours"),
+    "fig.vol.by_unit": ("志愿服务时长（按{unit}）", "Volunteer hours by {unit}"),
+    "fig.vol.per_volunteer": ("人均志愿服务时长（按{unit}）", "Hours per registered volunteer by {unit}"),
+    "fig.vol.per_axis": ("小时/人", "Hours per volunteer"),
+    "fig.vol.category": ("志愿服务时长（按服务类别，按{unit}）", "Volunteer hours by service category and {unit}"),
+    "fig.vol.uncategorised": ("未注明类别", "No category"),
+    "other": ("其他", "Other"),
+    "cat.党建服务": ("党建服务", "Party building"),
+    "cat.便民服务": ("便民服务", "Convenience"),
+    "cat.文化服务": ("文化服务", "Culture"),
+    "cat.平安服务": ("平安服务", "Safety"),
+    "cat.民情服务": ("民情服务", "Residents' concerns"),
+    "cat.协商服务": ("协商服务", "Consultation"),
+}
+register(STRINGS)
+
+
+def category_label(name: str | None, lang: str) -> str:
+    if name is None or pd.isna(name):
+        return t("fig.vol.uncategorised", lang)
+    return t(f"cat.{name}", lang) if name in SERVICE_CATEGORIES else str(name)
+
+
+def monthly_hours(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
+    """Stacked bars of hours per month per unit (columns month, unit_code, unit_name, town_code,
+    volunteer_hours); more than 12 units fold into 其他. A month nobody reported stays empty."""
+    other = t("other", lang)
+    d = top_n_other(df[["month", "unit_name", "volunteer_hours"]], "unit_name", "volunteer_hours", other)
+    town_of = dict(zip(df["unit_name"], df["town_code"], strict=False))
+    by_town = df["unit_code"].isin(df["town_code"]).all()
+    order = d.groupby("unit_name")["volunteer_hours"].sum().sort_values(ascending=False).index.tolist()
+    if other in order:
+        order = [u for u in order if u != other] + [other]
+    palette = px.colors.qualitative.Dark24
+    fig = go.Figure()
+    for i, name in enumerate(order):
+        g = d[d["unit_name"] == name].sort_values("month")
+        colour = OTHER_COLOUR if name == other else (town_colour(town_of.get(name)) if by_town else palette[i % 24])
+        fig.add_bar(
+            x=g["month"],
+            y=g["volunteer_hours"].astype("Float64").astype(float),
+            name=name,
+            marker_color=colour,
+            hovertemplate=f"{name} %{{x|%Y-%m}}: %{{y:,.0f}} h<extra></extra>",
+        )
+    style(
+        fig,
+        t("fig.vol.monthly", lang, unit=unit_label),
+        y_title=t("fig.vol.hours_axis", lang),
+        x_title=t("month", lang),
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(tickformat="%Y-%m", dtick="M1" if df["month"].nunique() <= 24 else "M3")
+    return fig
+
+
+def hours_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
+    return unit_bar(df, "volunteer_hours", t("fig.vol.by_unit", lang, unit=unit_label), t("fig.vol.hours_axis", lang))
+
+
+def per_volunteer_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
+    return unit_bar(
+        df,
+        "hours_per_volunteer",
+        t("fig.vol.per_volunteer", lang, unit=unit_label),
+        t("fig.vol.per_axis", lang),
+        text_fmt=",.1f",
+    )
+
+
+def category_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
+    """Hours per unit stacked by the six service categories, one fixed colour per category
+    (columns unit_code, unit_name, service_category, hours)."""
+    units = df.groupby("unit_name", sort=False)["hours"].sum().sort_values(ascending=False).index.tolist()
+    fig = go.Figure()
+    cats = [*SERVICE_CATEGORIES, None]
+    for cat in cats:
+        g = df[df["service_category"].isna()] if cat is None else df[df["service_category"] == cat]
+        if g.empty:
+            continue
+        g = g.groupby("unit_name").agg(hours=("hours", "sum"), unit_code=("unit_code", "first")).reindex(units)
+        fig.add_bar(
+            x=units,
+            y=g["hours"].astype("Float64").astype(float),
+            name=category_label(cat, lang),
+            marker_color=CATEGORY_COLOURS.get(cat, OTHER_COLOUR),
+            customdata=g[["unit_code"]].to_numpy(),
+            hovertemplate="%{x}: %{y:,.0f} h<extra>" + category_label(cat, lang) + "</extra>",
+        )
+    style(fig, t("fig.vol.category", lang, unit=unit_label), y_title=t("fig.vol.hours_axis", lang))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(tickangle=-45 if len(units) > 8 else 0, type="category")
+    return fig

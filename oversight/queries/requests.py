@@ -1,0 +1,184 @@
+"""Queries of the 诉求 page: received / resolved / on time / satisfied per unit and month from
+the monthly reports; category, source, open cases and days to resolve from the case list."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from oversight.db import query
+from oversight.metrics import metric
+from oversight.queries.common import next_month, scope_sql, where
+from oversight.queries.party import per_unit, unit_columns
+
+if TYPE_CHECKING:
+    from oversight.frame import Filters
+
+COUNTS = ("requests_received", "requests_resolved", "requests_on_time", "followups_satisfied", "followups_total")
+RATES = ("resolution_rate", "on_time_rate", "satisfaction_rate")
+
+
+def by_unit(f: Filters) -> pd.DataFrame:
+    """Per unit over the range: the counts summed and the three rates (sum/sum)."""
+    return per_unit(f, (*COUNTS, *RATES))
+
+
+def flagged(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` (from by_unit/by_community) with below_resolution / below_satisfaction flags:
+    True below 92% resolution / 85% satisfaction, False at or above, missing if the rate is."""
+    out = df.copy()
+    for col, name in (("below_resolution", "resolution_rate"), ("below_satisfaction", "satisfaction_rate")):
+        m = metric(name)
+        out[col] = (out[name] < m.alert).astype("boolean")
+    return out
+
+
+def by_community(f: Filters) -> pd.DataFrame:
+    """One row per community in scope: town_name, unit_name, counts, rates and the two flags;
+    flagged communities first."""
+    df = flagged(per_unit(f, (*COUNTS, *RATES), level="community"))
+    df["_any"] = df["below_resolution"].fillna(False) | df["below_satisfaction"].fillna(False)
+    df = df.sort_values(["_any", "resolution_rate"], ascending=[False, True], kind="stable", na_position="last")
+    return df.drop(columns="_any").reset_index(drop=True)
+
+
+def by_month(f: Filters) -> pd.DataFrame:
+    """Per month of the range, the whole selection: the counts, the rates, backlog (cumulative
+    received − resolved from the range's start) and open_cases (cases from the case list still
+    unresolved at the month's end; missing when the selection has no case list)."""
+    sql, params = where(f)
+    rates = ",\n".join(f"{metric(n).sql()} AS {n}" for n in RATES)
+    counts = ", ".join(f"SUM({c}) AS {c}" for c in COUNTS)
+    df = query(
+        f"""
+        SELECT month, {counts}, {rates}
+        FROM community_month
+        WHERE {sql}
+        GROUP BY month
+        ORDER BY month
+        """,  # noqa: S608  (identifiers from oversight.metrics)
+        params,
+    )
+    flow = (df["requests_received"] - df["requests_resolved"]).astype("Float64")
+    df["backlog"] = flow.cumsum()
+    df.loc[flow.isna(), "backlog"] = pd.NA
+    scope, sparams = scope_sql(f)
+    opened = query(
+        f"""
+        WITH months AS (
+          SELECT CAST(m AS DATE) AS month FROM range($month_from, $month_end, INTERVAL 1 MONTH) AS r(m)
+        ),
+        cases AS (SELECT received_on, resolved_on FROM request_case WHERE {scope})
+        SELECT months.month,
+               (SELECT COUNT(*) FROM cases
+                 WHERE received_on < months.month + INTERVAL 1 MONTH
+                   AND (resolved_on IS NULL OR resolved_on >= months.month + INTERVAL 1 MONTH)) AS open_cases,
+               (SELECT COUNT(*) FROM cases) AS any_cases
+        FROM months
+        ORDER BY months.month
+        """,  # noqa: S608
+        sparams | {"month_from": f.month_from, "month_end": next_month(f.month_to)},
+    )
+    opened["month"] = pd.to_datetime(opened["month"])
+    opened.loc[opened["any_cases"] == 0, "open_cases"] = pd.NA
+    df["month"] = pd.to_datetime(df["month"])
+    return df.merge(opened[["month", "open_cases"]], on="month", how="left")
+
+
+def by_category_source(f: Filters) -> pd.DataFrame:
+    """Cases received in the range per category and source: category, source, cases, resolved."""
+    sql, params = where(f, "received_on")
+    return query(
+        f"""
+        SELECT category, source, COUNT(*) AS cases, COUNT(resolved_on) AS resolved
+        FROM request_case
+        WHERE {sql}
+        GROUP BY category, source
+        ORDER BY category, source
+        """,  # noqa: S608
+        params,
+    )
+
+
+def working_days(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Mon–Fri days after `start` up to and including `end` (public holidays not known here);
+    missing where `end` is."""
+    ok = start.notna() & end.notna()
+    out = pd.Series(pd.NA, index=start.index, dtype="Int64")
+    if ok.any():
+        s = pd.to_datetime(start[ok]).to_numpy(dtype="datetime64[D]") + 1
+        e = pd.to_datetime(end[ok]).to_numpy(dtype="datetime64[D]") + 1
+        out[ok] = np.busday_count(s, e)
+    return out
+
+
+def resolved_cases(f: Filters) -> pd.DataFrame:
+    """Cases resolved in the range: case_id, town_name, community_name, category, source,
+    received_on, resolved_on, days_to_resolve (calendar), working_days, on_time, followup_result."""
+    sql, params = where(f, "resolved_on")
+    df = query(
+        f"""
+        SELECT case_id, town_name, community_name, category, source, received_on, resolved_on,
+               days_to_resolve, on_time, followup_result
+        FROM request_case
+        WHERE {sql}
+        ORDER BY resolved_on, case_id
+        """,  # noqa: S608
+        params,
+    )
+    df.insert(
+        df.columns.get_loc("days_to_resolve") + 1, "working_days", working_days(df["received_on"], df["resolved_on"])
+    )
+    return df
+
+
+def days_summary(cases: pd.DataFrame) -> pd.DataFrame:
+    """Per category of `resolved_cases`: cases, median and 90th-percentile working days,
+    on_time_share (of cases with on_time reported)."""
+    if cases.empty:
+        return pd.DataFrame(columns=["category", "cases", "median_days", "p90_days", "on_time_share"])
+    d = cases.assign(wd=cases["working_days"].astype("Float64").astype(float))
+    d["category"] = d["category"].astype(object)
+    return (
+        d.groupby("category", dropna=False)
+        .agg(
+            cases=("case_id", "size"),
+            median_days=("wd", "median"),
+            p90_days=("wd", lambda s: s.quantile(0.9)),
+            on_time_share=("on_time", lambda s: s.dropna().astype(float).mean() if s.notna().any() else np.nan),
+        )
+        .reset_index()
+    )
+
+
+def open_cases(f: Filters) -> pd.DataFrame:
+    """Cases still unresolved at the end of the range (received on or before it): case_id,
+    town_name, community_name, category, source, received_on, open_working_days, unit_code,
+    unit_name, town_code."""
+    code, name = unit_columns(f)
+    scope, params = scope_sql(f)
+    end = next_month(f.month_to)
+    df = query(
+        f"""
+        SELECT case_id, town_name, community_name, category, source, received_on,
+               {code} AS unit_code, {name} AS unit_name, town_code
+        FROM request_case
+        WHERE {scope} AND received_on < $month_end AND (resolved_on IS NULL OR resolved_on >= $month_end)
+        ORDER BY received_on, case_id
+        """,  # noqa: S608  (identifiers from UNIT_COLUMNS)
+        params | {"month_end": end},
+    )
+    last_day = pd.Series(pd.Timestamp(end) - pd.Timedelta(days=1), index=df.index)
+    df.insert(6, "open_working_days", working_days(df["received_on"], last_day))
+    return df
+
+
+def open_by_unit(cases: pd.DataFrame) -> pd.DataFrame:
+    """Open cases per unit from `open_cases`: unit_code, unit_name, town_code, open_cases."""
+    return (
+        cases.groupby(["unit_code", "unit_name", "town_code"], as_index=False)
+        .size()
+        .rename(columns={"size": "open_cases"})
+    )

@@ -1,0 +1,74 @@
+"""Queries of the 志愿 page: hours per month and per unit, hours per registered volunteer,
+hours by service category, and the communities that lead and lag."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from oversight.db import query
+from oversight.queries.common import where
+from oversight.queries.party import per_unit, unit_columns
+
+if TYPE_CHECKING:
+    from oversight.frame import Filters
+
+UNIT_METRICS = ("volunteer_hours", "volunteer_activities", "volunteers_registered", "hours_per_volunteer")
+
+
+def hours_by_month(f: Filters) -> pd.DataFrame:
+    """Per month and unit: volunteer_hours and volunteer_activities from the monthly reports."""
+    code, name = unit_columns(f)
+    sql, params = where(f)
+    return query(
+        f"""
+        SELECT month, {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
+               SUM(volunteer_hours) AS volunteer_hours, SUM(volunteer_activities) AS volunteer_activities
+        FROM community_month
+        WHERE {sql}
+        GROUP BY month, {code}
+        ORDER BY month, {code}
+        """,  # noqa: S608  (identifiers from UNIT_COLUMNS)
+        params,
+    )
+
+
+def by_unit(f: Filters) -> pd.DataFrame:
+    """Per unit over the range: hours and activities summed, registered volunteers at the last
+    month, hours_per_volunteer = hours ÷ registered volunteers."""
+    return per_unit(f, UNIT_METRICS)
+
+
+def by_category(f: Filters) -> pd.DataFrame:
+    """Per unit and service category, from the activity reports in the range: activities,
+    participants, hours."""
+    code, name = unit_columns(f)
+    sql, params = where(f, "activity_date")
+    return query(
+        f"""
+        SELECT {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
+               service_category, COUNT(*) AS activities, SUM(participants) AS participants, SUM(hours) AS hours
+        FROM volunteer_activity
+        WHERE {sql}
+        GROUP BY {code}, service_category
+        ORDER BY {code}, service_category
+        """,  # noqa: S608
+        params,
+    )
+
+
+def leaders_laggards(f: Filters, n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(top n, bottom n) communities in scope by hours per registered volunteer; communities
+    without a value are in neither. Columns: rank, town_name, unit_name, volunteer_hours,
+    volunteers_registered, hours_per_volunteer."""
+    df = per_unit(f, UNIT_METRICS, level="community")
+    df = df.dropna(subset=["hours_per_volunteer"]).sort_values(
+        ["hours_per_volunteer", "volunteer_hours"], ascending=False, kind="stable"
+    )
+    df.insert(0, "rank", range(1, len(df) + 1))
+    cols = ["rank", "town_name", "unit_name", "volunteer_hours", "volunteers_registered", "hours_per_volunteer"]
+    df = df[cols].reset_index(drop=True)
+    # A small selection is split in two halves so no community is both a leader and a laggard.
+    k = n if len(df) >= 2 * n else (len(df) + 1) // 2
+    return df.head(k), df.iloc[k:].tail(n).iloc[::-1].reset_index(drop=True)
