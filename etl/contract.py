@@ -30,6 +30,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
     max_value: float | None = None
+    min_value: float | None = None  # int/float columns: lowest value accepted (counts and areas: 0)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ COMMUNITY = Column(
 
 
 def _count(name: str, zh: str, unit: str = "个", aliases: tuple[str, ...] = (), cap: float = 1e6) -> Column:
-    return Column(name, zh, "int", unit=unit, aliases=aliases, max_value=cap)
+    return Column(name, zh, "int", unit=unit, aliases=aliases, max_value=cap, min_value=0)
 
 
 MONTHLY = Kind(
@@ -101,6 +102,7 @@ MONTHLY = Kind(
             unit="㎡",
             aliases=("党群服务中心面积", "服务中心面积", "阵地面积"),
             max_value=100_000,
+            min_value=0,
         ),
         _count("service_platforms", "服务平台数", "个", ("服务平台",), 500),
         _count("volunteers_registered", "注册志愿者数", "人", ("注册志愿者", "志愿者人数"), 50_000),
@@ -111,6 +113,7 @@ MONTHLY = Kind(
             unit="小时",
             aliases=("志愿服务时长", "服务时长"),
             max_value=1_000_000,
+            min_value=0,
         ),
         _count("volunteer_activities", "志愿服务活动场次", "场", ("活动场次",), 10_000),
         _count("requests_received", "诉求受理数", "件", ("受理诉求数",), 100_000),
@@ -159,7 +162,9 @@ PROJECT = Kind(
         Column("completed_on", "完成日期", "date", required=True, aliases=("竣工日期", "完成时间")),
         COMMUNITY,
         Column("project_type", "项目类型", "category", required=True, choices=PROJECT_TYPES),
-        Column("area_added_m2", "新增面积(㎡)", "float", unit="㎡", aliases=("新增面积",), max_value=20_000),
+        Column(
+            "area_added_m2", "新增面积(㎡)", "float", unit="㎡", aliases=("新增面积",), max_value=20_000, min_value=0
+        ),
         _count("rooms_integrated", "整合功能场所数", "个", ("整合功能室数",), 200),
         _count("service_platforms", "服务平台数", "个", ("服务平台",), 500),
         Column("note", "说明", "text", aliases=("备注",)),
@@ -178,7 +183,15 @@ ACTIVITY = Kind(
         Column("activity_name", "活动名称", "text", required=True, aliases=("活动",)),
         Column("service_category", "服务类别", "category", choices=SERVICE_CATEGORIES, aliases=("类别",)),
         _count("participants", "参与人数", "人", ("参加人数",), 10_000),
-        Column("hours", "服务时长(小时)", "float", unit="小时", aliases=("服务时长", "时长"), max_value=100_000),
+        Column(
+            "hours",
+            "服务时长(小时)",
+            "float",
+            unit="小时",
+            aliases=("服务时长", "时长"),
+            max_value=100_000,
+            min_value=0,
+        ),
     ),
 )
 

@@ -106,15 +106,18 @@ def writer(db: Path | str = DEFAULT_DB) -> Iterator[duckdb.DuckDBPyConnection]:
         for stale in live.parent.glob(live.name + ".next-*"):
             stale.unlink(missing_ok=True)
         nxt = _next_path(live)
-        if live.exists():
-            shutil.copyfile(live, nxt)
         try:
+            if live.exists():
+                shutil.copyfile(live, nxt)
             con = duckdb.connect(str(nxt))
-        except duckdb.Error as e:
+        except (OSError, duckdb.Error) as e:
             nxt.unlink(missing_ok=True)
             raise WarehouseError(f"无法打开仓库 / cannot open warehouse {live}: {e}") from e
         try:
-            init_schema(con)
+            try:
+                init_schema(con)
+            except duckdb.Error as e:
+                raise WarehouseError(f"仓库结构不兼容 / not a warehouse of this version {live}: {e}") from e
             yield con
             con.execute("CHECKPOINT")
             con.close()

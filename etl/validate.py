@@ -1,0 +1,222 @@
+"""The rules a report row must pass, declared once per kind from `etl.contract`, run as one SQL pass.
+
+`checks(kind)` lists every rule as a `Check` (SQL that is true when a row breaks it, and SQL for
+the reason): cell readable, required cell present, community in the registry, value within the
+column's range and choices, no month or date after the load date, each contract `Rule`
+(`left <= right`), and no second row with the same natural key in one file. `stage()` runs
+them over the reader's sheets and leaves a temp table with the typed columns and `_reason`
+(NULL for a good row; every broken rule's reason joined with "；" otherwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from etl.contract import Column, Kind
+from etl.normalize import Registry, column_sql, ident, lit
+from etl.warehouse import LINEAGE, stored_columns
+
+EARLIEST = date(2000, 1, 1)
+REASON_SEPARATOR = "；"
+
+MSG_REQUIRED = "{zh} 为空 / {name} is required"
+MSG_NEGATIVE = "{zh} '{{}}' 不能为负数 / {name} must not be negative"
+MSG_BELOW = "{zh} '{{}}' 小于下限 {bound} / {name} is below the minimum {bound}"
+MSG_ABOVE = "{zh} '{{}}' 超过上限 {bound} / {name} is above the maximum {bound}"
+MSG_CHOICES = "{zh} '{{}}' 不是可选值（{choices}）/ {name} is not one of {choices_en}"
+MSG_TOO_EARLY = "{zh} '{{}}' 早于 {year} 年 / {name} is before {year}"
+MSG_FUTURE = "{zh} {{}} 晚于装载日期 {{}} / {name} is after the load date"
+MSG_RULE = "{lzh} {{}} > {rzh} {{}} / {left} > {right}"
+MSG_DUPLICATE = "与第 {} 行重复 / duplicate of row {}"
+MSG_DUPLICATE_SHEET = "与工作表 '{}' 第 {} 行重复 / duplicate of sheet '{}' row {}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule: `fails` is SQL true for a row that breaks it, `reason` SQL for the message."""
+
+    name: str
+    fails: str
+    reason: str
+
+
+def _bound(x: float) -> str:
+    return f"{int(x)}" if float(x).is_integer() else f"{x:g}"
+
+
+def _fmt(template: str, *args: str) -> str:
+    return f"format({lit(template)}, {', '.join(args)})" if args else lit(template)
+
+
+def _shown(c: Column) -> str:
+    """The cell as the sender typed it (for messages)."""
+    return f"trim({ident('_r_' + c.name)})"
+
+
+def _value_text(c: Column) -> str:
+    v = ident(c.name)
+    if c.type == "month":
+        return f"strftime({v}, '%Y-%m')"
+    if c.type == "date":
+        return f"strftime({v}, '%Y-%m-%d')"
+    return f"CAST({v} AS VARCHAR)"
+
+
+def column_checks(kind: Kind, c: Column) -> list[Check]:
+    """The checks on one column, in the order their reasons are listed."""
+    v, cleaned, name = ident(c.name), ident("_c_" + c.name), c.name
+    out = [Check(f"{name}:readable", f"{ident('_e_' + name)} IS NOT NULL", ident("_e_" + name))]
+    if c.required:
+        out.append(Check(f"{name}:required", f"{cleaned} IS NULL", lit(MSG_REQUIRED.format(zh=c.zh, name=name))))
+    if name == "community_name":
+        out.append(Check(f"{name}:registry", "_match_error IS NOT NULL", "_match_error"))
+    if c.type in ("int", "float"):
+        if c.min_value is not None:
+            template = MSG_NEGATIVE if c.min_value == 0 else MSG_BELOW
+            msg = template.format(zh=c.zh, name=name, bound=_bound(c.min_value))
+            out.append(Check(f"{name}:min", f"{v} < {c.min_value!r}", _fmt(msg, _shown(c))))
+        if c.max_value is not None:
+            msg = MSG_ABOVE.format(zh=c.zh, name=name, bound=_bound(c.max_value))
+            out.append(Check(f"{name}:max", f"{v} > {c.max_value!r}", _fmt(msg, _shown(c))))
+    if c.choices:
+        msg = MSG_CHOICES.format(zh=c.zh, name=name, choices="、".join(c.choices), choices_en=", ".join(c.choices))
+        allowed = ", ".join(map(lit, c.choices))
+        out.append(Check(f"{name}:choices", f"{cleaned} NOT IN ({allowed})", _fmt(msg, _shown(c))))
+    if c.type in ("month", "date"):
+        msg = MSG_TOO_EARLY.format(zh=c.zh, name=name, year=EARLIEST.year)
+        out.append(Check(f"{name}:earliest", f"{v} < DATE '{EARLIEST.isoformat()}'", _fmt(msg, _shown(c))))
+        limit = "date_trunc('month', $today)" if c.type == "month" else "$today"
+        shown_today = "strftime($today, '%Y-%m-%d')"
+        msg = MSG_FUTURE.format(zh=c.zh, name=name)
+        out.append(Check(f"{name}:not_future", f"{v} > {limit}", _fmt(msg, _value_text(c), shown_today)))
+    return out
+
+
+def checks(kind: Kind) -> list[Check]:
+    """Every check of `kind`: per column (contract order), then cross-field rules, then duplicates."""
+    out = [chk for c in kind.columns for chk in column_checks(kind, c)]
+    for rule in kind.rules:
+        left, right = kind.column(rule.left), kind.column(rule.right)
+        msg = MSG_RULE.format(lzh=left.zh, rzh=right.zh, left=left.name, right=right.name)
+        out.append(
+            Check(
+                f"{left.name}<={right.name}",
+                f"{ident(left.name)} > {ident(right.name)}",
+                _fmt(msg, _value_text(left), _value_text(right)),
+            )
+        )
+    same_sheet = _fmt(MSG_DUPLICATE, "_dup_row", "_dup_row")
+    other_sheet = _fmt(MSG_DUPLICATE_SHEET, "_dup_sheet", "_dup_row", "_dup_sheet", "_dup_row")
+    out.append(
+        Check(
+            "key:unique",
+            "_dup_n > 1",
+            f"CASE WHEN _dup_sheet = _sheet THEN {same_sheet} ELSE {other_sheet} END",
+        )
+    )
+    return out
+
+
+def staged_sql(kind: Kind, sources: list[str]) -> str:
+    """SELECT of the typed, checked rows of `sources` (registered views of reader frames).
+
+    Parameters: $today (DATE) and $sheet0, $sheet1, … (sheet names). Output columns: the kind's
+    stored columns (community_code first), then _sheet, _row, _original, _reason.
+    """
+    union = " UNION ALL BY NAME ".join(
+        f"SELECT $sheet{i} AS _sheet, {i} AS _sheet_no, * FROM {ident(s)}"  # noqa: S608
+        for i, s in enumerate(sources)
+    )
+    town = "town_name" if "town_name" in kind.names else "NULL"
+    cleaned_cols, typed_cols = [], []
+    for c in kind.columns:
+        sql = column_sql(c, f"src.{ident(c.name)}", ident("_c_" + c.name), ident("_r_" + c.name), c.name in kind.key)
+        cleaned_cols.append(f"src.{ident(c.name)} AS {ident('_r_' + c.name)}, {sql.clean} AS {ident('_c_' + c.name)}")
+        typed_cols.append(f"{sql.value} AS {ident(c.name)}, {sql.error} AS {ident('_e_' + c.name)}")
+    key = ", ".join(ident(k) for k in kind.key)
+    key_present = " AND ".join(f"{ident(k)} IS NOT NULL" for k in kind.key)
+    reasons = ", ".join(f"CASE WHEN {chk.fails} THEN {chk.reason} END" for chk in checks(kind))
+    stored = [n for n, _ in stored_columns(kind) if n not in LINEAGE]
+    return f"""
+WITH src AS (
+  {union}
+),
+cleaned AS (
+  SELECT src._sheet, src._sheet_no, src._row, src._original, m.community_code, m.match_error AS _match_error,
+         {", ".join(cleaned_cols)}
+  FROM src
+  LEFT JOIN _community_match AS m
+    ON coalesce(m.town, '') = coalesce(src.{town}, '') AND coalesce(m.name, '') = coalesce(src.community_name, '')
+),
+typed AS (
+  SELECT *, {", ".join(typed_cols)} FROM cleaned
+),
+keyed AS (
+  SELECT *,
+         CASE WHEN {key_present} THEN row_number() OVER w END AS _dup_n,
+         first_value(_row) OVER w AS _dup_row,
+         first_value(_sheet) OVER w AS _dup_sheet
+  FROM typed
+  WINDOW w AS (PARTITION BY {key} ORDER BY _sheet_no, _row)
+),
+checked AS (
+  SELECT *, nullif(concat_ws({lit(REASON_SEPARATOR)}, {reasons}), '') AS _reason FROM keyed
+)
+SELECT {", ".join(ident(n) for n in stored)}, _sheet, _row, _original, _reason
+FROM checked
+"""  # noqa: S608  (identifiers from the contract; values bound as parameters)
+
+
+def _source_frame(kind: Kind, frame: pd.DataFrame) -> pd.DataFrame:
+    """The reader's frame with every contract column present (missing ones all NULL)."""
+    missing = {c: pd.Series([None] * len(frame), index=frame.index, dtype="str") for c in kind.names if c not in frame}
+    extra = {}
+    if "_row" not in frame:
+        extra["_row"] = range(1, len(frame) + 1)
+    if "_original" not in frame:
+        extra["_original"] = pd.Series([None] * len(frame), index=frame.index, dtype="str")
+    return frame.assign(**missing, **extra) if missing or extra else frame
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    sheets: list[tuple[str, pd.DataFrame]],
+    today: date,
+    registry: Registry,
+    table: str = "_staged",
+) -> None:
+    """Type and check `sheets` (sheet name, reader frame) of one kind into temp table `table`."""
+    names = [f"_src_{i}" for i in range(len(sheets))]
+    for name, (_, frame) in zip(names, sheets, strict=True):
+        con.register(name, _source_frame(kind, frame))
+    try:
+        town = "town_name" if "town_name" in kind.names else "NULL"
+        select = "SELECT DISTINCT {town} AS town, community_name AS name FROM {view}"  # noqa: S608
+        pairs_sql = " UNION ".join(select.format(town=town, view=ident(n)) for n in names)
+        pairs = con.execute(pairs_sql).fetchall()
+        matches = [(t, n, *registry.match(t, n)) for t, n in pairs]
+        cm = pd.DataFrame(matches, columns=["town", "name", "community_code", "match_error"], dtype="str")
+        con.register("_community_match", cm)
+        params = {"today": today, **{f"sheet{i}": s for i, (s, _) in enumerate(sheets)}}
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {staged_sql(kind, names)}", params)
+    finally:
+        for name in [*names, "_community_match"]:
+            con.unregister(name)
+
+
+def check_frame(kind: Kind, frame: pd.DataFrame, today: date | None = None, sheet: str = "Sheet1") -> pd.DataFrame:
+    """Typed, checked rows of one reader frame (an in-memory registry; for tests and previews)."""
+    from etl.warehouse import init_schema
+
+    con = duckdb.connect()
+    try:
+        init_schema(con)
+        stage(con, kind, [(sheet, frame)], today or date.today(), Registry.from_connection(con))
+        return con.execute("SELECT * FROM _staged ORDER BY _sheet, _row").df()
+    finally:
+        con.close()
