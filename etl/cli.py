@@ -1,0 +1,184 @@
+"""`python -m etl load PATH…` and `python -m etl status`: load reports, see who reported.
+
+Exit codes: 0 every row loaded; 1 some rows or files quarantined/rejected; 2 the command could
+not run (no such path, no report files, warehouse cannot be opened). Messages: Chinese first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from etl.load import COUNTS, FileResult, load_paths
+from etl.warehouse import DEFAULT_DB, SQL_DIR, WarehouseError, reader
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+STATUS_LABELS = {
+    "loaded": "已装载 loaded",
+    "partial": "部分装载 partial",
+    "rejected": "已拒收 rejected",
+    "unchanged": "未变化 unchanged",
+}
+STATUS_STYLES = {"loaded": "green", "partial": "yellow", "rejected": "red", "unchanged": "dim"}
+
+
+def default_db() -> Path:
+    """The warehouse path: $OVERSIGHT_DB, else data/warehouse.duckdb."""
+    return Path(os.environ.get("OVERSIGHT_DB") or DEFAULT_DB)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD / a date as YYYY-MM-DD: {text!r}") from e
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    """Arguments of the `load` and `status` subcommands."""
+    if name == "load":
+        parser.add_argument(
+            "paths", nargs="+", type=Path, metavar="PATH", help="报表文件或文件夹 / report files or folders"
+        )
+        parser.add_argument("--today", type=_day, help="装载日期（默认今天）/ load date, default today (YYYY-MM-DD)")
+    parser.add_argument(
+        "--db", type=Path, help="仓库文件（默认 $OVERSIGHT_DB 或 data/warehouse.duckdb）/ warehouse file"
+    )
+    parser.add_argument("--json", action="store_true", help="在标准输出打印一个 JSON 对象 / print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_load(args) if args.command == "load" else run_status(args)
+
+
+def _fail(message: str) -> int:
+    Console(stderr=True).print(f"[red]{message}[/red]", highlight=False)
+    return EXIT_USAGE
+
+
+def run_load(args: argparse.Namespace) -> int:
+    from etl.readers import iter_report_files
+
+    db = args.db or default_db()
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        return _fail(f"路径不存在 / no such path: {', '.join(map(str, missing))}")
+    files = iter_report_files(args.paths)
+    if not files:
+        return _fail(f"未找到报表文件（.xlsx/.xls/.csv）/ no report files found in: {', '.join(map(str, args.paths))}")
+    err = Console(stderr=True)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("装载 / loading", total=len(files))
+            results = load_paths(
+                files, db=db, today=args.today, progress=lambda p: bar.update(task, advance=1, description=p.name)
+            )
+    except WarehouseError as e:
+        return _fail(str(e))
+    totals = {k: sum(getattr(r, k) for r in results) for k in COUNTS}
+    if args.json:
+        print(json.dumps({"files": [r.as_dict() for r in results], "totals": totals}, ensure_ascii=False))
+    else:
+        _print_results(results, totals, db)
+    clean = all(r.status in ("loaded", "unchanged") and r.rows_quarantined == 0 for r in results)
+    return EXIT_OK if clean else EXIT_PROBLEMS
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _print_results(results: list[FileResult], totals: dict[str, int], db: Path) -> None:
+    table = Table(title=f"装载结果 / load results → {db}")
+    table.add_column("文件 File", overflow="fold")
+    table.add_column("状态 Status")
+    for header in ("读取\nRead", "装载\nLoaded", "替换\nReplaced", "隔离\nQuarantined"):
+        table.add_column(header, justify="right")
+    for r in results:
+        style = STATUS_STYLES[r.status]
+        counts = [f"{getattr(r, k):,}" for k in COUNTS]
+        table.add_row(_shown_path(r.path), f"[{style}]{STATUS_LABELS[r.status]}[/{style}]", *counts)
+    table.add_section()
+    table.add_row(f"合计 Total: {len(results)}", "", *[f"{totals[k]:,}" for k in COUNTS])
+    out = Console()
+    out.print(table)
+    for r in results:
+        out.print(f"[bold]{_shown_path(r.path)}[/bold]: {r.message}", highlight=False)
+    if totals["rows_quarantined"] or any(r.status == "rejected" for r in results):
+        out.print("被隔离的行及原因见仓库视图 quarantine / quarantined rows and reasons: view `quarantine`")
+
+
+def status_rows(db: Path) -> list[tuple]:
+    """(month, community_code, community_name, town_name, reported) for every month loaded × registry."""
+    con = reader(db)
+    try:
+        return con.execute((SQL_DIR / "status.sql").read_text(encoding="utf-8")).fetchall()
+    finally:
+        con.close()
+
+
+def run_status(args: argparse.Namespace) -> int:
+    db = args.db or default_db()
+    try:
+        rows = status_rows(db)
+    except WarehouseError as e:
+        return _fail(str(e))
+    months: dict[str, dict] = {}
+    for month, code, name, town, reported in rows:
+        m = months.setdefault(month.strftime("%Y-%m"), {"reported": [], "missing": []})
+        m["reported" if reported else "missing"].append(
+            {"community_code": code, "community_name": name, "town_name": town}
+        )
+    summary = [
+        {
+            "month": month,
+            "reported": len(m["reported"]),
+            "missing": len(m["missing"]),
+            "reported_communities": m["reported"],
+            "missing_communities": m["missing"],
+        }
+        for month, m in months.items()
+    ]
+    if args.json:
+        print(json.dumps({"db": str(db), "months": summary}, ensure_ascii=False))
+        return EXIT_OK
+    out = Console()
+    if not summary:
+        out.print(f"仓库中还没有月度指标 / no monthly indicators loaded yet: {db}")
+        return EXIT_OK
+    table = Table(title=f"各月报送情况 / who reported each month → {db}")
+    table.add_column("月份 Month")
+    table.add_column("已报 Reported", justify="right")
+    table.add_column("未报 Missing", justify="right")
+    table.add_column("未报村(社区) Missing communities", overflow="fold")
+    for m in summary:
+        names = [f"{c['town_name']}{c['community_name']}" for c in m["missing_communities"]]
+        shown = "、".join(names[:8]) + (f" 等 {len(names)} 个 / {len(names)} in all" if len(names) > 8 else "")
+        style = "green" if not names else "yellow"
+        table.add_row(m["month"], str(m["reported"]), f"[{style}]{m['missing']}[/{style}]", shown)
+    out.print(table)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from etl.__main__ import main
+
+    sys.exit(main())
