@@ -1,10 +1,181 @@
-"""总览 Overview: the entry page of the dashboard."""
+"""总览 Overview: headline figures for the end month, the ranking, and who has reported."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from oversight.frame import page_setup, tr
+from oversight.figures import overview as fig
+from oversight.frame import (
+    column_label,
+    download,
+    drill_to,
+    empty_notice,
+    lang,
+    page_setup,
+    scope_name,
+    table,
+    tr,
+)
+from oversight.i18n import fmt_month, register
+from oversight.metrics import metric
+from oversight.queries import overview as q
+
+register(
+    {
+        "ov.kpis": ("{month}主要指标", "Key figures, {month}"),
+        "ov.kpis_note": (
+            "比率均为合计之比（分子合计 ÷ 分母合计）；本月 {n} 个村(社区)报送。",
+            "Ratios are sum ÷ sum over the selection; {n} communities reported this month.",
+        ),
+        "ov.party_orgs": ("已建党组织小区", "Neighbourhoods with a party org"),
+        "ov.property_party_orgs": ("物业党组织", "Property-company party orgs"),
+        "ov.owners_committees": ("业(院)委会", "Owners' committees"),
+        "ov.roster_unit": ("个", ""),
+        "ov.roster_help": (
+            "按各村(社区)截至当月最近一次报送的小区党组织名册统计",
+            "From each community's latest 小区 roster up to this month",
+        ),
+        "ov.ranking": ("{month}{unit}排名", "{unit} ranking, {month}"),
+        "ov.rank_town": ("乡镇", "Township"),
+        "ov.rank_community": ("村(社区)", "Community"),
+        "ov.sort_by": ("排名依据", "Rank by"),
+        "ov.drill_hint": ("点击一行可进入该{unit}", "Click a row to drill into that {unit}"),
+        "ov.ranking_file": ("排名", "ranking"),
+        "ov.submissions": ("月报报送", "Monthly reports"),
+        "ov.sub_line": (
+            "{month}：应报 {expected}，按时 {on_time}，迟报 {late}，未报 {missing}，未到期 {pending}（截止日为次月{due}日）",
+            "{month}: {expected} expected — {on_time} on time, {late} late, {missing} missing, "
+            "{pending} not yet due (due by day {due} of the following month)",
+        ),
+        "ov.sub_town_hint": (
+            "范围内村(社区)较多，按乡镇汇总；选择乡镇可查看各村(社区)明细。",
+            "Many communities in scope, so this is per township; pick a township to see each community.",
+        ),
+        "ov.not_reported": ("{month}未报送的村(社区)", "Not reported for {month}"),
+        "ov.all_reported": ("{month}范围内的村(社区)均已报送。", "Every community in scope has reported for {month}."),
+        "ov.not_reported_file": ("未报送名单", "not_reported"),
+        "col.rank": ("排名", "Rank"),
+        "col.due_on": ("截止日期", "Due"),
+        "col.status_text": ("报送状态", "Status"),
+    }
+)
+
+
+def _value(frame: pd.DataFrame, period: str, col: str) -> float | None:
+    """frame[period, col], None when the month has no row or the value is missing."""
+    return frame.at[period, col] if period in frame.index and pd.notna(frame.at[period, col]) else None
+
+
+def _card(
+    box: DeltaGenerator,
+    label: str,
+    frame: pd.DataFrame,
+    col: str,
+    fmt: str,
+    unit: str,
+    percent: bool,
+    higher_is_better: bool = True,
+    help_text: str | None = None,
+) -> None:
+    """A KPI card: value for the end month, 环比 as the delta, 同比 in a caption below."""
+    cur = _value(frame, "cur", col)
+    mom = fig.delta_text(cur, _value(frame, "prev", col), percent, lang())
+    yoy = fig.delta_text(cur, _value(frame, "year", col), percent, lang())
+    box.metric(
+        label,
+        fig.value_text(cur, fmt, unit, lang()),
+        delta=mom,
+        delta_color="normal" if higher_is_better else "inverse",
+        delta_description=tr("kpi.mom") if mom else None,
+        help=help_text,
+        border=True,
+    )
+    if yoy:
+        colour = "green" if yoy.startswith("+") == higher_is_better else "red"
+        box.caption(f"{tr('kpi.yoy')} :{colour}[{yoy}]")
+    else:
+        box.caption(f"{tr('kpi.yoy')} {tr('kpi.no_compare')}")
+
 
 f = page_setup("overview")
 st.title(tr("page.overview"))
+month_text = fmt_month(f.month_to, f.lang)
+
+# ---- KPI cards: end month, 环比 (vs previous month), 同比 (vs same month last year)
+kpis = q.kpis(f).set_index("period")
+roster = q.roster_counts(f).set_index("period")
+st.subheader(tr("ov.kpis", month=month_text))
+if "cur" not in kpis.index and "cur" not in roster.index:
+    empty_notice(pd.DataFrame())
+else:
+    row1 = st.columns(4)
+    m = metric("party_org_coverage")
+    _card(row1[0], m.label(f.lang), kpis, m.name, m.fmt, m.unit(f.lang), True)
+    for box, col in zip(row1[1:], q.ROSTER_COUNTS, strict=True):
+        _card(box, tr(f"ov.{col}"), roster, col, ",.0f", tr("ov.roster_unit"), False, help_text=tr("ov.roster_help"))
+    row2 = st.columns(5)
+    for box, name in zip(row2, q.KPI_METRICS[1:], strict=True):
+        m = metric(name)
+        percent = m.unit_zh == "%"
+        _card(box, m.label(f.lang), kpis, name, m.fmt, m.unit(f.lang), percent, m.higher_is_better)
+    if "cur" in kpis.index:
+        st.caption(tr("ov.kpis_note", n=int(kpis.at["cur", "reporting"])))
+
+# ---- Ranking: townships, or the communities of the selected township / 片区
+level = q.ranking_level(f)
+unit_word = tr(f"ov.rank_{level}")
+st.subheader(tr("ov.ranking", month=month_text, unit=unit_word))
+sort_by = st.selectbox(
+    tr("ov.sort_by"),
+    q.KPI_METRICS,
+    format_func=lambda n: column_label(n, f.lang),
+    key="ov_sort",
+    width=320,
+)
+ranking = q.ranking(f, sort_by)
+code_col, name_col = ("town_code", "town_name") if level == "town" else ("community_code", "community_name")
+ranking = ranking.rename(columns={"unit_code": code_col, "unit_name": name_col})
+if not empty_notice(ranking):
+    if len(ranking) > 1:
+        st.caption(tr("ov.drill_hint", unit=unit_word))
+    picked = table(
+        ranking,
+        key=f"ov_rank_{level}_{'-'.join(f.town_codes)}_{f.group}_{'-'.join(f.community_codes)}",
+        hide=(code_col,),
+        selectable=len(ranking) > 1,
+    )
+    download(ranking, tr("ov.ranking_file"), key="ov_rank_dl")
+    if picked:
+        row = ranking.iloc[picked[0]]
+        if level == "town":
+            drill_to(town_code=row[code_col])
+        else:
+            drill_to(community_code=row[code_col])
+
+# ---- Submissions: on time / late / missing, and who has not reported for the end month
+st.subheader(tr("ov.submissions"))
+sub = q.submissions(f)
+if not empty_notice(sub):
+    scope = scope_name(f)
+    end = q.submission_summary(sub, by="all")
+    end = end[pd.to_datetime(end["month"]).dt.date == f.month_to]
+    if not end.empty:
+        r = end.iloc[0]
+        counts = {k: int(r[k]) for k in ("expected", "on_time", "late", "missing", "pending")}
+        st.markdown(tr("ov.sub_line", month=month_text, due=q.REPORT_DUE_DAY, **counts))
+    if sub["community_code"].nunique() <= fig.MAX_MATRIX_ROWS:
+        st.plotly_chart(fig.submission_matrix(sub, f.lang, scope), width="stretch")
+    else:
+        st.caption(tr("ov.sub_town_hint"))
+        st.plotly_chart(fig.submission_by_town(q.submission_summary(sub), f.lang, scope), width="stretch")
+    missing = q.not_reported(sub, f.month_to)
+    st.markdown(f"**{tr('ov.not_reported', month=month_text)}**")
+    if missing.empty:
+        st.success(tr("ov.all_reported", month=month_text))
+    else:
+        missing["status_text"] = missing["status"].map(lambda s: tr(f"status.{s}"))
+        shown = missing.drop(columns=["status"])
+        table(shown, hide=("community_code",), height=min(400, 38 + 35 * len(shown)))
+        download(shown, tr("ov.not_reported_file"), key="ov_missing_dl")

@@ -58,10 +58,13 @@ def _cached(db: str, db_version: str, sql: str, params: tuple[tuple[str, Any], .
     return _run(db, sql, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
 
 
-def query(sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+def query(sql: str, params: dict[str, Any] | None = None, *, cached: bool = True) -> pd.DataFrame:
     """Rows of one read-only statement with `$name` parameters bound, cached per warehouse
-    version. The frame is the caller's own copy (st.cache_data hands out copies)."""
+    version. The frame is the caller's own copy (st.cache_data hands out copies). `cached=False`
+    reads straight from the file (for one-off large reads such as a full download)."""
     db = db_path()
+    if not cached:
+        return _run(str(db), sql, dict(params or {}))
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (params or {}).items()))
     return _cached(str(db), version(db), sql, frozen)
 

@@ -11,6 +11,7 @@ every run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -408,18 +409,26 @@ def empty_notice(df: pd.DataFrame | None) -> bool:
     return False
 
 
-def download(df: pd.DataFrame, base_name: str, key: str) -> None:
-    """Excel and CSV download buttons for `df` (view/metric column names are translated in the
-    files), named after the selection and months: 新政镇_诉求_2024-01至2024-06.xlsx."""
+def download(df: pd.DataFrame | Callable[[], pd.DataFrame], base_name: str, key: str) -> None:
+    """Excel and CSV download buttons for a table (view/metric column names are translated in
+    the files), named after the selection and months: 新政镇_诉求_2024-01至2024-06.xlsx.
+    `df` may be a function returning the table: it then runs only when a button is clicked."""
     f = current_filters()
     language = lang()
     scope = scope_name(f, for_file=True) if f else tr("frame.county_file")
     m_from, m_to = (f.month_from, f.month_to) if f else (None, None)
-    data = df.copy()
+    if callable(df):
+        load = df
+    else:
+        frozen = df.copy()
+
+        def load() -> pd.DataFrame:
+            return frozen
+
     cols = st.columns([1, 1, 4])
     cols[0].download_button(
         tr("frame.download_xlsx"),
-        data=lambda: exports.to_xlsx(data, language, sheet_name=base_name),
+        data=lambda: exports.to_xlsx(load(), language, sheet_name=base_name),
         file_name=exports.file_name(scope, base_name, m_from, m_to, "xlsx", language),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
@@ -428,7 +437,7 @@ def download(df: pd.DataFrame, base_name: str, key: str) -> None:
     )
     cols[1].download_button(
         tr("frame.download_csv"),
-        data=lambda: exports.to_csv(data, language),
+        data=lambda: exports.to_csv(load(), language),
         file_name=exports.file_name(scope, base_name, m_from, m_to, "csv", language),
         mime="text/csv",
         key=f"{key}_csv",
@@ -437,8 +446,28 @@ def download(df: pd.DataFrame, base_name: str, key: str) -> None:
     )
 
 
-def table(df: pd.DataFrame, height: int | str = "auto", key: str | None = None) -> None:
-    """st.dataframe with translated headers (with units) and percentages shown as %."""
+def drill_to(town_code: str | None = None, community_code: str | None = None) -> None:
+    """Narrow the global filters to one township (and optionally one community) and rerun;
+    the breadcrumb, every page and the URL follow."""
+    ss = st.session_state
+    if town_code:
+        ss[_K["towns"]] = [town_code]
+        ss[_K["comms"]] = []
+    if community_code:
+        ss[_K["comms"]] = [community_code]
+    st.rerun()
+
+
+def table(
+    df: pd.DataFrame,
+    height: int | str = "auto",
+    key: str | None = None,
+    hide: tuple[str, ...] = (),
+    selectable: bool = False,
+) -> list[int]:
+    """st.dataframe with translated headers (with units) and percentages shown as %; columns
+    in `hide` are not shown. With `selectable`, a row can be clicked: returns the selected row
+    positions (needs a `key`)."""
     language = lang()
     config = {}
     for name in df.columns:
@@ -451,4 +480,18 @@ def table(df: pd.DataFrame, height: int | str = "auto", key: str | None = None) 
             config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         else:
             config[name] = st.column_config.Column(label)
-    st.dataframe(df, column_config=config, hide_index=True, height=height, key=key)
+    for name in hide:
+        config[name] = None
+    if not selectable:
+        st.dataframe(df, column_config=config, hide_index=True, height=height, key=key)
+        return []
+    event = st.dataframe(
+        df,
+        column_config=config,
+        hide_index=True,
+        height=height,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    return list(event.selection.rows)

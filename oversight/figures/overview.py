@@ -1,0 +1,188 @@
+"""Charts of the 总览 page: who reported on time, as a communities × months matrix (or, for
+many communities, townships × months with the share on time)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from oversight.figures.base import BAD, GOOD, style
+from oversight.i18n import register, t
+
+STRINGS = {
+    "fig.ov.sub_title": ("月报报送情况（{scope}）", "Monthly report submissions ({scope})"),
+    "fig.ov.sub_town_title": (
+        "各乡镇月报按时报送率（{scope}）",
+        "Share of monthly reports on time, by township ({scope})",
+    ),
+    "fig.ov.report_month": ("报告月份", "Report month"),
+    "fig.ov.on_time_share": ("按时报送率(%)", "On time (%)"),
+    "status.on_time": ("按时", "On time"),
+    "status.late": ("迟报", "Late"),
+    "status.missing": ("未报", "Missing"),
+    "status.pending": ("未到期", "Not yet due"),
+    "fig.ov.hover_reported": ("报送于 {date}", "reported {date}"),
+    "fig.ov.hover_due": ("截止 {date}", "due {date}"),
+    "fig.ov.hover_counts": (
+        "按时 {on_time} · 迟报 {late} · 未报 {missing} · 未到期 {pending}（共 {expected}）",
+        "on time {on_time} · late {late} · missing {missing} · not yet due {pending} (of {expected})",
+    ),
+}
+register(STRINGS)
+
+STATUS_ORDER = ("on_time", "late", "missing", "pending")
+STATUS_COLOURS = {"on_time": GOOD, "late": "#F9A825", "missing": BAD, "pending": "#CFD8DC"}
+MAX_MATRIX_ROWS = 60  # above this many communities the matrix is drawn per township
+
+
+def _month_label(m: object) -> str:
+    return pd.Timestamp(m).strftime("%Y-%m")
+
+
+def submission_matrix(sub: pd.DataFrame, lang: str, scope: str) -> go.Figure:
+    """Communities (rows) × months (columns), one colour per status, legend below.
+    `sub` has community_code, community_name, town_name, month, reported_on, due_on, status."""
+    df = sub.copy()
+    df["x"] = df["month"].map(_month_label)
+    several_towns = df["town_name"].nunique() > 1
+    df["y"] = df["town_name"] + "·" + df["community_name"] if several_towns else df["community_name"]
+    rows = list(dict.fromkeys(df["y"]))
+    cols = sorted(df["x"].unique())
+    code = {s: i for i, s in enumerate(STATUS_ORDER)}
+    z = df.pivot_table(index="y", columns="x", values="status", aggfunc="first").reindex(index=rows, columns=cols)
+
+    def hover(r: pd.Series) -> str:
+        when = (
+            t("fig.ov.hover_reported", lang, date=pd.Timestamp(r["reported_on"]).strftime("%Y-%m-%d"))
+            if pd.notna(r["reported_on"])
+            else t("fig.ov.hover_due", lang, date=pd.Timestamp(r["due_on"]).strftime("%Y-%m-%d"))
+        )
+        return f"{r['y']} · {r['x']}<br>{t('status.' + r['status'], lang)} · {when}"
+
+    df["hover"] = df.apply(hover, axis=1)
+    text = df.pivot_table(index="y", columns="x", values="hover", aggfunc="first").reindex(index=rows, columns=cols)
+    n = len(STATUS_ORDER)
+    # A stepped colour scale: status i occupies [i/n, (i+1)/n].
+    scale = []
+    for i, s in enumerate(STATUS_ORDER):
+        scale += [[i / n, STATUS_COLOURS[s]], [(i + 1) / n, STATUS_COLOURS[s]]]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z.apply(lambda c: c.map(code)).to_numpy(dtype=float),
+            x=cols,
+            y=rows,
+            zmin=-0.5,
+            zmax=n - 0.5,
+            colorscale=scale,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            text=text.to_numpy(),
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    for s in STATUS_ORDER:  # legend entries (the heatmap itself has none)
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"symbol": "square", "size": 14, "color": STATUS_COLOURS[s]},
+                name=t("status." + s, lang),
+            )
+        )
+    height = max(260, 22 * len(rows) + 170)
+    style(fig, t("fig.ov.sub_title", lang, scope=scope), x_title=t("fig.ov.report_month", lang), height=height)
+    fig.update_yaxes(autorange="reversed", type="category", showgrid=False)
+    fig.update_xaxes(type="category", side="top", showgrid=False, title_standoff=4)
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "top", "y": -0.02 if len(rows) > 12 else -0.1, "x": 0},
+        margin={"t": 100, "b": 40},
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def submission_by_town(summary: pd.DataFrame, lang: str, scope: str) -> go.Figure:
+    """Townships (rows) × months: colour = share of the communities that reported on time;
+    hover gives the counts. `summary` from queries.overview.submission_summary."""
+    df = summary.copy()
+    df["x"] = df["month"].map(_month_label)
+    due = (df["expected"] - df["pending"]).where(lambda s: s > 0)
+    df["share"] = df["on_time"] / due
+    df["hover"] = df.apply(
+        lambda r: (
+            f"{r['town_name']} · {r['x']}<br>"
+            + t(
+                "fig.ov.hover_counts",
+                lang,
+                **{k: int(r[k]) for k in ("on_time", "late", "missing", "pending", "expected")},
+            )
+        ),
+        axis=1,
+    )
+    rows = list(dict.fromkeys(df.sort_values("town_code")["town_name"]))
+    cols = sorted(df["x"].unique())
+    z = df.pivot_table(index="town_name", columns="x", values="share", aggfunc="first", dropna=False)
+    z = z.reindex(index=rows, columns=cols)
+    text = df.pivot_table(index="town_name", columns="x", values="hover", aggfunc="first").reindex(
+        index=rows, columns=cols
+    )
+    fig = go.Figure(
+        go.Heatmap(
+            z=z.to_numpy(dtype=float) * 100,
+            x=cols,
+            y=rows,
+            zmin=0,
+            zmax=100,
+            colorscale=[[0, BAD], [0.5, "#F9A825"], [1, GOOD]],
+            colorbar={"title": {"text": t("fig.ov.on_time_share", lang)}, "ticksuffix": "%"},
+            xgap=2,
+            ygap=2,
+            text=text.to_numpy(),
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    height = max(300, 22 * len(rows) + 150)
+    style(fig, t("fig.ov.sub_town_title", lang, scope=scope), x_title=t("fig.ov.report_month", lang), height=height)
+    fig.update_yaxes(autorange="reversed", type="category", showgrid=False)
+    fig.update_xaxes(type="category", side="top", showgrid=False)
+    fig.update_layout(margin={"t": 100, "b": 30}, plot_bgcolor="white")
+    return fig
+
+
+# ---------------------------------------------------------------- KPI card text
+
+register(
+    {
+        "kpi.pp": ("{sign}{value:.1f}个百分点", "{sign}{value:.1f} pp"),
+        "kpi.mom": ("环比", "vs previous month"),
+        "kpi.yoy": ("同比", "vs same month last year"),
+        "kpi.no_compare": ("无可比数据", "nothing to compare"),
+    }
+)
+
+
+def value_text(value: float | None, fmt: str, unit: str, lang: str) -> str:
+    """95.0% / 1,800 ㎡ / 40.0 ㎡/百户; a missing value is — (never 0)."""
+    if value is None or pd.isna(value):
+        return "—"
+    text = format(float(value), fmt)
+    return text if fmt.endswith("%") or not unit else f"{text} {unit}"
+
+
+def delta_text(cur: float | None, before: float | None, percent_metric: bool, lang: str) -> str | None:
+    """The change from `before` to `cur`: percentage points for a rate, percent change for an
+    amount (absolute change when `before` is 0); None when either is missing."""
+    if cur is None or before is None or pd.isna(cur) or pd.isna(before):
+        return None
+    if float(cur) == float(before):
+        return "0"  # Streamlit shows the string "0" as no change (grey, no arrow)
+    if percent_metric:
+        diff = (float(cur) - float(before)) * 100
+        return t("kpi.pp", lang, sign="+" if diff >= 0 else "-", value=abs(diff))
+    if float(before) == 0:
+        diff = float(cur) - float(before)
+        return f"{diff:+,.0f}"
+    change = (float(cur) / float(before) - 1) * 100
+    return f"{change:+.1f}%"

@@ -1,0 +1,105 @@
+"""Queries of the 数据 page: any public view, filtered in DuckDB by the global selection, with
+the columns the user picks; a row count, a capped page for the screen, all rows for download."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from oversight.db import query
+from oversight.queries.common import ident, month_sql, scope_sql
+
+if TYPE_CHECKING:
+    from oversight.frame import Filters
+
+
+@dataclass(frozen=True)
+class View:
+    """A public view the page can browse: how the month range and the selection apply."""
+
+    name: str
+    date_column: str | None  # filtered by the month range; None = not by month
+    scoped: bool  # filtered by township / 片区 / community
+    order: tuple[str, ...]  # default order
+
+
+VIEWS: dict[str, View] = {
+    v.name: v
+    for v in (
+        View("community_month", "month", True, ("month", "town_code", "community_code")),
+        View("neighborhood_month", "month", True, ("month", "town_code", "community_code", "neighborhood_name")),
+        View("service_center_project", "completed_on", True, ("completed_on", "community_code")),
+        View("volunteer_activity", "activity_date", True, ("activity_date", "community_code")),
+        View("request_case", "received_on", True, ("received_on", "case_id")),
+        View("community", None, True, ("town_code", "community_code")),
+        View("load_log", None, False, ("load_id",)),
+        View("quarantine", None, False, ("load_id", "file", "row_number")),
+    )
+}
+LINEAGE = ("source_file", "source_sheet", "source_row")
+SCREEN_ROWS = 1000
+
+
+def view(name: str) -> View:
+    """The view called `name` (the allow-list); KeyError for anything else."""
+    return VIEWS[name]
+
+
+def columns(name: str) -> list[str]:
+    """The view's columns, in order."""
+    v = view(name)
+    df = query(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position",
+        {"t": v.name},
+    )
+    return df["column_name"].tolist()
+
+
+def _where(v: View, f: Filters) -> tuple[str, dict]:
+    parts, params = [], {}
+    if v.scoped:
+        s, p = scope_sql(f)
+        parts.append(s)
+        params |= p
+    if v.date_column:
+        s, p = month_sql(f, v.date_column)
+        parts.append(s)
+        params |= p
+    return (" AND ".join(parts) or "TRUE"), params
+
+
+def count(name: str, f: Filters) -> int:
+    """Rows of the view within the filters."""
+    v = view(name)
+    where, params = _where(v, f)
+    return int(query(f"SELECT COUNT(*) AS n FROM {v.name} WHERE {where}", params).iloc[0]["n"])  # noqa: S608
+
+
+def rows(
+    name: str,
+    f: Filters,
+    cols: list[str] | tuple[str, ...],
+    limit: int | None = SCREEN_ROWS,
+    sort: str | None = None,
+    descending: bool = False,
+    cached: bool = True,
+) -> pd.DataFrame:
+    """The chosen columns of the view within the filters, ordered by `sort` (else the view's
+    default order), at most `limit` rows (None = all). Unknown columns raise ValueError."""
+    v = view(name)
+    allowed = set(columns(name))
+    picked = [ident(c) for c in cols if c in allowed]
+    if len(picked) != len(cols) or not picked:
+        raise ValueError(f"unknown columns for {name}: {sorted(set(cols) - allowed)}")
+    if sort is not None and sort not in allowed:
+        raise ValueError(f"cannot sort {name} by {sort!r}")
+    order = [f"{ident(sort)} {'DESC' if descending else 'ASC'} NULLS LAST"] if sort else []
+    order += [ident(c) for c in v.order if c in allowed and c != sort]
+    where, params = _where(v, f)
+    sql = f"SELECT {', '.join(picked)} FROM {v.name} WHERE {where} ORDER BY {', '.join(order)}"  # noqa: S608
+    if limit is not None:
+        sql += " LIMIT $limit"
+        params = params | {"limit": int(limit)}
+    return query(sql, params, cached=cached)

@@ -1,0 +1,188 @@
+"""Queries of the 总览 page: headline figures for the end month with 环比/同比, the ranking of
+townships (or of communities within a township / 片区), and who reported on time."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from etl.contract import REPORT_DUE_DAY
+from oversight.db import query
+from oversight.metrics import metric
+from oversight.queries.common import add_months, ident, scope_sql
+
+if TYPE_CHECKING:
+    from oversight.frame import Filters
+
+# The headline metrics, in card order (names from oversight.metrics).
+KPI_METRICS = (
+    "party_org_coverage",
+    "service_center_m2",
+    "m2_per_100_households",
+    "volunteer_hours",
+    "resolution_rate",
+    "satisfaction_rate",
+)
+# Counts from the 小区 roster (each community's latest roster on or before the month).
+ROSTER_COUNTS = ("party_orgs", "property_party_orgs", "owners_committees")
+STATUSES = ("on_time", "late", "missing", "pending")
+
+
+def compare_months(f: Filters) -> dict[str, date]:
+    """The end month, the month before (环比) and the same month a year earlier (同比)."""
+    return {"cur": f.month_to, "prev": add_months(f.month_to, -1), "year": add_months(f.month_to, -12)}
+
+
+def kpis(f: Filters) -> pd.DataFrame:
+    """One row per compared month (columns period ∈ cur/prev/year, month, *KPI_METRICS,
+    reporting communities); a month without reports has no row."""
+    scope, params = scope_sql(f)
+    months = compare_months(f)
+    cols = ",\n".join(f"{metric(n).sql()} AS {n}" for n in KPI_METRICS)
+    df = query(
+        f"""
+        SELECT month, {cols}, COUNT(*) AS reporting
+        FROM community_month
+        WHERE {scope} AND month IN ($cur, $prev, $year)
+        GROUP BY month
+        """,  # noqa: S608  (metric SQL from oversight.metrics)
+        params | months,
+    )
+    df["month"] = pd.to_datetime(df["month"]).dt.date
+    period = {m: p for p, m in months.items()}
+    df.insert(0, "period", df["month"].map(period))
+    return df
+
+
+def roster_counts(f: Filters) -> pd.DataFrame:
+    """Per compared month (period, month): party_orgs, property_party_orgs, owners_committees —
+    小区 with each, from every community's latest roster on or before that month."""
+    scope, params = scope_sql(f, "r")
+    months = compare_months(f)
+    df = query(
+        f"""
+        WITH as_of AS (
+          SELECT CAST($cur AS DATE) AS month UNION ALL SELECT CAST($prev AS DATE) UNION ALL SELECT CAST($year AS DATE)
+        ),
+        roster AS (
+          SELECT r.community_code, r.month, r.has_party_org, r.has_property_party_org, r.has_owners_committee
+          FROM neighborhood_month AS r
+          WHERE {scope}
+        ),
+        latest AS (
+          SELECT a.month AS as_of, r.community_code, max(r.month) AS roster_month
+          FROM as_of AS a JOIN roster AS r ON r.month <= a.month
+          GROUP BY a.month, r.community_code
+        )
+        SELECT l.as_of AS month,
+               SUM(CASE WHEN r.has_party_org THEN 1 ELSE 0 END) AS party_orgs,
+               SUM(CASE WHEN r.has_property_party_org THEN 1 ELSE 0 END) AS property_party_orgs,
+               SUM(CASE WHEN r.has_owners_committee THEN 1 ELSE 0 END) AS owners_committees
+        FROM latest AS l
+        JOIN roster AS r ON r.community_code = l.community_code AND r.month = l.roster_month
+        GROUP BY l.as_of
+        """,  # noqa: S608
+        params | months,
+    )
+    df["month"] = pd.to_datetime(df["month"]).dt.date
+    period = {m: p for p, m in months.items()}
+    df.insert(0, "period", df["month"].map(period))
+    return df
+
+
+def ranking_level(f: Filters) -> str:
+    """ "town" ranks townships (whole county, or several townships); "community" ranks the
+    communities of one township, a 片区 or a picked set."""
+    if f.level == "county" and not f.group and not f.community_codes:
+        return "town"
+    return "community"
+
+
+def ranking(f: Filters, sort_by: str) -> pd.DataFrame:
+    """Every township (or community) in scope for the end month: rank, unit_code, unit_name,
+    [town_name], *KPI_METRICS. Units without a report that month are listed with empty values
+    (ranked last). `sort_by` must be one of KPI_METRICS."""
+    if sort_by not in KPI_METRICS:
+        raise ValueError(f"cannot rank by {sort_by!r}")
+    level = ranking_level(f)
+    code, name = ("town_code", "town_name") if level == "town" else ("community_code", "community_name")
+    scope_c, params = scope_sql(f, "c")
+    scope_m, _ = scope_sql(f, "m")
+    cols = ",\n".join(f"{metric(n).sql('m')} AS {n}" for n in KPI_METRICS)
+    direction = "DESC" if metric(sort_by).higher_is_better else "ASC"
+    town_col = "" if level == "town" else "u.town_name,"
+    df = query(
+        f"""
+        WITH units AS (
+          SELECT c.{code} AS unit_code, any_value(c.{name}) AS unit_name, any_value(c.town_name) AS town_name
+          FROM community AS c WHERE {scope_c} GROUP BY c.{code}
+        ),
+        vals AS (
+          SELECT m.{code} AS unit_code, {cols}
+          FROM community_month AS m
+          WHERE {scope_m} AND m.month = $cur
+          GROUP BY m.{code}
+        )
+        SELECT u.unit_code, u.unit_name, {town_col} {", ".join(f"v.{n}" for n in KPI_METRICS)}
+        FROM units AS u LEFT JOIN vals AS v ON v.unit_code = u.unit_code
+        ORDER BY v.{ident(sort_by)} {direction} NULLS LAST, u.unit_code
+        """,  # noqa: S608  (identifiers from fixed choices and oversight.metrics)
+        params | {"cur": f.month_to},
+    )
+    df.insert(0, "rank", pd.Series(range(1, len(df) + 1), dtype="Int64"))
+    df.loc[df[sort_by].isna(), "rank"] = pd.NA
+    return df
+
+
+def submissions(f: Filters, today: date | None = None) -> pd.DataFrame:
+    """Every community in scope × every month of the range: community_code, community_name,
+    town_code, town_name, month, reported_on, due_on, status — on_time (by day REPORT_DUE_DAY of
+    the following month), late, missing (past due, no report) or pending (not yet due)."""
+    scope, params = scope_sql(f, "c")
+    return query(
+        f"""
+        WITH months AS (
+          SELECT CAST(m AS DATE) AS month
+          FROM generate_series(CAST($month_from AS DATE), CAST($month_to AS DATE), INTERVAL 1 MONTH) AS t(m)
+        ),
+        grid AS (
+          SELECT c.community_code, c.community_name, c.town_code, c.town_name, mo.month,
+                 CAST(mo.month + INTERVAL 1 MONTH AS DATE) + ($due_day - 1) AS due_on
+          FROM community AS c CROSS JOIN months AS mo
+          WHERE {scope}
+        )
+        SELECT g.community_code, g.community_name, g.town_code, g.town_name, g.month,
+               cm.reported_on, g.due_on,
+               CASE WHEN cm.community_code IS NULL AND g.due_on >= $today THEN 'pending'
+                    WHEN cm.community_code IS NULL THEN 'missing'
+                    WHEN cm.reported_on > g.due_on THEN 'late'
+                    ELSE 'on_time' END AS status
+        FROM grid AS g
+        LEFT JOIN community_month AS cm ON cm.community_code = g.community_code AND cm.month = g.month
+        ORDER BY g.town_code, g.community_code, g.month
+        """,  # noqa: S608
+        params
+        | {
+            "month_from": f.month_from,
+            "month_to": f.month_to,
+            "due_day": REPORT_DUE_DAY,
+            "today": today or date.today(),
+        },
+    )
+
+
+def submission_summary(sub: pd.DataFrame, by: str = "town") -> pd.DataFrame:
+    """Counts of each status per (town_code, town_name, month), with `expected` communities."""
+    keys = ["town_code", "town_name", "month"] if by == "town" else ["month"]
+    out = pd.crosstab([sub[k] for k in keys], sub["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    out["expected"] = out[list(STATUSES)].sum(axis=1)
+    return out.reset_index()
+
+
+def not_reported(sub: pd.DataFrame, month: date) -> pd.DataFrame:
+    """Who has not reported (missing or not yet due) for `month`: town_name, community_name,
+    due_on, status."""
+    rows = sub[(pd.to_datetime(sub["month"]).dt.date == month) & sub["status"].isin(["missing", "pending"])]
+    return rows[["town_name", "community_name", "community_code", "due_on", "status"]].reset_index(drop=True)

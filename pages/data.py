@@ -1,0 +1,77 @@
+"""数据 Data: browse any public view within the current filters, pick columns, download."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from oversight.frame import column_label, download, empty_notice, page_setup, table, tr
+from oversight.i18n import register
+from oversight.queries import data as q
+
+register(
+    {
+        "data.view": ("数据表", "Table"),
+        "data.columns": ("显示的列", "Columns"),
+        "data.sort": ("排序", "Sort by"),
+        "data.sort_default": ("默认顺序", "Default order"),
+        "data.descending": ("降序", "Descending"),
+        "data.count": ("共 {n:,} 行", "{n:,} rows"),
+        "data.capped": (
+            "屏幕上显示前 {shown:,} 行；下载包含全部 {n:,} 行。",
+            "Showing the first {shown:,} rows; downloads contain all {n:,}.",
+        ),
+        "data.unfiltered": (
+            "此表不按乡镇、村(社区)和月份筛选。",
+            "This table is not filtered by township, community or month.",
+        ),
+        "view.community_month": ("月度指标", "Monthly indicators"),
+        "view.neighborhood_month": ("小区党组织", "Neighbourhood roster"),
+        "view.service_center_project": ("阵地建设", "Service-centre projects"),
+        "view.volunteer_activity": ("志愿服务", "Volunteer activities"),
+        "view.request_case": ("民情诉求", "Resident requests"),
+        "view.community": ("村(社区)名录", "Communities"),
+        "view.load_log": ("装载记录", "Load log"),
+        "view.quarantine": ("隔离数据", "Quarantined rows"),
+    }
+)
+
+f = page_setup("data")
+st.title(tr("page.data"))
+
+name = st.selectbox(tr("data.view"), list(q.VIEWS), format_func=lambda v: tr(f"view.{v}"), key="data_view")
+all_cols = q.columns(name)
+default_cols = [c for c in all_cols if c not in q.LINEAGE]
+cols = st.multiselect(
+    tr("data.columns"),
+    all_cols,
+    default=default_cols,
+    format_func=lambda c: column_label(c, f.lang),
+    key=f"data_cols_{name}",
+)
+left, right = st.columns([3, 1], vertical_alignment="bottom")
+sort = left.selectbox(
+    tr("data.sort"),
+    [None, *cols],
+    format_func=lambda c: tr("data.sort_default") if c is None else column_label(c, f.lang),
+    key=f"data_sort_{name}",
+)
+descending = right.toggle(tr("data.descending"), key=f"data_desc_{name}", disabled=sort is None)
+
+if not q.view(name).scoped:
+    st.caption(tr("data.unfiltered"))
+if not cols:
+    empty_notice(None)
+    st.stop()
+
+n = q.count(name, f)
+shown = q.rows(name, f, cols, limit=q.SCREEN_ROWS, sort=sort, descending=descending)
+if not empty_notice(shown):
+    st.markdown(f"**{tr('data.count', n=n)}**")
+    if n > len(shown):
+        st.caption(tr("data.capped", shown=len(shown), n=n))
+    table(shown, height=min(600, 38 + 35 * len(shown)))
+    download(  # all filtered rows, read only when a button is clicked
+        lambda v=name, c=tuple(cols), s=sort, d=descending, flt=f: q.rows(v, flt, c, None, s, d, cached=False),
+        tr(f"view.{name}"),
+        key="data_dl",
+    )
