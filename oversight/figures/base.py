@@ -11,6 +11,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from etl.contract import SERVICE_CATEGORIES
+from oversight.metrics import Metric
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 TOP_N = 12
@@ -141,3 +142,16 @@ def unit_bar(
         top = max([target, *[y for y in ys if y is not None]])
         fig.update_yaxes(range=[0, top * 1.15])
     return fig
+
+
+def is_percent(m: Metric) -> bool:
+    """Whether metric `m` is a 0–1 share shown as % (Metric.is_rate also says yes for
+    hours_per_volunteer, a ratio of scale 1 that is not a share)."""
+    return m.unit_zh == "%"
+
+
+def metric_format(m: Metric) -> str:
+    """Format spec for a KPI value of `m`: .1% for shares, ,.1f for other ratios, ,.0f for counts."""
+    if is_percent(m):
+        return ".1%"
+    return ",.1f" if m.agg == "ratio" else ",.0f"

@@ -58,12 +58,12 @@ def by_category(f: Filters) -> pd.DataFrame:
     )
 
 
-def leaders_laggards(f: Filters, n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(top n, bottom n) communities in scope by hours per registered volunteer; communities
-    without a value are in neither. Columns: rank, town_name, unit_name, volunteer_hours,
+def leaders_laggards(f: Filters, n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """(top n, bottom n, unranked) communities in scope by hours per registered volunteer;
+    the `unranked` communities without a value are in neither. Columns: rank, town_name, unit_name, volunteer_hours,
     volunteers_registered, hours_per_volunteer."""
-    df = per_unit(f, UNIT_METRICS, level="community")
-    df = df.dropna(subset=["hours_per_volunteer"]).sort_values(
+    everyone = per_unit(f, UNIT_METRICS, level="community")
+    df = everyone.dropna(subset=["hours_per_volunteer"]).sort_values(
         ["hours_per_volunteer", "volunteer_hours"], ascending=False, kind="stable"
     )
     df.insert(0, "rank", range(1, len(df) + 1))
@@ -71,4 +71,5 @@ def leaders_laggards(f: Filters, n: int = 10) -> tuple[pd.DataFrame, pd.DataFram
     df = df[cols].reset_index(drop=True)
     # A small selection is split in two halves so no community is both a leader and a laggard.
     k = n if len(df) >= 2 * n else (len(df) + 1) // 2
-    return df.head(k), df.iloc[k:].tail(n).iloc[::-1].reset_index(drop=True)
+    bottom = df.iloc[k:].tail(n).iloc[::-1].reset_index(drop=True)
+    return df.head(k), bottom, len(everyone) - len(df)

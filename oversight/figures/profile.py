@@ -1,0 +1,109 @@
+"""Charts of the 社区档案 page: one community's monthly trend per area, with the standard, and
+its standing among the communities of its township and of the county."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from oversight.figures.base import BAD, NEUTRAL, is_percent, style
+from oversight.i18n import register, t
+from oversight.metrics import metric
+
+STRINGS = {
+    "fig.profile.trend": ("{name}：{metric}（按月）", "{name}: {metric} per month"),
+    "fig.profile.standard": ("标准 {value}", "Standard {value}"),
+    "fig.profile.alert": ("预警线 {value}", "Alert {value}"),
+    "fig.profile.rank": ("{name} 在乡镇和全县的位置", "Where {name} stands in its township and the county"),
+    "fig.profile.rank_axis": ("优于同级村(社区)的比例（%）", "Share of communities it does better than (%)"),
+    "fig.profile.rate_axis": ("比率（%）", "Rate (%)"),
+    "fig.profile.in_town": ("乡镇内", "In its township"),
+    "fig.profile.in_county": ("全县", "In the county"),
+}
+register(STRINGS)
+
+
+def _axis(name: str, lang: str) -> str:
+    m = metric(name)
+    return f"{m.label(lang)}（{m.unit(lang)}）" if lang == "zh" else f"{m.label(lang)} ({m.unit(lang)})"
+
+
+def trend(df: pd.DataFrame, names: tuple[str, ...], lang: str, community: str) -> go.Figure:
+    """Monthly lines of `names` (columns month, *names) with each metric's standard or alert
+    line; rates on a % axis. A month without a report is a gap, not 0."""
+    fig = go.Figure()
+    colours = (NEUTRAL, "#EF6C00", "#2E7D32")
+    first = metric(names[0])
+    for i, name in enumerate(names):
+        m = metric(name)
+        fig.add_scatter(
+            x=df["month"],
+            y=df[name].astype("Float64").astype(float),
+            name=m.label(lang),
+            mode="lines+markers",
+            line_color=colours[i % len(colours)],
+            connectgaps=False,
+        )
+        line = m.alert if m.alert is not None else m.target
+        if line is not None:
+            text = format(line, ".0%" if is_percent(m) else ",.0f")
+            key = "fig.profile.alert" if m.alert is not None and m.alert != 1.0 else "fig.profile.standard"
+            fig.add_hline(
+                y=line,
+                line_dash="dash",
+                line_color=BAD,
+                annotation_text=f"{m.label(lang)} {t(key, lang, value=text)}"
+                if len(names) > 1
+                else t(key, lang, value=text),
+                annotation_position="bottom left" if i else "top left",
+            )
+    title_metric = (
+        "、".join(metric(n).label(lang) for n in names)
+        if lang == "zh"
+        else " & ".join(metric(n).label(lang) for n in names)
+    )
+    y_title = _axis(names[0], lang) if len(names) == 1 else t("fig.profile.rate_axis", lang)
+    style(
+        fig,
+        t("fig.profile.trend", lang, name=community, metric=title_metric),
+        y_title=y_title,
+        x_title=t("month", lang),
+        height=340,
+    )
+    fig.update_xaxes(tickformat="%Y-%m")
+    if is_percent(first):
+        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    else:
+        fig.update_yaxes(rangemode="tozero")
+    fig.update_layout(showlegend=len(names) > 1)
+    return fig
+
+
+def standing(ranks: pd.DataFrame, lang: str, community: str) -> go.Figure:
+    """Per key metric, the share of communities it beats in its township and in the county
+    (columns metric, town_rank, town_n, county_rank, county_n); labels say "3 / 24"."""
+    fig = go.Figure()
+    labels = [metric(n).label(lang) for n in ranks["metric"]]
+    for scope, key, colour in (
+        ("town", "fig.profile.in_town", "#EF6C00"),
+        ("county", "fig.profile.in_county", NEUTRAL),
+    ):
+        rank, n = ranks[f"{scope}_rank"], ranks[f"{scope}_n"]
+        share = [None if pd.isna(r) or k <= 1 else (k - r) / (k - 1) for r, k in zip(rank, n, strict=True)]
+        text = ["—" if pd.isna(r) else f"{int(r)} / {k}" for r, k in zip(rank, n, strict=True)]
+        fig.add_bar(
+            y=labels,
+            x=share,
+            orientation="h",
+            name=t(key, lang),
+            marker_color=colour,
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra>" + t(key, lang) + "</extra>",
+        )
+    style(fig, t("fig.profile.rank", lang, name=community), x_title=t("fig.profile.rank_axis", lang), height=420)
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.18])
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(barmode="group", margin={"l": 170, "r": 30})
+    return fig

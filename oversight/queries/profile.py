@@ -1,0 +1,97 @@
+"""Queries of the 社区档案 page: one community's key metrics, their monthly trend, and its rank
+among the communities of its township and of the county."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from oversight.db import query
+from oversight.metrics import metric
+from oversight.queries.common import scope_sql, where
+from oversight.queries.party import per_unit
+
+if TYPE_CHECKING:
+    from oversight.frame import Filters
+
+# The key metric of each of the four areas (party, area, volunteers, requests), in page order.
+KEY_METRICS = (
+    "party_org_coverage",
+    "m2_per_100_households",
+    "volunteer_hours",
+    "hours_per_volunteer",
+    "resolution_rate",
+    "on_time_rate",
+    "satisfaction_rate",
+)
+CONTEXT = ("households", "neighborhoods", "service_center_m2", "volunteers_registered", "requests_received")
+
+
+def community_filters(f: Filters, code: str) -> Filters:
+    """The same months and language, narrowed to the one community `code`."""
+    return dataclasses.replace(f, town_codes=(), group=None, community_codes=(code,))
+
+
+def options(f: Filters) -> pd.DataFrame:
+    """Communities in the selection (community_code, community_name, town_code, town_name),
+    those with monthly reports in the range first, each group in registry order."""
+    scope, params = scope_sql(f, alias="c")
+    months, mparams = where(f)
+    return query(
+        f"""
+        SELECT c.community_code, c.community_name, c.town_code, c.town_name
+        FROM community AS c
+        WHERE {scope}
+        ORDER BY c.community_code NOT IN (SELECT community_code FROM community_month WHERE {months}),
+                 c.town_code, c.community_code
+        """,  # noqa: S608  (fragments from oversight.queries.common)
+        params | mparams,
+    )
+
+
+def values(f: Filters, code: str) -> dict[str, float | None]:
+    """The community's KEY_METRICS and CONTEXT over the range (None where missing)."""
+    df = per_unit(community_filters(f, code), (*KEY_METRICS, *CONTEXT), level="community")
+    if df.empty:
+        return dict.fromkeys((*KEY_METRICS, *CONTEXT))
+    row = df.iloc[0]
+    return {n: None if pd.isna(row[n]) else float(row[n]) for n in (*KEY_METRICS, *CONTEXT)}
+
+
+def trend(f: Filters, code: str) -> pd.DataFrame:
+    """The community's monthly rows in the range: month, KEY_METRICS and CONTEXT columns
+    (ratios per month from community_month's derived columns)."""
+    sql, params = where(community_filters(f, code))
+    cols = ", ".join(dict.fromkeys((*KEY_METRICS, *CONTEXT)))
+    return query(
+        f"SELECT month, {cols} FROM community_month WHERE {sql} ORDER BY month",  # noqa: S608
+        params,
+    )
+
+
+def ranks(f: Filters, code: str) -> pd.DataFrame:
+    """Per key metric: value, target, town_rank / town_n and county_rank / county_n among the
+    communities with a value over the same months (1 = best; ties share the better rank;
+    rank missing where the community's value is)."""
+    county = dataclasses.replace(f, town_codes=(), group=None, community_codes=())
+    everyone = per_unit(county, KEY_METRICS, level="community").set_index("unit_code")
+    rows = []
+    town = everyone.at[code, "town_code"] if code in everyone.index else None
+    for name in KEY_METRICS:
+        m = metric(name)
+        s = everyone[name].astype("Float64").dropna()
+        value = everyone[name].get(code) if code in everyone.index else None
+        value = None if value is None or pd.isna(value) else float(value)
+        in_town = s[everyone.loc[s.index, "town_code"] == town]
+        row = {"metric": name, "value": value, "target": m.target, "higher_is_better": m.higher_is_better}
+        for scope, series in (("town", in_town), ("county", s)):
+            r = series.rank(ascending=not m.higher_is_better, method="min")
+            row[f"{scope}_rank"] = int(r[code]) if value is not None and code in r.index else None
+            row[f"{scope}_n"] = len(series)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    for col in ("town_rank", "county_rank"):
+        out[col] = out[col].astype("Int64")
+    return out

@@ -1,0 +1,135 @@
+"""阵地 Service centres: floor area over time, ㎡ per 100 households against the 30 ㎡ standard,
+the construction projects and the functional rooms they integrated."""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+from oversight.figures import area as fig
+from oversight.figures.base import metric_format
+from oversight.frame import download, empty_notice, page_setup, table, tr
+from oversight.i18n import fmt_month, fmt_number, register
+from oversight.metrics import metric
+from oversight.queries import area as q
+from oversight.queries.party import last_month
+
+register(
+    {
+        "area.kpi_m2": ("党群服务中心面积", "Service-centre area"),
+        "area.kpi_per100": ("每百户服务设施面积", "Area per 100 households"),
+        "area.kpi_standard": ("标准 ≥ 30 ㎡/百户", "standard ≥ 30 m² per 100 households"),
+        "area.kpi_below": ("低于标准的{unit}", "Below standard ({unit})"),
+        "area.kpi_projects": ("建设项目", "Projects"),
+        "area.kpi_added": ("新增面积", "Area added"),
+        "area.kpi_rooms": ("整合功能场所", "Rooms integrated"),
+        "area.vs_standard": ("较标准 {d} ㎡/百户", "{d} m² vs standard"),
+        "area.as_of": (
+            "面积与户数按 {month} 月报；项目按完成日期落在所选月份内。",
+            "Area and households from the {month} monthly reports; projects completed within the months selected.",
+        ),
+        "area.click": ("点击柱条可下钻到该{unit}。", "Click a bar to drill down into that {unit}."),
+        "area.projects": ("阵地建设项目", "Service-centre projects"),
+        "area.by_type": ("按项目类型汇总", "By project type"),
+        "area.no_projects": (
+            "所选范围和月份内没有阵地建设项目。",
+            "No service-centre projects in this selection and months.",
+        ),
+        "area.file_per100": ("每百户服务设施面积", "area_per_100_households"),
+        "area.file_projects": ("阵地建设项目", "service_centre_projects"),
+        "area.file_types": ("阵地项目按类型", "projects_by_type"),
+        "area.per100_table": ("各单位面积明细", "Area by unit"),
+        "col.projects": ("项目数", "Projects"),
+    }
+)
+
+f = page_setup("area")
+st.title(tr("page.area"))
+lang = f.lang
+by_town = f.level == "county"
+unit = tr("town") if by_town else tr("community")
+unit_col = "town_name" if by_town else "community_name"
+
+per100 = q.per_households(f)
+if empty_notice(per100):
+    st.stop()
+projects = q.projects(f)
+last = last_month(f)
+
+
+def _drill(chart_key: str) -> None:
+    """A bar was clicked: narrow the frame's filter to that township / community."""
+    event = st.session_state.get(chart_key)
+    points = event.selection.points if event else []
+    if not points or not points[0].get("customdata"):
+        return
+    code = points[0]["customdata"][0]
+    if by_town:
+        st.session_state["f_towns"], st.session_state["f_comms"] = [code], []
+    else:
+        st.session_state["f_comms"] = [code]
+
+
+m = metric("m2_per_100_households")
+m2, hh = per100["service_center_m2"].sum(min_count=1), per100["households"].sum(min_count=1)
+ratio = m2 * 100 / hh if hh == hh and hh else None
+below = int((per100["m2_per_100_households"] < m.target).sum())
+cols = st.columns(5)
+cols[0].metric(tr("area.kpi_m2"), fmt_number(m2, lang) + " ㎡", border=True)
+cols[1].metric(
+    tr("area.kpi_per100"),
+    fmt_number(ratio, lang, metric_format(m)),
+    delta=None if ratio is None or ratio != ratio else tr("area.vs_standard", d=f"{ratio - m.target:+.1f}"),
+    help=tr("area.kpi_standard"),
+    border=True,
+)
+cols[2].metric(
+    tr("area.kpi_below", unit=unit), f"{below} / {per100['m2_per_100_households'].notna().sum()}", border=True
+)
+cols[3].metric(tr("area.kpi_projects"), fmt_number(len(projects), lang), border=True)
+cols[4].metric(
+    tr("area.kpi_added"),
+    fmt_number(projects["area_added_m2"].sum(min_count=1) if len(projects) else None, lang) + " ㎡",
+    border=True,
+)
+st.caption(
+    tr("area.as_of", month=fmt_month(last, lang) if last else "—")
+    + (" " + tr("area.click", unit=unit) if f.level != "community" else "")
+)
+
+left, right = st.columns(2)
+with left:
+    chart_key = f"area_per100_{f.level}_{'-'.join(f.town_codes)}"
+    st.plotly_chart(
+        fig.per100_bar(per100, lang, unit),
+        key=chart_key,
+        on_select=functools.partial(_drill, chart_key) if f.level != "community" else "ignore",
+        selection_mode="points",
+    )
+with right:
+    st.plotly_chart(fig.area_trend(q.area_by_month(f), lang, unit), key="area_trend")
+with st.expander(tr("area.per100_table")):
+    t100 = per100.rename(columns={"unit_name": unit_col}).drop(columns=["unit_code", "town_code"])
+    if by_town:
+        t100 = t100.drop(columns=["town_name"], errors="ignore")
+    table(t100, key="area_per100_table")
+    download(t100, tr("area.file_per100"), key="dl_area_per100")
+
+st.subheader(tr("area.projects"))
+if projects.empty:
+    st.info(tr("area.no_projects"))
+else:
+    st.plotly_chart(fig.project_timeline(projects, lang), key="area_timeline")
+    left, right = st.columns([3, 2])
+    rooms = q.rooms_by_unit(projects)
+    left.plotly_chart(fig.rooms_bar(rooms, lang, unit), key="area_rooms")
+    with right:
+        st.markdown(f"**{tr('area.by_type')}**")
+        types = q.project_totals(projects)
+        types["project_type"] = types["project_type"].map(lambda p: fig.ptype(p, lang))
+        table(types, key="area_types_table")
+        download(types, tr("area.file_types"), key="dl_area_types")
+    plist = projects.drop(columns=["unit_code", "unit_name", "town_code"])
+    table(plist, key="area_projects_table")
+    download(plist, tr("area.file_projects"), key="dl_area_projects")

@@ -1,0 +1,141 @@
+"""党组织 Party organisations: 小区 coverage against 100%, the five-level system, property-company
+party organisations and owners' committees, and the 小区 still without a party organisation."""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+from oversight.figures import party as fig
+from oversight.figures.base import metric_format
+from oversight.frame import download, empty_notice, page_setup, table, tr
+from oversight.i18n import fmt_month, fmt_number, register
+from oversight.metrics import metric
+from oversight.queries import party as q
+
+register(
+    {
+        "party.kpi_coverage": ("小区党组织覆盖率", "Party-org coverage"),
+        "party.kpi_target": ("目标 100%", "target 100%"),
+        "party.kpi_gap": ("距目标 {gap} 个百分点", "{gap} points below target"),
+        "party.kpi_neighborhoods": ("小区数", "Neighbourhoods"),
+        "party.kpi_without": ("名册中未建党组织小区", "Without a party org (rosters)"),
+        "party.kpi_property": ("物业党组织", "Property-company party orgs"),
+        "party.kpi_owners": ("业(院)委会", "Owners' committees"),
+        "party.as_of": (
+            "覆盖率按 {month} 月报；五级体系按各村(社区)截至 {end} 最近一次小区名册。",
+            "Coverage from the {month} monthly reports; the five levels from each community's latest 小区 roster up to {end}.",
+        ),
+        "party.click": ("点击柱条可下钻到该{unit}。", "Click a bar to drill down into that {unit}."),
+        "party.levels_table": ("五级体系明细", "Five-level system in detail"),
+        "party.without_title": ("尚未建立党组织的小区", "Neighbourhoods still without a party organisation"),
+        "party.without_none": (
+            "名册中的小区均已建立党组织。",
+            "Every neighbourhood in the rosters has a party organisation.",
+        ),
+        "party.no_roster": ("所选范围内没有小区名册。", "No 小区 rosters for this selection."),
+        "party.file_levels": ("五级党组织", "five_levels"),
+        "party.file_without": ("未建党组织小区", "without_party_org"),
+        "party.file_coverage": ("小区党组织覆盖率", "party_org_coverage"),
+        "col.communities": ("社区党总支", "Community general branches"),
+        "col.neighborhood_branches": ("小区党支部", "Neighbourhood branches"),
+        "col.property_party_orgs": ("物业党组织", "Property-company party orgs"),
+        "col.owners_committees": ("业(院)委会", "Owners' committees"),
+        "col.roster_month": ("名册月份", "Roster month"),
+    }
+)
+
+f = page_setup("party")
+st.title(tr("page.party"))
+lang = f.lang
+by_town = f.level == "county"
+unit = tr("town") if by_town else tr("community")
+unit_col = "town_name" if by_town else "community_name"
+
+coverage = q.coverage_by_unit(f)
+if empty_notice(coverage):
+    st.stop()
+levels = q.levels_by_unit(f)
+totals = q.level_totals(levels)
+last = q.last_month(f)
+
+
+def _drill(chart_key: str) -> None:
+    """A bar was clicked: narrow the frame's filter to that township / community."""
+    event = st.session_state.get(chart_key)
+    points = event.selection.points if event else []
+    if not points:
+        return
+    code = points[0]["customdata"][0]
+    if by_town:
+        st.session_state["f_towns"], st.session_state["f_comms"] = [code], []
+    else:
+        st.session_state["f_comms"] = [code]
+
+
+# KPI cards: coverage against 100%, then the counts behind it.
+cov = metric("party_org_coverage")
+n = coverage["neighborhoods"].sum(min_count=1)
+with_org = coverage["neighborhoods_with_party_org"].sum(min_count=1)
+rate = with_org / n if n == n and n else None  # n == n: not NaN
+cols = st.columns(5)
+gap = None if rate is None else (rate - 1.0) * 100
+cols[0].metric(
+    tr("party.kpi_coverage"),
+    fmt_number(rate, lang, metric_format(cov)),
+    delta=None if gap is None or gap >= 0 else tr("party.kpi_gap", gap=f"{gap:.1f}"),
+    delta_color="normal",
+    help=tr("party.kpi_target"),
+    border=True,
+)
+cols[1].metric(tr("party.kpi_neighborhoods"), fmt_number(n, lang), border=True)
+without = q.without_org(f)
+cols[2].metric(tr("party.kpi_without"), fmt_number(len(without) if not levels.empty else None, lang), border=True)
+cols[3].metric(tr("party.kpi_property"), fmt_number(totals.get("property_party_orgs"), lang), border=True)
+cols[4].metric(tr("party.kpi_owners"), fmt_number(totals.get("owners_committees"), lang), border=True)
+st.caption(
+    tr("party.as_of", month=fmt_month(last, lang) if last else "—", end=fmt_month(f.month_to, lang))
+    + (" " + tr("party.click", unit=unit) if f.level != "community" else "")
+)
+
+left, right = st.columns(2)
+with left:
+    chart_key = f"party_cov_{f.level}_{'-'.join(f.town_codes)}"
+    st.plotly_chart(
+        fig.coverage_bar(coverage, lang, unit),
+        key=chart_key,
+        on_select=functools.partial(_drill, chart_key) if f.level != "community" else "ignore",
+        selection_mode="points",
+    )
+with right:
+    st.plotly_chart(fig.coverage_trend(q.coverage_by_month(f), lang), key="party_trend")
+cov_table = coverage.rename(columns={"unit_name": unit_col}).drop(columns=["unit_code", "town_code"])
+if not by_town:
+    cov_table = cov_table[["town_name", *[c for c in cov_table.columns if c != "town_name"]]]
+else:
+    cov_table = cov_table.drop(columns=["town_name"], errors="ignore")
+with st.expander(tr("party.file_coverage")):
+    table(cov_table, key="party_cov_table")
+    download(cov_table, tr("party.file_coverage"), key="dl_party_cov")
+
+st.subheader(tr("fig.party.levels"))
+if levels.empty:
+    st.info(tr("party.no_roster"))
+else:
+    left, right = st.columns([2, 3])
+    left.plotly_chart(fig.levels_bar(totals, lang), key="party_levels")
+    right.plotly_chart(fig.orgs_bar(levels, lang, unit), key="party_orgs")
+    st.markdown(f"**{tr('party.levels_table')}**")
+    lv = levels.rename(columns={"unit_name": unit_col}).drop(columns=["unit_code", "town_code"])
+    table(lv, key="party_levels_table")
+    download(lv, tr("party.file_levels"), key="dl_party_levels")
+
+st.subheader(tr("party.without_title"))
+if levels.empty:
+    st.info(tr("party.no_roster"))
+elif without.empty:
+    st.success(tr("party.without_none"))
+else:
+    table(without, key="party_without_table")
+    download(without, tr("party.file_without"), key="dl_party_without")

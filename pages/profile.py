@@ -1,0 +1,180 @@
+"""社区档案 Community profile: one community on one page — party, area, volunteers and requests
+as KPI cards against their standards, the monthly trends, and its rank in its township and the
+county."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from oversight.figures import party as party_fig
+from oversight.figures import profile as fig
+from oversight.figures.base import is_percent, metric_format
+from oversight.frame import download, empty_notice, page_setup, table, tr
+from oversight.i18n import fmt_number, register
+from oversight.metrics import metric
+from oversight.queries import area as area_q
+from oversight.queries import party as party_q
+from oversight.queries import profile as q
+
+register(
+    {
+        "profile.pick": ("村(社区)", "Community"),
+        "profile.pick_help": (
+            "从当前筛选范围中选择；默认为范围内第一个村(社区)。",
+            "From the current selection; the first community in it by default.",
+        ),
+        "profile.no_reports": (
+            "{name} 在所选月份没有月度报表。",
+            "{name} sent no monthly reports in the months selected.",
+        ),
+        "profile.area_party": ("党组织", "Party organisation"),
+        "profile.area_area": ("阵地", "Service centre"),
+        "profile.area_vol": ("志愿", "Volunteers"),
+        "profile.area_req": ("诉求", "Requests"),
+        "profile.standard": ("标准 {value}", "standard {value}"),
+        "profile.alert": ("低于 {value} 预警", "alert below {value}"),
+        "profile.rank_help": ("乡镇第 {town} ，全县第 {county}", "#{town} in township, #{county} in county"),
+        "profile.vs": ("较标准 {d}", "{d} vs standard"),
+        "profile.context": (
+            "户数 {households}，小区 {neighborhoods} 个，服务中心 {m2} ㎡，注册志愿者 {vols} 人，受理诉求 {req} 件（所选月份）。",
+            "{households} households, {neighborhoods} neighbourhoods, {m2} m² service centre, {vols} registered volunteers, {req} requests received (months selected).",
+        ),
+        "profile.levels": ("五级体系（最近一次小区名册）", "Five levels (latest 小区 roster)"),
+        "profile.projects": ("阵地建设项目", "Service-centre projects"),
+        "profile.no_roster": ("没有小区名册。", "No 小区 roster."),
+        "profile.no_projects": ("所选月份内没有阵地建设项目。", "No projects in the months selected."),
+        "profile.ranks": ("排名明细", "Ranks in detail"),
+        "profile.file_ranks": ("社区排名", "community_ranks"),
+        "profile.file_trend": ("社区月度指标", "community_monthly"),
+        "profile.trend_table": ("月度明细", "Monthly figures"),
+        "col.metric": ("指标", "Metric"),
+        "col.value": ("数值", "Value"),
+        "col.target": ("标准", "Standard"),
+        "col.town_rank": ("乡镇内名次", "Rank in township"),
+        "col.town_n": ("乡镇内参与排名数", "Ranked in township"),
+        "col.county_rank": ("全县名次", "Rank in county"),
+        "col.county_n": ("全县参与排名数", "Ranked in county"),
+    }
+)
+
+f = page_setup("profile")
+st.title(tr("page.profile"))
+lang = f.lang
+
+choices = q.options(f)
+if empty_notice(choices):
+    st.stop()
+names = dict(zip(choices["community_code"], choices["town_name"] + " · " + choices["community_name"], strict=True))
+default = f.community_codes[0] if f.community_codes and f.community_codes[0] in names else next(iter(names))
+code = st.selectbox(
+    tr("profile.pick"),
+    list(names),
+    index=list(names).index(default),
+    format_func=names.get,
+    help=tr("profile.pick_help"),
+    key=f"profile_pick_{'-'.join(f.town_codes)}_{f.group}_{'-'.join(f.community_codes)}",
+)
+name = names[code].split(" · ")[1]
+
+values = q.values(f, code)
+monthly = q.trend(f, code)
+if monthly.empty:
+    st.info(tr("profile.no_reports", name=names[code]))
+    st.stop()
+ranks = q.ranks(f, code).set_index("metric")
+
+st.caption(
+    tr(
+        "profile.context",
+        households=fmt_number(values["households"], lang),
+        neighborhoods=fmt_number(values["neighborhoods"], lang),
+        m2=fmt_number(values["service_center_m2"], lang),
+        vols=fmt_number(values["volunteers_registered"], lang),
+        req=fmt_number(values["requests_received"], lang),
+    )
+)
+
+
+def card(box: st.delta_generator.DeltaGenerator, name: str) -> None:
+    """A KPI card: value, the gap to its standard/alert line, rank in township and county."""
+    m = metric(name)
+    value = values[name]
+    line = m.alert if m.alert is not None else m.target
+    delta = None
+    if value is not None and line is not None:
+        gap = value - line
+        delta = tr("profile.vs", d=f"{gap * 100:+.1f} pp" if is_percent(m) else f"{gap:+.1f}")
+    help_parts = []
+    if line is not None:
+        key = "profile.alert" if m.alert is not None and m.alert != m.target else "profile.standard"
+        help_parts.append(tr(key, value=format(line, ".0%" if is_percent(m) else ",.0f")))
+    r = ranks.loc[name]
+    if not (r["town_rank"] is None or r["town_rank"] != r["town_rank"]):
+        help_parts.append(
+            tr(
+                "profile.rank_help",
+                town=f"{r['town_rank']}/{r['town_n']}",
+                county=f"{r['county_rank']}/{r['county_n']}",
+            )
+        )
+    unit = "" if is_percent(m) or value is None else f" {m.unit(lang)}"
+    box.metric(
+        m.label(lang),
+        fmt_number(value, lang, metric_format(m)) + unit,
+        delta=delta,
+        help="；".join(help_parts) if lang == "zh" else "; ".join(help_parts),
+        border=True,
+    )
+
+
+areas = (
+    ("profile.area_party", ("party_org_coverage",), ("party_org_coverage",)),
+    ("profile.area_area", ("m2_per_100_households",), ("m2_per_100_households",)),
+    ("profile.area_vol", ("volunteer_hours", "hours_per_volunteer"), ("volunteer_hours",)),
+    (
+        "profile.area_req",
+        ("resolution_rate", "on_time_rate", "satisfaction_rate"),
+        ("resolution_rate", "satisfaction_rate"),
+    ),
+)
+for row in (areas[:2], areas[2:]):
+    cols = st.columns(2)
+    for box, (title, cards, charted) in zip(cols, row, strict=True):
+        with box:
+            st.subheader(tr(title))
+            inner = st.columns(len(cards))
+            for c, n in zip(inner, cards, strict=True):
+                card(c, n)
+            st.plotly_chart(fig.trend(monthly, charted, lang, name), key=f"profile_trend_{charted[0]}")
+
+with st.expander(tr("profile.trend_table")):
+    table(monthly, key="profile_trend_table")
+    download(monthly, tr("profile.file_trend"), key="dl_profile_trend")
+
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(fig.standing(ranks.reset_index(), lang, name), key="profile_standing")
+with right:
+    st.markdown(f"**{tr('profile.ranks')}**")
+    shown = ranks.reset_index().drop(columns=["higher_is_better"])
+    shown["metric"] = shown["metric"].map(lambda n: metric(n).label(lang))
+    table(shown, key="profile_rank_table")
+    download(shown, tr("profile.file_ranks"), key="dl_profile_ranks")
+
+cf = q.community_filters(f, code)
+levels = party_q.levels_by_unit(cf)
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{tr('profile.levels')}**")
+    if levels.empty:
+        st.caption(tr("profile.no_roster"))
+    else:
+        st.plotly_chart(party_fig.levels_bar(party_q.level_totals(levels), lang), key="profile_levels")
+with right:
+    st.markdown(f"**{tr('profile.projects')}**")
+    projects = area_q.projects(cf).drop(columns=["unit_code", "unit_name", "town_code", "town_name", "community_name"])
+    if projects.empty:
+        st.caption(tr("profile.no_projects"))
+    else:
+        table(projects, key="profile_projects")
+        download(projects, tr("profile.projects"), key="dl_profile_projects")

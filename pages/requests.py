@@ -1,0 +1,220 @@
+"""诉求 Resident requests: received / resolved / on time / satisfied per unit and month, backlog,
+category and source, days to resolve against the deadlines, and the communities below 92%
+resolution or 85% satisfaction."""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+import streamlit as st
+
+from oversight.figures import requests as fig
+from oversight.figures.base import BAD, metric_format
+from oversight.figures.volunteers import category_label
+from oversight.frame import column_label, download, empty_notice, page_setup, table, tr
+from oversight.i18n import fmt_number, register
+from oversight.metrics import metric
+from oversight.queries import requests as q
+
+register(
+    {
+        "req.kpi_received": ("受理", "Received"),
+        "req.kpi_open": ("期末未办结案件", "Open at the end"),
+        "req.vs": ("较标准 {d} 个百分点", "{d} points vs standard"),
+        "req.standard_resolution": ("标准：办结率 ≥ 92%", "Standard: resolution ≥ 92%"),
+        "req.standard_satisfaction": ("低于 85% 预警", "Alert below 85%"),
+        "req.note": (
+            "受理、办结、按时、满意按月报合计；类别、来源、用时与未办结案件来自诉求明细。",
+            "Received, resolved, on time and satisfied from the monthly reports; category, source, days and open cases from the case list.",
+        ),
+        "req.click": ("点击柱条可下钻到该{unit}。", "Click a bar to drill down into that {unit}."),
+        "req.flagged_title": (
+            "办结率低于 92% 或满意率低于 85% 的村(社区)",
+            "Communities below 92% resolution or 85% satisfaction",
+        ),
+        "req.flagged_n": ("{n} 个村(社区)需关注（红色）。", "{n} communities need attention (red)."),
+        "req.flagged_none": (
+            "所选范围内没有低于标准的村(社区)。",
+            "No community in this selection is below the standards.",
+        ),
+        "req.cases": ("诉求明细分析", "From the case list"),
+        "req.no_cases": ("所选范围和月份内没有诉求明细。", "No request cases in this selection and months."),
+        "req.days_table": ("各类别办结用时", "Days to resolve by category"),
+        "req.open_title": ("期末未办结案件", "Cases still open at the end of the range"),
+        "req.open_none": ("期末没有未办结案件。", "No case is open at the end of the range."),
+        "req.file_units": ("诉求办理", "requests"),
+        "req.file_flagged": ("诉求低于标准", "requests_below_standard"),
+        "req.file_months": ("诉求按月", "requests_by_month"),
+        "req.file_days": ("办结用时", "days_to_resolve"),
+        "req.file_open": ("未办结案件", "open_cases"),
+        "req.unit_table": ("各单位诉求办理明细", "Requests by unit"),
+        "req.month_table": ("按月明细", "By month"),
+        "col.below_resolution": ("办结率低于92%", "Resolution below 92%"),
+        "col.below_satisfaction": ("满意率低于85%", "Satisfaction below 85%"),
+        "col.backlog": ("累计积压", "Cumulative backlog"),
+        "col.open_cases": ("未办结案件", "Open cases"),
+        "col.open_working_days": ("已历时(工作日)", "Open for (working days)"),
+        "col.working_days": ("办结用时(工作日)", "Working days to resolve"),
+        "col.cases": ("件数", "Cases"),
+        "col.median_days": ("中位用时(工作日)", "Median (working days)"),
+        "col.p90_days": ("90%分位用时(工作日)", "90th percentile (working days)"),
+        "col.on_time_share": ("按时办结占比", "Share on time"),
+    }
+)
+
+f = page_setup("requests")
+st.title(tr("page.requests"))
+lang = f.lang
+by_town = f.level == "county"
+unit = tr("town") if by_town else tr("community")
+unit_col = "town_name" if by_town else "community_name"
+
+units = q.flagged(q.by_unit(f))
+if empty_notice(units):
+    st.stop()
+months = q.by_month(f)
+open_list = q.open_cases(f)
+
+
+def _drill(chart_key: str) -> None:
+    """A bar was clicked: narrow the frame's filter to that township / community."""
+    event = st.session_state.get(chart_key)
+    points = event.selection.points if event else []
+    if not points or not points[0].get("customdata"):
+        return
+    code = points[0]["customdata"][0]
+    if by_town:
+        st.session_state["f_towns"], st.session_state["f_comms"] = [code], []
+    else:
+        st.session_state["f_comms"] = [code]
+
+
+def _sum(col: str) -> float | None:
+    v = units[col].sum(min_count=1)
+    return None if pd.isna(v) else float(v)
+
+
+def _rate(num: str, den: str) -> float | None:
+    n, d = _sum(num), _sum(den)
+    return None if n is None or not d else n / d
+
+
+def _vs(rate: float | None, line: float | None) -> str | None:
+    return None if rate is None or line is None else tr("req.vs", d=f"{(rate - line) * 100:+.1f}")
+
+
+res, ont, sat = (
+    _rate("requests_resolved", "requests_received"),
+    _rate("requests_on_time", "requests_resolved"),
+    _rate("followups_satisfied", "followups_total"),
+)
+cols = st.columns(5)
+cols[0].metric(tr("req.kpi_received"), fmt_number(_sum("requests_received"), lang), border=True)
+for box, name, value, help_key in (
+    (cols[1], "resolution_rate", res, "req.standard_resolution"),
+    (cols[2], "on_time_rate", ont, None),
+    (cols[3], "satisfaction_rate", sat, "req.standard_satisfaction"),
+):
+    m = metric(name)
+    box.metric(
+        m.label(lang),
+        fmt_number(value, lang, metric_format(m)),
+        delta=_vs(value, m.alert),
+        help=tr(help_key) if help_key else None,
+        border=True,
+    )
+cols[4].metric(tr("req.kpi_open"), fmt_number(len(open_list), lang), border=True)
+st.caption(tr("req.note") + (" " + tr("req.click", unit=unit) if f.level != "community" else ""))
+
+left, right = st.columns(2)
+left.plotly_chart(fig.monthly_flow(months, lang), key="req_monthly")
+right.plotly_chart(fig.backlog(months, lang), key="req_backlog")
+with st.expander(tr("req.month_table")):
+    mt = months.copy()
+    table(mt, key="req_month_table")
+    download(mt, tr("req.file_months"), key="dl_req_months")
+
+scope_key = f"{f.level}_{'-'.join(f.town_codes)}"
+left, right = st.columns(2)
+for box, name in ((left, "resolution_rate"), (right, "satisfaction_rate")):
+    with box:
+        chart_key = f"req_{name}_{scope_key}"
+        st.plotly_chart(
+            fig.rate_bar(units, name, lang, unit),
+            key=chart_key,
+            on_select=functools.partial(_drill, chart_key) if f.level != "community" else "ignore",
+            selection_mode="points",
+        )
+with st.expander(tr("req.unit_table")):
+    ut = units.rename(columns={"unit_name": unit_col}).drop(columns=["unit_code", "town_code"])
+    if by_town:
+        ut = ut.drop(columns=["town_name"], errors="ignore")
+    table(ut, key="req_unit_table")
+    download(ut, tr("req.file_units"), key="dl_req_units")
+
+st.subheader(tr("req.flagged_title"))
+comm = q.by_community(f)
+bad = comm[comm["below_resolution"].fillna(False) | comm["below_satisfaction"].fillna(False)]
+if bad.empty:
+    st.success(tr("req.flagged_none"))
+else:
+    st.caption(tr("req.flagged_n", n=len(bad)))
+shown = comm.rename(columns={"unit_name": "community_name"}).drop(columns=["unit_code", "town_code"])
+shown = shown[["town_name", "community_name", *[c for c in shown.columns if c not in ("town_name", "community_name")]]]
+
+
+def _yes(v: object) -> bool:
+    return not pd.isna(v) and bool(v)
+
+
+def _red(row: pd.Series) -> list[str]:
+    """Red text for a rate below its line, a pale red row for a flagged community."""
+    style = []
+    low_res, low_sat = _yes(row["below_resolution"]), _yes(row["below_satisfaction"])
+    for col in row.index:
+        below = (col == "resolution_rate" and low_res) or (col == "satisfaction_rate" and low_sat)
+        flagged_row = low_res or low_sat
+        css = f"color: {BAD}; font-weight: 600;" if below else ""
+        style.append(css + (" background-color: #FDECEA;" if flagged_row else ""))
+    return style
+
+
+st.dataframe(
+    shown.style.apply(_red, axis=1),
+    hide_index=True,
+    key="req_flag_table",
+    column_config={
+        c: st.column_config.NumberColumn(column_label(c, lang), format="percent")
+        if c in q.RATES
+        else st.column_config.Column(column_label(c, lang))
+        for c in shown.columns
+    },
+)
+download(shown, tr("req.file_flagged"), key="dl_req_flagged")
+
+st.subheader(tr("req.cases"))
+mix = q.by_category_source(f)
+cases = q.resolved_cases(f)
+if mix.empty and cases.empty and open_list.empty:
+    st.info(tr("req.no_cases"))
+else:
+    left, right = st.columns(2)
+    if not mix.empty:
+        left.plotly_chart(fig.category_source(mix, lang), key="req_mix")
+    if not cases.empty:
+        right.plotly_chart(fig.days_histogram(cases, lang), key="req_days")
+        st.markdown(f"**{tr('req.days_table')}**")
+        days = q.days_summary(cases)
+        days["category"] = days["category"].map(lambda c: category_label(c, lang), na_action=None)
+        table(days, key="req_days_table")
+        download(days, tr("req.file_days"), key="dl_req_days")
+    st.markdown(f"**{tr('req.open_title')}**")
+    if open_list.empty:
+        st.success(tr("req.open_none"))
+    else:
+        if f.level != "community":
+            st.plotly_chart(fig.open_bar(q.open_by_unit(open_list), lang, unit), key="req_open_bar")
+        ol = open_list.drop(columns=["unit_code", "unit_name", "town_code"])
+        table(ol, key="req_open_table")
+        download(ol, tr("req.file_open"), key="dl_req_open")

@@ -1,0 +1,129 @@
+"""志愿 Volunteers: hours per month (seasonality), per unit and per registered volunteer, hours by
+the six service categories, and the ten communities that lead and lag."""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+from oversight.figures import volunteers as fig
+from oversight.frame import download, empty_notice, page_setup, table, tr
+from oversight.i18n import fmt_number, register
+from oversight.queries import volunteers as q
+
+register(
+    {
+        "vol.kpi_hours": ("志愿服务时长", "Volunteer hours"),
+        "vol.kpi_volunteers": ("注册志愿者", "Registered volunteers"),
+        "vol.kpi_per": ("人均服务时长", "Hours per volunteer"),
+        "vol.kpi_per_help": (
+            "参考：约 4 小时/人/年（宁波 2022）",
+            "Reference: about 4 h per volunteer per year (Ningbo 2022)",
+        ),
+        "vol.kpi_activities": ("活动场次", "Activities"),
+        "vol.note": (
+            "时长与场次为所选月份合计，志愿者人数按最后一个月。类别来自志愿服务活动明细。",
+            "Hours and activities summed over the months; volunteers at the last month. Categories from the activity reports.",
+        ),
+        "vol.click": ("点击柱条可下钻到该{unit}。", "Click a bar to drill down into that {unit}."),
+        "vol.categories": ("按服务类别", "By service category"),
+        "vol.no_activities": (
+            "所选范围和月份内没有志愿服务活动明细。",
+            "No volunteer-activity reports in this selection and months.",
+        ),
+        "vol.leaders": ("人均时长前 {n} 名村(社区)", "Top {n} communities by hours per volunteer"),
+        "vol.laggards": ("人均时长后 {n} 名村(社区)", "Bottom {n} communities by hours per volunteer"),
+        "vol.unranked": (
+            "{n} 个村(社区)缺少时长或志愿者人数，未参与排名。",
+            "{n} communities lack hours or volunteer numbers and are not ranked.",
+        ),
+        "vol.unit_table": ("各单位志愿服务明细", "Volunteering by unit"),
+        "vol.file_units": ("志愿服务", "volunteering"),
+        "vol.file_categories": ("志愿服务按类别", "volunteering_by_category"),
+        "vol.file_leaders": ("志愿服务前十", "volunteering_top"),
+        "vol.file_laggards": ("志愿服务后十", "volunteering_bottom"),
+        "col.rank": ("名次", "Rank"),
+        "col.activities": ("活动场次", "Activities"),
+    }
+)
+
+f = page_setup("volunteers")
+st.title(tr("page.volunteers"))
+lang = f.lang
+by_town = f.level == "county"
+unit = tr("town") if by_town else tr("community")
+unit_col = "town_name" if by_town else "community_name"
+
+units = q.by_unit(f)
+if empty_notice(units):
+    st.stop()
+
+
+def _drill(chart_key: str) -> None:
+    """A bar was clicked: narrow the frame's filter to that township / community."""
+    event = st.session_state.get(chart_key)
+    points = event.selection.points if event else []
+    if not points or not points[0].get("customdata"):
+        return
+    code = points[0]["customdata"][0]
+    if by_town:
+        st.session_state["f_towns"], st.session_state["f_comms"] = [code], []
+    else:
+        st.session_state["f_comms"] = [code]
+
+
+hours = units["volunteer_hours"].sum(min_count=1)
+vols = units["volunteers_registered"].sum(min_count=1)
+per = hours / vols if vols == vols and vols else None
+cols = st.columns(4)
+cols[0].metric(tr("vol.kpi_hours"), fmt_number(hours, lang) + " h", border=True)
+cols[1].metric(tr("vol.kpi_volunteers"), fmt_number(vols, lang), border=True)
+cols[2].metric(tr("vol.kpi_per"), fmt_number(per, lang, ",.1f"), help=tr("vol.kpi_per_help"), border=True)
+cols[3].metric(tr("vol.kpi_activities"), fmt_number(units["volunteer_activities"].sum(min_count=1), lang), border=True)
+st.caption(tr("vol.note") + (" " + tr("vol.click", unit=unit) if f.level != "community" else ""))
+
+st.plotly_chart(fig.monthly_hours(q.hours_by_month(f), lang, unit), key="vol_monthly")
+scope_key = f"{f.level}_{'-'.join(f.town_codes)}"
+left, right = st.columns(2)
+for box, name, builder in ((left, "hours", fig.hours_bar), (right, "per", fig.per_volunteer_bar)):
+    with box:
+        chart_key = f"vol_{name}_{scope_key}"
+        st.plotly_chart(
+            builder(units, lang, unit),
+            key=chart_key,
+            on_select=functools.partial(_drill, chart_key) if f.level != "community" else "ignore",
+            selection_mode="points",
+        )
+with st.expander(tr("vol.unit_table")):
+    ut = units.rename(columns={"unit_name": unit_col}).drop(columns=["unit_code", "town_code"])
+    if by_town:
+        ut = ut.drop(columns=["town_name"], errors="ignore")
+    table(ut, key="vol_unit_table")
+    download(ut, tr("vol.file_units"), key="dl_vol_units")
+
+st.subheader(tr("vol.categories"))
+cats = q.by_category(f)
+if cats.empty:
+    st.info(tr("vol.no_activities"))
+else:
+    st.plotly_chart(fig.category_bar(cats, lang, unit), key="vol_categories")
+    ct = cats.rename(columns={"unit_name": unit_col}).drop(columns=["unit_code", "town_code"])
+    ct["service_category"] = ct["service_category"].map(lambda c: fig.category_label(c, lang), na_action=None)
+    with st.expander(tr("vol.categories")):
+        table(ct, key="vol_cat_table")
+        download(ct, tr("vol.file_categories"), key="dl_vol_categories")
+
+top, bottom, unranked = q.leaders_laggards(f)
+left, right = st.columns(2)
+for box, df, title, file_key, key in (
+    (left, top, "vol.leaders", "vol.file_leaders", "top"),
+    (right, bottom, "vol.laggards", "vol.file_laggards", "bottom"),
+):
+    with box:
+        st.markdown(f"**{tr(title, n=len(df))}**")
+        shown = df.rename(columns={"unit_name": "community_name"})
+        table(shown, key=f"vol_{key}_table")
+        download(shown, tr(file_key), key=f"dl_vol_{key}")
+if unranked:
+    st.caption(tr("vol.unranked", n=unranked))

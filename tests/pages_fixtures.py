@@ -1,0 +1,110 @@
+"""A small warehouse for the page tests: conftest's tiny monthly indicators (4 communities ×
+2024-01..03) plus hand-written 小区 rosters, projects, volunteer activities and request cases,
+each small enough to compute every figure by hand (expected values in tests/test_queries_pages.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from etl.warehouse import writer
+from tests.conftest import build_tiny
+
+D = date
+# (community, month, neighbourhood, households, has_org, form, property_org, owners, groups, hubs, posts)
+ROSTER = [
+    ("东北社区", D(2024, 3, 1), "锦绣苑", 800, True, "党支部", True, True, 3, 5, 2),
+    ("东北社区", D(2024, 3, 1), "滨江花园", 600, True, "党支部", False, True, 2, 4, 1),
+    ("东北社区", D(2024, 3, 1), "老街院落", 300, False, None, False, False, 0, 0, 0),
+    ("临江社区", D(2024, 3, 1), "临江小区", 500, True, "联合党支部", True, True, 1, 2, 1),
+    ("临江社区", D(2024, 3, 1), "北门院落", 400, False, None, False, True, 0, 1, 0),
+    # 金新社区: January's roster is superseded by February's.
+    ("金新社区", D(2024, 1, 1), "金新苑", 700, False, None, False, False, 0, 0, 0),
+    ("金新社区", D(2024, 2, 1), "金新苑", 700, True, "党小组", False, False, 2, 3, 2),
+]
+# (community, completed_on, type, area added, rooms, platforms)
+PROJECTS = [
+    ("东北社区", D(2024, 2, 15), "改扩建", 600.0, 3, 4),
+    ("临江社区", D(2024, 3, 10), "亲民化改造", None, 2, 1),
+    ("金新社区", D(2024, 1, 20), "新建", 300.0, 4, 2),
+    ("华堂村", D(2023, 12, 1), "功能整合", 50.0, 1, 0),  # before the range
+]
+# (community, date, name, category, participants, hours)
+ACTIVITIES = [
+    ("东北社区", D(2024, 1, 5), "党课进小区", "党建服务", 10, 20.0),
+    ("东北社区", D(2024, 2, 5), "夜间巡逻", "平安服务", 15, 30.0),
+    ("临江社区", D(2024, 3, 5), "义诊", "便民服务", 5, 10.0),
+    ("金新社区", D(2024, 3, 7), "坝坝电影", "文化服务", 8, 16.0),
+    ("华堂村", D(2024, 2, 2), "清扫", None, 4, 8.0),
+]
+# (case, community, received, category, source, resolved, on_time, follow-up)
+CASES = [
+    ("R1", "东北社区", D(2024, 1, 2), "民情服务", "网格", D(2024, 1, 5), True, "满意"),  # 3 working days
+    ("R2", "东北社区", D(2024, 1, 10), "便民服务", "电话", D(2024, 1, 24), False, "不满意"),  # 10
+    ("R3", "临江社区", D(2024, 2, 1), "平安服务", "12345", None, None, "未回访"),  # open
+    ("R4", "金新社区", D(2024, 3, 4), "协商服务", "线上", D(2024, 3, 6), True, "基本满意"),  # 2
+    ("R5", "华堂村", D(2024, 3, 20), "便民服务", "来访", None, None, None),  # open
+    ("R6", "临江社区", D(2023, 12, 28), "便民服务", "网格", D(2024, 1, 3), True, "满意"),  # 4
+]
+
+
+def _insert(con, table: str, df: pd.DataFrame) -> None:  # noqa: ANN001
+    df = df.assign(load_id=0, source_file="pages.xlsx", source_sheet=table, source_row=range(4, 4 + len(df)))
+    cols = ", ".join(df.columns)
+    con.register("frame_in", df)
+    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM frame_in")
+    con.unregister("frame_in")
+
+
+def build_pages_db(db: Path) -> Path:
+    """The tiny warehouse plus the rows above, at `db`."""
+    build_tiny(db)
+    with writer(db) as con:
+        code = dict(con.execute("SELECT community_name, community_code FROM ref_community").fetchall())
+        roster = pd.DataFrame(
+            ROSTER,
+            columns=[
+                "community_code", "month", "neighborhood_name", "households", "has_party_org", "party_org_form",
+                "has_property_party_org", "has_owners_committee", "building_party_groups", "party_hub_households",
+                "vanguard_posts",
+            ],
+        )  # fmt: skip
+        projects = pd.DataFrame(
+            PROJECTS,
+            columns=[
+                "community_code",
+                "completed_on",
+                "project_type",
+                "area_added_m2",
+                "rooms_integrated",
+                "service_platforms",
+            ],
+        )
+        activities = pd.DataFrame(
+            ACTIVITIES,
+            columns=["community_code", "activity_date", "activity_name", "service_category", "participants", "hours"],
+        )
+        cases = pd.DataFrame(
+            CASES,
+            columns=[
+                "case_id",
+                "community_code",
+                "received_on",
+                "category",
+                "source",
+                "resolved_on",
+                "on_time",
+                "followup_result",
+            ],
+        )
+        for table, df in (
+            ("stg_roster", roster),
+            ("stg_project", projects),
+            ("stg_activity", activities),
+            ("stg_request", cases),
+        ):
+            df["community_code"] = df["community_code"].map(code)
+            _insert(con, table, df)
+    return db
