@@ -310,6 +310,15 @@ def side_by_side(values: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def indicator_ranks(values: pd.DataFrame) -> pd.DataFrame:
+    """Each community's place on each indicator within the group (1 = best by the indicator's
+    direction, ties share); NaN where the value is missing."""
+    out = pd.DataFrame(index=values.index)
+    for key in values.columns:
+        out[key] = values[key].astype(float).rank(ascending=not indicator(key).higher_is_better, method="min")
+    return out
+
+
 def deltas_to_median(values: pd.DataFrame) -> pd.DataFrame:
     """Each community's value minus the group median, per indicator (rows = indicators)."""
     t = values.T.astype(float)
@@ -403,29 +412,52 @@ def family_of(keys: Sequence[str]) -> dict[str, Family]:
 
 
 STRINGS = {
-    "arena_family_force": ("三支力量", "3 forces"),
-    "arena_family_service": ("六项服务", "6 services"),
-    "arena_family_mechanism": ("五项机制", "5 mechanisms"),
-    "arena_part_党员先锋": ("党员先锋", "Party-member vanguard"),
-    "arena_part_网格": ("网格", "Grid"),
-    "arena_part_志愿": ("志愿", "Volunteers"),
-    "arena_part_党建服务": ("党建服务", "Party-building service"),
-    "arena_part_便民服务": ("便民服务", "Convenience service"),
-    "arena_part_文化服务": ("文化服务", "Cultural service"),
-    "arena_part_平安服务": ("平安服务", "Safety service"),
-    "arena_part_民情服务": ("民情服务", "Residents' requests service"),
-    "arena_part_协商服务": ("协商服务", "Consultation service"),
-    "arena_part_党建联盟": ("党建联盟", "Party-building alliance"),
-    "arena_part_网格共融": ("网格共融", "Grid integration"),
-    "arena_part_民情共解": ("民情共解", "Requests solved together"),
-    "arena_part_社会服务": ("社会服务", "Social services"),
-    "arena_part_道德激励": ("道德激励", "Moral incentives"),
-    "arena_method_minmax": ("组内最小–最大", "Min–max within the group"),
-    "arena_method_standard": ("对标标准值", "Distance to standard"),
+    "arena.family.force": ("三支力量", "3 forces"),
+    "arena.family.service": ("六项服务", "6 services"),
+    "arena.family.mechanism": ("五项机制", "5 mechanisms"),
+    "arena.part.党员先锋": ("党员先锋", "Party-member vanguard"),
+    "arena.part.网格": ("网格", "Grid"),
+    "arena.part.志愿": ("志愿", "Volunteers"),
+    "arena.part.党建服务": ("党建服务", "Party-building service"),
+    "arena.part.便民服务": ("便民服务", "Convenience service"),
+    "arena.part.文化服务": ("文化服务", "Cultural service"),
+    "arena.part.平安服务": ("平安服务", "Safety service"),
+    "arena.part.民情服务": ("民情服务", "Residents' requests service"),
+    "arena.part.协商服务": ("协商服务", "Consultation service"),
+    "arena.part.党建联盟": ("党建联盟", "Party-building alliance"),
+    "arena.part.网格共融": ("网格共融", "Grid integration"),
+    "arena.part.民情共解": ("民情共解", "Requests solved together"),
+    "arena.part.社会服务": ("社会服务", "Social services"),
+    "arena.part.道德激励": ("道德激励", "Moral incentives"),
+    "arena.method.minmax": ("组内最小–最大", "Min–max within the group"),
+    "arena.method.standard": ("对标标准值", "Distance to standard"),
+    "arena.method.minmax_text": (
+        "组内最小–最大：每项指标在参赛村(社区)之间比较，最好的得100分、最差的得0分，其余按差距线性给分"
+        "（格均户数越少越好）。所有指标都按每百户、比率或期内增长计算，大社区和小社区可以公平比较。"
+        "这种方法只说明谁比谁好，不说明是否达标：全组都很好时，最后一名也可能已经达标。"
+        "某项指标全组数值相同时，每个村(社区)该项都得100分。",
+        "Min–max within the group: on each indicator the best community in the group scores 100, the "
+        "worst 0, the rest in proportion (fewer households per grid is better). Every indicator is per 100 "
+        "households, a rate or growth over the period, so large and small communities compare fairly. It "
+        "says who is ahead, not who meets the standard: in a strong group the last may still meet it. "
+        "When every community has the same value, each scores 100 on it.",
+    ),
+    "arena.method.standard_text": (
+        "对标标准值：每项指标与标准值比较，达到或超过标准得100分，未达到按比例给分（不超过100分）。"
+        "标准值：每百户服务设施面积30㎡（十四五规划）、小区党组织覆盖率100%（应建尽建）、办结率92%（四川县级底线）、"
+        "满意率85%（预警线）、格均户数不超过500户。没有公认标准的指标（如每百户党员数、志愿者增长率）"
+        "仍按组内最小–最大计分，并在指标表中注明。",
+        "Distance to standard: each indicator is compared with its standard; meeting or beating it scores "
+        "100, falling short scores in proportion (capped at 100). Standards: 30 m² of service area per 100 "
+        "households (14th five-year plan), 100% party-org coverage of neighbourhoods, 92% resolution "
+        "(Sichuan county minimum), 85% satisfaction (alert line), at most 500 households per grid. "
+        "Indicators without an accepted standard (e.g. party members per 100 households, volunteer "
+        "growth) are still scored min–max within the group, as the indicator table says.",
+    ),
 }
 register(STRINGS)
 
 
 def part_label(ind: Indicator, lang: str) -> str:
     """'三支力量 · 党员先锋' / '3 forces · Party-member vanguard'."""
-    return f"{t('arena_family_' + ind.family, lang)} · {t('arena_part_' + ind.part, lang)}"
+    return f"{t('arena.family.' + ind.family, lang)} · {t('arena.part.' + ind.part, lang)}"
