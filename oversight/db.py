@@ -4,6 +4,7 @@ warehouse file's version so a new ETL load shows on the next query without a res
 from __future__ import annotations
 
 import os
+import re
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from etl.warehouse import DEFAULT_DB, WarehouseError, reader, version
 
 CACHE_TTL = 3600  # seconds; the version in the key already makes a new load show at once
 _RETRIES = 3
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 __all__ = ["WarehouseError", "data_as_of", "db_path", "query", "warehouse_exists"]
 
@@ -59,13 +61,15 @@ def _cached(db: str, db_version: str, sql: str, params: tuple[tuple[str, Any], .
 
 
 def query(sql: str, params: dict[str, Any] | None = None, *, cached: bool = True) -> pd.DataFrame:
-    """Rows of one read-only statement with `$name` parameters bound, cached per warehouse
-    version. The frame is the caller's own copy (st.cache_data hands out copies). `cached=False`
+    """Rows of one read-only statement with `$name` parameters bound (entries of `params` the
+    statement does not use are ignored), cached per warehouse version. The frame is the caller's own copy (st.cache_data hands out copies). `cached=False`
     reads straight from the file (for one-off large reads such as a full download)."""
     db = db_path()
+    used = set(_PARAM.findall(sql))  # DuckDB rejects bound parameters a statement does not use
+    params = {k: v for k, v in (params or {}).items() if k in used}
     if not cached:
-        return _run(str(db), sql, dict(params or {}))
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (params or {}).items()))
+        return _run(str(db), sql, params)
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     return _cached(str(db), version(db), sql, frozen)
 
 

@@ -89,9 +89,13 @@ def is_percent(name: str) -> bool:
 
 
 def _with_unit(label: str, unit: str, lang: str) -> str:
-    if not unit or unit.lower() in label.lower():
+    """户数(户), 党群服务中心面积(㎡); Households, Service-centre area (m²) — an English unit that
+    the name already says is left out."""
+    if not unit:
         return label
-    return f"{label}({unit})" if lang == "zh" else f"{label} ({unit})"
+    if lang == "zh":
+        return label if label.endswith(f"({unit})") else f"{label}({unit})"
+    return label if unit.lower() in label.lower() else f"{label} ({unit})"
 
 
 def column_label(name: str, lang: str) -> str:

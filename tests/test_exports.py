@@ -1,0 +1,102 @@
+"""Downloads: what an official gets when opening the file in (Chinese) Excel."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import openpyxl
+import pandas as pd
+
+from oversight import exports
+
+
+def _table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+            "community_name": ["东北社区", "=1+2", "@SUM(A1)"],
+            "note": ["-cmd", "+call", "\tTAB"],
+            "households": [3000, 2000, -5],
+            "service_center_m2": [1800.0, 400.5, None],
+            "resolution_rate": [0.95, 0.8, None],
+            "has_party_org": [True, False, True],
+        }
+    )
+
+
+def test_csv_has_bom_chinese_headers_with_units_and_same_rows() -> None:
+    raw = exports.to_csv(_table(), "zh")
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Chinese Excel opens it without mojibake
+    back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
+    assert list(back.columns) == [
+        "月份",
+        "村(社区)",
+        "说明",
+        "户数(户)",
+        "党群服务中心面积(㎡)",
+        "办结率(%)",
+        "是否建立党组织",
+    ]
+    assert len(back) == 3
+    assert back["月份"].tolist() == ["2024-01", "2024-02", "2024-03"]
+    assert back["户数(户)"].tolist() == [3000, 2000, -5]  # -5 stays a number, not '-5
+    assert back["办结率(%)"].iloc[0] == 95.0  # a share is written as percent under a (%) header
+    assert back["是否建立党组织"].tolist() == ["是", "否", "是"]
+
+
+def test_formula_like_text_is_escaped_numbers_untouched() -> None:
+    back = pd.read_csv(io.BytesIO(exports.to_csv(_table(), "zh")), encoding="utf-8-sig", keep_default_na=False)
+    assert back["村(社区)"].tolist() == ["东北社区", "'=1+2", "'@SUM(A1)"]
+    assert back["说明"].tolist() == ["'-cmd", "'+call", "'\tTAB"]
+    assert exports.escape_cell(-5) == -5
+    assert exports.escape_cell("\rx") == "'\rx"
+
+
+def test_xlsx_reads_back_with_types_frozen_header_and_widths() -> None:
+    raw = exports.to_xlsx(_table(), "zh", sheet_name="月度指标")
+    back = pd.read_excel(io.BytesIO(raw), sheet_name="月度指标", engine="openpyxl")
+    assert list(back.columns)[:4] == ["月份", "村(社区)", "说明", "户数(户)"]
+    assert back["户数(户)"].tolist() == [3000, 2000, -5]
+    assert pd.api.types.is_datetime64_any_dtype(back["月份"])  # dates are dates
+    assert back["村(社区)"].tolist() == ["东北社区", "'=1+2", "'@SUM(A1)"]
+    assert back["办结率(%)"].iloc[0] == 0.95  # stored as a share, shown as 95.0% by the cell format
+    assert pd.isna(back["党群服务中心面积(㎡)"].iloc[2])  # missing stays empty, never 0
+
+    ws = openpyxl.load_workbook(io.BytesIO(raw)).active
+    assert ws.freeze_panes == "A2"
+    assert ws["A1"].font.bold
+    assert ws["F2"].number_format == "0.0%"
+    assert ws["A2"].number_format == "yyyy-mm"
+    assert ws["B3"].data_type == "s"  # '=1+2 is text, never a formula
+    assert ws.column_dimensions["B"].width >= 8
+
+
+def test_english_headers_have_units() -> None:
+    back = pd.read_csv(io.BytesIO(exports.to_csv(_table(), "en")), encoding="utf-8-sig")
+    assert "Service-centre area (m²)" in back.columns
+    assert "Resolution rate (%)" in back.columns
+    assert back["Has a party org"].tolist() == ["yes", "no", "yes"]
+
+
+def test_column_labels() -> None:
+    assert exports.column_label("m2_per_100_households", "zh") == "每百户服务设施面积(㎡/百户)"
+    assert exports.column_label("volunteer_hours", "en") == "Volunteer hours"
+    assert exports.column_label("area_added_m2", "zh") == "新增面积(㎡)"
+    assert exports.column_label("town_name", "zh") == "乡镇(街道)"
+    assert exports.column_label("no_such_column", "zh") == "no_such_column"
+
+
+def test_file_names_in_chinese() -> None:
+    name = exports.file_name("新政镇", "诉求", date(2024, 1, 1), date(2024, 6, 1), "xlsx", "zh")
+    assert name == "新政镇_诉求_2024-01至2024-06.xlsx"
+    assert exports.file_name("新政镇", "requests", date(2024, 1, 1), date(2024, 6, 1), "csv", "en") == (
+        "新政镇_requests_2024-01_to_2024-06.csv"
+    )
+    assert "/" not in exports.file_name("a/b", "c:d", None, None, "csv", "zh")
+
+
+def test_empty_table_still_makes_valid_files() -> None:
+    empty = _table().iloc[0:0]
+    assert pd.read_excel(io.BytesIO(exports.to_xlsx(empty, "zh")), engine="openpyxl").columns[0] == "月份"
+    assert exports.to_csv(empty, "zh").startswith(b"\xef\xbb\xbf")

@@ -1,0 +1,122 @@
+"""The frame every page shares, driven through AppTest on the tiny warehouse: filters in the
+URL, kept across pages, language switch, empty and missing-data messages."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from oversight.frame import Filters
+
+ROOT = Path(__file__).resolve().parents[1]
+DASHBOARD = str(ROOT / "dashboard.py")
+XINZHENG, DONGBEI, BAIXI = "511324101000", "511324101001", "511324101003"
+
+
+def _clear() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def app(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("OVERSIGHT_DB", str(tiny_db))
+    _clear()
+    yield AppTest.from_file(DASHBOARD, default_timeout=30)
+    _clear()
+
+
+def _caption(at: AppTest) -> str:
+    return at.caption[0].value  # breadcrumb | period | data as of
+
+
+def _links(at: AppTest) -> list[str]:
+    return [e.proto.label for e in at.sidebar.get("page_link")]
+
+
+def test_filters_come_from_the_url_and_go_back_into_it(app: AppTest) -> None:
+    app.query_params.update({"town": XINZHENG, "comm": DONGBEI, "from": "2024-02", "to": "2024-03"})
+    app.run()
+    assert not app.exception
+    assert app.sidebar.multiselect(key="w_f_towns").value == [XINZHENG]
+    assert app.sidebar.multiselect(key="w_f_comms").value == [DONGBEI]
+    assert app.sidebar.select_slider(key="w_f_months").value == (date(2024, 2, 1), date(2024, 3, 1))
+    assert _caption(app).startswith("全县 › 新政镇 › 东北社区")
+    assert "2024年2月 – 2024年3月" in _caption(app)
+    assert app.query_params == {"town": XINZHENG, "comm": DONGBEI, "from": "2024-02", "to": "2024-03"}
+
+    app.sidebar.multiselect(key="w_f_comms").set_value([]).run()
+    assert app.query_params == {"town": XINZHENG, "from": "2024-02", "to": "2024-03"}
+    assert _caption(app).startswith("全县 › 新政镇　")
+
+
+def test_filters_are_kept_when_moving_to_another_page(app: AppTest) -> None:
+    app.run()
+    app.sidebar.multiselect(key="w_f_towns").set_value([XINZHENG]).run()
+    app.sidebar.select_slider(key="w_f_months").set_range(date(2024, 2, 1), date(2024, 2, 1)).run()
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    assert app.title[0].value == "数据"
+    assert app.sidebar.multiselect(key="w_f_towns").value == [XINZHENG]
+    assert _caption(app).startswith("全县 › 新政镇　|　2024年2月")
+    assert app.query_params == {"town": XINZHENG, "from": "2024-02", "to": "2024-02"}
+    assert "**共 2 行**" in [m.value for m in app.markdown]  # 东北 + 临江 in February
+
+
+def test_language_switch_changes_labels_and_url(app: AppTest) -> None:
+    app.run()
+    assert app.title[0].value == "总览"
+    assert "数据" in _links(app)
+    app.sidebar.radio(key="w_f_lang").set_value("en").run()
+    assert not app.exception
+    assert app.title[0].value == "Overview"
+    assert app.sidebar.multiselect(key="w_f_towns").label == "Townships"
+    assert "Data" in _links(app) and "数据" not in _links(app)
+    assert _caption(app).startswith("Whole county　|　Jan 2024 – Mar 2024　|　Data as of Mar 2024")
+    assert app.query_params["lang"] == "en"
+    assert "Resolution rate" in [m.label for m in app.metric]
+
+
+def test_english_link_opens_in_english(app: AppTest) -> None:
+    app.query_params["lang"] = "en"
+    app.run()
+    assert app.title[0].value == "Overview"
+    assert app.sidebar.radio(key="w_f_lang").value == "en"
+
+
+def test_selection_without_data_says_so(app: AppTest) -> None:
+    app.query_params.update({"town": XINZHENG, "comm": BAIXI})  # 白溪社区 sent no reports
+    app.run()
+    assert not app.exception
+    assert any("当前筛选条件下没有数据" in i.value for i in app.info)
+
+
+def test_bad_url_values_fall_back_to_the_whole_county(app: AppTest) -> None:
+    app.query_params.update({"town": "999,<script>", "comm": "x", "group": "nope", "from": "2024-13", "to": "abc"})
+    app.run()
+    assert not app.exception
+    assert _caption(app).startswith("全县　|　2024年1月 – 2024年3月")
+    assert app.query_params == {"from": "2024-01", "to": "2024-03"}
+
+
+def test_missing_warehouse_says_how_to_build_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERSIGHT_DB", str(tmp_path / "nothing-here.duckdb"))
+    _clear()
+    at = AppTest.from_file(DASHBOARD, default_timeout=30).run()
+    assert not at.exception
+    assert "找不到数据仓库文件" in at.error[0].value
+    assert at.code[0].value == "python -m etl load data/sample"
+    at.sidebar.radio(key="w_f_lang").set_value("en").run()
+    assert "was not found" in at.error[0].value
+
+
+def test_level() -> None:
+    d = date(2024, 1, 1)
+    assert Filters("zh", (), None, (), d, d).level == "county"
+    assert Filters("zh", (XINZHENG,), None, (), d, d).level == "town"
+    assert Filters("zh", (XINZHENG,), None, (DONGBEI,), d, d).level == "community"
+    assert Filters("zh", (XINZHENG, "511324100000"), None, (), d, d).level == "county"
