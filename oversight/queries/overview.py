@@ -101,9 +101,9 @@ def ranking_level(f: Filters) -> str:
 
 
 def ranking(f: Filters, sort_by: str) -> pd.DataFrame:
-    """Every township (or community) in scope for the end month: rank, unit_code, unit_name,
-    [town_name], *KPI_METRICS. Units without a report that month are listed with empty values
-    (ranked last). `sort_by` must be one of KPI_METRICS."""
+    """Every township (or community) in scope for the end month, best first by `sort_by` (one
+    of KPI_METRICS): rank, unit_code, unit_name, [town_name], *KPI_METRICS. Units without a
+    report that month are listed last with empty values and no rank."""
     if sort_by not in KPI_METRICS:
         raise ValueError(f"cannot rank by {sort_by!r}")
     level = ranking_level(f)
@@ -131,8 +131,9 @@ def ranking(f: Filters, sort_by: str) -> pd.DataFrame:
         """,  # noqa: S608  (identifiers from fixed choices and oversight.metrics)
         params | {"cur": f.month_to},
     )
-    df.insert(0, "rank", pd.Series(range(1, len(df) + 1), dtype="Int64"))
-    df.loc[df[sort_by].isna(), "rank"] = pd.NA
+    # Equal values share a rank (1, 1, 3); units without a value have none.
+    ranks = df[sort_by].astype("Float64").rank(method="min", ascending=not metric(sort_by).higher_is_better)
+    df.insert(0, "rank", ranks.astype("Int64"))
     return df
 
 

@@ -1,0 +1,80 @@
+"""数据 through AppTest: any view within the filters, chosen columns, row count, screen cap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from oversight.queries import data as dataq
+
+ROOT = Path(__file__).resolve().parents[1]
+XINZHENG = "511324101000"
+
+
+def _clear() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def page(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The 数据 page opened directly by its URL (no visit to the overview first)."""
+    monkeypatch.setenv("OVERSIGHT_DB", str(tiny_db))
+    _clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    yield at
+    _clear()
+
+
+def _count(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("**共"))
+
+
+def test_monthly_indicators_within_the_filters(page: AppTest) -> None:
+    assert page.title[0].value == "数据"
+    assert _count(page) == "**共 12 行**"
+    table = page.dataframe[0].value
+    assert "source_file" not in table.columns  # lineage columns are off by default
+    page.sidebar.multiselect(key="w_f_towns").set_value([XINZHENG]).run()
+    assert _count(page) == "**共 6 行**"
+    assert set(page.dataframe[0].value["town_name"]) == {"新政镇"}
+
+
+def test_choose_columns_and_sort(page: AppTest) -> None:
+    page.multiselect(key="data_cols_community_month").set_value(["community_name", "households"]).run()
+    page.selectbox(key="data_sort_community_month").set_value("households").run()
+    page.toggle(key="data_desc_community_month").set_value(True).run()
+    table = page.dataframe[0].value
+    assert table.columns.tolist() == ["community_name", "households"]
+    assert table["households"].tolist()[:3] == [3000, 3000, 3000]
+
+
+def test_other_views_and_an_empty_one(page: AppTest) -> None:
+    page.selectbox(key="data_view").set_value("community").run()
+    assert _count(page) == "**共 348 行**"  # the registry: every village and community
+    page.selectbox(key="data_view").set_value("request_case").run()
+    assert any("当前筛选条件下没有数据" in i.value for i in page.info)
+
+
+def test_screen_shows_a_capped_page_but_counts_everything(page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dataq, "SCREEN_ROWS", 5)
+    page.run()
+    assert _count(page) == "**共 12 行**"
+    assert len(page.dataframe[0].value) == 5
+    assert "屏幕上显示前 5 行；下载包含全部 12 行。" in [c.value for c in page.caption]
+    labels = [b.label for b in page.get("download_button")]
+    assert labels == ["下载 Excel", "下载 CSV"]
+
+
+def test_english_labels(page: AppTest) -> None:
+    page.sidebar.radio(key="w_f_lang").set_value("en").run()
+    assert page.title[0].value == "Data"
+    assert "**12 rows**" in [m.value for m in page.markdown]
+    assert page.selectbox(key="data_view").value == "community_month"
+    assert "Monthly indicators" in page.selectbox(key="data_view").options
+    assert "Service-centre area (m²)" in page.multiselect(key="data_cols_community_month").options

@@ -1,0 +1,109 @@
+"""总览 through AppTest: KPI cards, ranking, submissions — on the tiny and the sample county."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+DASHBOARD = str(ROOT / "dashboard.py")
+XINZHENG, JINCHENG = "511324101000", "511324100000"
+
+
+def _clear() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _open(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("OVERSIGHT_DB", str(db))
+    _clear()
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _cards(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture(autouse=True)
+def _clean_caches() -> None:
+    yield
+    _clear()
+
+
+def test_county_cards_for_the_end_month(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _open(tiny_db, monkeypatch)
+    cards = _cards(at)
+    assert at.subheader[0].value == "2024年3月主要指标"
+    assert cards["每百户服务设施面积"] == "40.0 ㎡/百户"  # 100 × 2600 / 6500
+    assert cards["党群服务中心面积"] == "2,600 ㎡"
+    assert cards["办结率"] == "91.1%"  # 164 / 180, a ratio of sums
+    assert cards["小区党组织覆盖率"] == "100.0%"
+    coverage = next(m for m in at.metric if m.label == "小区党组织覆盖率")
+    assert coverage.proto.delta == "+25.0个百分点"  # 环比: 75% in February
+    assert "同比 无可比数据" in [c.value for c in at.caption]  # no 2023 data: shown as missing
+
+
+def test_township_filter_changes_cards_and_ranking(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _open(tiny_db, monkeypatch)
+    ranking = at.dataframe[0].value
+    assert ranking["town_name"].tolist()[:2] == ["金城镇", "新政镇"]  # both 100% coverage: tied
+    assert ranking["rank"].tolist()[:2] == [1, 1]
+    assert at.subheader[1].value == "2024年3月乡镇排名"
+
+    at.sidebar.multiselect(key="w_f_towns").set_value([JINCHENG]).run()
+    assert not at.exception
+    cards = _cards(at)
+    assert cards["每百户服务设施面积"] == "26.7 ㎡/百户"  # 100 × 400 / 1500
+    assert cards["办结率"] == "96.7%"  # 29 / 30
+    assert at.subheader[1].value == "2024年3月村(社区)排名"
+    ranking = at.dataframe[0].value
+    assert ranking["community_name"].iloc[0] == "金新社区"
+    huatang = ranking.set_index("community_name").loc["华堂村"]
+    assert huatang.isna()["party_org_coverage"] and huatang.isna()["rank"]  # no 小区: missing, not 0%
+    assert set(ranking["town_name"]) == {"金城镇"}
+
+
+def test_rank_by_another_metric(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _open(tiny_db, monkeypatch, town=XINZHENG)
+    at.selectbox(key="ov_sort").set_value("resolution_rate").run()
+    ranking = at.dataframe[0].value
+    assert ranking["community_name"].tolist()[:2] == ["东北社区", "临江社区"]
+    assert ranking["rank"].tolist()[:2] == [1, 2]
+
+
+def test_english(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _open(tiny_db, monkeypatch, lang="en")
+    cards = _cards(at)
+    assert at.title[0].value == "Overview"
+    assert cards["Service area per 100 households"] == "40.0 m² per 100 households"
+    assert cards["Resolution rate"] == "91.1%"
+    assert at.subheader[0].value == "Key figures, Mar 2024"
+    assert at.subheader[1].value == "Township ranking, Mar 2024"
+
+
+def test_who_has_not_reported(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _open(tiny_db, monkeypatch, town=XINZHENG)
+    line = next(m.value for m in at.markdown if m.value.startswith("2024年3月：应报"))
+    assert line.startswith("2024年3月：应报 36，按时 2，迟报 0，未报 34")
+    missing = at.dataframe[1].value
+    assert len(missing) == 34 and "东北社区" not in missing["community_name"].tolist()
+    assert at.get("plotly_chart")  # the communities × months matrix is drawn
+
+
+def test_sample_county_roster_figures_for_2022_11(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed's county-wide roster as of 2022-11: 52 小区 with a party org, 6 with a
+    property-company party org, 63 with an owners' committee."""
+    at = _open(sample_db, monkeypatch, **{"from": "2022-06", "to": "2022-11"})
+    cards = _cards(at)
+    assert cards["已建党组织小区"] == "52"
+    assert cards["物业党组织"] == "6"
+    assert cards["业(院)委会"] == "63"
+    assert at.subheader[0].value == "2022年11月主要指标"
