@@ -83,14 +83,19 @@ class Indicator:
             return f"{m.zh}增长率" if lang == "zh" else f"{m.en}, growth"
         return m.label(lang)
 
-    def unit(self, lang: str) -> str:
+    def unit(self, lang: str, monthly: bool = False) -> str:
+        """The unit of the value over a period (a flow per 100 households is the period's total),
+        or, with `monthly`, of one month's value."""
         m = self.base
         if self.transform == "growth" or self.is_rate:
             return "%"
         if self.transform == "per100":
-            per = ("/百户" if lang == "zh" else " per 100 households") + (
-                "" if self.window == "end" else ("·月" if lang == "zh" else " per month")
-            )
+            per = "/百户" if lang == "zh" else " per 100 households"
+            if self.window == "period":
+                if monthly:
+                    per += "·月" if lang == "zh" else " per month"
+                else:
+                    per += "（期内合计）" if lang == "zh" else " (period total)"
             return f"{m.unit(lang)}{per}".strip()
         return m.unit(lang)
 
@@ -101,6 +106,14 @@ class Indicator:
         if self.is_rate:
             return ".1%"
         return ",.1f" if self.transform == "per100" or self.base.agg == "ratio" else ",.0f"
+
+    def format_delta(self, x: float | None, lang: str) -> str:
+        """A difference of two values: rates and growth in percentage points (百分点), with a sign."""
+        if x is None or pd.isna(x):
+            return "—"
+        if self.transform == "growth" or self.is_rate:
+            return format(100 * x, "+,.1f") + ("个百分点" if lang == "zh" else " pp")
+        return format(x, "+" + self.fmt.lstrip("+"))
 
     def format(self, x: float | None) -> str:
         """The raw value as shown in tables; missing shows as —."""
@@ -319,6 +332,17 @@ def indicator_ranks(values: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def strengths_and_gaps(result: ArenaResult, code: str, n: int = 2) -> tuple[list[str], list[str]]:
+    """The `n` weighted indicators a community scores highest on and the `n` it scores lowest
+    on (0–100 scores; missing ones are neither)."""
+    keys = [k for k in result.scores.columns if result.weights[k] > 0]
+    s = result.scores.loc[code, keys].dropna().sort_values(ascending=False, kind="stable")
+    if len(s) < 2:
+        return list(s.index), []
+    k = min(n, len(s) // 2)
+    return list(s.index[:k]), list(s.index[::-1][:k])
+
+
 def deltas_to_median(values: pd.DataFrame) -> pd.DataFrame:
     """Each community's value minus the group median, per indicator (rows = indicators)."""
     t = values.T.astype(float)
@@ -415,6 +439,9 @@ STRINGS = {
     "arena.family.force": ("三支力量", "3 forces"),
     "arena.family.service": ("六项服务", "6 services"),
     "arena.family.mechanism": ("五项机制", "5 mechanisms"),
+    "arena.family_short.force": ("力量", "Force"),
+    "arena.family_short.service": ("服务", "Service"),
+    "arena.family_short.mechanism": ("机制", "Mechanism"),
     "arena.part.党员先锋": ("党员先锋", "Party-member vanguard"),
     "arena.part.网格": ("网格", "Grid"),
     "arena.part.志愿": ("志愿", "Volunteers"),
@@ -458,6 +485,8 @@ STRINGS = {
 register(STRINGS)
 
 
-def part_label(ind: Indicator, lang: str) -> str:
-    """'三支力量 · 党员先锋' / '3 forces · Party-member vanguard'."""
+def part_label(ind: Indicator, lang: str, short: bool = False) -> str:
+    """'三支力量 · 党员先锋' / '3 forces · Party-member vanguard'; short: '力量·党员先锋'."""
+    if short:
+        return f"{t('arena.family_short.' + ind.family, lang)}·{t('arena.part.' + ind.part, lang)}"
     return f"{t('arena.family.' + ind.family, lang)} · {t('arena.part.' + ind.part, lang)}"

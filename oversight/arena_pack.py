@@ -60,7 +60,6 @@ STRINGS = {
     "arena.pack.points": ("贡献(分)", "Points"),
     "arena.pack.households": ("户数(期末)", "Households (end)"),
     "arena.pack.months_reported": ("报送月数", "Months reported"),
-    "arena.pack.of_n": ("共{n}个", "of {n}"),
     "arena.pack.sensitivity": ("名次稳健性", "How robust the ranking is"),
     "arena.pack.sensitivity_text": (
         "每项权重在±{spread:.0%}范围内随机变动，重算{draws}次（随机种子{seed}）。名次范围短说明排名稳健；"
@@ -137,11 +136,17 @@ def display_names(info: pd.DataFrame) -> dict[str, str]:
     return {code: (f"{info.at[code, 'town_name']}{name}" if dup[code] else name) for code, name in names.items()}
 
 
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
 def _num(x: object) -> float | None:
     return None if x is None or pd.isna(x) else float(x)
 
 
 def _missing_text(p: Pack, code: str) -> str:
+    if pd.isna(p.result.composite[code]):
+        return t("arena.fig.no_data", p.lang)
     return (
         "、".join(indicator(k).label(p.lang) for k in p.result.missing[code])
         if p.lang == "zh"
@@ -187,6 +192,9 @@ def build_xlsx(p: Pack) -> bytes:
     f_pct = wb.add_format({"border": 1, "num_format": "0.0%"})
     f_pct0 = wb.add_format({"border": 1, "num_format": "0%"})
     f_2 = wb.add_format({"border": 1, "num_format": "#,##0.0"})
+    pp = "个百分点" if lang == "zh" else " pp"
+    f_pp = wb.add_format({"border": 1, "num_format": f'+0.0"{pp}";-0.0"{pp}";0.0"{pp}"'})
+    f_delta = wb.add_format({"border": 1, "num_format": "+#,##0.0;-#,##0.0;0.0"})
     f_best = wb.add_format({"border": 1, "bg_color": "#D5F5E3"})
     f_worst = wb.add_format({"border": 1, "bg_color": "#FADBD8"})
     f_missing = wb.add_format({"border": 1, "font_color": "#C62828"})
@@ -207,9 +215,9 @@ def build_xlsx(p: Pack) -> bytes:
     # --- summary
     ws = wb.add_worksheet(_sheet_name(t("arena.pack.summary_sheet", lang), used))
     ws.write_string(0, 0, f"{t('arena.pack.title', lang)} · {p.title}", f_title)
-    ws.write_string(1, 0, f"{t('arena.pack.period', lang)}：{p.period}")
-    ws.write_string(2, 0, f"{t('arena.pack.method', lang)}：{t('arena.method.' + r.method, lang)}")
-    ws.write_string(3, 0, f"{t('arena.pack.generated', lang)}：{p.when()}")
+    ws.write_string(1, 0, f"{t('arena.pack.period', lang)}{_colon(lang)}{p.period}")
+    ws.write_string(2, 0, f"{t('arena.pack.method', lang)}{_colon(lang)}{t('arena.method.' + r.method, lang)}")
+    ws.write_string(3, 0, f"{t('arena.pack.generated', lang)}{_colon(lang)}{p.when()}")
     ws.write_string(4, 0, t("arena.pack.objective_note", lang))
     active = p.active
     heads = [
@@ -275,7 +283,6 @@ def build_xlsx(p: Pack) -> bytes:
     # --- one sheet per community
     ranks = indicator_ranks(r.values)
     deltas = deltas_to_median(r.values)
-    n_ranked = int(r.rank.notna().sum())
     for code in p.order:
         ws = wb.add_worksheet(_sheet_name(names[code], used))
         ws.write_string(0, 0, f"{names[code]}（{p.info.at[code, 'town_name']}）", f_title)
@@ -289,7 +296,7 @@ def build_xlsx(p: Pack) -> bytes:
         for j, (label, value, fmt) in enumerate(facts):
             ws.write_string(1, j * 2, label, f_head)
             cell(ws, 1, j * 2 + 1, value, fmt)
-        ws.write_string(2, 0, f"{t('arena.pack.period', lang)}：{p.period} · {t('arena.pack.of_n', lang, n=n_ranked)}")
+        ws.write_string(2, 0, f"{t('arena.pack.period', lang)}{_colon(lang)}{p.period}")
         heads = [
             "arena.pack.indicator",
             "arena.pack.part",
@@ -322,7 +329,11 @@ def build_xlsx(p: Pack) -> bytes:
             cell(ws, i, 4, r.scores.at[code, k])
             cell(ws, i, 5, ranks.at[code, k], f_int)
             cell(ws, i, 6, median[k], value_fmt(ind))
-            cell(ws, i, 7, deltas.at[k, code], value_fmt(ind))
+            d = _num(deltas.at[k, code])
+            if ind.transform == "growth" or ind.is_rate:
+                cell(ws, i, 7, None if d is None else 100 * d, f_pp)
+            else:
+                cell(ws, i, 7, d, f_delta)
             cell(ws, i, 8, r.weights[k])
             cell(ws, i, 9, r.contributions.at[code, k])
         last = top + len(active)
@@ -355,7 +366,7 @@ def build_xlsx(p: Pack) -> bytes:
         row += 1
         ws.write_string(row, 0, t("arena.pack.month", lang), f_head)
         for j, k in enumerate(trend_keys, start=1):
-            ws.write_string(row, j, f"{indicator(k).label(lang)}（{indicator(k).unit(lang)}）", f_head)
+            ws.write_string(row, j, f"{indicator(k).label(lang)}（{indicator(k).unit(lang, monthly=True)}）", f_head)
         ws.set_row(row, 48)
         for _, rec in m.iterrows():
             row += 1
@@ -380,8 +391,9 @@ h3 { font-size: 11pt; margin: 3mm 0 1mm; }
 p { margin: 1mm 0 2mm; }
 .meta { color: #555; font-size: 9.5pt; }
 .note { color: #555; font-size: 9pt; }
-table { border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; font-size: 9pt; }
-th, td { border: 0.6px solid #999; padding: 0.8mm 1.2mm; text-align: right; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; margin: 1mm 0 2mm; font-size: 8.5pt; }
+th, td { border: 0.6px solid #999; padding: 0.5mm 1.2mm; text-align: right; vertical-align: top; }
+td.n, table.ind td { white-space: nowrap; }
 th { background: #E8EEF4; font-weight: bold; text-align: center; }
 td.l, th.l { text-align: left; }
 tr { break-inside: avoid; page-break-inside: avoid; }
@@ -393,8 +405,8 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .facts { display: flex; gap: 3mm; flex-wrap: wrap; margin: 1mm 0 2mm; }
 .fact { border: 0.6px solid #999; padding: 1mm 2.5mm; }
 .fact b { font-size: 13pt; }
-.sparks { display: grid; grid-template-columns: repeat(3, 1fr); gap: 2mm 3mm; }
-.spark { font-size: 8.5pt; break-inside: avoid; }
+.sparks { display: grid; grid-template-columns: repeat(4, 1fr); gap: 1mm 3mm; }
+.spark { font-size: 8pt; line-height: 1.25; break-inside: avoid; }
 svg { display: block; width: 100%; height: auto; }
 svg text { font-family: inherit; }
 .legend span { display: inline-block; margin: 0 3mm 1mm 0; font-size: 8.5pt; }
@@ -502,7 +514,7 @@ def _svg_scores(p: Pack, code: str) -> str:
     """Per indicator: this community's score (bar) and the group median score (tick)."""
     r = p.result
     med = r.scores.median()
-    label_w, bar_w, row_h, width = 190, 430, 20, 700
+    label_w, bar_w, row_h, width = 190, 430, 17, 700
     body = []
     for x in range(0, 101, 25):
         gx = label_w + bar_w * x / 100
@@ -538,7 +550,7 @@ def _svg_scores(p: Pack, code: str) -> str:
 
 
 def _svg_spark(months: list[pd.Timestamp], ys: list[float | None], colour: str, ind: Indicator) -> str:
-    width, height, pad = 200, 54, 6
+    width, height, pad = 200, 60, 6
     vals = [y for y in ys if y is not None]
     if not vals:
         return _svg(width, height, [_text(width / 2, height / 2, "—", 12, "middle", "#C62828")])
@@ -565,7 +577,7 @@ def _svg_spark(months: list[pd.Timestamp], ys: list[float | None], colour: str, 
     last = months[-1].strftime("%Y-%m") if months else ""
     body.append(_text(pad, height - 2, first, 8.5, colour="#777"))
     body.append(_text(width - pad, height - 2, last, 8.5, "end", "#777"))
-    body.append(_text(width - pad, 9, f"{ind.format(hi)} / {ind.format(lo)}", 8.5, "end", "#777"))
+    body.append(_text(width - pad, 9, f"↑{ind.format(hi)} ↓{ind.format(lo)}", 8.5, "end", "#777"))
     return _svg(width, height, body)
 
 
@@ -581,8 +593,8 @@ def _html_summary(p: Pack) -> str:
         rows.append(
             "<tr>"
             f"<td>{'—' if pd.isna(rank) else f'{rank:.0f}'}</td>"
-            f'<td class="l">{escape(names[code])}</td>'
-            f'<td class="l">{escape(str(p.info.at[code, "town_name"]))}</td>'
+            f'<td class="l n">{escape(names[code])}</td>'
+            f'<td class="l n">{escape(str(p.info.at[code, "town_name"]))}</td>'
             f"<td><b>{'—' if pd.isna(comp) else f'{comp:.1f}'}</b></td>"
             f"<td>{'—' if pd.isna(lo) else f'{lo:.0f}–{hi:.0f}'}</td>"
             f"<td>{'—' if pd.isna(share) else f'{share:.0%}'}</td>"
@@ -631,7 +643,7 @@ def _html_summary(p: Pack) -> str:
     return f"""
 <section>
 <h1>{escape(t("arena.pack.title", lang))} · {escape(p.title)}</h1>
-<p class="meta">{escape(t("arena.pack.period", lang))}：{escape(p.period)}　|　{escape(t("arena.pack.method", lang))}：{escape(t("arena.method." + r.method, lang))}　|　{escape(t("arena.pack.generated", lang))}：{escape(p.when())}</p>
+<p class="meta">{escape(t("arena.pack.period", lang))}{_colon(lang)}{escape(p.period)}　|　{escape(t("arena.pack.method", lang))}{_colon(lang)}{escape(t("arena.method." + r.method, lang))}　|　{escape(t("arena.pack.generated", lang))}{_colon(lang)}{escape(p.when())}</p>
 <p class="note">{escape(t("arena.pack.objective_note", lang))}</p>
 <h2>{escape(t("arena.pack.scoreboard", lang))}</h2>
 <div class="keep">{_svg_contributions(p)}</div>
@@ -675,15 +687,14 @@ def _html_community(p: Pack, code: str, ranks: pd.DataFrame, deltas: pd.DataFram
         if len(vals) > 1 and vals.min() != vals.max() and not pd.isna(r.values.at[code, k]):
             cls = "best" if ranks.at[code, k] == 1 else ("worst" if ranks.at[code, k] == ranks[k].max() else "")
         mark = {"best": " ▲", "worst": " ▼"}.get(cls, "")
-        delta = _num(deltas.at[k, code])
-        delta_text = "—" if delta is None else (("+" if delta > 0 else "") + _fmt(ind, delta).lstrip("+"))
+        delta_text = ind.format_delta(_num(deltas.at[k, code]), lang)
         score_v = _num(r.scores.at[code, k])
         pts = _num(r.contributions.at[code, k])
         place = _num(ranks.at[code, k])
         rows.append(
             f'<tr class="{cls}">'
             f'<td class="l">{escape(ind.label(lang))}{mark}</td>'
-            f'<td class="l">{escape(part_label(ind, lang))}</td>'
+            f'<td class="l">{escape(part_label(ind, lang, short=True))}</td>'
             f'<td class="{"missing" if _num(r.values.at[code, k]) is None else ""}">{escape(_fmt(ind, r.values.at[code, k]))}</td>'
             f'<td class="l">{escape(ind.unit(lang))}</td>'
             f"<td>{'—' if score_v is None else f'{score_v:.0f}'}</td>"
@@ -709,7 +720,7 @@ def _html_community(p: Pack, code: str, ranks: pd.DataFrame, deltas: pd.DataFram
             v = by_month[ind.key].get(mo) if by_month is not None and mo in by_month.index else None
             ys.append(_num(v))
         sparks.append(
-            f'<div class="spark">{escape(ind.label(lang))}（{escape(ind.unit(lang))}）'
+            f'<div class="spark">{escape(ind.label(lang))}（{escape(ind.unit(lang, monthly=True))}）'
             f"{_svg_spark([pd.Timestamp(x) for x in months], ys, colours.get(code, '#1F77B4'), ind)}</div>"
         )
     miss = ""
@@ -732,10 +743,10 @@ def _html_community(p: Pack, code: str, ranks: pd.DataFrame, deltas: pd.DataFram
     return f"""
 <section class="community">
 <h1>{escape(names[code])} <span class="meta">{escape(str(p.info.at[code, "town_name"]))} · {escape(p.title)}</span></h1>
-<p class="meta">{escape(t("arena.pack.period", lang))}：{escape(p.period)}　|　{escape(t("arena.pack.method", lang))}：{escape(t("arena.method." + r.method, lang))}</p>
+<p class="meta">{escape(t("arena.pack.period", lang))}{_colon(lang)}{escape(p.period)}　|　{escape(t("arena.pack.method", lang))}{_colon(lang)}{escape(t("arena.method." + r.method, lang))}</p>
 <div class="facts">{facts_html}</div>
 {miss}
-<table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>
+<table class="ind"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>
 <p class="note"><span class="best">&nbsp;▲ {escape(t("arena.pack.best", lang))}&nbsp;</span>　<span class="worst">&nbsp;▼ {escape(t("arena.pack.worst", lang))}&nbsp;</span></p>
 <div class="keep"><h3>{escape(t("arena.pack.scores_chart", lang))} <span class="note">（{escape(t("arena.pack.median_tick", lang))}）</span></h3>
 {_svg_scores(p, code)}</div>

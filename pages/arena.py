@@ -89,6 +89,8 @@ STRINGS = {
     "arena.page.radar": ("雷达图", "Radar"),
     "arena.page.radar_pick": ("雷达图中的村(社区)（最多8个）", "Communities on the radar (up to 8)"),
     "arena.page.trends": ("月度走势", "Monthly trends"),
+    "arena.page.strengths": ("长处与短板（按0–100得分）", "Strengths and gaps (by 0–100 score)"),
+    "arena.page.strong_weak": ("长处：{strong}；短板：{weak}", "strong: {strong}; weak: {weak}"),
     "arena.page.trend_pick": ("走势指标", "Indicators to plot"),
     "arena.page.sensitivity": ("名次稳健性", "How robust is the ranking?"),
     "arena.page.download": ("下载比武材料", "Download the arena pack"),
@@ -406,30 +408,27 @@ def _missing_items(code: str) -> str:
     return sep.join(arena.indicator(k).label(lang) for k in result.missing[code])
 
 
+scored = [c for c in order if pd.notna(result.composite[c])]  # no-data ones are listed below
 board = pd.DataFrame(
     {
-        tr("arena.page.col_rank"): result.rank[order].to_numpy(),
-        tr("arena.page.col_name"): [names[c] for c in order],
-        tr("arena.page.col_town"): [info.at[c, "town_name"] for c in order],
-        tr("arena.page.col_composite"): result.composite[order].round(1).to_numpy(),
+        tr("arena.page.col_rank"): result.rank[scored].to_numpy(),
+        tr("arena.page.col_name"): [names[c] for c in scored],
+        tr("arena.page.col_town"): [info.at[c, "town_name"] for c in scored],
+        tr("arena.page.col_composite"): result.composite[scored].round(1).to_numpy(),
         tr("arena.page.col_range"): [
             "—" if pd.isna(sens.at[c, "rank_min"]) else f"{sens.at[c, 'rank_min']:.0f}–{sens.at[c, 'rank_max']:.0f}"
-            for c in order
+            for c in scored
         ],
-        tr("arena.page.col_first"): sens.loc[order, "share_first"].to_numpy(),
-        tr("arena.page.col_missing"): [_missing_items(c) or "—" for c in order],
-        tr("arena.page.col_moved"): result.redistributed[order].to_numpy(),
+        tr("arena.page.col_first"): sens.loc[scored, "share_first"].to_numpy(),
+        tr("arena.page.col_missing"): [_missing_items(c) or "—" for c in scored],
+        tr("arena.page.col_moved"): result.redistributed[scored].to_numpy(),
     }
 )
+rank_col, comp_col = tr("arena.page.col_rank"), tr("arena.page.col_composite")
+first_col, moved_col = tr("arena.page.col_first"), tr("arena.page.col_moved")
 st.dataframe(
-    board,
+    board.style.format({rank_col: "{:.0f}", comp_col: "{:.1f}", first_col: "{:.0%}", moved_col: "{:.0%}"}, na_rep="—"),
     hide_index=True,
-    column_config={
-        tr("arena.page.col_rank"): st.column_config.NumberColumn(format="%d"),
-        tr("arena.page.col_composite"): st.column_config.NumberColumn(format="%.1f"),
-        tr("arena.page.col_first"): st.column_config.NumberColumn(format="percent"),
-        tr("arena.page.col_moved"): st.column_config.NumberColumn(format="percent"),
-    },
     key="arena_board",
 )
 
@@ -464,11 +463,7 @@ for ind in active:
     k = ind.key
     row = {tr("arena.page.indicator"): f"{ind.label(lang)}（{ind.unit(lang)}）"}
     for c in order:
-        v = deltas.at[k, c] if show_delta else sbs.at[k, c]
-        text = ind.format(v)
-        if show_delta and text != "—" and not text.startswith(("+", "-")) and v != 0:
-            text = "+" + text
-        row[names[c]] = text
+        row[names[c]] = ind.format_delta(deltas.at[k, c], lang) if show_delta else ind.format(sbs.at[k, c])
     row[median_col] = ind.format(sbs.at[k, "median"])
     rows.append(row)
     marks.append((sbs.at[k, "best"], sbs.at[k, "worst"]))
@@ -489,42 +484,55 @@ def _colour(row: pd.Series) -> list[str]:
 
 st.dataframe(table.style.apply(_colour, axis=1), hide_index=True, key="arena_side")
 
-# --- radar and trends
-left, right = st.columns(2)
-with left:
-    st.subheader(tr("arena.page.radar"))
-    ranked = [c for c in order if pd.notna(result.rank[c])]
-    ss["arena_radar"] = [c for c in ss.get("arena_radar", []) if c in ranked][:RADAR_MAX] or ranked[:6]
-    radar_codes = st.multiselect(
-        tr("arena.page.radar_pick"),
-        ranked,
-        format_func=names.get,
-        max_selections=RADAR_MAX,
-        key=kept("radar", ranked[:6]),
-        on_change=keep,
-        args=("radar",),
-    )
-    st.plotly_chart(figs.radar(result, radar_codes, names, colours, lang), key="arena_radar_fig")
+# --- radar, strengths and gaps
+st.subheader(tr("arena.page.radar"))
+ranked = [c for c in order if pd.notna(result.rank[c])]
+ss["arena_radar"] = [c for c in ss.get("arena_radar", []) if c in ranked][:RADAR_MAX] or ranked[:6]
+radar_codes = st.multiselect(
+    tr("arena.page.radar_pick"),
+    ranked,
+    format_func=names.get,
+    max_selections=RADAR_MAX,
+    key=kept("radar", ranked[:6]),
+    on_change=keep,
+    args=("radar",),
+)
+left, right = st.columns([3, 2])
+left.plotly_chart(figs.radar(result, radar_codes, names, colours, lang), key="arena_radar_fig")
 with right:
-    st.subheader(tr("arena.page.trends"))
-    monthly = q.monthly_values(codes, start, end)
-    trend_opts = [i.key for i in active if i.transform != "growth"]
-    default_trend = [
-        k
-        for k in ("m2_per_100_households", "resolution_rate", "satisfaction_rate", "volunteers_per_100hh")
-        if k in trend_opts
-    ]
-    ss["arena_trend"] = [k for k in ss.get("arena_trend", default_trend) if k in trend_opts]
-    trend_keys = st.multiselect(
-        tr("arena.page.trend_pick"),
-        trend_opts,
-        format_func=lambda k: arena.indicator(k).label(lang),
-        key=kept("trend", default_trend),
-        on_change=keep,
-        args=("trend",),
-    )
-    if trend_keys and not empty_notice(monthly):
-        st.plotly_chart(figs.trends(monthly, trend_keys, names, colours, lang), key="arena_trends")
+    st.markdown(f"**{tr('arena.page.strengths')}**")
+    sep = "、" if lang == "zh" else ", "
+    for c in radar_codes:
+        best, gaps = arena.strengths_and_gaps(result, c)
+        st.markdown(
+            f"**{names[c]}**（{result.composite[c]:.1f}）　"
+            + tr(
+                "arena.page.strong_weak",
+                strong=sep.join(arena.indicator(k).label(lang) for k in best) or "—",
+                weak=sep.join(arena.indicator(k).label(lang) for k in gaps) or "—",
+            )
+        )
+
+# --- trends
+st.subheader(tr("arena.page.trends"))
+monthly = q.monthly_values(codes, start, end)
+trend_opts = [i.key for i in active if i.transform != "growth"]
+default_trend = [
+    k
+    for k in ("m2_per_100_households", "resolution_rate", "satisfaction_rate", "volunteers_per_100hh")
+    if k in trend_opts
+]
+ss["arena_trend"] = [k for k in ss.get("arena_trend", default_trend) if k in trend_opts]
+trend_keys = st.multiselect(
+    tr("arena.page.trend_pick"),
+    trend_opts,
+    format_func=lambda k: arena.indicator(k).label(lang),
+    key=kept("trend", default_trend),
+    on_change=keep,
+    args=("trend",),
+)
+if trend_keys and not empty_notice(monthly):
+    st.plotly_chart(figs.trends(monthly, trend_keys, names, colours, lang), key="arena_trends")
 
 # --- sensitivity
 st.subheader(tr("arena.page.sensitivity"))

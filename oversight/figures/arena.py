@@ -70,6 +70,20 @@ def community_colours(codes: Sequence[str]) -> dict[str, str]:
     return {c: _COMMUNITY_PALETTE[i % len(_COMMUNITY_PALETTE)] for i, c in enumerate(codes)}
 
 
+def _wrap(label: str, width: int = 7) -> str:
+    """Break a long Chinese label (or an English one at spaces) so radar labels are not clipped."""
+    if " " in label:
+        words, lines, line = label.split(), [], ""
+        for w in words:
+            if line and len(line) + len(w) > 2 * width + 4:
+                lines.append(line)
+                line = w
+            else:
+                line = f"{line} {w}".strip()
+        return "<br>".join([*lines, line])
+    return "<br>".join(label[i : i + width] for i in range(0, len(label), width))
+
+
 def _order(result: ArenaResult) -> list[str]:
     return list(result.table().index)
 
@@ -117,7 +131,7 @@ def contributions(result: ArenaResult, names: Mapping[str, str], lang: str) -> g
             font={"color": BAD if n_missing else "#222"},
         )
     style(fig, t("arena.fig.contrib", lang), x_title=t("arena.fig.points", lang), height=140 + 34 * len(order))
-    fig.update_layout(barmode="stack", legend={"y": -0.12 - 8 / (len(order) + 6) / 10})
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "y": -0.12 - 8 / (len(order) + 6) / 10})
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     fig.update_xaxes(range=[0, 112], dtick=20)
     return fig
@@ -129,7 +143,7 @@ def radar(
     """One polygon per community in `codes` (keep it to ~8) over the weighted indicators, on the
     0–100 score scale. A missing indicator leaves a gap in the polygon."""
     keys = [k for k in result.scores.columns if result.weights[k] > 0]
-    theta = [indicator(k).label(lang) for k in keys]
+    theta = [_wrap(indicator(k).label(lang)) for k in keys]
     fig = go.Figure()
     for c in codes:
         r = [None if pd.isna(v) else round(float(v), 1) for v in result.scores.loc[c, keys]]
@@ -144,8 +158,14 @@ def radar(
                 hovertemplate="%{theta}: %{r}<extra>" + names[c] + "</extra>",
             )
         )
-    style(fig, t("arena.fig.radar", lang), height=520)
-    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "dtick": 25}}, margin={"l": 80, "r": 80})
+    style(fig, t("arena.fig.radar", lang), height=560)
+    fig.update_layout(
+        polar={
+            "radialaxis": {"range": [0, 100], "dtick": 25, "tickfont": {"size": 10}},
+            "angularaxis": {"tickfont": {"size": 11}},
+        },
+        margin={"l": 90, "r": 90, "t": 70, "b": 40},
+    )
     return fig
 
 
@@ -198,7 +218,7 @@ def rank_ranges(sens: pd.DataFrame, names: Mapping[str, str], lang: str, draws: 
         height=140 + 34 * len(labels),
     )
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
-    fig.update_xaxes(range=[0.4, n + 2.2], dtick=1)
+    fig.update_xaxes(range=[0.4, n + 1.9], dtick=1)
     return fig
 
 
@@ -210,8 +230,10 @@ def trends(
     keys = [k for k in keys if k in monthly.columns]
     cols = 2
     rows = max(1, -(-len(keys) // cols))
-    titles = [f"{indicator(k).label(lang)}（{indicator(k).unit(lang)}）" for k in keys]
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.14 / max(1, rows / 2))
+    titles = [f"{indicator(k).label(lang)}（{indicator(k).unit(lang, monthly=True)}）" for k in keys]
+    fig = make_subplots(
+        rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.3 / rows, horizontal_spacing=0.08
+    )
     months = sorted(monthly["month"].unique()) if len(monthly) else []
     for i, key in enumerate(keys):
         ind = indicator(key)
@@ -232,7 +254,7 @@ def trends(
                 col=i % cols + 1,
                 hovertemplate=f"{names.get(code, code)} %{{x|%Y-%m}}: %{{y:,.1f}}<extra></extra>",
             )
-    style(fig, t("arena.fig.trends", lang), height=120 + 230 * rows)
-    fig.update_xaxes(tickformat="%Y-%m")
-    fig.update_layout(legend={"y": -0.06})
+    style(fig, t("arena.fig.trends", lang), height=150 + 260 * rows)
+    fig.update_xaxes(tickformat="%Y-%m", nticks=7)
+    fig.update_layout(legend={"y": -0.08 / rows}, margin={"t": 90})
     return fig
