@@ -373,18 +373,31 @@ def _col_letter(index: int) -> str:
     return letters
 
 
+def _is_text(head: bytes) -> bool:
+    try:
+        detect_encoding(head[: head.rfind(b"\n") + 1] or head)
+    except ReadError:
+        return False
+    return b"\x00" not in head
+
+
 def _open_workbook(data: bytes) -> calamine.CalamineWorkbook:
     if data[:8] == _OLE_MAGIC and _ENCRYPTED in data:
         raise ReadError("文件设有打开密码，请取消密码后重新报送 / the file is password-protected")
     if data.lstrip()[:1] == b"<":
         raise ReadError("文件实为网页(HTML)格式，请用 Excel 另存为 .xlsx / the file is HTML saved with an Excel name")
+    if data[:4] != b"PK\x03\x04" and data[:8] != _OLE_MAGIC and _is_text(data[:4096]):
+        raise ReadError(
+            "无法打开 Excel 文件：内容是文本（可能是改了扩展名的 CSV），请另存为 .xlsx 或 .csv"
+            " / cannot open as Excel: the file is plain text (a renamed CSV?)"
+        )
     try:
         # from_filelike detects the format from the content, so an .xls renamed to .xlsx still opens.
         return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError as exc:
         raise ReadError("文件设有打开密码，请取消密码后重新报送 / the file is password-protected") from exc
     except calamine.CalamineError as exc:
-        raise ReadError(f"无法打开 Excel 文件（文件损坏或不是 Excel 格式）/ cannot open as Excel: {exc}") from exc
+        raise ReadError(f"无法打开 Excel 文件（文件损坏或不是 Excel 格式） / cannot open as Excel: {exc}") from exc
 
 
 def _read_workbook(path: Path, data: bytes, result: FileRead) -> None:
