@@ -215,10 +215,20 @@ def _shape(
         WITH t AS (SELECT {cells} FROM {source})
         SELECT *, {original} AS _original, {first} AS _first, coalesce({candidate}, false) AS _candidate
         FROM t"""  # noqa: S608 (only generated column names; header texts go in as parameters)
-    args = [*params, *(header.texts[p] for p in keys), _TOTAL_HINT, _NOTE_HINT]
+    args = [*params, *_unique(header.texts[p] for p in keys), _TOTAL_HINT, _NOTE_HINT]
     if community is not None:
         args.append(_TOTAL_HINT)
     return con.sql(sql, params=args).to_arrow_table()
+
+
+def _unique(texts: Iterable[str]) -> list[str]:
+    """JSON keys: a header text seen before gets " (2)", " (3)" …"""
+    seen: dict[str, int] = {}
+    keys = []
+    for text in texts:
+        seen[text] = seen.get(text, 0) + 1
+        keys.append(text if seen[text] == 1 else f"{text} ({seen[text]})")
+    return keys
 
 
 def _row_cells(table: pa.Table, ncols: int, i: int) -> list[Cell]:
@@ -477,16 +487,28 @@ _ODD_SEQUENCES = {
 }
 
 
-def _odd_whitespace(data: bytes, delimiter: str) -> bool:
-    """True when a cell might start or end with whitespace other than ASCII spaces."""
-    counts = np.bincount(np.frombuffer(data, dtype=np.uint8), minlength=256)
-    if any(counts[b] for b in _ODD_BYTES if chr(b) != delimiter):
+def _odd_whitespace(data: bytes, delimiter: str, start: int) -> bool:
+    """True when a cell after byte `start` might start or end with whitespace other than ASCII spaces."""
+    # single-byte `in`/`find` is a memchr; multi-byte searches are slower, so only when their lead byte occurs
+    if any(bytes([b]) in data for b in _ODD_BYTES if chr(b) != delimiter):
         return True
-    return any(seq in data for lead, seqs in _ODD_SEQUENCES.items() if counts[lead] for seq in seqs)
+    leads = [lead for lead in _ODD_SEQUENCES if data.find(bytes([lead]), start) >= 0]
+    return any(data.find(seq, start) >= 0 for lead in leads for seq in _ODD_SEQUENCES[lead])
+
+
+def _nth_line_end(data: bytes, n: int) -> int:
+    """The byte offset just after the n-th line break (0 for n = 0)."""
+    offset = 0
+    for _ in range(n):
+        offset = data.find(b"\n", offset) + 1
+    return offset
 
 
 def _physical_lines(data: bytes) -> int:
-    end = len(data.rstrip(b"\r\n"))
+    """Lines in the file, not counting trailing empty ones."""
+    end = len(data)
+    while end and data[end - 1] in b"\r\n":
+        end -= 1
     return data.count(b"\n", 0, end) + (1 if end else 0)
 
 
@@ -538,11 +560,11 @@ def _read_csv_fast(
                 text = data.decode(detect_encoding(data))
             except ReadError:
                 return None
+            data = text.encode("utf-8")
             csv_path = Path(tmp) / "utf8.csv"
-            csv_path.write_bytes(text.encode("utf-8"))
-            data = csv_path.read_bytes()
+            csv_path.write_bytes(data)
         try:
-            trim = "all" if _odd_whitespace(data, delimiter) else "spaces"
+            trim = "all" if _odd_whitespace(data, delimiter, _nth_line_end(data, header_end)) else "spaces"
             table = _shape(con, source, [str(csv_path), delimiter], ncols, header, trim)
         except duckdb.Error:
             return None  # e.g. a row wider than the header region, or bytes that are not UTF-8

@@ -193,9 +193,10 @@ def test_duckdb_bulk_path_gives_the_same_sheet(name: str, monkeypatch: pytest.Mo
     assert (fast.skipped, fast.notes) == (slow.skipped, slow.notes)
 
 
-def test_duckdb_bulk_path_on_a_bigger_file_with_odd_spaces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("space", [" ", "\u3000", "\t"])
+def test_duckdb_bulk_path_strips_cells(space: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = ["仪陇县社区治理月报表,,", "报告月份,村(社区),户数", ",,户"]
-    lines += [f"2022-07,\u3000社区{i} , {i}" for i in range(3000)] + ["合计,,", "填表人：张三,,"]
+    lines += [f"2022-07,{space}社区{i} , {i}{space}" for i in range(3000)] + ["合计,,", "填表人：张三,,"]
     path = tmp_path / "big.csv"
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
