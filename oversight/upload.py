@@ -1,0 +1,88 @@
+"""Reports uploaded through the browser: checked for size and type before anything reads them,
+kept under data/uploads/ (the warehouse's lineage points at them), then loaded by the ETL."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from etl.load import FileResult, load_paths
+from etl.readers import SUPPORTED_SUFFIXES
+from etl.warehouse import ROOT
+
+MAX_BYTES = 20 * 1024 * 1024  # a township's monthly workbook is well under 1 MB
+UPLOAD_DIR_NAME = "uploads"
+TEMPLATE = ROOT / "data" / "templates" / "仪陇县社区治理月报模板.xlsx"
+__all__ = ["SUPPORTED_SUFFIXES", "TEMPLATE", "MAX_BYTES", "UploadRejected", "check", "load_uploads", "store"]
+
+# What the first bytes of each supported type must be; a renamed file fails here.
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class UploadRejected(ValueError):
+    """The upload is not a report file we accept; the message says why (Chinese / English)."""
+
+
+@dataclass(frozen=True)
+class Accepted:
+    path: Path
+    size: int
+
+
+def safe_name(name: str) -> str:
+    """The file's own name without any folder part or characters unsafe in a path."""
+    base = re.split(r"[\\/]", name)[-1].strip().lstrip(".")
+    base = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", base)
+    return base[:120] or "report"
+
+
+def check(name: str, data: bytes) -> str:
+    """The accepted suffix of an upload; raises UploadRejected with a reason otherwise."""
+    suffix = Path(safe_name(name)).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        allowed = " ".join(SUPPORTED_SUFFIXES)
+        raise UploadRejected(f"不支持的文件类型 {suffix or '(无扩展名)'}，只接受 {allowed} / unsupported file type")
+    if len(data) == 0:
+        raise UploadRejected("文件是空的 / the file is empty")
+    if len(data) > MAX_BYTES:
+        raise UploadRejected(f"文件太大（{len(data) / 1e6:.1f} MB，上限 {MAX_BYTES // 2**20} MB）/ file too large")
+    head = data[:8]
+    if suffix in (".xlsx", ".xlsm") and not head.startswith(_ZIP):
+        raise UploadRejected(f"文件内容不是 Excel 工作簿（{suffix}）/ not an Excel workbook")
+    if suffix == ".xls" and not head.startswith(_OLE):
+        raise UploadRejected("文件内容不是旧版 Excel 工作簿（.xls）/ not an .xls workbook")
+    if suffix == ".csv":
+        sample = data[:65536]
+        if b"\x00" in sample or head.startswith((_ZIP, _OLE)):
+            raise UploadRejected("文件内容不是 CSV 文本 / not a CSV text file")
+    return suffix
+
+
+def store(name: str, data: bytes, root: Path) -> Accepted:
+    """Check the upload and write it to root/uploads/<time>/<name>; the stored copy is what
+    the ETL reads and what quarantine records point at."""
+    check(name, data)
+    folder = root / UPLOAD_DIR_NAME / datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / safe_name(name)
+    path.write_bytes(data)
+    return Accepted(path, len(data))
+
+
+def load_uploads(files: list[tuple[str, bytes]], db: Path) -> tuple[list[FileResult], list[tuple[str, str]]]:
+    """Store and load uploaded files into the warehouse at `db` in one load.
+
+    Returns (results of the files loaded, [(name, reason)] of the uploads refused before
+    loading)."""
+    accepted: list[Path] = []
+    refused: list[tuple[str, str]] = []
+    for name, data in files:
+        try:
+            accepted.append(store(name, data, db.parent).path)
+        except UploadRejected as e:
+            refused.append((name, str(e)))
+    results = load_paths(accepted, db=db) if accepted else []
+    return results, refused

@@ -1,0 +1,72 @@
+"""Uploads from the browser: refused before reading unless size and type check out; accepted
+ones load through the real ETL and their quarantined rows can be shown."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from oversight import upload
+from tests.conftest import build_tiny
+
+
+def _report_with_one_bad_row() -> bytes:
+    """A monthly sheet as Excel saves it: two rows, the second resolves more than it received."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "月度指标"
+    ws.append(["报告月份", "乡镇(街道)", "村(社区)", "户数", "诉求受理数", "诉求办结数"])
+    ws.append(["2024-01", "新政镇", "东北社区", 3000, 20, 19])
+    ws.append(["2024-01", "新政镇", "临江社区", 2000, 20, 25])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("report.pdf", b"%PDF-1.4", "不支持的文件类型 .pdf"),
+        ("report", b"a,b\n", "不支持的文件类型 (无扩展名)"),
+        ("empty.csv", b"", "文件是空的"),
+        ("fake.xlsx", b"just some text, renamed", "不是 Excel 工作簿"),
+        ("fake.xls", b"PK\x03\x04 a zip, not an OLE file", "不是旧版 Excel 工作簿"),
+        ("binary.csv", b"PK\x03\x04\x00\x00binary", "不是 CSV 文本"),
+    ],
+)
+def test_refused_uploads_say_why(name: str, data: bytes, reason: str) -> None:
+    with pytest.raises(upload.UploadRejected, match=reason.replace("(", r"\(").replace(")", r"\)")):
+        upload.check(name, data)
+
+
+def test_too_large_upload_is_refused_before_it_is_read() -> None:
+    data = b"PK\x03\x04" + b"\x00" * upload.MAX_BYTES
+    with pytest.raises(upload.UploadRejected, match="文件太大"):
+        upload.check("big.xlsx", data)
+
+
+def test_file_name_cannot_escape_the_upload_folder(tmp_path: Path) -> None:
+    stored = upload.store("../../etc/新政镇报表.csv", "报告月份,村(社区)\n".encode(), tmp_path)
+    assert stored.path.parent.parent == tmp_path / "uploads"
+    assert stored.path.name == "新政镇报表.csv"
+
+
+def test_upload_loads_good_rows_and_lists_the_quarantined(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = build_tiny(tmp_path / "w.duckdb")
+    monkeypatch.setenv("OVERSIGHT_DB", str(db))
+    results, refused = upload.load_uploads([("新政镇.xlsx", _report_with_one_bad_row()), ("notes.pdf", b"%PDF")], db)
+    assert [name for name, _ in refused] == ["notes.pdf"]
+    assert len(results) == 1
+    r = results[0]
+    assert (r.rows_read, r.rows_loaded, r.rows_quarantined) == (2, 1, 1)
+    assert r.path.is_file() and r.path.parent.parent == tmp_path / "uploads"
+
+    from oversight.queries.upload import quarantined
+
+    bad = quarantined([str(r.path)])
+    assert bad["row_number"].tolist() == [3]
+    assert "诉求办结数 25 > 诉求受理数 20" in bad["reason"].iloc[0]
