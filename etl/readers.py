@@ -146,7 +146,7 @@ def _match(row: Sequence[Cell], above: Sequence[Cell], labels: dict[str, str]) -
 
 def find_header(head: Sequence[Sequence[Cell]], sheet_name: str) -> _Header | None:
     """The best header row of the first rows and its kind, or None when no kind's required columns appear."""
-    best: tuple[tuple[int, int, float, int], int, Kind, dict[int, tuple[str, str]]] | None = None
+    best: tuple[tuple[int, int, int, float, int], int, Kind, dict[int, tuple[str, str]]] | None = None
     for r, row in enumerate(head[:HEAD_ROWS]):
         above = head[r - 1] if r else []
         for k_index, kind in enumerate(KINDS):
@@ -155,8 +155,9 @@ def find_header(head: Sequence[Sequence[Cell]], sheet_name: str) -> _Header | No
             required = {c.name for c in kind.columns if c.required}
             if not required <= matched or len(matched) < 2:
                 continue
-            # more columns first; then (same row only) sheet name, share of the kind's columns, contract order
-            score = (len(matched), int(_sheet_hint(kind, sheet_name)), len(matched) / len(kind.columns), -k_index)
+            # most columns; then the earlier row; then sheet name, share of the kind's columns, contract order
+            hint = int(_sheet_hint(kind, sheet_name))
+            score = (len(matched), -r, hint, len(matched) / len(kind.columns), -k_index)
             if best is None or score > best[0]:
                 best = (score, r, kind, found)
     if best is None:
@@ -252,6 +253,8 @@ def _keep_slices(table: pa.Table, keep: np.ndarray) -> pa.Table:
     if keep.all():
         return table
     edges = np.flatnonzero(np.diff(np.concatenate(([0], keep.astype(np.int8), [0]))))
+    if len(edges) > 2_000:
+        return table.filter(pa.array(keep))
     parts = [table.slice(a, b - a) for a, b in zip(edges[::2], edges[1::2], strict=True)]
     return pa.concat_tables(parts) if parts else table.slice(0, 0)
 

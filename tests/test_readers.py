@@ -268,3 +268,13 @@ def test_cell_text() -> None:
     assert cell_text(dt.date(2022, 7, 1)) == "2022-07-01"
     assert cell_text(True) == "是" and cell_text(False) == "否"
     assert cell_text("") is None and cell_text("  ") is None
+
+
+def test_many_skipped_rows_between_data_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = ["报告月份,村(社区),户数"] + [f"2022-07,社区{i},{i}\r\n,," for i in range(2500)]
+    path = tmp_path / "sparse.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
+    sheet = _only(path)
+    assert sheet.frame["_row"].tolist() == list(range(2, 5002, 2))
+    assert sheet.skipped == 2500
