@@ -110,16 +110,21 @@ st.subheader(tr("ov.kpis", month=month_text))
 if "cur" not in kpis.index and "cur" not in roster.index:
     empty_notice(pd.DataFrame())
 else:
-    row1 = st.columns(4)
+    # One row per theme, equal card widths: 党组织 · 阵地 and 志愿 · 诉求.
+    party, centres, requests = st.columns(4), st.columns(4), st.columns(4)
     m = metric("party_org_coverage")
-    _card(row1[0], m.label(f.lang), kpis, m.name, m.fmt, m.unit(f.lang), True)
-    for box, col in zip(row1[1:], q.ROSTER_COUNTS, strict=True):
-        _card(box, tr(f"ov.{col}"), roster, col, ",.0f", tr("ov.roster_unit"), False, help_text=tr("ov.roster_help"))
-    row2 = st.columns(5)
-    for box, name in zip(row2, q.KPI_METRICS[1:], strict=True):
-        m = metric(name)
-        percent = m.unit_zh == "%"
-        _card(box, m.label(f.lang), kpis, name, m.fmt, m.unit(f.lang), percent, m.higher_is_better)
+    _card(party[0], m.label(f.lang), kpis, m.name, m.fmt, "", True)
+    for box, col in zip(party[1:], q.ROSTER_COUNTS, strict=True):
+        _card(box, tr(f"ov.{col}"), roster, col, ",.0f", "", False, help_text=tr("ov.roster_help"))
+    themed = zip(
+        [*centres[:3], *requests[:2]],
+        ("service_center_m2", "m2_per_100_households", "volunteer_hours", "resolution_rate", "satisfaction_rate"),
+        strict=True,
+    )
+    for box, name in themed:
+        m, percent = metric(name), metric(name).unit_zh == "%"
+        label = m.label(f.lang) if percent else column_label(name, f.lang)  # the unit goes in the label
+        _card(box, label, kpis, name, m.fmt, "", percent, m.higher_is_better)
     if "cur" in kpis.index:
         st.caption(tr("ov.kpis_note", n=int(kpis.at["cur", "reporting"])))
 
@@ -130,6 +135,7 @@ st.subheader(tr("ov.ranking", month=month_text, unit=unit_word))
 sort_by = st.selectbox(
     tr("ov.sort_by"),
     q.KPI_METRICS,
+    index=q.KPI_METRICS.index("m2_per_100_households"),  # every community reports area and households
     format_func=lambda n: column_label(n, f.lang),
     key="ov_sort",
     width=320,

@@ -24,6 +24,7 @@ from streamlit.errors import StreamlitAPIException
 from oversight import exports
 from oversight.db import WarehouseError, data_as_of, db_path, warehouse_exists
 from oversight.i18n import fmt_month, register, t
+from oversight.metrics import METRICS
 from oversight.queries import common
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -189,7 +190,8 @@ def _write_url(params: dict[str, str]) -> None:
 
 def _keep(name: str) -> None:
     """on_change: copy a widget's value back into its plain session key."""
-    st.session_state[_K[name]] = st.session_state[_W[name]]
+    value = st.session_state[_W[name]]
+    st.session_state[_K[name]] = (value or None) if name == "group" else value
 
 
 def _reset() -> None:
@@ -272,10 +274,11 @@ def _filter_widgets(reg: pd.DataFrame, months: list[date]) -> Filters:
         on_change=_keep,
         args=("towns",),
     )
+    ss[_W["group"]] = group or ""  # "" = all groups (a None value would show as unselected)
     side.selectbox(
         tr("frame.group"),
-        [None, *groups],
-        format_func=lambda g: tr("frame.group_all") if g is None else g,
+        ["", *groups],
+        format_func=lambda g: g or tr("frame.group_all"),
         key=_W["group"],
         on_change=_keep,
         args=("group",),
@@ -472,8 +475,12 @@ def table(
     config = {}
     for name in df.columns:
         label = column_label(str(name), language)
+        m = METRICS.get(str(name))
         if exports.is_percent(str(name)):
             config[name] = st.column_config.NumberColumn(label, format="percent")
+        elif m is not None and pd.api.types.is_numeric_dtype(df[name]):
+            decimals = m.fmt.rsplit(".", 1)[-1].rstrip("f") or "0"
+            config[name] = st.column_config.NumberColumn(label, format=f"%,.{decimals}f")
         elif name == "month" and pd.api.types.is_datetime64_any_dtype(df[name]):
             config[name] = st.column_config.DateColumn(label, format="YYYY-MM")
         elif pd.api.types.is_datetime64_any_dtype(df[name]):
@@ -483,7 +490,7 @@ def table(
     for name in hide:
         config[name] = None
     if not selectable:
-        st.dataframe(df, column_config=config, hide_index=True, height=height, key=key)
+        st.dataframe(df, column_config=config, hide_index=True, height=height, key=key, placeholder="—")
         return []
     event = st.dataframe(
         df,
@@ -493,5 +500,6 @@ def table(
         key=key,
         on_select="rerun",
         selection_mode="single-row",
+        placeholder="—",
     )
     return list(event.selection.rows)

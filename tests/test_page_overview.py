@@ -42,8 +42,8 @@ def test_county_cards_for_the_end_month(tiny_db: Path, monkeypatch: pytest.Monke
     at = _open(tiny_db, monkeypatch)
     cards = _cards(at)
     assert at.subheader[0].value == "2024年3月主要指标"
-    assert cards["每百户服务设施面积"] == "40.0 ㎡/百户"  # 100 × 2600 / 6500
-    assert cards["党群服务中心面积"] == "2,600 ㎡"
+    assert cards["每百户服务设施面积(㎡/百户)"] == "40.0"  # 100 × 2600 / 6500
+    assert cards["党群服务中心面积(㎡)"] == "2,600"
     assert cards["办结率"] == "91.1%"  # 164 / 180, a ratio of sums
     assert cards["小区党组织覆盖率"] == "100.0%"
     coverage = next(m for m in at.metric if m.label == "小区党组织覆盖率")
@@ -54,20 +54,20 @@ def test_county_cards_for_the_end_month(tiny_db: Path, monkeypatch: pytest.Monke
 def test_township_filter_changes_cards_and_ranking(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _open(tiny_db, monkeypatch)
     ranking = at.dataframe[0].value
-    assert ranking["town_name"].tolist()[:2] == ["金城镇", "新政镇"]  # both 100% coverage: tied
-    assert ranking["rank"].tolist()[:2] == [1, 1]
+    assert ranking["town_name"].tolist()[:2] == ["新政镇", "金城镇"]  # by ㎡ per 100 households: 44 > 26.7
+    assert ranking["rank"].tolist()[:2] == [1, 2]
+    assert ranking["rank"].isna().sum() == 35  # the other townships sent nothing: listed, unranked
     assert at.subheader[1].value == "2024年3月乡镇排名"
 
     at.sidebar.multiselect(key="w_f_towns").set_value([JINCHENG]).run()
     assert not at.exception
     cards = _cards(at)
-    assert cards["每百户服务设施面积"] == "26.7 ㎡/百户"  # 100 × 400 / 1500
+    assert cards["每百户服务设施面积(㎡/百户)"] == "26.7"  # 100 × 400 / 1500
     assert cards["办结率"] == "96.7%"  # 29 / 30
     assert at.subheader[1].value == "2024年3月村(社区)排名"
     ranking = at.dataframe[0].value
-    assert ranking["community_name"].iloc[0] == "金新社区"
-    huatang = ranking.set_index("community_name").loc["华堂村"]
-    assert huatang.isna()["party_org_coverage"] and huatang.isna()["rank"]  # no 小区: missing, not 0%
+    assert ranking["community_name"].tolist()[:2] == ["金新社区", "华堂村"]  # 30 and 20 ㎡ per 100 households
+    assert ranking.set_index("community_name").isna().at["华堂村", "party_org_coverage"]  # no 小区: missing, not 0%
     assert set(ranking["town_name"]) == {"金城镇"}
 
 
@@ -75,15 +75,17 @@ def test_rank_by_another_metric(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) 
     at = _open(tiny_db, monkeypatch, town=XINZHENG)
     at.selectbox(key="ov_sort").set_value("resolution_rate").run()
     ranking = at.dataframe[0].value
-    assert ranking["community_name"].tolist()[:2] == ["东北社区", "临江社区"]
+    assert ranking["community_name"].tolist()[:2] == ["东北社区", "临江社区"]  # 95% and 80%
     assert ranking["rank"].tolist()[:2] == [1, 2]
+    at.selectbox(key="ov_sort").set_value("party_org_coverage").run()
+    assert at.dataframe[0].value["rank"].tolist()[:2] == [1, 1]  # both 100%: they share first place
 
 
 def test_english(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _open(tiny_db, monkeypatch, lang="en")
     cards = _cards(at)
     assert at.title[0].value == "Overview"
-    assert cards["Service area per 100 households"] == "40.0 m² per 100 households"
+    assert cards["Service area per 100 households (m² per 100 households)"] == "40.0"
     assert cards["Resolution rate"] == "91.1%"
     assert at.subheader[0].value == "Key figures, Mar 2024"
     assert at.subheader[1].value == "Township ranking, Mar 2024"

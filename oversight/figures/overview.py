@@ -133,10 +133,10 @@ def submission_by_town(summary: pd.DataFrame, lang: str, scope: str) -> go.Figur
             z=z.to_numpy(dtype=float) * 100,
             x=cols,
             y=rows,
-            zmin=0,
+            zmin=50,  # below half on time is as bad as it gets: keep the colours for 50–100%
             zmax=100,
-            colorscale=[[0, BAD], [0.5, "#F9A825"], [1, GOOD]],
-            colorbar={"title": {"text": t("fig.ov.on_time_share", lang)}, "ticksuffix": "%"},
+            colorscale=[[0, BAD], [0.6, "#F9A825"], [1, GOOD]],
+            colorbar={"title": {"text": t("fig.ov.on_time_share", lang)}, "ticksuffix": "%", "len": 0.6},
             xgap=2,
             ygap=2,
             text=text.to_numpy(),
@@ -176,13 +176,12 @@ def delta_text(cur: float | None, before: float | None, percent_metric: bool, la
     amount (absolute change when `before` is 0); None when either is missing."""
     if cur is None or before is None or pd.isna(cur) or pd.isna(before):
         return None
-    if float(cur) == float(before):
-        return "0"  # Streamlit shows the string "0" as no change (grey, no arrow)
+    no_change = "0"  # Streamlit shows the string "0" as no change (grey, no arrow)
     if percent_metric:
-        diff = (float(cur) - float(before)) * 100
-        return t("kpi.pp", lang, sign="+" if diff >= 0 else "-", value=abs(diff))
+        diff = round((float(cur) - float(before)) * 100, 1)
+        return t("kpi.pp", lang, sign="+" if diff > 0 else "-", value=abs(diff)) if diff else no_change
     if float(before) == 0:
-        diff = float(cur) - float(before)
-        return f"{diff:+,.0f}"
-    change = (float(cur) / float(before) - 1) * 100
-    return f"{change:+.1f}%"
+        diff = round(float(cur) - float(before))
+        return f"{diff:+,.0f}" if diff else no_change
+    change = round((float(cur) / float(before) - 1) * 100, 1)
+    return f"{change:+.1f}%" if change else no_change
