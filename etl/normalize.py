@@ -65,19 +65,35 @@ def message(template: str, column: Column) -> str:
 
 @dataclass(frozen=True)
 class ColumnSQL:
-    """SQL for one column.
+    """SQL for one column, in two steps.
 
-    clean: the cell text, trimmed and NULL when blank; value: the typed value (NULL when the cell
-    is blank or unreadable); error: the reason text when the cell is not blank but unreadable.
+    parsed: over the cell text, the value before checks (cheap fast path for the usual cell,
+    regular expressions only for the rest). value: over the parsed value, the typed value (NULL
+    when blank or unreadable). error: the reason text when the cell is not blank but unreadable.
     """
 
-    clean: str
+    parsed: str
     value: str
     error: str
 
 
-def _fw(x: str) -> str:
-    return f"trim(translate({x}, {lit(FULLWIDTH)}, {lit(HALFWIDTH)}), ' \t\r\n')"
+WHITESPACE = " \t\r\n\u3000"
+
+
+def halfwidth(c: str) -> str:
+    """`c` with full-width ASCII (１８００，) made half-width; translate() is slow, so only when needed."""
+    return (
+        f"CASE WHEN regexp_matches({c}, '[\\x{{FF01}}-\\x{{FF5E}}]') "
+        f"THEN translate({c}, {lit(FULLWIDTH)}, {lit(HALFWIDTH)}) ELSE {c} END"
+    )
+
+
+def first_of(*exprs: str) -> str:
+    """The first non-NULL of `exprs`, evaluating later ones only where needed (coalesce is eager)."""
+    out = exprs[-1]
+    for e in reversed(exprs[:-1]):
+        out = f"CASE WHEN ({e}) IS NOT NULL THEN {e} ELSE {out} END"
+    return out
 
 
 def _unit_regex(unit: str) -> str:
@@ -86,83 +102,101 @@ def _unit_regex(unit: str) -> str:
 
 
 def number_sql(column: Column, c: str) -> str:
-    """Typed DOUBLE from cleaned text `c`: units, thousands separators and percent handled."""
-    stripped = c
+    """DOUBLE from cleaned text `c`: full-width, units, thousands separators and percent handled.
+
+    Plain numbers take the fast path (one TRY_CAST); only the rest reach the regular expressions.
+    May return ±inf/NaN for "inf"/"nan": the caller's `value` step drops those.
+    """
+    h = f"trim({halfwidth(c)}, {lit(WHITESPACE)})"
     pattern = _unit_regex(column.unit)
-    if pattern:
-        stripped = f"regexp_replace({c}, {lit(pattern)}, '', 'i')"
+    stripped = f"regexp_replace({h}, {lit(pattern)}, '', 'i')" if pattern else h
     plain = (
         f"CASE WHEN regexp_full_match({stripped}, '[+-]?\\d{{1,3}}(?:,\\d{{3}})+(?:\\.\\d+)?')"
         f" THEN replace({stripped}, ',', '') ELSE {stripped} END"
     )
-    # Fast path first: most cells are plain numbers and never reach the regular expressions.
-    v = f"coalesce(TRY_CAST({c} AS DOUBLE), TRY_CAST({plain} AS DOUBLE))"
+    slow = f"TRY_CAST({plain} AS DOUBLE)"
     if column.unit == "%":
-        v = f"(CASE WHEN ends_with({c}, '%') THEN {v} / 100 ELSE {v} END)"
-    return f"(CASE WHEN isfinite({v}) THEN {v} END)"
+        slow = f"{slow} / CASE WHEN ends_with({c}, '%') OR ends_with({c}, '％') THEN 100 ELSE 1 END"
+    return first_of(f"TRY_CAST({c} AS DOUBLE)", slow)
 
 
 def date_sql(c: str, month: bool) -> str:
-    """Typed DATE from cleaned text `c` (a month becomes its first day).
+    """DATE from cleaned text `c` (for a month, its first day).
 
     Accepts 2022-07-15, 2022/7/15, 2022.7.15, 2022年7月15日, 20220715, an ISO timestamp, an Excel
-    serial number (44743), and for months also 2022-07, 2022/7, 2022.07, 2022年7月, 202207.
+    serial number (44743), full-width digits, and for months also 2022-07, 2022/7, 2022.07,
+    2022年7月, 202207 (a full date in a month column means its month).
     """
-    t = f"regexp_replace(replace({c}, ' ', ''), 'T?\\d{{1,2}}:\\d{{2}}(?::\\d{{2}}(?:\\.\\d+)?)?$', '')"
+    h = halfwidth(c)
+    t = f"regexp_replace(regexp_replace({h}, '[\\s\\x{{3000}}]', '', 'g'), 'T?\\d{{1,2}}:\\d{{2}}(?::\\d{{2}}(?:\\.\\d+)?)?$', '')"
     t = f"regexp_replace({t}, '^(\\d{{4}})(\\d{{2}})(\\d{{2}})?$', '\\1-\\2-\\3')"
     t = f"rtrim(regexp_replace(regexp_replace({t}, '[年月/.]', '-', 'g'), '[日号]$', ''), '-')"
     day = f"TRY_CAST({t} AS DATE)"
     if month:
         day = f"CAST(date_trunc('month', {day}) AS DATE)"
     branches = [
-        f"WHEN regexp_full_match({c}, '\\d{{5}}(?:\\.\\d+)?') "
-        f"THEN DATE '{EXCEL_EPOCH}' + CAST(floor(CAST({c} AS DOUBLE)) AS INTEGER)",
+        f"WHEN regexp_full_match({h}, '\\d{{5}}(?:\\.\\d+)?') "
+        f"THEN DATE '{EXCEL_EPOCH}' + CAST(floor(CAST({h} AS DOUBLE)) AS INTEGER)",
         f"WHEN regexp_full_match({t}, '\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}') THEN {day}",
     ]
     if month:
         branches.append(f"WHEN regexp_full_match({t}, '\\d{{4}}-\\d{{1,2}}') THEN TRY_CAST({t} || '-01' AS DATE)")
-    return f"(CASE {' '.join(branches)} END)"
-
-
-def column_sql(column: Column, raw: str, clean_name: str, raw_name: str, key: bool = False) -> ColumnSQL:
-    """Cleaning, typed value and parse-error SQL for `column` read from raw text `raw`.
-
-    `clean` is evaluated over the source; `value` and `error` one step later, where the cleaned
-    text is the column `clean_name` and the raw text the column `raw_name`.
-    """
-    c = clean_name
-    shown = f"trim({raw_name})"
-    if column.type == "text":
-        clean = f"nullif(trim(replace({raw}, '\u3000', ' '), ' \t\r\n'), '')"
-        if key:  # an ID typed in a number cell comes back as "20220001.0"
-            clean = f"regexp_replace({clean}, '^(\\d+)\\.0+$', '\\1')"
-        return ColumnSQL(clean, c, "NULL")
-    clean = f"nullif({_fw(raw)}, '')"
-    if column.type == "category":
-        return ColumnSQL(f"regexp_replace({clean}, '^(\\d+)\\.0+$', '\\1')", c, "NULL")
-    if column.type == "bool":
-        b = f"lower({c})"
-        value = (
-            f"CASE WHEN {b} IN ({', '.join(map(lit, TRUE_WORDS))}) THEN true "
-            f"WHEN {b} IN ({', '.join(map(lit, FALSE_WORDS))}) THEN false END"
+    slow = f"(CASE {' '.join(branches)} END)"
+    # Fast paths: ISO text (what an Excel date cell is read as) and, for months, 2022-07.
+    if month:
+        return first_of(
+            f"TRY_CAST({c} || '-01' AS DATE)", f"CAST(date_trunc('month', TRY_CAST({c} AS DATE)) AS DATE)", slow
         )
-        error = f"CASE WHEN {c} IS NOT NULL AND ({value}) IS NULL THEN format({lit(message(MSG_NOT_BOOL, column))}, {shown}) END"
-        return ColumnSQL(clean, value, error)
+    return first_of(f"TRY_CAST({c} AS DATE)", slow)
+
+
+def blank(c: str) -> str:
+    """SQL: the cell `c` holds only whitespace (NULL counts as blank only through `IS NULL`)."""
+    return f"regexp_full_match({c}, '[\\s\\x{{3000}}]*')"
+
+
+def shown(c: str) -> str:
+    """SQL: the cell as the sender typed it, trimmed, for a message."""
+    return f"trim({c}, {lit(WHITESPACE)})"
+
+
+def column_sql(column: Column, c: str, p: str, key: bool = False) -> ColumnSQL:
+    """SQL for `column`: `parsed` over the cell text `c`; `value`/`error` over the parsed value `p`.
+
+    `key` marks a natural-key text column: an ID typed in a number cell comes back from Excel
+    as "20220001.0" and is read as "20220001".
+    """
+
+    def unreadable(template: str, value: str) -> str:
+        return (
+            f"CASE WHEN ({value}) IS NULL AND {c} IS NOT NULL AND NOT {blank(c)} "
+            f"THEN format({lit(message(template, column))}, {shown(c)}) END"
+        )
+
+    if column.type == "text":
+        edges = "'^[\\s\\x{3000}]|[\\s\\x{3000}]$'"  # trim() with a character list is slow: only when needed
+        parsed = f"nullif(CASE WHEN regexp_matches({c}, {edges}) THEN {shown(c)} ELSE {c} END, '')"
+        if key:
+            parsed = f"regexp_replace({parsed}, '^(\\d+)\\.0+$', '\\1')"
+        return ColumnSQL(parsed, p, "NULL")
+    if column.type == "category":
+        choices = ", ".join(map(lit, column.choices)) or "NULL"
+        slow = f"nullif(regexp_replace(trim({halfwidth(c)}, {lit(WHITESPACE)}), '^(\\d+)\\.0+$', '\\1'), '')"
+        return ColumnSQL(f"CASE WHEN {c} IN ({choices}) THEN {c} ELSE {slow} END", p, "NULL")
+    if column.type == "bool":
+        yes, no = ", ".join(map(lit, TRUE_WORDS)), ", ".join(map(lit, FALSE_WORDS))
+        b = f"lower(trim({halfwidth(c)}, {lit(WHITESPACE)}))"
+        slow = f"CASE WHEN {b} IN ({yes}) THEN true WHEN {b} IN ({no}) THEN false END"
+        parsed = f"CASE WHEN {c} IN ({yes}) THEN true WHEN {c} IN ({no}) THEN false ELSE {slow} END"
+        return ColumnSQL(parsed, p, unreadable(MSG_NOT_BOOL, p))
     if column.type in ("month", "date"):
-        value = date_sql(c, month=column.type == "month")
         template = MSG_NOT_MONTH if column.type == "month" else MSG_NOT_DATE
-        error = f"CASE WHEN {c} IS NOT NULL AND ({value}) IS NULL THEN format({lit(message(template, column))}, {shown}) END"
-        return ColumnSQL(clean, value, error)
-    v = number_sql(column, c)
+        return ColumnSQL(date_sql(c, month=column.type == "month"), p, unreadable(template, p))
     if column.type == "int":
-        value = f"CASE WHEN {v} = floor({v}) AND abs({v}) < 1e15 THEN CAST({v} AS BIGINT) END"
-        bad = f"{c} IS NOT NULL AND ({value}) IS NULL"
-        error = f"CASE WHEN {bad} THEN format({lit(message(MSG_NOT_INT, column))}, {shown}) END"
-        return ColumnSQL(clean, value, error)
-    error = (
-        f"CASE WHEN {c} IS NOT NULL AND {v} IS NULL THEN format({lit(message(MSG_NOT_NUMBER, column))}, {shown}) END"
-    )
-    return ColumnSQL(clean, v, error)
+        value = f"CASE WHEN isfinite({p}) AND {p} = floor({p}) AND abs({p}) < 1e15 THEN CAST({p} AS BIGINT) END"
+        return ColumnSQL(number_sql(column, c), value, unreadable(MSG_NOT_INT, value))
+    value = f"CASE WHEN isfinite({p}) THEN {p} END"
+    return ColumnSQL(number_sql(column, c), value, unreadable(MSG_NOT_NUMBER, value))
 
 
 # --- community registry ---------------------------------------------------------------------

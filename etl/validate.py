@@ -17,11 +17,12 @@ import duckdb
 import pandas as pd
 
 from etl.contract import Column, Kind
-from etl.normalize import Registry, column_sql, ident, lit
+from etl.normalize import Registry, blank, column_sql, ident, lit, shown
 from etl.warehouse import LINEAGE, stored_columns
 
 EARLIEST = date(2000, 1, 1)
 REASON_SEPARATOR = "；"
+ROW_SPAN = 100_000_000  # _ord = sheet number × ROW_SPAN + row: one sortable position within a file
 
 MSG_REQUIRED = "{zh} 为空 / {name} is required"
 MSG_NEGATIVE = "{zh} '{{}}' 不能为负数 / {name} must not be negative"
@@ -53,8 +54,7 @@ def _fmt(template: str, *args: str) -> str:
 
 
 def _shown(c: Column) -> str:
-    """The cell as the sender typed it (for messages)."""
-    return f"trim({ident('_r_' + c.name)})"
+    return shown(ident("_c_" + c.name))
 
 
 def _value_text(c: Column) -> str:
@@ -71,7 +71,8 @@ def column_checks(kind: Kind, c: Column) -> list[Check]:
     v, cleaned, name = ident(c.name), ident("_c_" + c.name), c.name
     out = [Check(f"{name}:readable", f"{ident('_e_' + name)} IS NOT NULL", ident("_e_" + name))]
     if c.required:
-        out.append(Check(f"{name}:required", f"{cleaned} IS NULL", lit(MSG_REQUIRED.format(zh=c.zh, name=name))))
+        fails = f"{v} IS NULL AND ({cleaned} IS NULL OR {blank(cleaned)})"
+        out.append(Check(f"{name}:required", fails, lit(MSG_REQUIRED.format(zh=c.zh, name=name))))
     if name == "community_name":
         out.append(Check(f"{name}:registry", "_match_error IS NOT NULL", "_match_error"))
     if c.type in ("int", "float"):
@@ -85,7 +86,7 @@ def column_checks(kind: Kind, c: Column) -> list[Check]:
     if c.choices:
         msg = MSG_CHOICES.format(zh=c.zh, name=name, choices="、".join(c.choices), choices_en=", ".join(c.choices))
         allowed = ", ".join(map(lit, c.choices))
-        out.append(Check(f"{name}:choices", f"{cleaned} NOT IN ({allowed})", _fmt(msg, _shown(c))))
+        out.append(Check(f"{name}:choices", f"{v} NOT IN ({allowed})", _fmt(msg, _shown(c))))
     if c.type in ("month", "date"):
         msg = MSG_TOO_EARLY.format(zh=c.zh, name=name, year=EARLIEST.year)
         out.append(Check(f"{name}:earliest", f"{v} < DATE '{EARLIEST.isoformat()}'", _fmt(msg, _shown(c))))
@@ -114,59 +115,87 @@ def checks(kind: Kind) -> list[Check]:
     out.append(
         Check(
             "key:unique",
-            "_dup_n > 1",
+            "_dup_row IS NOT NULL",
             f"CASE WHEN _dup_sheet = _sheet THEN {same_sheet} ELSE {other_sheet} END",
         )
     )
     return out
 
 
-def staged_sql(kind: Kind, sources: list[str]) -> str:
-    """SELECT of the typed, checked rows of `sources` (registered views of reader frames).
-
-    Parameters: $today (DATE) and $sheet0, $sheet1, … (sheet names). Output columns: the kind's
-    stored columns (community_code first), then _sheet, _row, _original, _reason.
-    """
+def _typed_ctes(kind: Kind, sources: list[str], columns: list[Column]) -> str:
+    """CTEs src → cleaned → parsed → typed over `sources`, for `columns` only."""
     union = " UNION ALL BY NAME ".join(
-        f"SELECT $sheet{i} AS _sheet, {i} AS _sheet_no, * FROM {ident(s)}"  # noqa: S608
+        f"SELECT {i} AS _sheet_no, * FROM {ident(s)}"  # noqa: S608
         for i, s in enumerate(sources)
     )
     town = "town_name" if "town_name" in kind.names else "NULL"
-    cleaned_cols, typed_cols = [], []
-    for c in kind.columns:
-        sql = column_sql(c, f"src.{ident(c.name)}", ident("_c_" + c.name), ident("_r_" + c.name), c.name in kind.key)
-        cleaned_cols.append(f"src.{ident(c.name)} AS {ident('_r_' + c.name)}, {sql.clean} AS {ident('_c_' + c.name)}")
+    cleaned_cols, parsed_cols, typed_cols = [], [], []
+    for c in columns:
+        cl, p = ident("_c_" + c.name), ident("_p_" + c.name)
+        sql = column_sql(c, cl, p, key=c.name in kind.key)
+        cleaned_cols.append(f"src.{ident(c.name)} AS {cl}")
+        parsed_cols.append(f"{sql.parsed} AS {p}")
         typed_cols.append(f"{sql.value} AS {ident(c.name)}, {sql.error} AS {ident('_e_' + c.name)}")
-    key = ", ".join(ident(k) for k in kind.key)
-    key_present = " AND ".join(f"{ident(k)} IS NOT NULL" for k in kind.key)
-    reasons = ", ".join(f"CASE WHEN {chk.fails} THEN {chk.reason} END" for chk in checks(kind))
-    stored = [n for n, _ in stored_columns(kind) if n not in LINEAGE]
     return f"""
 WITH src AS (
   {union}
 ),
 cleaned AS (
-  SELECT src._sheet, src._sheet_no, src._row, src._original, m.community_code, m.match_error AS _match_error,
+  SELECT src._sheet_no, src._row, src._original, src._sheet_no * {ROW_SPAN} + src._row AS _ord,
+         m.community_code, m.match_error AS _match_error,
          {", ".join(cleaned_cols)}
   FROM src
   LEFT JOIN _community_match AS m
     ON coalesce(m.town, '') = coalesce(src.{town}, '') AND coalesce(m.name, '') = coalesce(src.community_name, '')
 ),
-typed AS (
-  SELECT *, {", ".join(typed_cols)} FROM cleaned
+parsed AS (
+  SELECT *, {", ".join(parsed_cols)} FROM cleaned
 ),
+typed AS (
+  SELECT *, {", ".join(typed_cols)} FROM parsed
+)"""  # noqa: S608  (identifiers from the contract)
+
+
+def duplicates_sql(kind: Kind, sources: list[str]) -> str:
+    """SELECT _ord, _first: every row whose natural key an earlier row of the file already has.
+
+    Runs over the key columns only, so the wide pass never has to sort or materialise.
+    """
+    key_cols = [kind.column(k) for k in kind.key if k != "community_code"]
+    needs = [kind.column("community_name"), *key_cols] if "community_code" in kind.key else key_cols
+    key = ", ".join(ident(k) for k in kind.key)
+    present = " AND ".join(f"{ident(k)} IS NOT NULL" for k in kind.key)
+    return f"""{_typed_ctes(kind, sources, needs)}
+SELECT _ord, first_value(_ord) OVER (PARTITION BY {key} ORDER BY _ord) AS _first
+FROM typed
+WHERE {present}
+QUALIFY _first <> _ord
+"""  # noqa: S608  (identifiers from the contract)
+
+
+def staged_sql(kind: Kind, sources: list[str]) -> str:
+    """SELECT of the typed, checked rows of `sources` (registered views of reader frames).
+
+    Parameters: $today (DATE) and $sheets (the sheet names, in the order of `sources`). Needs the
+    views `_community_match` (town, name, community_code, match_error) and `_duplicates`
+    (`duplicates_sql`). Output: the kind's stored columns (community_code first), then _sheet,
+    _row, _original (only for a row with a reason) and _reason.
+    """
+    reasons = ", ".join(f"CASE WHEN {chk.fails} THEN {chk.reason} END" for chk in checks(kind))
+    stored = [n for n, _ in stored_columns(kind) if n not in LINEAGE]
+    return f"""{_typed_ctes(kind, sources, list(kind.columns))},
 keyed AS (
-  SELECT *,
-         CASE WHEN {key_present} THEN row_number() OVER w END AS _dup_n,
-         first_value(_row) OVER w AS _dup_row,
-         first_value(_sheet) OVER w AS _dup_sheet
-  FROM typed
-  WINDOW w AS (PARTITION BY {key} ORDER BY _sheet_no, _row)
+  SELECT t.*, $sheets[t._sheet_no + 1] AS _sheet,
+         d._first % {ROW_SPAN} AS _dup_row,
+         $sheets[CAST(d._first // {ROW_SPAN} AS INTEGER) + 1] AS _dup_sheet
+  FROM typed AS t
+  LEFT JOIN _duplicates AS d USING (_ord)
 ),
 checked AS (
   SELECT *, nullif(concat_ws({lit(REASON_SEPARATOR)}, {reasons}), '') AS _reason FROM keyed
 )
-SELECT {", ".join(ident(n) for n in stored)}, _sheet, _row, _original, _reason
+SELECT {", ".join(ident(n) for n in stored)}, _sheet, _row,
+       CASE WHEN _reason IS NOT NULL THEN _original END AS _original, _reason
 FROM checked
 """  # noqa: S608  (identifiers from the contract; values bound as parameters)
 
@@ -202,9 +231,11 @@ def stage(
         matches = [(t, n, *registry.match(t, n)) for t, n in pairs]
         cm = pd.DataFrame(matches, columns=["town", "name", "community_code", "match_error"], dtype="str")
         con.register("_community_match", cm)
-        params = {"today": today, **{f"sheet{i}": s for i, (s, _) in enumerate(sheets)}}
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {duplicates_sql(kind, names)}")
+        params = {"today": today, "sheets": [s for s, _ in sheets]}
         con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {staged_sql(kind, names)}", params)
     finally:
+        con.execute("DROP TABLE IF EXISTS _duplicates")
         for name in [*names, "_community_match"]:
             con.unregister(name)
 
