@@ -41,7 +41,8 @@ register(
         "ov.rank_town": ("乡镇", "Township"),
         "ov.rank_community": ("村(社区)", "Community"),
         "ov.sort_by": ("排名依据", "Rank by"),
-        "ov.drill_hint": ("点击一行可进入该{unit}", "Click a row to drill into that {unit}"),
+        "ov.drill_hint_town": ("点击一行可进入该乡镇", "Click a row to open that township"),
+        "ov.drill_hint_community": ("点击一行可进入该村(社区)", "Click a row to open that community"),
         "ov.ranking_file": ("排名", "ranking"),
         "ov.submissions": ("月报报送", "Monthly reports"),
         "ov.sub_line": (
@@ -145,11 +146,11 @@ code_col, name_col = ("town_code", "town_name") if level == "town" else ("commun
 ranking = ranking.rename(columns={"unit_code": code_col, "unit_name": name_col})
 if not empty_notice(ranking):
     if len(ranking) > 1:
-        st.caption(tr("ov.drill_hint", unit=unit_word))
+        st.caption(tr(f"ov.drill_hint_{level}"))
     picked = table(
         ranking,
         key=f"ov_rank_{level}_{'-'.join(f.town_codes)}_{f.group}_{'-'.join(f.community_codes)}",
-        hide=(code_col,),
+        hide=(code_col, "town_name") if ranking.get("town_name", pd.Series()).nunique() <= 1 else (code_col,),
         selectable=len(ranking) > 1,
     )
     download(ranking, tr("ov.ranking_file"), key="ov_rank_dl")

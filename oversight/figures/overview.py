@@ -157,8 +157,8 @@ register(
     {
         "kpi.pp": ("{sign}{value:.1f}个百分点", "{sign}{value:.1f} pp"),
         "kpi.mom": ("环比", "vs previous month"),
-        "kpi.yoy": ("同比", "vs same month last year"),
-        "kpi.no_compare": ("无可比数据", "nothing to compare"),
+        "kpi.yoy": ("同比", "Year on year"),
+        "kpi.no_compare": ("无可比数据", "n/a"),
     }
 )
 
