@@ -39,6 +39,7 @@ STRINGS = {
     "page.profile": ("社区档案", "Community profile"),
     "page.arena": ("擂台比武", "Arena competition"),
     "page.data": ("数据", "Data"),
+    "page.upload": ("上传报表", "Upload reports"),
     "frame.nav": ("页面", "Pages"),
     "frame.filters": ("筛选", "Filters"),
     "frame.lang": ("语言 / Language", "语言 / Language"),
@@ -89,6 +90,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/profile.py", "page.profile", ":material/badge:"),
     ("pages/arena.py", "page.arena", ":material/emoji_events:"),
     ("pages/data.py", "page.data", ":material/table:"),
+    ("pages/upload.py", "page.upload", ":material/upload_file:"),
 )
 DEFAULT_MONTHS = 12  # default range: the last 12 months with reports
 
@@ -364,10 +366,11 @@ def _header(f: Filters) -> None:
     st.caption("　|　".join(parts))
 
 
-def page_setup(page: str) -> Filters:
+def page_setup(page: str, require_data: bool = True) -> Filters:
     """Language, filters, navigation and header for `page` (an i18n key suffix such as
     "overview", "data"). Call it first on every page. Stops the page with a clear message when
-    the warehouse is missing or unreadable."""
+    the warehouse is missing or unreadable — unless `require_data` is False (a page that can
+    create the warehouse, such as uploads): it then gets whole-county filters for this month."""
     _seed_from_url()
     title = tr(f"page.{page}") if f"page.{page}" in STRINGS else tr("app.title")
     st.set_page_config(page_title=f"{title} · {tr('app.title')}", layout="wide")
@@ -378,7 +381,12 @@ def page_setup(page: str) -> Filters:
         _write_url(params)
         _nav(nav_box, params)
         _missing_warehouse()
-        st.stop()
+        if require_data:
+            st.stop()
+        today = date.today().replace(day=1)
+        f = Filters(lang(), (), None, (), today, today)
+        st.session_state[_FILTERS] = f
+        return f
     try:
         reg, months = common.communities(), common.months()
     except WarehouseError as e:
