@@ -10,6 +10,7 @@ them over the reader's sheets and leaves a temp table with the typed columns and
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -128,7 +129,7 @@ def _typed_ctes(kind: Kind, sources: list[str], columns: list[Column]) -> str:
         f"SELECT {i} AS _sheet_no, * FROM {ident(s)}"  # noqa: S608
         for i, s in enumerate(sources)
     )
-    town = "town_name" if "town_name" in kind.names else "NULL"
+    town = "src.town_name" if "town_name" in kind.names else "NULL"
     cleaned_cols, parsed_cols, typed_cols = [], [], []
     for c in columns:
         cl, p = ident("_c_" + c.name), ident("_p_" + c.name)
@@ -146,7 +147,7 @@ cleaned AS (
          {", ".join(cleaned_cols)}
   FROM src
   LEFT JOIN _community_match AS m
-    ON coalesce(m.town, '') = coalesce(src.{town}, '') AND coalesce(m.name, '') = coalesce(src.community_name, '')
+    ON coalesce(m.town, '') = coalesce({town}, '') AND coalesce(m.name, '') = coalesce(src.community_name, '')
 ),
 parsed AS (
   SELECT *, {", ".join(parsed_cols)} FROM cleaned
@@ -235,7 +236,8 @@ def stage(
         params = {"today": today, "sheets": [s for s, _ in sheets]}
         con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {staged_sql(kind, names)}", params)
     finally:
-        con.execute("DROP TABLE IF EXISTS _duplicates")
+        with contextlib.suppress(duckdb.Error):  # after a failed statement: the caller's ROLLBACK drops it
+            con.execute("DROP TABLE IF EXISTS _duplicates")
         for name in [*names, "_community_match"]:
             con.unregister(name)
 
