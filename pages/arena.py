@@ -13,7 +13,7 @@ from oversight import arena
 from oversight.arena_pack import Pack, build_html, build_xlsx, display_names
 from oversight.figures import arena as figs
 from oversight.frame import empty_notice, page_setup, tr
-from oversight.i18n import fmt_month, register
+from oversight.i18n import fmt_month, register, t
 from oversight.queries import arena as q
 from oversight.queries.common import communities, months
 
@@ -207,7 +207,7 @@ with who_col:
     who = st.radio(
         tr("arena.page.who"),
         ("group", "pick"),
-        format_func=lambda v: tr(f"arena.page.who_{v}"),
+        format_func=lambda v: t(f"arena.page.who_{v}", lang),
         horizontal=True,
         label_visibility="collapsed",
         key=kept("who", "pick" if len(picked_default) >= 2 else "group"),
@@ -249,7 +249,7 @@ with when_col:
     kind = st.radio(
         tr("arena.page.when"),
         ("month", "quarter", "year", "range"),
-        format_func=lambda v: tr(f"arena.page.kind_{v}"),
+        format_func=lambda v: t(f"arena.page.kind_{v}", lang),
         horizontal=True,
         label_visibility="collapsed",
         key=kept("kind", "range"),
@@ -277,7 +277,7 @@ with when_col:
         y, qn = st.selectbox(
             tr("arena.page.kind_quarter"),
             quarters,
-            format_func=lambda yq: tr("arena.page.quarter_fmt", y=yq[0], q=yq[1]),
+            format_func=lambda yq: t("arena.page.quarter_fmt", lang, y=yq[0], q=yq[1]),
             key=kept("quarter", quarters[0]),
             on_change=keep,
             args=("quarter",),
@@ -290,7 +290,7 @@ with when_col:
         y = st.selectbox(
             tr("arena.page.kind_year"),
             years,
-            format_func=lambda v: tr("arena.page.year_fmt", y=v),
+            format_func=lambda v: t("arena.page.year_fmt", lang, y=v),
             key=kept("year", years[0]),
             on_change=keep,
             args=("year",),
@@ -372,7 +372,7 @@ with st.expander(tr("arena.page.presets"), icon=":material/bookmark:"):
 method = st.radio(
     tr("arena.page.method"),
     arena.METHODS,
-    format_func=lambda v: tr(f"arena.method.{v}"),
+    format_func=lambda v: t(f"arena.method.{v}", lang),
     horizontal=True,
     key=kept("method", "minmax"),
     on_change=keep,
