@@ -13,7 +13,7 @@ from oversight.frame import download, empty_notice, page_setup, table, tr
 from oversight.i18n import fmt_month, fmt_number, register
 from oversight.metrics import metric
 from oversight.queries import area as q
-from oversight.queries.party import last_month
+from oversight.queries.party import last_month, unit_table
 
 register(
     {
@@ -49,7 +49,6 @@ st.title(tr("page.area"))
 lang = f.lang
 by_town = f.level == "county"
 unit = tr("town") if by_town else tr("community")
-unit_col = "town_name" if by_town else "community_name"
 
 per100 = q.per_households(f)
 if empty_notice(per100):
@@ -110,9 +109,7 @@ with left:
 with right:
     st.plotly_chart(fig.area_trend(q.area_by_month(f), lang, unit), key="area_trend")
 with st.expander(tr("area.per100_table")):
-    t100 = per100.rename(columns={"unit_name": unit_col}).drop(columns=["unit_code", "town_code"])
-    if by_town:
-        t100 = t100.drop(columns=["town_name"], errors="ignore")
+    t100 = unit_table(per100, f.level)
     table(t100, key="area_per100_table")
     download(t100, tr("area.file_per100"), key="dl_area_per100")
 

@@ -13,6 +13,7 @@ from oversight.frame import download, empty_notice, page_setup, table, tr
 from oversight.i18n import fmt_month, fmt_number, register
 from oversight.metrics import metric
 from oversight.queries import party as q
+from oversight.queries.party import unit_table
 
 register(
     {
@@ -51,7 +52,6 @@ st.title(tr("page.party"))
 lang = f.lang
 by_town = f.level == "county"
 unit = tr("town") if by_town else tr("community")
-unit_col = "town_name" if by_town else "community_name"
 
 coverage = q.coverage_by_unit(f)
 if empty_notice(coverage):
@@ -110,11 +110,7 @@ with left:
     )
 with right:
     st.plotly_chart(fig.coverage_trend(q.coverage_by_month(f), lang), key="party_trend")
-cov_table = coverage.rename(columns={"unit_name": unit_col}).drop(columns=["unit_code", "town_code"])
-if not by_town:
-    cov_table = cov_table[["town_name", *[c for c in cov_table.columns if c != "town_name"]]]
-else:
-    cov_table = cov_table.drop(columns=["town_name"], errors="ignore")
+cov_table = unit_table(coverage, f.level)
 with st.expander(tr("party.file_coverage")):
     table(cov_table, key="party_cov_table")
     download(cov_table, tr("party.file_coverage"), key="dl_party_cov")
@@ -127,7 +123,7 @@ else:
     left.plotly_chart(fig.levels_bar(totals, lang), key="party_levels")
     right.plotly_chart(fig.orgs_bar(levels, lang, unit), key="party_orgs")
     st.markdown(f"**{tr('party.levels_table')}**")
-    lv = levels.rename(columns={"unit_name": unit_col}).drop(columns=["unit_code", "town_code"])
+    lv = unit_table(levels, f.level)
     table(lv, key="party_levels_table")
     download(lv, tr("party.file_levels"), key="dl_party_levels")
 

@@ -16,6 +16,7 @@ from oversight.frame import column_label, download, empty_notice, page_setup, ta
 from oversight.i18n import fmt_number, register
 from oversight.metrics import metric
 from oversight.queries import requests as q
+from oversight.queries.party import unit_table
 
 register(
     {
@@ -68,7 +69,6 @@ st.title(tr("page.requests"))
 lang = f.lang
 by_town = f.level == "county"
 unit = tr("town") if by_town else tr("community")
-unit_col = "town_name" if by_town else "community_name"
 
 units = q.flagged(q.by_unit(f))
 if empty_notice(units):
@@ -147,9 +147,7 @@ for box, name in ((left, "resolution_rate"), (right, "satisfaction_rate")):
             selection_mode="points",
         )
 with st.expander(tr("req.unit_table")):
-    ut = units.rename(columns={"unit_name": unit_col}).drop(columns=["unit_code", "town_code"])
-    if by_town:
-        ut = ut.drop(columns=["town_name"], errors="ignore")
+    ut = unit_table(units, f.level)
     table(ut, key="req_unit_table")
     download(ut, tr("req.file_units"), key="dl_req_units")
 

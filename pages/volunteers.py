@@ -11,6 +11,7 @@ from oversight.figures import volunteers as fig
 from oversight.frame import download, empty_notice, page_setup, table, tr
 from oversight.i18n import fmt_number, register
 from oversight.queries import volunteers as q
+from oversight.queries.party import unit_table
 
 register(
     {
@@ -53,7 +54,6 @@ st.title(tr("page.volunteers"))
 lang = f.lang
 by_town = f.level == "county"
 unit = tr("town") if by_town else tr("community")
-unit_col = "town_name" if by_town else "community_name"
 
 units = q.by_unit(f)
 if empty_notice(units):
@@ -96,9 +96,7 @@ for box, name, builder in ((left, "hours", fig.hours_bar), (right, "per", fig.pe
             selection_mode="points",
         )
 with st.expander(tr("vol.unit_table")):
-    ut = units.rename(columns={"unit_name": unit_col}).drop(columns=["unit_code", "town_code"])
-    if by_town:
-        ut = ut.drop(columns=["town_name"], errors="ignore")
+    ut = unit_table(units, f.level)
     table(ut, key="vol_unit_table")
     download(ut, tr("vol.file_units"), key="dl_vol_units")
 
@@ -108,7 +106,7 @@ if cats.empty:
     st.info(tr("vol.no_activities"))
 else:
     st.plotly_chart(fig.category_bar(cats, lang, unit), key="vol_categories")
-    ct = cats.rename(columns={"unit_name": unit_col}).drop(columns=["unit_code", "town_code"])
+    ct = unit_table(cats, f.level)
     ct["service_category"] = ct["service_category"].map(lambda c: fig.category_label(c, lang), na_action=None)
     with st.expander(tr("vol.categories")):
         table(ct, key="vol_cat_table")

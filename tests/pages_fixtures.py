@@ -4,10 +4,15 @@ each small enough to compute every figure by hand (expected values in tests/test
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from etl.warehouse import writer
 from tests.conftest import build_tiny
@@ -108,3 +113,65 @@ def build_pages_db(db: Path) -> Path:
             df["community_code"] = df["community_code"].map(code)
             _insert(con, table, df)
     return db
+
+
+# ---------------------------------------------------------------- pytest helpers for page tests
+
+XINZHENG, JINCHENG, DUMEN = "511324101000", "511324100000", "511324001000"  # 新政镇, 金城镇, 度门街道 (no data)
+PAGES = Path(__file__).resolve().parents[1] / "pages"
+
+
+@pytest.fixture
+def pages_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The page test warehouse as OVERSIGHT_DB, with Streamlit's caches cleared around the test."""
+    db = build_pages_db(tmp_path / "pages.duckdb")
+    monkeypatch.setenv("OVERSIGHT_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield db
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def run_page(name: str) -> AppTest:
+    """pages/<name>.py run once through AppTest, with no exception."""
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def texts(at: AppTest) -> str:
+    """Every title, header, caption, markdown and notice on the page, joined."""
+    parts = [
+        e.value for kind in ("title", "subheader", "caption", "markdown", "info", "success") for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    """Titles of the plotly charts on the page."""
+    out = []
+    for el in at.get("plotly_chart"):
+        spec = json.loads(el.proto.spec)
+        out.append(spec["layout"]["title"]["text"])
+    return out
+
+
+def set_towns(at: AppTest, codes: list[str]) -> AppTest:
+    at.multiselect(key="w_f_towns").set_value(codes).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def set_lang(at: AppTest, lang: str) -> AppTest:
+    at.radio(key="w_f_lang").set_value(lang).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def empty_shown(at: AppTest) -> bool:
+    return any("当前筛选条件下没有数据" in i.value or "No data for this selection" in i.value for i in at.info)

@@ -155,3 +155,17 @@ def without_org(f: Filters) -> pd.DataFrame:
         """,  # noqa: S608
         params,
     )
+
+
+def unit_table(df: pd.DataFrame, level: str) -> pd.DataFrame:
+    """A per-unit frame as a table: codes dropped, unit_name shown as town_name (county level)
+    or as community_name after its town_name (below)."""
+    out = df.drop(columns=[c for c in ("unit_code", "town_code") if c in df.columns])
+    if UNIT_COLUMNS[level][1] == "town_name":
+        out = out.drop(columns=[c for c in ("town_name",) if c in out.columns]).rename(
+            columns={"unit_name": "town_name"}
+        )
+        return out[["town_name", *[c for c in out.columns if c != "town_name"]]]
+    out = out.rename(columns={"unit_name": "community_name"})
+    first = [c for c in ("town_name", "community_name") if c in out.columns]
+    return out[[*first, *[c for c in out.columns if c not in first]]]

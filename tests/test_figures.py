@@ -1,0 +1,199 @@
+"""Chart builders: every chart titled, axes named with units, standard lines where DOMAIN.md
+gives one, fixed colours per township and service category, missing values not drawn as 0."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from oversight.figures import area, party, profile, requests, volunteers
+from oversight.figures.base import BAD, CATEGORY_COLOURS, GOOD, OTHER_COLOUR, county_town_colours
+
+XZ, JC = "511324101000", "511324100000"
+
+
+def units(value: str, values: list[float | None]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "unit_code": [JC, XZ, "511324102000"][: len(values)],
+            "unit_name": ["金城镇", "新政镇", "马鞍镇"][: len(values)],
+            "town_code": [JC, XZ, "511324102000"][: len(values)],
+            value: values,
+        }
+    )
+
+
+def hlines(fig: go.Figure) -> list[float]:
+    return [s.y0 for s in fig.layout.shapes if s.y0 == s.y1]
+
+
+def annotations(fig: go.Figure) -> str:
+    return " ".join(a.text for a in fig.layout.annotations)
+
+
+def test_coverage_bar_has_the_100_percent_target_and_township_colours() -> None:
+    fig = party.coverage_bar(units("party_org_coverage", [0.8, None]), "zh", "乡镇(街道)")
+    assert fig.layout.title.text == "小区党组织覆盖率（按乡镇(街道)）"
+    assert "%" in fig.layout.yaxis.title.text
+    assert 1.0 in hlines(fig) and "100%" in annotations(fig)
+    bar = fig.data[0]
+    assert list(bar.marker.color) == [county_town_colours()[JC], county_town_colours()[XZ]]
+    assert bar.y[1] is None and bar.text[1] == "—"  # missing: no bar, a dash, not 0
+    assert [c[0] for c in bar.customdata] == [JC, XZ]  # a click drills into this township
+
+
+def test_township_colour_does_not_depend_on_the_selection() -> None:
+    one = party.coverage_bar(units("party_org_coverage", [0.5, 0.9]).iloc[[1]], "zh", "乡镇")
+    two = party.coverage_bar(units("party_org_coverage", [0.5, 0.9]), "zh", "乡镇")
+    assert one.data[0].marker.color[0] == two.data[0].marker.color[1]
+
+
+def test_per_100_households_against_30_standard_reds_below() -> None:
+    fig = area.per100_bar(units("m2_per_100_households", [26.7, 44.0, None]), "en", "Township")
+    assert fig.layout.title.text == "Service area per 100 households by Township"
+    assert "m²" in fig.layout.yaxis.title.text
+    assert 30.0 in hlines(fig)
+    assert list(fig.data[0].marker.color) == [BAD, GOOD, OTHER_COLOUR]
+
+
+def test_area_trend_and_timeline() -> None:
+    df = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2024-01-01", "2024-02-01"] * 2),
+            "unit_code": [JC, JC, XZ, XZ],
+            "unit_name": ["金城镇", "金城镇", "新政镇", "新政镇"],
+            "town_code": [JC, JC, XZ, XZ],
+            "service_center_m2": [400.0, None, 2200.0, 2300.0],
+        }
+    )
+    fig = area.area_trend(df, "zh", "乡镇(街道)")
+    assert "㎡" in fig.layout.yaxis.title.text and fig.layout.xaxis.title.text == "月份"
+    assert {t.line.color for t in fig.data} == {county_town_colours()[JC], county_town_colours()[XZ]}
+    projects = pd.DataFrame(
+        {
+            "completed_on": pd.to_datetime(["2024-02-15", "2024-03-10"]),
+            "community_name": ["东北社区", "临江社区"],
+            "town_name": ["新政镇", "新政镇"],
+            "project_type": ["改扩建", "亲民化改造"],
+            "area_added_m2": [600.0, None],
+            "rooms_integrated": [3, 2],
+        }
+    )
+    tl = area.project_timeline(projects, "zh")
+    assert tl.layout.title.text.startswith("阵地建设项目时间线") and tl.layout.xaxis.title.text == "完成日期"
+    assert [t.name for t in tl.data] == ["改扩建", "亲民化改造"]
+
+
+def test_top_n_other_keeps_line_charts_readable() -> None:
+    rows = [
+        {"month": pd.Timestamp("2024-01-01"), "unit_code": f"c{i:02d}", "unit_name": f"社区{i}", "town_code": XZ,
+         "service_center_m2": float(i), "volunteer_hours": float(i)}
+        for i in range(20)
+    ]  # fmt: skip
+    df = pd.DataFrame(rows)
+    assert len(area.area_trend(df, "zh", "村(社区)").data) == 13  # 12 + 其他
+    vol = volunteers.monthly_hours(df, "zh", "村(社区)")
+    assert len(vol.data) == 13 and vol.data[-1].name == "其他" and vol.data[-1].marker.color == OTHER_COLOUR
+
+
+def test_category_colours_are_fixed() -> None:
+    df = pd.DataFrame(
+        {
+            "unit_code": [XZ, XZ, JC],
+            "unit_name": ["新政镇", "新政镇", "金城镇"],
+            "town_code": [XZ, XZ, JC],
+            "service_category": ["平安服务", "党建服务", None],
+            "hours": [30.0, 20.0, 8.0],
+        }
+    )
+    fig = volunteers.category_bar(df, "zh", "乡镇(街道)")
+    colours = {t.name: t.marker.color for t in fig.data}
+    assert colours == {
+        "党建服务": CATEGORY_COLOURS["党建服务"],
+        "平安服务": CATEGORY_COLOURS["平安服务"],
+        "未注明类别": OTHER_COLOUR,
+    }
+    assert "小时" in fig.layout.yaxis.title.text
+    en = volunteers.category_bar(df, "en", "Township")
+    assert en.layout.title.text == "Volunteer hours by service category and Township"
+    assert {t.name for t in en.data} == {"Party building", "Safety", "No category"}
+
+
+def test_request_rate_bars_have_92_and_85_lines() -> None:
+    res = requests.rate_bar(units("resolution_rate", [0.9, 0.97]), "resolution_rate", "zh", "乡镇(街道)")
+    assert 0.92 in hlines(res) and "92%" in annotations(res)
+    assert list(res.data[0].marker.color) == [BAD, GOOD]
+    sat = requests.rate_bar(units("satisfaction_rate", [0.84, 0.86]), "satisfaction_rate", "zh", "乡镇(街道)")
+    assert 0.85 in hlines(sat) and list(sat.data[0].marker.color) == [BAD, GOOD]
+    assert sat.layout.title.text == "满意率（按乡镇(街道)）" and "%" in sat.layout.yaxis.title.text
+
+
+def test_monthly_flow_and_backlog() -> None:
+    df = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2024-01-01", "2024-02-01"]),
+            "requests_received": [180, 180],
+            "requests_resolved": [164, None],
+            "resolution_rate": [164 / 180, None],
+            "backlog": [16, None],
+            "open_cases": [0, 1],
+        }
+    )
+    fig = requests.monthly_flow(df, "zh")
+    assert fig.layout.title.text == "诉求受理与办结（按月）"
+    assert fig.layout.yaxis.title.text == "件数（件）" and fig.layout.yaxis2.title.text == "比率（%）"
+    assert any(s.y0 == 0.92 for s in fig.layout.shapes)
+    assert pd.isna(fig.data[1].y[1])  # a month without a resolved count is a gap
+    bl = requests.backlog(df, "en")
+    assert bl.layout.yaxis.title.text == "Cases" and len(bl.data) == 2
+
+
+def test_days_histogram_marks_the_three_deadlines() -> None:
+    df = pd.DataFrame({"category": ["便民服务", "民情服务", None, "便民服务"], "working_days": [3, 10, 45, None]})
+    fig = requests.days_histogram(df, "zh")
+    assert fig.layout.xaxis.title.text == "办结用时（工作日）" and fig.layout.yaxis.title.text == "件数（件）"
+    assert sorted(s.x0 for s in fig.layout.shapes) == [3.5, 7.5, 15.5]
+    text = annotations(fig)
+    assert "咨询 3 个工作日" in text and "求助·建议 7 个工作日" in text and "投诉举报 15 个工作日" in text
+    assert max(max(t.x) for t in fig.data) == requests.DAYS_CAP  # 45 days drawn in the 30+ bin
+    assert sum(sum(t.y) for t in fig.data) == 3  # the unresolved case is not counted
+
+
+def test_party_levels_and_orgs() -> None:
+    fig = party.levels_bar({"communities": 2, "neighborhood_branches": 3, "building_party_groups": 6,
+                            "party_hub_households": 12, "vanguard_posts": None}, "zh")  # fmt: skip
+    assert list(fig.data[0].y) == ["社区党总支", "小区党支部", "楼院党小组", "党员中心户", "党员先锋岗"]
+    assert fig.data[0].text[-1] == "—" and fig.layout.xaxis.title.text == "数量（个）"
+    df = units("neighborhoods", [5, 1]).assign(
+        neighborhood_branches=[3, 1], property_party_orgs=[2, 0], owners_committees=[4, 0]
+    )
+    orgs = party.orgs_bar(df, "en", "Township")
+    assert orgs.layout.yaxis.title.text == "Neighbourhoods" and len(orgs.data) == 4
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_profile_trend_and_standing(lang: str) -> None:
+    df = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2024-01-01", "2024-02-01"]),
+            "resolution_rate": [0.95, None],
+            "satisfaction_rate": [0.9, 0.8],
+            "m2_per_100_households": [30.0, 30.0],
+        }
+    )
+    both = profile.trend(df, ("resolution_rate", "satisfaction_rate"), lang, "金新社区")
+    assert sorted(hlines(both)) == [0.85, 0.92]
+    assert "金新社区" in both.layout.title.text and "%" in both.layout.yaxis.title.text
+    area_fig = profile.trend(df, ("m2_per_100_households",), lang, "金新社区")
+    assert hlines(area_fig) == [30.0] and (
+        "㎡" in area_fig.layout.yaxis.title.text or "m²" in area_fig.layout.yaxis.title.text
+    )
+    ranks = pd.DataFrame(
+        {"metric": ["resolution_rate", "hours_per_volunteer"], "town_rank": pd.array([1, None], dtype="Int64"),
+         "town_n": [2, 1], "county_rank": pd.array([3, None], dtype="Int64"), "county_n": [5, 3]}
+    )  # fmt: skip
+    st_fig = profile.standing(ranks, lang, "金新社区")
+    county = next(t for t in st_fig.data if t.name in ("全县", "In the county"))
+    assert list(county.text) == ["3 / 5", "—"] and county.x[0] == 0.5
+    assert "%" in st_fig.layout.xaxis.title.text

@@ -1,0 +1,48 @@
+"""社区档案 page through AppTest over the page test warehouse."""
+
+from __future__ import annotations
+
+from tests.pages_fixtures import (  # noqa: F401  (pages_db is a fixture)
+    DUMEN,
+    JINCHENG,
+    XINZHENG,
+    chart_titles,
+    empty_shown,
+    metrics,
+    pages_db,
+    run_page,
+    set_lang,
+    set_towns,
+    texts,
+)
+
+
+def test_renders_the_first_community(pages_db) -> None:  # noqa: ANN001, F811
+    at = run_page("profile")
+    assert at.selectbox[0].value == "511324100012"  # 金新社区, first in the registry order
+    m = metrics(at)
+    assert m["每百户服务设施面积"] == "30.0 ㎡/百户" and m["人均志愿服务时长"] == "3.0 小时/人"
+    assert m["按时办结率"] == "95.0%"
+    assert [s.value for s in at.subheader] == ["党组织", "阵地", "志愿", "诉求"]
+    ranks = next(d.value for d in at.dataframe if "county_rank" in d.value.columns).set_index("metric")
+    assert ranks.loc["每百户服务设施面积", "county_rank"] == 2
+
+
+def test_township_filter_changes_the_community(pages_db) -> None:  # noqa: ANN001, F811
+    at = set_towns(run_page("profile"), [XINZHENG])
+    assert at.selectbox[0].value == "511324101001"  # 东北社区
+    m = metrics(at)
+    assert m["每百户服务设施面积"] == "60.0 ㎡/百户" and m["志愿服务时长"] == "600 小时"
+    assert any("东北社区" in t for t in chart_titles(at))
+
+
+def test_language_switch(pages_db) -> None:  # noqa: ANN001, F811
+    at = set_lang(run_page("profile"), "en")
+    assert at.title[0].value == "Community profile"
+    assert [s.value for s in at.subheader] == ["Party organisation", "Service centre", "Volunteers", "Requests"]
+    assert "Service area per 100 households" in metrics(at)
+
+
+def test_empty_selection_says_so(pages_db) -> None:  # noqa: ANN001, F811
+    at = set_towns(run_page("profile"), [DUMEN])
+    assert "没有月度报表" in texts(at) and not at.metric

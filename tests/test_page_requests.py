@@ -1,0 +1,49 @@
+"""诉求 page through AppTest over the page test warehouse."""
+
+from __future__ import annotations
+
+from tests.pages_fixtures import (  # noqa: F401  (pages_db is a fixture)
+    DUMEN,
+    JINCHENG,
+    XINZHENG,
+    chart_titles,
+    empty_shown,
+    metrics,
+    pages_db,
+    run_page,
+    set_lang,
+    set_towns,
+    texts,
+)
+
+
+def test_renders_county_figures(pages_db) -> None:  # noqa: ANN001, F811
+    at = run_page("requests")
+    m = metrics(at)
+    assert m["受理"] == "540" and m["办结率"] == "91.1%" and m["期末未办结案件"] == "2"
+    titles = chart_titles(at)
+    assert "办结率（按乡镇(街道)）" in titles and "办结用时分布（工作日，按类别）" in titles
+    flagged = [d.value for d in at.dataframe if {"below_resolution", "community_name"} <= set(d.value.columns)][-1]
+    assert flagged["community_name"].tolist()[:2] == ["临江社区", "华堂村"]
+    assert "2 个村(社区)需关注（红色）" in texts(at)
+
+
+def test_township_filter_changes_the_numbers(pages_db) -> None:  # noqa: ANN001, F811
+    at = set_towns(run_page("requests"), [JINCHENG])
+    m = metrics(at)
+    assert m["受理"] == "90" and m["办结率"] == "96.7%" and m["满意率"] == "86.2%"
+    assert m["期末未办结案件"] == "1"
+    flagged = [d.value for d in at.dataframe if {"below_resolution", "community_name"} <= set(d.value.columns)][-1]
+    assert flagged["community_name"].tolist() == ["华堂村", "金新社区"]
+
+
+def test_language_switch(pages_db) -> None:  # noqa: ANN001, F811
+    at = set_lang(run_page("requests"), "en")
+    assert at.title[0].value == "Resident requests"
+    assert "Resolution rate" in metrics(at)
+    assert "Working days to resolve, by category" in chart_titles(at)
+
+
+def test_empty_selection_says_so(pages_db) -> None:  # noqa: ANN001, F811
+    at = set_towns(run_page("requests"), [DUMEN])
+    assert empty_shown(at) and not at.metric
