@@ -11,6 +11,7 @@ them over the reader's sheets and leaves a temp table with the typed columns and
 from __future__ import annotations
 
 import contextlib
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -242,14 +243,22 @@ def stage(
             con.unregister(name)
 
 
-def check_frame(kind: Kind, frame: pd.DataFrame, today: date | None = None, sheet: str = "Sheet1") -> pd.DataFrame:
-    """Typed, checked rows of one reader frame (an in-memory registry; for tests and previews)."""
+@functools.cache
+def _preview_database() -> tuple[duckdb.DuckDBPyConnection, Registry]:
+    """An in-memory database with the schema and reference data, built once per process."""
     from etl.warehouse import init_schema
 
     con = duckdb.connect()
+    init_schema(con)
+    return con, Registry.from_connection(con)
+
+
+def check_frame(kind: Kind, frame: pd.DataFrame, today: date | None = None, sheet: str = "Sheet1") -> pd.DataFrame:
+    """Typed, checked rows of one reader frame, against the registry in data/reference (tests, previews)."""
+    base, registry = _preview_database()
+    con = base.cursor()  # its own temp tables
     try:
-        init_schema(con)
-        stage(con, kind, [(sheet, frame)], today or date.today(), Registry.from_connection(con))
+        stage(con, kind, [(sheet, frame)], today or date.today(), registry)
         return con.execute("SELECT * FROM _staged ORDER BY _sheet, _row").df()
     finally:
         con.close()
