@@ -1,10 +1,12 @@
-"""Read-only access to the warehouse: one short connection per query, results cached by the
-warehouse file's version so a new ETL load shows on the next query without a restart."""
+"""Read-only access to the warehouse: a read-only connection kept while the file's version is
+unchanged, results cached by that version so a new ETL load shows on the next query without a
+restart."""
 
 from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -14,7 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl.warehouse import DEFAULT_DB, WarehouseError, reader, version
+from etl.warehouse import DEFAULT_DB, WarehouseError, version
 
 CACHE_TTL = 3600  # seconds; the version in the key already makes a new load show at once
 _RETRIES = 3
@@ -33,25 +35,67 @@ def warehouse_exists() -> bool:
     return db_path().is_file()
 
 
+# One read-only connection per warehouse file, kept only while the file's version is unchanged.
+# The file is ATTACHed to a fresh in-memory database rather than opened with connect(path):
+# DuckDB caches database instances by path, so connect(path) after a load's swap could hand
+# back the old file while any connection to it is still open. Queries in flight on the old
+# connection finish on the old, complete file; it closes when the last of them is done.
+_CONNECTIONS: dict[str, tuple[str, duckdb.DuckDBPyConnection]] = {}
+_LOCK = threading.Lock()
+_CATALOG = "warehouse"
+
+
+def _open(db: str) -> duckdb.DuckDBPyConnection:
+    if not Path(db).is_file():
+        raise WarehouseError(f"仓库文件不存在 / warehouse not found: {db}")
+    con = duckdb.connect(":memory:")
+    try:
+        path = db.replace("'", "''")  # the configured path, not user input; ATTACH takes no parameters
+        con.execute(f"ATTACH '{path}' AS {_CATALOG} (READ_ONLY)")
+    except duckdb.Error as e:
+        con.close()
+        raise WarehouseError(f"无法打开仓库 / cannot open warehouse {db}: {e}") from e
+    return con
+
+
+def _cursor(db: str) -> duckdb.DuckDBPyConnection:
+    """A cursor (its own connection to the same in-memory instance) on the live file."""
+    current = version(db)
+    with _LOCK:
+        held = _CONNECTIONS.get(db)
+        if held is None or held[0] != current:
+            _CONNECTIONS[db] = held = (current, _open(db))
+        cur = held[1].cursor()
+    cur.execute(f"USE {_CATALOG}")
+    return cur
+
+
+def _forget(db: str) -> None:
+    with _LOCK:
+        _CONNECTIONS.pop(db, None)
+
+
 def _run(db: str, sql: str, params: dict[str, Any]) -> pd.DataFrame:
-    """Open the live file read-only, run one statement, close. Retries briefly if a load's swap
-    lands exactly while the file is being opened."""
+    """Run one statement on the live file. Retries briefly (with a fresh connection) if a
+    load's swap lands exactly while the file is being opened."""
     for attempt in range(_RETRIES):
         try:
-            con = reader(db)
+            cur = _cursor(db)
         except WarehouseError:
+            _forget(db)
             if attempt == _RETRIES - 1 or not Path(db).exists():
                 raise
             time.sleep(0.05 * (attempt + 1))
             continue
         try:
-            return con.execute(sql, params).df()
-        except duckdb.IOException:
+            return cur.execute(sql, params).df()
+        except (duckdb.IOException, duckdb.ConnectionException):
+            _forget(db)
             if attempt == _RETRIES - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))
         finally:
-            con.close()
+            cur.close()
     raise AssertionError("unreachable")
 
 

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -32,15 +33,17 @@ READER = textwrap.dedent(
     stop = Path(sys.argv[1])
     sql = '''SELECT COUNT(*) AS n, SUM(service_center_m2) FILTER (WHERE community_name = '东北社区'
              AND month = DATE '2024-03-01') AS m2 FROM community_month'''
+    cached = True
     while not stop.exists():
         started = time.time()
-        try:
-            row = query(sql).iloc[0]
-            out = {"t0": started, "t1": time.time(), "n": int(row["n"]), "m2": float(row["m2"])}
+        try:  # alternately through the cache (keyed by the file's version) and straight from the file
+            row = query(sql, cached=cached).iloc[0]
+            out = {"t0": started, "t1": time.time(), "n": int(row["n"]), "m2": float(row["m2"]), "cached": cached}
         except Exception:
             out = {"t0": started, "error": traceback.format_exc()}
         print(json.dumps(out), flush=True)
-        time.sleep(0.01)
+        cached = not cached
+        time.sleep(0.005)
     """
 )
 
@@ -82,8 +85,13 @@ def test_reader_process_keeps_working_through_a_load(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    lines: list[str] = []
+    collector = threading.Thread(target=lambda: lines.extend(reader.stdout), daemon=True)
+    collector.start()
     try:
-        time.sleep(3)  # the reader is up and has seen the old warehouse
+        deadline = time.time() + 60
+        while len(lines) < 20 and time.time() < deadline and reader.poll() is None:
+            time.sleep(0.1)  # until the reader is up and has read the old warehouse a few times
         load_start = time.time()
         load = subprocess.run(
             [sys.executable, "-m", "etl", "load", str(report), "--db", str(db)],
@@ -97,11 +105,13 @@ def test_reader_process_keeps_working_through_a_load(tmp_path: Path) -> None:
         time.sleep(2)  # let the same reader process query the new file
     finally:
         stop.touch()
-        out, err = reader.communicate(timeout=60)
+        reader.wait(timeout=60)
+        collector.join(timeout=10)
+        err = reader.stderr.read()
 
     assert load.returncode == 0, load.stdout + load.stderr
     assert reader.returncode == 0, err
-    seen = [json.loads(line) for line in out.splitlines()]
+    seen = [json.loads(line) for line in lines]
     errors = [s["error"] for s in seen if "error" in s]
     assert not errors, errors[0]
 
@@ -114,5 +124,10 @@ def test_reader_process_keeps_working_through_a_load(tmp_path: Path) -> None:
     assert before and set(before) == {old}
     assert after and set(after) == {new}, "the reader did not pick up the new load without a restart"
     assert during, "the reader did not query while the load was running"
+    opened = [s["t1"] - s["t0"] for s in seen if not s["cached"]]
+    print(
+        f"reader queries: {len(before)} before, {len(during)} during, {len(after)} after the load; "
+        f"uncached query median {sorted(opened)[len(opened) // 2] * 1000:.1f} ms"
+    )
     first_new = states.index(new)
     assert all(st == new for st in states[first_new:]), "old data came back after the swap"
