@@ -107,13 +107,20 @@ class Indicator:
             return ".1%"
         return ",.1f" if self.transform == "per100" or self.base.agg == "ratio" else ",.0f"
 
-    def format_delta(self, x: float | None, lang: str) -> str:
-        """A difference of two values: rates and growth in percentage points (百分点), with a sign."""
+    def format_delta(self, x: float | None, lang: str, with_unit: bool = True) -> str:
+        """A difference of two values, with a sign: rates and growth in percentage points
+        (百分点; the unit left off with `with_unit=False`, for a column that names it)."""
         if x is None or pd.isna(x):
             return "—"
         if self.transform == "growth" or self.is_rate:
-            return format(100 * x, "+,.1f") + ("个百分点" if lang == "zh" else " pp")
+            return format(100 * x, "+,.1f") + (("个百分点" if lang == "zh" else " pp") if with_unit else "")
         return format(x, "+" + self.fmt.lstrip("+"))
+
+    def delta_unit(self, lang: str) -> str:
+        """The unit of a difference: 百分点 / pp for rates and growth, else the value's unit."""
+        if self.transform == "growth" or self.is_rate:
+            return "百分点" if lang == "zh" else "pp"
+        return self.unit(lang)
 
     def format(self, x: float | None) -> str:
         """The raw value as shown in tables; missing shows as —."""

@@ -80,8 +80,8 @@ STRINGS = {
     ),
     "arena.page.side": ("逐项对比", "Side by side"),
     "arena.page.side_help": (
-        "绿色为该项组内最好，红色为最差；“—”为缺失。",
-        "Green: best in the group on that row; red: worst; “—”: missing.",
+        "▲绿色为该项组内最好，▼红色为最差；“—”为缺失。",
+        "▲ green: best in the group on that row; ▼ red: worst; “—”: missing.",
     ),
     "arena.page.show_delta": ("显示与组中位数之差", "Show differences to the group median"),
     "arena.page.median": ("组中位数", "Group median"),
@@ -105,6 +105,7 @@ STRINGS = {
     "arena.page.col_first": ("第一名占比", "First in"),
     "arena.page.col_missing": ("缺失指标", "Missing"),
     "arena.page.col_moved": ("转移权重", "Weight moved"),
+    "arena.page.col_other": ("按“{method}”的名次", "Rank by “{method}”"),
 }
 register(STRINGS)
 
@@ -408,6 +409,8 @@ def _missing_items(code: str) -> str:
     return sep.join(arena.indicator(k).label(lang) for k in result.missing[code])
 
 
+other_method = next(m for m in arena.METHODS if m != method)
+other = arena.score(info[KEYS], weights, other_method)  # a second check: does the method decide the order?
 scored = [c for c in order if pd.notna(result.composite[c])]  # no-data ones are listed below
 board = pd.DataFrame(
     {
@@ -422,12 +425,17 @@ board = pd.DataFrame(
         tr("arena.page.col_first"): sens.loc[scored, "share_first"].to_numpy(),
         tr("arena.page.col_missing"): [_missing_items(c) or "—" for c in scored],
         tr("arena.page.col_moved"): result.redistributed[scored].to_numpy(),
+        tr("arena.page.col_other", method=tr(f"arena.method.{other_method}")): other.rank[scored].to_numpy(),
     }
 )
 rank_col, comp_col = tr("arena.page.col_rank"), tr("arena.page.col_composite")
 first_col, moved_col = tr("arena.page.col_first"), tr("arena.page.col_moved")
+other_col = tr("arena.page.col_other", method=tr(f"arena.method.{other_method}"))
 st.dataframe(
-    board.style.format({rank_col: "{:.0f}", comp_col: "{:.1f}", first_col: "{:.0%}", moved_col: "{:.0%}"}, na_rep="—"),
+    board.style.format(
+        {rank_col: "{:.0f}", comp_col: "{:.1f}", first_col: "{:.0%}", moved_col: "{:.0%}", other_col: "{:.0f}"},
+        na_rep="—",
+    ),
     hide_index=True,
     key="arena_board",
 )
@@ -461,9 +469,12 @@ median_col = tr("arena.page.median")
 rows, marks = [], []
 for ind in active:
     k = ind.key
-    row = {tr("arena.page.indicator"): f"{ind.label(lang)}（{ind.unit(lang)}）"}
+    unit = ind.delta_unit(lang) if show_delta else ind.unit(lang)
+    row = {tr("arena.page.indicator"): f"{ind.label(lang)}（{unit}）"}
     for c in order:
-        row[names[c]] = ind.format_delta(deltas.at[k, c], lang) if show_delta else ind.format(sbs.at[k, c])
+        text = ind.format_delta(deltas.at[k, c], lang, with_unit=False) if show_delta else ind.format(sbs.at[k, c])
+        mark = " ▲" if c == sbs.at[k, "best"] else " ▼" if c == sbs.at[k, "worst"] else ""
+        row[names[c]] = text + mark
     row[median_col] = ind.format(sbs.at[k, "median"])
     rows.append(row)
     marks.append((sbs.at[k, "best"], sbs.at[k, "worst"]))

@@ -291,3 +291,26 @@ def test_indicator_values_from_the_tiny_warehouse(tiny_db: Path, monkeypatch: py
     assert one.loc["东北社区", "party_org_coverage"] == pytest.approx(0.75)
     monthly = q.monthly_values(codes, date(2024, 1, 1), date(2024, 3, 1))
     assert len(monthly) == 9 and "volunteers_growth" not in monthly
+
+
+def test_side_by_side_marks_best_and_worst_by_direction_and_deltas_in_points() -> None:
+    v = frame(
+        {
+            "A": {"resolution_rate": 0.90, "households_per_grid": 300},
+            "B": {"resolution_rate": 0.95, "households_per_grid": 500},
+            "C": {"resolution_rate": None, "households_per_grid": 400},
+        }
+    )
+    sbs = arena.side_by_side(v)
+    assert (sbs.at["resolution_rate", "best"], sbs.at["resolution_rate", "worst"]) == ("B", "A")
+    assert (sbs.at["households_per_grid", "best"], sbs.at["households_per_grid", "worst"]) == ("A", "B")
+    assert sbs.at["households_per_grid", "median"] == 400
+    d = arena.deltas_to_median(v)
+    rate = arena.indicator("resolution_rate")
+    assert rate.format_delta(d.at["resolution_rate", "B"], "zh") == "+2.5个百分点"
+    assert rate.format_delta(d.at["resolution_rate", "B"], "en", with_unit=False) == "+2.5"
+    assert arena.indicator("households_per_grid").format_delta(d.at["households_per_grid", "A"], "zh") == "-100.0"
+    assert np.isnan(arena.indicator_ranks(v).at["C", "resolution_rate"])
+    assert arena.indicator_ranks(v)["households_per_grid"].tolist() == [1, 3, 2]
+    r = score(v, {"resolution_rate": 1, "households_per_grid": 1})
+    assert arena.strengths_and_gaps(r, "A") == (["households_per_grid"], ["resolution_rate"])
