@@ -1,0 +1,416 @@
+"""ETL speed: the report ETL against bare DuckDB and against the naive pandas + row-by-row path.
+
+    .venv/bin/python bench/etl_bench.py            # 1,000,000-row CSV, 10,000-row xlsx → docs/benchmarks.md
+    .venv/bin/python bench/etl_bench.py --quick    # 100,000-row CSV, smoke run → bench/out/benchmarks-quick.md
+
+Every measurement runs in a fresh interpreter (no warm caches, its own memory high-water
+mark), repeated and interleaved with its baseline so that drift on a busy machine hits both.
+Inputs are generated deterministically into bench/out/ (see bench/data.py for the keys).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench._common import (  # noqa: E402
+    OUT,
+    REPORT,
+    Sample,
+    child_result,
+    fmt_s,
+    machine,
+    machine_md,
+    md_table,
+    run_child,
+    text_table,
+    write_section,
+)
+
+TODAY = date(2026, 12, 31)  # load date: every generated month and date is before it
+TARGET_RATIO_CSV = 2.0  # (b) / (a) at most
+TARGET_RATIO_XLSX = 50.0  # (d) / (c) at least
+TARGET_RSS_MB = 1536.0  # (e) below 1.5 GB
+SECTION_ORDER = (
+    "open+schema",
+    "sha256",
+    "read_file: DuckDB read+shape",
+    "read_file: to pandas",
+    "read_file: other",
+    "stage (type+check)",
+    "apply (upsert)",
+    "checkpoint+swap",
+)
+
+
+# --------------------------------------------------------------------------- children
+
+
+def _child_read_csv(csv_path: str, db: str) -> dict[str, Any]:
+    """(a) bare DuckDB: read_csv (auto-detect) into a table of a fresh database file."""
+    import duckdb
+
+    Path(db).unlink(missing_ok=True)
+    t = time.perf_counter()
+    con = duckdb.connect(db)
+    con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [csv_path])
+    rows = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
+    con.execute("CHECKPOINT")
+    con.close()
+    return {"seconds": time.perf_counter() - t, "rows": rows}
+
+
+@contextmanager
+def _sections() -> Any:
+    """Wrap the ETL's stages with timers; yields the dict they add to."""
+    import etl.load as load
+    import etl.readers as readers
+
+    times: dict[str, float] = {}
+    saved: list[tuple[object, str, object]] = []
+
+    def wrap(module: object, name: str, label: str) -> None:
+        fn = getattr(module, name)
+
+        def timed(*a: Any, **k: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                times[label] = times.get(label, 0.0) + time.perf_counter() - t
+
+        saved.append((module, name, fn))
+        setattr(module, name, timed)
+
+    orig_writer = load.writer
+
+    @contextmanager
+    def timed_writer(*a: Any, **k: Any) -> Any:
+        t = time.perf_counter()
+        with orig_writer(*a, **k) as con:
+            times["open+schema"] = times.get("open+schema", 0.0) + time.perf_counter() - t
+            yield con
+            t = time.perf_counter()
+        times["checkpoint+swap"] = times.get("checkpoint+swap", 0.0) + time.perf_counter() - t
+
+    wrap(load, "sha256", "sha256")
+    wrap(readers, "read_file", "read_file")
+    wrap(readers, "_shape", "read_file: DuckDB read+shape")
+    wrap(readers, "_finish", "read_file: finish")
+    wrap(load, "stage", "stage (type+check)")
+    wrap(load, "_apply", "apply (upsert)")
+    saved.append((load, "writer", orig_writer))
+    load.writer = timed_writer
+    try:
+        yield times
+    finally:
+        for module, name, fn in saved:
+            setattr(module, name, fn)
+    # _finish includes the DuckDB → pandas conversion; the rest of read_file is header sniffing etc.
+    finish = times.pop("read_file: finish", 0.0)
+    times["read_file: to pandas"] = finish
+    times["read_file: other"] = times.pop("read_file", 0.0) - finish - times.get("read_file: DuckDB read+shape", 0.0)
+
+
+def _child_etl(path: str, folder: str, registry: str, expect: int, profile: str = "") -> dict[str, Any]:
+    """(b)/(c) the ETL: load_paths of one file into a fresh warehouse, with stage timings."""
+    import etl.warehouse as warehouse
+
+    warehouse.REFERENCE = Path(registry)  # Yilong plus the synthetic counties the file names
+    from etl.load import load_paths
+
+    work = Path(folder)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    db = work / "warehouse.duckdb"
+    prof = cProfile.Profile() if profile else None
+    with _sections() as times:
+        t = time.perf_counter()
+        if prof:
+            prof.enable()
+        results = load_paths([Path(path)], db=db, today=TODAY)
+        if prof:
+            prof.disable()
+        seconds = time.perf_counter() - t
+    r = results[0]
+    if r.status != "loaded" or r.rows_loaded != expect:
+        raise SystemExit(f"ETL did not load every row: {r.status} {r.rows_loaded}/{expect}: {r.message[:500]}")
+    out: dict[str, Any] = {"seconds": seconds, "rows": r.rows_loaded, "sections": times}
+    if prof:
+        s = io.StringIO()
+        pstats.Stats(prof, stream=s).sort_stats("cumulative").print_stats(25)
+        out["profile"] = s.getvalue()
+    return out
+
+
+def _child_naive(xlsx: str, db: str, limit: int, transaction: bool) -> dict[str, Any]:
+    """(d) naive: pandas.read_excel(engine="openpyxl"), then one INSERT per row (executemany).
+
+    Inserts the first `limit` rows and extrapolates linearly to all rows (said in the report).
+    """
+    import duckdb
+    import pandas as pd
+
+    Path(db).unlink(missing_ok=True)
+    t = time.perf_counter()
+    df = pd.read_excel(xlsx, engine="openpyxl")
+    read_s = time.perf_counter() - t
+    con = duckdb.connect(db)
+    cols = ", ".join(
+        f'"{c}" {"DOUBLE" if df[c].dtype.kind == "f" else "BIGINT" if df[c].dtype.kind == "i" else "VARCHAR"}'
+        for c in df.columns
+    )
+    con.execute(f"CREATE TABLE t ({cols})")
+    sub = df.head(limit).astype(object).where(df.head(limit).notna(), None)
+    rows = [
+        tuple(v.item() if hasattr(v, "item") else (str(v) if isinstance(v, pd.Timestamp) else v) for v in r)
+        for r in sub.itertuples(index=False)
+    ]
+    sql = f"INSERT INTO t VALUES ({', '.join('?' for _ in df.columns)})"  # noqa: S608
+    t = time.perf_counter()
+    if transaction:
+        con.execute("BEGIN TRANSACTION")
+    con.executemany(sql, rows)
+    if transaction:
+        con.execute("COMMIT")
+    insert_s = time.perf_counter() - t
+    n = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
+    con.close()
+    assert n == len(rows)
+    per_row = insert_s / len(rows)
+    return {
+        "seconds": read_s + per_row * len(df),
+        "read_seconds": read_s,
+        "insert_seconds_measured": insert_s,
+        "inserted": len(rows),
+        "rows": len(df),
+    }
+
+
+CHILDREN = {"read_csv": _child_read_csv, "etl": _child_etl, "naive": _child_naive}
+
+
+def child_main(argv: list[str]) -> None:
+    kind, *args = argv
+    fn = CHILDREN[kind]
+    if kind == "etl":
+        path, folder, registry, expect, *profile = args
+        child_result(fn(path, folder, registry, int(expect), *profile))
+    elif kind == "naive":
+        xlsx, db, limit, transaction = args
+        child_result(fn(xlsx, db, int(limit), transaction == "1"))
+    else:
+        child_result(fn(*args))
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _sample(results: list[dict[str, Any]]) -> Sample:
+    s = Sample(seconds=[r["seconds"] for r in results], extra=results[-1])
+    s.extra["all"] = results
+    return s
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import data
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    me = Path(__file__)
+    info = machine()
+    gen: dict[str, float] = {}
+    csv_path = out / f"monthly_{args.rows}_{args.seed}.csv"
+    xlsx_path = out / f"monthly_{args.xlsx_rows}_{args.seed}.xlsx"
+    registry = out / f"registry_{data.scale_for(args.rows)}"
+    t = time.perf_counter()
+    data.write_csv(csv_path, args.rows, args.seed)
+    gen["csv"] = time.perf_counter() - t
+    t = time.perf_counter()
+    data.write_xlsx(xlsx_path, args.xlsx_rows, args.seed)
+    gen["xlsx"] = time.perf_counter() - t
+    data.write_registry(registry, args.rows)
+    print(
+        f"inputs: {csv_path.name} {csv_path.stat().st_size / 1e6:.0f} MB ({gen['csv']:.1f} s), "
+        f"{xlsx_path.name} {xlsx_path.stat().st_size / 1e6:.1f} MB ({gen['xlsx']:.1f} s)",
+        flush=True,
+    )
+
+    a, b, c, d, d_txn = [], [], [], [], []
+    for i in range(args.repeats):
+        print(f"round {i + 1}/{args.repeats}", flush=True)
+        a.append(run_child(me, ["read_csv", str(csv_path), str(out / "baseline.duckdb")]))
+        b.append(run_child(me, ["etl", str(csv_path), str(out / "etl_csv"), str(registry), str(args.rows)]))
+        c.append(run_child(me, ["etl", str(xlsx_path), str(out / "etl_xlsx"), str(registry), str(args.xlsx_rows)]))
+        if i < args.naive_repeats:
+            d.append(run_child(me, ["naive", str(xlsx_path), str(out / "naive.duckdb"), str(args.naive_rows), "0"]))
+            d_txn.append(run_child(me, ["naive", str(xlsx_path), str(out / "naive.duckdb"), str(args.naive_rows), "1"]))
+        for name, r in (("a", a), ("b", b), ("c", c)):
+            print(f"  {name}: {r[-1]['seconds']:.2f} s, peak {r[-1]['peak_rss_mb']:.0f} MiB", flush=True)
+    res = {
+        "info": info,
+        "gen": gen,
+        "args": vars(args),
+        "a": _sample(a),
+        "b": _sample(b),
+        "c": _sample(c),
+        "d": _sample(d),
+        "d_txn": _sample(d_txn),
+        "csv_mb": csv_path.stat().st_size / 1e6,
+        "xlsx_mb": xlsx_path.stat().st_size / 1e6,
+    }
+    res["ratio_csv"] = res["b"].median / res["a"].median
+    res["ratio_xlsx"] = res["d"].median / res["c"].median
+    res["rss"] = [r["peak_rss_mb"] for r in b]
+    missed = (
+        res["ratio_csv"] > TARGET_RATIO_CSV or res["ratio_xlsx"] < TARGET_RATIO_XLSX or max(res["rss"]) >= TARGET_RSS_MB
+    )
+    if args.profile or (missed and not args.quick):
+        print("profiling the CSV load (cProfile) …", flush=True)
+        res["profile"] = run_child(
+            me, ["etl", str(csv_path), str(out / "etl_prof"), str(registry), str(args.rows), "1"]
+        )["profile"]
+    return res
+
+
+def _sections_rows(sample: Sample) -> list[list[str]]:
+    """Median per stage over the runs, and its share of the median total."""
+    runs = sample.extra["all"]
+    import statistics
+
+    total = sample.median
+    rows = []
+    for name in SECTION_ORDER:
+        vals = [r["sections"].get(name, 0.0) for r in runs]
+        m = statistics.median(vals)
+        rows.append([name, fmt_s(m), f"{100 * m / total:.0f}%"])
+    rest = statistics.median([r["seconds"] - sum(r["sections"].get(n, 0.0) for n in SECTION_ORDER) for r in runs])
+    rows.append(["other (log, registry, Python)", fmt_s(rest), f"{100 * rest / total:.0f}%"])
+    return rows
+
+
+def report(res: dict[str, Any]) -> tuple[str, str]:
+    """(terminal text, markdown section)."""
+    args = res["args"]
+    a, b, c, d, d_txn = res["a"], res["b"], res["c"], res["d"], res["d_txn"]
+    n, nx = f"{args['rows']:,}", f"{args['xlsx_rows']:,}"
+    extrap = d.extra["inserted"] < d.extra["rows"]
+    naive_note = f" (INSERT of first {d.extra['inserted']:,} rows, extrapolated)" if extrap else ""
+    ok = lambda good: "met" if good else "**missed**"  # noqa: E731
+    rss = res["rss"]
+    header = ["measurement", "median s", "min s", "runs", "peak RSS MiB", "note"]
+    rows = [
+        ["(a) DuckDB read_csv → table", fmt_s(a.median), fmt_s(a.min), len(a.seconds), f"{a.extra['peak_rss_mb']:.0f}",
+         f"{n} rows, {res['csv_mb']:.0f} MB, fresh db file, CHECKPOINT; baseline"],
+        ["(b) ETL load_paths(CSV)", fmt_s(b.median), fmt_s(b.min), len(b.seconds), f"{max(rss):.0f}",
+         "fresh warehouse, every row loaded"],
+        ["(c) ETL load_paths(xlsx)", fmt_s(c.median), fmt_s(c.min), len(c.seconds), f"{c.extra['peak_rss_mb']:.0f}",
+         f"{nx} rows, {res['xlsx_mb']:.1f} MB"],
+        ["(d) naive: read_excel(openpyxl) + executemany", fmt_s(d.median), fmt_s(d.min), len(d.seconds),
+         f"{d.extra['peak_rss_mb']:.0f}", f"autocommit per row{naive_note}"],
+        ["(d') naive, executemany in one transaction", fmt_s(d_txn.median), fmt_s(d_txn.min), len(d_txn.seconds),
+         f"{d_txn.extra['peak_rss_mb']:.0f}", f"for reference{naive_note}"],
+    ]  # fmt: skip
+    targets_header = ["target", "figure", "goal", "result"]
+    targets = [
+        ["b / a (CSV: ETL vs bare DuckDB)", f"{res['ratio_csv']:.2f}×", f"≤ {TARGET_RATIO_CSV:g}×",
+         ok(res["ratio_csv"] <= TARGET_RATIO_CSV)],
+        ["d / c (xlsx: naive vs ETL)", f"{res['ratio_xlsx']:.0f}×", f"≥ {TARGET_RATIO_XLSX:g}×",
+         ok(res["ratio_xlsx"] >= TARGET_RATIO_XLSX)],
+        ["d' / c (naive in one transaction vs ETL)", f"{d_txn.median / c.median:.0f}×", "(info)", "-"],
+        ["(e) peak RSS of the ETL on the CSV", f"{max(rss):.0f} MiB (median {sorted(rss)[len(rss) // 2]:.0f})",
+         f"< {TARGET_RSS_MB:.0f} MiB", ok(max(rss) < TARGET_RSS_MB)],
+    ]  # fmt: skip
+    sec_header = ["(b) stage", "median s", "share"]
+    sec_rows = _sections_rows(b)
+    text = "\n\n".join(
+        [text_table(header, rows), text_table(targets_header, targets), text_table(sec_header, sec_rows)]
+    )
+    info = res["info"]
+    cmd = ".venv/bin/python bench/etl_bench.py" + (" --quick" if args["quick"] else "")
+    md = [
+        "## ETL",
+        "",
+        f"Command: `{cmd}` (about {res.get('elapsed', 0) / 60:.0f} min; `--quick` for a 100,000-row smoke run).",
+        "",
+        "Machine (read during the run):",
+        "",
+        machine_md(info),
+        "",
+        f"Inputs (generated deterministically into `bench/out/`, seed {args['seed']}; see `bench/data.py`):",
+        f"a {n}-row monthly-indicator CSV ({res['csv_mb']:.0f} MB, UTF-8, the MONTHLY contract's Chinese headers)"
+        f" over Yilong's 348 real units plus the sample generator's synthetic counties"
+        f" (`load_registry(scale={res['args'].get('scale', '?')})`: 东北1社区 in 新政1镇 …), month-major over 2022-01..2026-10,"
+        f" so (community, month) is unique and every row loads; and a {nx}-row `.xlsx` (xlsxwriter; numbers as numbers,"
+        f" 填报日期 as Excel dates) of the 348 real units × 29 months. The synthetic counties' registry rows are"
+        f" merged into a reference folder and `etl.warehouse.REFERENCE` is pointed at it in the ETL child"
+        f" (the loader itself has no way to take a registry extension; see the findings).",
+        "",
+        f"Each figure: {args['repeats']} runs, each in a fresh interpreter, (a)/(b)/(c) interleaved; the naive path"
+        f" {args['naive_repeats']} run(s). Times include opening the database and the final CHECKPOINT.",
+        "",
+        md_table(header, rows),
+        "",
+        md_table(targets_header, targets),
+        "",
+        "Where (b)'s time goes (timers around the ETL's stages, median over the runs):",
+        "",
+        md_table(sec_header, sec_rows),
+    ]
+    if "profile" in res:
+        md += ["", "cProfile of one CSV load (cumulative, top 25):", "", "```", res["profile"].strip()[-6000:], "```"]
+    return text, "\n".join(md)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child":
+        child_main(argv[1:])
+        return 0
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="100,000-row CSV, 2,000-row xlsx, 2 runs")
+    p.add_argument("--rows", type=int, help="CSV data rows (default 1,000,000; quick 100,000)")
+    p.add_argument("--xlsx-rows", type=int, help="xlsx data rows (default 10,000; quick 2,000)")
+    p.add_argument("--repeats", type=int, help="runs per measurement (default 5; quick 2)")
+    p.add_argument("--naive-rows", type=int, help="rows the naive path really INSERTs (default 1,000; quick 200)")
+    p.add_argument("--naive-repeats", type=int, help="runs of the naive path (default 3; quick 1)")
+    p.add_argument("--seed", type=int, default=20221102)
+    p.add_argument("--out", type=Path, default=OUT, help="generated inputs and scratch databases (bench/out)")
+    p.add_argument("--report", type=Path, help="markdown report (default docs/benchmarks.md; quick: bench/out/…)")
+    p.add_argument("--profile", action="store_true", help="add a cProfile of the CSV load to the report")
+    args = p.parse_args(argv)
+    quick = args.quick
+    args.rows = args.rows or (100_000 if quick else 1_000_000)
+    args.xlsx_rows = args.xlsx_rows or (2_000 if quick else 10_000)
+    args.repeats = args.repeats or (2 if quick else 5)
+    args.naive_rows = min(args.naive_rows or (200 if quick else 1_000), args.xlsx_rows)
+    args.naive_repeats = min(args.naive_repeats or (1 if quick else 3), args.repeats)
+    args.report = args.report or (args.out / "benchmarks-quick.md" if quick else REPORT)
+    from bench.data import scale_for
+
+    args.scale = scale_for(args.rows)
+    t = time.perf_counter()
+    res = run(args)
+    res["elapsed"] = time.perf_counter() - t
+    text, md = report(res)
+    print(text)
+    write_section(args.report, "etl", md)
+    print(f"\nreport: {args.report}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
