@@ -133,13 +133,13 @@ def _instructions(wb: xlsxwriter.Workbook, fmt: dict[str, Any]) -> None:
     for kind in KINDS:
         ws.merge_range(row, 0, row, 4, f"【{kind.zh}】{WHAT_EACH_ROW_IS[kind.name]}", fmt["bold"])
         row += 1
-        for c, text in enumerate(("表头", "说明 / 可选值", "类型", "单位", "必填与规则")):
+        for c, text in enumerate(("表头", "说明 / 可选值", "类型", "计量单位", "必填与规则")):
             ws.write_string(row, c, text, fmt["head"])
         row += 1
         for col in kind.columns:
             kind_text = {
-                "month": "月份",
-                "date": "日期",
+                "month": "年月",
+                "date": "年月日",
                 "text": "文字",
                 "int": "整数",
                 "float": "数字",
@@ -151,7 +151,7 @@ def _instructions(wb: xlsxwriter.Workbook, fmt: dict[str, Any]) -> None:
             if col.type in ("int", "float"):
                 rule = "；".join(x for x in (rule, "不能为负数") if x)
             note = COLUMN_NOTES.get(col.name, "")
-            ws.write_string(row, 0, col.zh, fmt["cell"])
+            ws.write_string(row, 0, f"“{col.zh}”", fmt["cell"])  # quoted: not a header row
             ws.write_string(row, 1, choices or note or col.name, fmt["cell"])
             ws.write_string(row, 2, kind_text, fmt["cell"])
             ws.write_string(row, 3, units_of(col), fmt["cell"])
