@@ -17,14 +17,16 @@ from oversight.queries.party import last_month, unit_table
 
 register(
     {
-        "area.kpi_m2": ("党群服务中心面积", "Service-centre area"),
-        "area.kpi_per100": ("每百户服务设施面积", "Area per 100 households"),
-        "area.kpi_standard": ("标准 ≥ 30 ㎡/百户", "standard ≥ 30 m² per 100 households"),
+        "area.kpi_m2": ("服务中心面积(㎡)", "Centre area (m²)"),
+        "area.kpi_per100": ("每百户面积(㎡)", "m² per 100 hh"),
+        "area.kpi_standard": (
+            "每百户服务设施面积，㎡/百户。标准 ≥ 30；箭头为与标准之差",
+            "Service area per 100 households, m². Standard ≥ 30; the arrow shows the gap",
+        ),
         "area.kpi_below": ("低于标准的{unit}", "Below standard ({unit})"),
         "area.kpi_projects": ("建设项目", "Projects"),
-        "area.kpi_added": ("新增面积", "Area added"),
+        "area.kpi_added": ("新增面积(㎡)", "Area added (m²)"),
         "area.kpi_rooms": ("整合功能场所", "Rooms integrated"),
-        "area.vs_standard": ("较标准 {d} ㎡/百户", "{d} m² vs standard"),
         "area.as_of": (
             "面积与户数按 {month} 月报；项目按完成日期落在所选月份内。",
             "Area and households from the {month} monthly reports; projects completed within the months selected.",
@@ -75,11 +77,11 @@ m2, hh = per100["service_center_m2"].sum(min_count=1), per100["households"].sum(
 ratio = m2 * 100 / hh if hh == hh and hh else None
 below = int((per100["m2_per_100_households"] < m.target).sum())
 cols = st.columns(5)
-cols[0].metric(tr("area.kpi_m2"), fmt_number(m2, lang) + " ㎡", border=True)
+cols[0].metric(tr("area.kpi_m2"), fmt_number(m2, lang), border=True)
 cols[1].metric(
     tr("area.kpi_per100"),
     fmt_number(ratio, lang, metric_format(m)),
-    delta=None if ratio is None or ratio != ratio else tr("area.vs_standard", d=f"{ratio - m.target:+.1f}"),
+    delta=None if ratio is None or ratio != ratio else f"{ratio - m.target:+.1f}",
     help=tr("area.kpi_standard"),
     border=True,
 )
@@ -89,7 +91,7 @@ cols[2].metric(
 cols[3].metric(tr("area.kpi_projects"), fmt_number(len(projects), lang), border=True)
 cols[4].metric(
     tr("area.kpi_added"),
-    fmt_number(projects["area_added_m2"].sum(min_count=1) if len(projects) else None, lang) + " ㎡",
+    fmt_number(projects["area_added_m2"].sum(min_count=1) if len(projects) else None, lang),
     border=True,
 )
 st.caption(
@@ -121,12 +123,12 @@ else:
     left, right = st.columns([3, 2])
     rooms = q.rooms_by_unit(projects)
     left.plotly_chart(fig.rooms_bar(rooms, lang, unit), key="area_rooms")
+    types = q.project_totals(projects)
+    types["project_type"] = types["project_type"].map(lambda p: fig.ptype(p, lang))
     with right:
         st.markdown(f"**{tr('area.by_type')}**")
-        types = q.project_totals(projects)
-        types["project_type"] = types["project_type"].map(lambda p: fig.ptype(p, lang))
         table(types, key="area_types_table")
-        download(types, tr("area.file_types"), key="dl_area_types")
+    download(types, tr("area.file_types"), key="dl_area_types")
     plist = projects.drop(columns=["unit_code", "unit_name", "town_code"])
     table(plist, key="area_projects_table")
     download(plist, tr("area.file_projects"), key="dl_area_projects")

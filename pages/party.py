@@ -18,8 +18,8 @@ from oversight.queries.party import unit_table
 register(
     {
         "party.kpi_coverage": ("小区党组织覆盖率", "Party-org coverage"),
-        "party.kpi_target": ("目标 100%", "target 100%"),
-        "party.kpi_gap": ("距目标 {gap} 个百分点", "{gap} points below target"),
+        "party.kpi_target": ("目标 100%（应建尽建）；箭头为与目标之差", "Target 100%; the arrow shows the gap to it"),
+        "party.kpi_gap": ("{gap} 个百分点", "{gap} pts"),
         "party.kpi_neighborhoods": ("小区数", "Neighbourhoods"),
         "party.kpi_without": ("名册中未建党组织小区", "Without a party org (rosters)"),
         "party.kpi_property": ("物业党组织", "Property-company party orgs"),

@@ -31,10 +31,9 @@ register(
         "profile.area_area": ("阵地", "Service centre"),
         "profile.area_vol": ("志愿", "Volunteers"),
         "profile.area_req": ("诉求", "Requests"),
-        "profile.standard": ("标准 {value}", "standard {value}"),
-        "profile.alert": ("低于 {value} 预警", "alert below {value}"),
+        "profile.standard": ("标准 {value}（箭头为与标准之差）", "standard {value} (the arrow shows the gap)"),
+        "profile.alert": ("低于 {value} 预警（箭头为与预警线之差）", "alert below {value} (the arrow shows the gap)"),
         "profile.rank_help": ("乡镇第 {town} ，全县第 {county}", "#{town} in township, #{county} in county"),
-        "profile.vs": ("较标准 {d}", "{d} vs standard"),
         "profile.context": (
             "户数 {households}，小区 {neighborhoods} 个，服务中心 {m2} ㎡，注册志愿者 {vols} 人，受理诉求 {req} 件（所选月份）。",
             "{households} households, {neighborhoods} neighbourhoods, {m2} m² service centre, {vols} registered volunteers, {req} requests received (months selected).",
@@ -103,7 +102,8 @@ def card(box: st.delta_generator.DeltaGenerator, name: str) -> None:
     delta = None
     if value is not None and line is not None:
         gap = value - line
-        delta = tr("profile.vs", d=f"{gap * 100:+.1f} pp" if is_percent(m) else f"{gap:+.1f}")
+        pts = f"{gap * 100:+.1f} " + ("个百分点" if lang == "zh" else "pts")
+        delta = pts if is_percent(m) else f"{gap:+.1f}"
     help_parts = []
     if line is not None:
         key = "profile.alert" if m.alert is not None and m.alert != m.target else "profile.standard"
@@ -157,6 +157,11 @@ with left:
 with right:
     st.markdown(f"**{tr('profile.ranks')}**")
     shown = ranks.reset_index().drop(columns=["higher_is_better"])
+    for col in ("value", "target"):
+        shown[col] = [
+            "—" if v is None or v != v else format(v, metric_format(metric(n)))
+            for n, v in zip(shown["metric"], shown[col], strict=True)
+        ]
     shown["metric"] = shown["metric"].map(lambda n: metric(n).label(lang))
     table(shown, key="profile_rank_table")
     download(shown, tr("profile.file_ranks"), key="dl_profile_ranks")

@@ -22,9 +22,12 @@ register(
     {
         "req.kpi_received": ("受理", "Received"),
         "req.kpi_open": ("期末未办结案件", "Open at the end"),
-        "req.vs": ("较标准 {d} 个百分点", "{d} points vs standard"),
-        "req.standard_resolution": ("标准：办结率 ≥ 92%", "Standard: resolution ≥ 92%"),
-        "req.standard_satisfaction": ("低于 85% 预警", "Alert below 85%"),
+        "req.vs": ("{d} 个百分点", "{d} pts"),
+        "req.standard_resolution": (
+            "标准：办结率 ≥ 92%；箭头为与标准之差",
+            "Standard: resolution ≥ 92%; the arrow shows the gap",
+        ),
+        "req.standard_satisfaction": ("低于 85% 预警；箭头为与预警线之差", "Alert below 85%; the arrow shows the gap"),
         "req.note": (
             "受理、办结、按时、满意按月报合计；类别、来源、用时与未办结案件来自诉求明细。",
             "Received, resolved, on time and satisfied from the monthly reports; category, source, days and open cases from the case list.",
@@ -60,7 +63,7 @@ register(
         "col.cases": ("件数", "Cases"),
         "col.median_days": ("中位用时(工作日)", "Median (working days)"),
         "col.p90_days": ("90%分位用时(工作日)", "90th percentile (working days)"),
-        "col.on_time_share": ("按时办结占比", "Share on time"),
+        "col.on_time_share": ("按时办结占比(%)", "Share on time (%)"),
     }
 )
 
@@ -129,7 +132,11 @@ st.caption(tr("req.note") + (" " + tr("req.click", unit=unit) if f.level != "com
 
 left, right = st.columns(2)
 left.plotly_chart(fig.monthly_flow(months, lang), key="req_monthly")
-right.plotly_chart(fig.backlog(months, lang), key="req_backlog")
+right.plotly_chart(fig.monthly_rates(months, lang), key="req_rates")
+left, right = st.columns(2)
+left.plotly_chart(fig.backlog(months, lang), key="req_backlog")
+if not open_list.empty and f.level != "community":
+    right.plotly_chart(fig.open_bar(q.open_by_unit(open_list), lang, unit), key="req_open_bar")
 with st.expander(tr("req.month_table")):
     mt = months.copy()
     table(mt, key="req_month_table")
@@ -179,15 +186,16 @@ def _red(row: pd.Series) -> list[str]:
 
 
 st.dataframe(
-    shown.style.apply(_red, axis=1),
+    shown.style.apply(_red, axis=1)
+    .format("{:,.0f}", subset=list(q.COUNTS), na_rep="—")
+    .format("{:.1%}", subset=list(q.RATES), na_rep="—")
+    .format(
+        lambda v: "—" if pd.isna(v) else ("是" if v else "否") if lang == "zh" else ("yes" if v else "no"),
+        subset=["below_resolution", "below_satisfaction"],
+    ),
     hide_index=True,
     key="req_flag_table",
-    column_config={
-        c: st.column_config.NumberColumn(column_label(c, lang), format="percent")
-        if c in q.RATES
-        else st.column_config.Column(column_label(c, lang))
-        for c in shown.columns
-    },
+    column_config={c: st.column_config.Column(column_label(c, lang)) for c in shown.columns},
 )
 download(shown, tr("req.file_flagged"), key="dl_req_flagged")
 
@@ -205,14 +213,13 @@ else:
         st.markdown(f"**{tr('req.days_table')}**")
         days = q.days_summary(cases)
         days["category"] = days["category"].map(lambda c: category_label(c, lang), na_action=None)
+        days["on_time_share"] = (days["on_time_share"] * 100).round(1)  # shown and downloaded as %
         table(days, key="req_days_table")
         download(days, tr("req.file_days"), key="dl_req_days")
     st.markdown(f"**{tr('req.open_title')}**")
     if open_list.empty:
         st.success(tr("req.open_none"))
     else:
-        if f.level != "community":
-            st.plotly_chart(fig.open_bar(q.open_by_unit(open_list), lang, unit), key="req_open_bar")
         ol = open_list.drop(columns=["unit_code", "unit_name", "town_code"])
         table(ol, key="req_open_table")
         download(ol, tr("req.file_open"), key="dl_req_open")

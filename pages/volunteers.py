@@ -15,9 +15,9 @@ from oversight.queries.party import unit_table
 
 register(
     {
-        "vol.kpi_hours": ("志愿服务时长", "Volunteer hours"),
+        "vol.kpi_hours": ("志愿服务时长(小时)", "Volunteer hours"),
         "vol.kpi_volunteers": ("注册志愿者", "Registered volunteers"),
-        "vol.kpi_per": ("人均服务时长", "Hours per volunteer"),
+        "vol.kpi_per": ("人均服务时长(小时)", "Hours per volunteer"),
         "vol.kpi_per_help": (
             "参考：约 4 小时/人/年（宁波 2022）",
             "Reference: about 4 h per volunteer per year (Ningbo 2022)",
@@ -77,7 +77,7 @@ hours = units["volunteer_hours"].sum(min_count=1)
 vols = units["volunteers_registered"].sum(min_count=1)
 per = hours / vols if vols == vols and vols else None
 cols = st.columns(4)
-cols[0].metric(tr("vol.kpi_hours"), fmt_number(hours, lang) + " h", border=True)
+cols[0].metric(tr("vol.kpi_hours"), fmt_number(hours, lang), border=True)
 cols[1].metric(tr("vol.kpi_volunteers"), fmt_number(vols, lang), border=True)
 cols[2].metric(tr("vol.kpi_per"), fmt_number(per, lang, ",.1f"), help=tr("vol.kpi_per_help"), border=True)
 cols[3].metric(tr("vol.kpi_activities"), fmt_number(units["volunteer_activities"].sum(min_count=1), lang), border=True)

@@ -28,6 +28,11 @@ def hlines(fig: go.Figure) -> list[float]:
     return [s.y0 for s in fig.layout.shapes if s.y0 == s.y1]
 
 
+def legend(fig: go.Figure) -> str:
+    """Names of the legend entries (standard lines are named there)."""
+    return " ".join(t.name or "" for t in fig.data)
+
+
 def annotations(fig: go.Figure) -> str:
     return " ".join(a.text for a in fig.layout.annotations)
 
@@ -36,7 +41,7 @@ def test_coverage_bar_has_the_100_percent_target_and_township_colours() -> None:
     fig = party.coverage_bar(units("party_org_coverage", [0.8, None]), "zh", "乡镇(街道)")
     assert fig.layout.title.text == "小区党组织覆盖率（按乡镇(街道)）"
     assert "%" in fig.layout.yaxis.title.text
-    assert 1.0 in hlines(fig) and "100%" in annotations(fig)
+    assert 1.0 in hlines(fig) and "100%" in legend(fig)
     bar = fig.data[0]
     assert list(bar.marker.color) == [county_town_colours()[JC], county_town_colours()[XZ]]
     assert bar.y[1] is None and bar.text[1] == "—"  # missing: no bar, a dash, not 0
@@ -122,10 +127,10 @@ def test_category_colours_are_fixed() -> None:
 
 def test_request_rate_bars_have_92_and_85_lines() -> None:
     res = requests.rate_bar(units("resolution_rate", [0.9, 0.97]), "resolution_rate", "zh", "乡镇(街道)")
-    assert 0.92 in hlines(res) and "92%" in annotations(res)
+    assert 0.92 in hlines(res) and "92%" in legend(res)
     assert list(res.data[0].marker.color) == [BAD, GOOD]
     sat = requests.rate_bar(units("satisfaction_rate", [0.84, 0.86]), "satisfaction_rate", "zh", "乡镇(街道)")
-    assert 0.85 in hlines(sat) and list(sat.data[0].marker.color) == [BAD, GOOD]
+    assert 0.85 in hlines(sat) and "85%" in legend(sat) and list(sat.data[0].marker.color) == [BAD, GOOD]
     assert sat.layout.title.text == "满意率（按乡镇(街道)）" and "%" in sat.layout.yaxis.title.text
 
 
@@ -141,10 +146,12 @@ def test_monthly_flow_and_backlog() -> None:
         }
     )
     fig = requests.monthly_flow(df, "zh")
-    assert fig.layout.title.text == "诉求受理与办结（按月）"
-    assert fig.layout.yaxis.title.text == "件数（件）" and fig.layout.yaxis2.title.text == "比率（%）"
-    assert any(s.y0 == 0.92 for s in fig.layout.shapes)
-    assert pd.isna(fig.data[1].y[1])  # a month without a resolved count is a gap
+    assert fig.layout.title.text == "诉求受理与办结（按月）" and fig.layout.yaxis.title.text == "件数（件）"
+    assert pd.isna(fig.data[1].y[1])  # a month without a resolved count is a gap, not 0
+    rates = requests.monthly_rates(df.assign(on_time_rate=[0.9, None], satisfaction_rate=[0.8, 0.9]), "zh")
+    assert rates.layout.yaxis.title.text == "比率（%）" and sorted(hlines(rates)) == [0.85, 0.92]
+    assert "最低标准 92%" in legend(rates) and "预警线 85%" in legend(rates)
+    assert rates.layout.yaxis.range[0] == pytest.approx(0.75)  # starts just below the lowest value
     bl = requests.backlog(df, "en")
     assert bl.layout.yaxis.title.text == "Cases" and len(bl.data) == 2
 

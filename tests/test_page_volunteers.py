@@ -20,7 +20,7 @@ from tests.pages_fixtures import (  # noqa: F401  (pages_db is a fixture)
 def test_renders_county_figures(pages_db) -> None:  # noqa: ANN001, F811
     at = run_page("volunteers")
     m = metrics(at)
-    assert m["志愿服务时长"] == "1,050 h" and m["注册志愿者"] == "200" and m["活动场次"] == "36"
+    assert m["志愿服务时长(小时)"] == "1,050" and m["注册志愿者"] == "200" and m["活动场次"] == "36"
     titles = chart_titles(at)
     assert "志愿服务时长（按月，按乡镇(街道)）" in titles and "志愿服务时长（按服务类别，按乡镇(街道)）" in titles
     leaders = next(d.value for d in at.dataframe if "rank" in d.value.columns)
@@ -31,7 +31,7 @@ def test_renders_county_figures(pages_db) -> None:  # noqa: ANN001, F811
 def test_township_filter_changes_the_numbers(pages_db) -> None:  # noqa: ANN001, F811
     at = set_towns(run_page("volunteers"), [JINCHENG])
     m = metrics(at)
-    assert m["志愿服务时长"] == "150 h" and m["人均服务时长"] == "1.5"
+    assert m["志愿服务时长(小时)"] == "150" and m["人均服务时长(小时)"] == "1.5"
     units = at.dataframe[0].value.set_index("community_name")
     assert units.loc["金新社区", "volunteer_hours"] == 150
     assert units["volunteer_hours"].isna().sum() == 1  # 华堂村: missing, not 0

@@ -8,12 +8,12 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from etl.contract import PROJECT_TYPES
-from oversight.figures.base import OTHER_COLOUR, style, top_n_other, town_colour, unit_bar
+from oversight.figures.base import OTHER_COLOUR, legend_below, legend_top, style, top_n_other, town_colour, unit_bar
 from oversight.i18n import register, t
 from oversight.metrics import metric
 
 STRINGS = {
-    "fig.area.trend": ("党群服务中心面积走势（按{unit}）", "Service-centre area over time by {unit}"),
+    "fig.area.trend": ("党群服务中心面积走势（按{unit}堆叠）", "Service-centre area over time, stacked by {unit}"),
     "fig.area.m2_axis": ("面积（㎡）", "Area (m²)"),
     "fig.area.per100": ("每百户服务设施面积（按{unit}）", "Service area per 100 households by {unit}"),
     "fig.area.per100_axis": ("㎡/百户", "m² per 100 households"),
@@ -51,7 +51,9 @@ def area_trend(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     by_town = df["unit_code"].isin(df["town_code"]).all()
     fig = go.Figure()
     palette = px.colors.qualitative.Dark24
-    order = d.groupby("unit_name")["service_center_m2"].sum().sort_values(ascending=False).index
+    order = d.groupby("unit_name")["service_center_m2"].sum().sort_values(ascending=False).index.tolist()
+    if other in order:  # 其他 on top of the stack, in grey
+        order = [u for u in order if u != other] + [other]
     for i, name in enumerate(order):
         g = d[d["unit_name"] == name]
         colour = OTHER_COLOUR if name == other else (town_colour(town_of.get(name)) if by_town else palette[i % 24])
@@ -59,9 +61,10 @@ def area_trend(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
             x=g["month"],
             y=g["service_center_m2"].astype("Float64").astype(float),
             name=name,
-            mode="lines+markers",
-            line_color=colour,
-            connectgaps=False,
+            mode="lines",
+            line={"color": colour, "width": 0.5},
+            fillcolor=colour,
+            stackgroup="units",
             hovertemplate=f"{name} %{{x|%Y-%m}}: %{{y:,.0f}} ㎡<extra></extra>",
         )
     style(
@@ -69,7 +72,7 @@ def area_trend(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     )
     fig.update_xaxes(tickformat="%Y-%m")
     fig.update_yaxes(rangemode="tozero")
-    return fig
+    return legend_below(fig)
 
 
 def per100_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
@@ -139,5 +142,6 @@ def rooms_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
         )
     style(fig, t("fig.area.rooms", lang, unit=unit_label), y_title=t("fig.area.rooms_axis", lang))
     fig.update_layout(barmode="stack")
+    legend_top(fig)
     fig.update_xaxes(tickangle=-45 if len(units) > 8 else 0, type="category")
     return fig

@@ -119,7 +119,9 @@ def unit_bar(
         colours = status_colours(vals, target, higher_is_better)
     else:
         colours = [town_colour(c) for c in d["town_code"]]
-    text = [missing_text if pd.isna(v) else format(v, ".0%" if percent else text_fmt) for v in vals]
+    # Values on the bars only while they stay readable; a missing value is always marked.
+    many = len(d) > 15
+    text = [missing_text if pd.isna(v) else "" if many else format(v, ".0%" if percent else text_fmt) for v in vals]
     ys = [None if pd.isna(v) else float(v) for v in vals]
     fig = go.Figure(
         go.Bar(
@@ -130,15 +132,18 @@ def unit_bar(
             textposition="outside",
             cliponaxis=False,
             customdata=d[["unit_code"]].to_numpy(),
-            hovertemplate="%{x}: %{text}<extra></extra>",
+            hovertext=["—" if y is None else format(y, ".1%" if percent else text_fmt) for y in ys],
+            hovertemplate="%{x}: %{hovertext}<extra></extra>",
+            showlegend=False,
         )
     )
     style(fig, title, y_title=y_title)
     fig.update_xaxes(tickangle=-45 if len(d) > 8 else 0, type="category")
+    legend_top(fig)
     if percent:
         fig.update_yaxes(tickformat=".0%")
     if target is not None:
-        target_line(fig, target, target_label)
+        standard_line(fig, target, target_label)
         top = max([target, *[y for y in ys if y is not None]])
         fig.update_yaxes(range=[0, top * 1.15])
     return fig
@@ -155,3 +160,30 @@ def metric_format(m: Metric) -> str:
     if is_percent(m):
         return ".1%"
     return ",.1f" if m.agg == "ratio" else ",.0f"
+
+
+def standard_line(fig: go.Figure, value: float, label: str, secondary_y: bool | None = None) -> go.Figure:
+    """A dashed red standard line named in the legend (not written over the bars, where a
+    crowded chart would hide it)."""
+    kw = {"secondary_y": secondary_y} if secondary_y is not None else {}
+    fig.add_hline(y=value, line_dash="dash", line_color=BAD, line_width=1.5, **kw)
+    fig.add_scatter(
+        x=[None], y=[None], mode="lines", name=label, line={"color": BAD, "dash": "dash"}, hoverinfo="skip", **kw
+    )
+    fig.update_layout(showlegend=True)
+    return fig
+
+
+def legend_top(fig: go.Figure) -> go.Figure:
+    """Legend in one row between the title and the plot, clear of rotated axis labels."""
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"},
+        margin={"t": 80},
+    )
+    return fig
+
+
+def legend_below(fig: go.Figure) -> go.Figure:
+    """Legend under the x-axis title (style() puts it where a month axis's title would hide)."""
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.28, "x": 0}, margin={"b": 60})
+    return fig

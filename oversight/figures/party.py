@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from oversight.figures.base import NEUTRAL, style, target_line, unit_bar
+from oversight.figures.base import NEUTRAL, legend_below, legend_top, standard_line, style, unit_bar
 from oversight.i18n import register, t
 from oversight.metrics import metric
 
@@ -68,13 +68,15 @@ def coverage_trend(df: pd.DataFrame, lang: str) -> go.Figure:
             line_color=NEUTRAL,
             connectgaps=False,
             name=metric("party_org_coverage").label(lang),
+            showlegend=False,
             hovertemplate="%{x|%Y-%m}: %{y:.1%}<extra></extra>",
         )
     )
     style(fig, t("fig.party.coverage_trend", lang), y_title=t("fig.party.rate_axis", lang), x_title=t("month", lang))
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     fig.update_xaxes(tickformat="%Y-%m")
-    return target_line(fig, metric("party_org_coverage").target or 1.0, t("fig.party.target", lang))
+    standard_line(fig, metric("party_org_coverage").target or 1.0, t("fig.party.target", lang))
+    return legend_below(fig)
 
 
 def levels_bar(totals: dict[str, float | None], lang: str) -> go.Figure:
@@ -120,5 +122,6 @@ def orgs_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
         )
     style(fig, t("fig.party.orgs", lang, unit=unit_label), y_title=t("fig.party.n_axis", lang))
     fig.update_layout(barmode="group")
+    legend_top(fig)
     fig.update_xaxes(tickangle=-45 if len(df) > 8 else 0, type="category")
     return fig

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from oversight.figures.base import BAD, NEUTRAL, is_percent, style
+from oversight.figures.base import NEUTRAL, is_percent, legend_below, standard_line, style
 from oversight.i18n import register, t
 from oversight.metrics import metric
 
@@ -48,15 +48,11 @@ def trend(df: pd.DataFrame, names: tuple[str, ...], lang: str, community: str) -
         if line is not None:
             text = format(line, ".0%" if is_percent(m) else ",.0f")
             key = "fig.profile.alert" if m.alert is not None and m.alert != 1.0 else "fig.profile.standard"
-            fig.add_hline(
-                y=line,
-                line_dash="dash",
-                line_color=BAD,
-                annotation_text=f"{m.label(lang)} {t(key, lang, value=text)}"
-                if len(names) > 1
-                else t(key, lang, value=text),
-                annotation_position="bottom left" if i else "top left",
-            )
+            label = t(key, lang, value=text)
+            standard_line(fig, line, f"{m.label(lang)} {label}" if len(names) > 1 else label)
+            if i:
+                fig.data[-1].line.dash = "dot"
+                fig.layout.shapes[-1].line.dash = "dot"
     title_metric = (
         "、".join(metric(n).label(lang) for n in names)
         if lang == "zh"
@@ -72,10 +68,14 @@ def trend(df: pd.DataFrame, names: tuple[str, ...], lang: str, community: str) -
     )
     fig.update_xaxes(tickformat="%Y-%m")
     if is_percent(first):
-        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+        values = [float(v) for n in names for v in df[n].dropna()]
+        lines = [x for n in names for x in (metric(n).alert, metric(n).target) if x is not None]
+        fig.update_yaxes(tickformat=".0%", range=[max(0.0, min([*values, *lines]) - 0.05), 1.01])
     else:
         fig.update_yaxes(rangemode="tozero")
-    fig.update_layout(showlegend=len(names) > 1)
+    if len(names) == 1:
+        fig.data[0].showlegend = False
+    legend_below(fig)
     return fig
 
 

@@ -5,16 +5,25 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from etl.contract import REQUEST_SOURCES, SERVICE_CATEGORIES
-from oversight.figures.base import BAD, CATEGORY_COLOURS, NEUTRAL, OTHER_COLOUR, style, unit_bar
+from oversight.figures.base import (
+    BAD,
+    CATEGORY_COLOURS,
+    NEUTRAL,
+    OTHER_COLOUR,
+    legend_below,
+    standard_line,
+    style,
+    unit_bar,
+)
 from oversight.figures.volunteers import category_label
 from oversight.i18n import register, t
 from oversight.metrics import metric
 
 STRINGS = {
     "fig.req.monthly": ("诉求受理与办结（按月）", "Requests received and resolved per month"),
+    "fig.req.rates": ("办结率、按时办结率、满意率（按月）", "Resolution, on-time and satisfaction rates per month"),
     "fig.req.cases_axis": ("件数（件）", "Cases"),
     "fig.req.rate_axis": ("比率（%）", "Rate (%)"),
     "fig.req.received": ("受理", "Received"),
@@ -49,36 +58,42 @@ def _f(s: pd.Series) -> pd.Series:
 
 
 def monthly_flow(df: pd.DataFrame, lang: str) -> go.Figure:
-    """Bars of received and resolved per month, the resolution rate as a line on the right axis
-    with the 92% standard (columns month, requests_received, requests_resolved, resolution_rate)."""
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    """Bars of received and resolved per month (columns month, requests_received, requests_resolved)."""
+    fig = go.Figure()
     fig.add_bar(x=df["month"], y=_f(df["requests_received"]), name=t("fig.req.received", lang), marker_color="#90A4AE")
     fig.add_bar(x=df["month"], y=_f(df["requests_resolved"]), name=t("fig.req.resolved", lang), marker_color=NEUTRAL)
-    m = metric("resolution_rate")
-    fig.add_scatter(
-        x=df["month"],
-        y=_f(df["resolution_rate"]),
-        name=m.label(lang),
-        mode="lines+markers",
-        line_color=BAD,
-        connectgaps=False,
-        secondary_y=True,
-        hovertemplate="%{x|%Y-%m}: %{y:.1%}<extra></extra>",
-    )
-    style(fig, t("fig.req.monthly", lang), x_title=t("month", lang))
+    style(fig, t("fig.req.monthly", lang), y_title=t("fig.req.cases_axis", lang), x_title=t("month", lang))
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text=t("fig.req.cases_axis", lang), secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text=t("fig.req.rate_axis", lang), secondary_y=True, tickformat=".0%", range=[0, 1.05])
-    fig.add_hline(
-        y=m.target,
-        line_dash="dash",
-        line_color=BAD,
-        annotation_text=t("fig.req.resolution_target", lang),
-        annotation_position="bottom right",
-        secondary_y=True,
-    )
     fig.update_xaxes(tickformat="%Y-%m")
-    return fig
+    return legend_below(fig)
+
+
+def monthly_rates(df: pd.DataFrame, lang: str) -> go.Figure:
+    """Resolution, on-time and satisfaction rates per month with the 92% standard and the 85%
+    alert (columns month, resolution_rate, on_time_rate, satisfaction_rate). The axis starts
+    near the data so a few points' difference is visible; a month without data is a gap."""
+    fig = go.Figure()
+    lows = [0.85]
+    for name, colour in (("resolution_rate", BAD), ("on_time_rate", "#EF6C00"), ("satisfaction_rate", "#2E7D32")):
+        y = _f(df[name])
+        lows.append(float(y.min()) if y.notna().any() else 1.0)
+        fig.add_scatter(
+            x=df["month"],
+            y=y,
+            name=metric(name).label(lang),
+            mode="lines+markers",
+            line_color=colour,
+            connectgaps=False,
+            hovertemplate="%{x|%Y-%m}: %{y:.1%}<extra></extra>",
+        )
+    style(fig, t("fig.req.rates", lang), y_title=t("fig.req.rate_axis", lang), x_title=t("month", lang))
+    standard_line(fig, metric("resolution_rate").target, t("fig.req.resolution_target", lang))
+    standard_line(fig, metric("satisfaction_rate").alert, t("fig.req.satisfaction_alert", lang))
+    fig.data[-1].line.dash = "dot"
+    fig.layout.shapes[-1].line.dash = "dot"
+    fig.update_yaxes(tickformat=".0%", range=[max(0.0, min(lows) - 0.05), 1.01])
+    fig.update_xaxes(tickformat="%Y-%m")
+    return legend_below(fig)
 
 
 def backlog(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -98,7 +113,7 @@ def backlog(df: pd.DataFrame, lang: str) -> go.Figure:
         )
     style(fig, t("fig.req.backlog", lang), y_title=t("fig.req.cases_axis", lang), x_title=t("month", lang))
     fig.update_xaxes(tickformat="%Y-%m")
-    return fig
+    return legend_below(fig)
 
 
 def rate_bar(df: pd.DataFrame, name: str, lang: str, unit_label: str) -> go.Figure:
@@ -164,16 +179,18 @@ def days_histogram(df: pd.DataFrame, lang: str) -> go.Figure:
             marker_color=CATEGORY_COLOURS.get(cat, OTHER_COLOUR),
         )
     style(fig, t("fig.req.days", lang), y_title=t("fig.req.cases_axis", lang), x_title=t("fig.req.days_axis", lang))
-    fig.update_layout(barmode="stack", bargap=0.05)
+    legend_below(fig)
+    fig.update_layout(barmode="stack", bargap=0.05, margin={"t": 110})
     ticks = list(range(0, DAYS_CAP + 1, 3))
     fig.update_xaxes(
         tickvals=ticks, ticktext=[f"{v}+" if v == DAYS_CAP else str(v) for v in ticks], range=[-0.6, DAYS_CAP + 0.6]
     )
     for i, (key, days) in enumerate(DEADLINES):
         fig.add_vline(x=days + 0.5, line_dash="dash", line_color=BAD)
-        fig.add_annotation(
+        fig.add_annotation(  # above the plot, staggered, so no label sits on the bars
             x=days + 0.5,
-            y=1.0 - 0.08 * i,
+            y=1.0 + 0.07 * i,
+            yanchor="bottom",
             yref="paper",
             text=t("fig.req.deadline", lang, kind=t(key, lang), days=days),
             showarrow=False,

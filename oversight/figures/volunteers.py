@@ -8,7 +8,16 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from etl.contract import SERVICE_CATEGORIES
-from oversight.figures.base import CATEGORY_COLOURS, OTHER_COLOUR, style, top_n_other, town_colour, unit_bar
+from oversight.figures.base import (
+    CATEGORY_COLOURS,
+    OTHER_COLOUR,
+    legend_below,
+    legend_top,
+    style,
+    top_n_other,
+    town_colour,
+    unit_bar,
+)
 from oversight.i18n import register, t
 
 STRINGS = {
@@ -66,7 +75,7 @@ def monthly_hours(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickformat="%Y-%m", dtick="M1" if df["month"].nunique() <= 24 else "M3")
-    return fig
+    return legend_below(fig)
 
 
 def hours_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
@@ -104,5 +113,6 @@ def category_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
         )
     style(fig, t("fig.vol.category", lang, unit=unit_label), y_title=t("fig.vol.hours_axis", lang))
     fig.update_layout(barmode="stack")
+    legend_top(fig)
     fig.update_xaxes(tickangle=-45 if len(units) > 8 else 0, type="category")
     return fig
