@@ -38,7 +38,8 @@ class Metric:
 
     @property
     def is_rate(self) -> bool:
-        return self.agg == "ratio" and self.scale == 1.0
+        """A 0–1 share shown as a percentage (not every ratio is: households per grid is not)."""
+        return self.agg == "ratio" and self.unit_zh == "%"
 
     def sql(self, alias: str = "") -> str:
         """Aggregate SQL expression over community_month rows (columns optionally prefixed)."""
@@ -60,8 +61,8 @@ class Metric:
 
 
 def _ratio(name, zh, en, num, den, scale=1.0, unit_zh="%", unit_en="%", **kw) -> Metric:  # noqa: ANN001
-    fmt = ".1%" if scale == 1.0 else ",.1f"
-    return Metric(name, zh, en, unit_zh, unit_en, "ratio", numerator=num, denominator=den, scale=scale, fmt=fmt, **kw)
+    kw.setdefault("fmt", ".1%" if unit_zh == "%" else ",.1f")
+    return Metric(name, zh, en, unit_zh, unit_en, "ratio", numerator=num, denominator=den, scale=scale, **kw)
 
 
 # Ratios: these are also the derived columns of the warehouse view community_month.
@@ -93,6 +94,7 @@ RATIOS: tuple[Metric, ...] = (
         "grids",
         unit_zh="户/网格",
         unit_en="households per grid",
+        fmt=",.0f",
         higher_is_better=False,
     ),
     _ratio(
@@ -109,10 +111,6 @@ RATIOS: tuple[Metric, ...] = (
     _ratio(
         "satisfaction_rate", "满意率", "Satisfaction rate", "followups_satisfied", "followups_total", target=0.85, alert=0.85
     ),
-)
-# households_per_grid is a ratio with scale 1 but is not a rate; give it a number format.
-RATIOS = tuple(
-    Metric(**{**m.__dict__, "fmt": ",.0f"}) if m.name == "households_per_grid" else m for m in RATIOS
 )
 
 
