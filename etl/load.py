@@ -10,6 +10,7 @@ For every file, rows_read = rows_loaded + rows_quarantined.
 from __future__ import annotations
 
 import hashlib
+import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -19,6 +20,7 @@ import duckdb
 
 from etl.contract import Kind
 from etl.normalize import Registry, ident
+from etl.readers import FileRead, iter_report_files, read_file
 from etl.validate import stage
 from etl.warehouse import DEFAULT_DB, LINEAGE, stored_columns, writer
 
@@ -47,41 +49,77 @@ def sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
+@dataclass
+class _Pending:
+    """A file read and waiting for its batch to be staged."""
+
+    index: int  # position in the call's file list
+    path: Path
+    name: str  # the resolved path, as stored
+    digest: str
+    read: FileRead
+
+
 def load_paths(
     paths: list[Path],
     db: Path = DEFAULT_DB,
     today: date | None = None,
     progress: Callable[[Path], None] | None = None,
 ) -> list[FileResult]:
-    """Load report files (and folders, recursively) into the warehouse at `db`.
+    """Load report files (and folders, recursively) into the warehouse at `db`; one result per file.
 
-    All files go into one new version of the warehouse, swapped in when the last one is done.
-    `today` is the load date (no month or date after it is accepted); `progress` is called with
-    each file's path as soon as that file is done. Raises WarehouseError if `db` cannot be opened.
+    All files go into one new version of the warehouse, swapped in when the last one is done;
+    each file is its own transaction inside it. `today` is the load date (no month or date after
+    it is accepted); `progress` is called with each file's path when that file is done.
+    Raises WarehouseError if `db` cannot be opened.
     """
-    from etl.readers import iter_report_files
-
     files = iter_report_files([Path(p) for p in paths])
     today = today or date.today()
-    results = []
+    results: dict[int, FileResult] = {}
+
+    def done(i: int, result: FileResult) -> None:
+        results[i] = result
+        if progress is not None:
+            progress(files[i])
+
     with writer(db) as con:
         registry = Registry.from_connection(con)
-        for path in files:
-            results.append(load_file(con, path, today, registry))
-            if progress is not None:
-                progress(path)
-    return results
+        batch: list[_Pending] = []
+        for i, path in enumerate(files):
+            digest = _digest_or_none(path)
+            if digest is not None and any(p.digest == digest for p in batch):
+                _flush(con, batch, today, registry, done)  # an identical file waits: settle the first one
+                batch = []
+            pending = _prepare(con, i, path, digest, done)
+            if pending is None:
+                continue
+            batch.append(pending)
+            if sum(len(s.frame) for p in batch for s in p.read.sheets) >= BATCH_ROWS or len(batch) >= BATCH_FILES:
+                _flush(con, batch, today, registry, done)
+                batch = []
+        _flush(con, batch, today, registry, done)
+    return [results[i] for i in range(len(files))]
 
 
-def load_file(con: duckdb.DuckDBPyConnection, path: Path, today: date, registry: Registry) -> FileResult:
-    """Load one file through an open writer connection, in its own transaction."""
-    from etl.readers import read_file
+BATCH_ROWS = 200_000  # rows staged in one pass (memory), or
+BATCH_FILES = 100  # files staged in one pass (one query plan per kind serves them all)
 
-    name = str(Path(path).resolve())
+
+def _digest_or_none(path: Path) -> str | None:
     try:
-        digest = sha256(path)
-    except OSError as e:
-        return _reject(con, name, "", 0, f"无法读取文件 / cannot read the file: {e}")
+        return sha256(path)
+    except OSError:
+        return None
+
+
+def _prepare(
+    con: duckdb.DuckDBPyConnection, i: int, path: Path, digest: str | None, done: Callable[[int, FileResult], None]
+) -> _Pending | None:
+    """Read one file; settle it at once when it is unchanged or unreadable (None then)."""
+    name = str(Path(path).resolve())
+    if digest is None:
+        done(i, _reject(con, name, "", 0, "无法读取文件 / cannot read the file"))
+        return None
     earlier = con.execute(
         "SELECT load_id, strftime(loaded_at, '%Y-%m-%d %H:%M') FROM etl_load "
         "WHERE sha256 = $sha AND status IN ('loaded', 'partial') ORDER BY load_id LIMIT 1",
@@ -92,69 +130,114 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, today: date, registry:
         msg = f"与第 {load_id} 次装载（{at}）内容相同，未重复写入 / same content as load {load_id} ({at}), nothing written"
         result = FileResult(Path(name), "unchanged", message=msg)
         _log(con, _next_id(con), digest, result)
-        return result
-
+        done(i, result)
+        return None
     read = read_file(Path(path))
-    if read.error:
-        return _reject(con, name, digest, 0, read.error)
-    if not read.sheets:
+    if read.error or not read.sheets:
         ignored = f"（{'、'.join(read.ignored_sheets)}）" if read.ignored_sheets else ""
-        return _reject(con, name, digest, 0, f"未找到可识别的报表{ignored} / no report sheet recognised")
+        done(
+            i, _reject(con, name, digest, 0, read.error or f"未找到可识别的报表{ignored} / no report sheet recognised")
+        )
+        return None
+    return _Pending(i, path, name, digest, read)
 
-    rows_read = sum(len(s.frame) for s in read.sheets)
+
+def _flush(
+    con: duckdb.DuckDBPyConnection,
+    batch: list[_Pending],
+    today: date,
+    registry: Registry,
+    done: Callable[[int, FileResult], None],
+) -> None:
+    """Stage a batch of read files (one pass per kind), then apply each file in its own transaction."""
+    if not batch:
+        return
+    kinds: dict[str, tuple[Kind, list[tuple[int, str, object]]]] = {}
+    for file_no, p in enumerate(batch):
+        for sheet in p.read.sheets:
+            kinds.setdefault(sheet.kind.name, (sheet.kind, []))[1].append((file_no, sheet.name, sheet.frame))
+    try:
+        for kind, sheets in kinds.values():
+            stage(con, kind, sheets, today, registry, table=_staged(kind))
+    except Exception:  # noqa: BLE001  (something in one file broke the shared pass: stage them one by one)
+        if len(batch) > 1:
+            for p in batch:
+                _flush(con, [p], today, registry, done)
+            return
+        rows_read = sum(len(s.frame) for s in batch[0].read.sheets)
+        msg = f"装载出错，整个文件未写入 / load failed, nothing from this file was written: {traceback.format_exc(limit=0).strip()}"
+        done(batch[0].index, _reject(con, batch[0].name, batch[0].digest, rows_read, msg))
+        return
+    try:
+        for file_no, p in enumerate(batch):
+            own = {s.kind.name: s.kind for s in p.read.sheets}
+            done(p.index, _apply_file(con, p, file_no, list(own.values())))
+    finally:
+        for kind, _ in kinds.values():
+            con.execute(f"DROP TABLE IF EXISTS {ident(_staged(kind))}")
+
+
+def _staged(kind: Kind) -> str:
+    return f"_staged_{kind.name}"
+
+
+def _apply_file(con: duckdb.DuckDBPyConnection, p: _Pending, file_no: int, kinds: list[Kind]) -> FileResult:
+    """Quarantine and upsert one staged file, in its own transaction; any error rejects it whole."""
+    rows_read = sum(len(s.frame) for s in p.read.sheets)
+    result = FileResult(Path(p.name), "loaded", rows_read=rows_read)
+    first_problem = None
     con.execute("BEGIN TRANSACTION")
     try:
         load_id = _next_id(con)
-        result = FileResult(Path(name), "loaded", rows_read=rows_read)
-        first_problem = None
-        kinds: dict[str, tuple[Kind, list]] = {}
-        for sheet in read.sheets:
-            kinds.setdefault(sheet.kind.name, (sheet.kind, []))[1].append((sheet.name, sheet.frame))
-        for kind, sheets in kinds.values():
-            stage(con, kind, sheets, today, registry)
-            loaded, replaced, quarantined = _apply(con, kind, load_id, name)
+        for kind in kinds:
+            loaded, replaced, quarantined = _apply(con, kind, load_id, p.name, file_no)
             result.rows_loaded += loaded
             result.rows_replaced += replaced
             result.rows_quarantined += quarantined
             if quarantined and first_problem is None:
                 first_problem = con.execute(
-                    "SELECT _sheet, _row, _reason FROM _staged WHERE _reason IS NOT NULL ORDER BY _row LIMIT 1"
+                    f"SELECT _sheet, _row, _reason FROM {ident(_staged(kind))} "  # noqa: S608
+                    "WHERE _file_no = $f AND _reason IS NOT NULL ORDER BY _row LIMIT 1",
+                    {"f": file_no},
                 ).fetchall()[0]
-        con.execute("DROP TABLE IF EXISTS _staged")
-        result.status, result.message = _outcome(result, read, first_problem)
-        _log(con, load_id, digest, result)
+        result.status, result.message = _outcome(result, p.read, first_problem)
+        _log(con, load_id, p.digest, result)
         con.execute("COMMIT")
         return result
     except Exception as e:  # noqa: BLE001  (any failure rejects this file alone, with its reason)
         con.execute("ROLLBACK")
         msg = f"装载出错，整个文件未写入 / load failed, nothing from this file was written: {type(e).__name__}: {e}"
-        return _reject(con, name, digest, rows_read, msg)
+        return _reject(con, p.name, p.digest, rows_read, msg)
 
 
-def _apply(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file: str) -> tuple[int, int, int]:
-    """Quarantine the staged bad rows, upsert the good ones; (loaded, replaced, quarantined)."""
-    p = {"load_id": load_id, "file": file}
+def _apply(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file: str, file_no: int) -> tuple[int, int, int]:
+    """Quarantine one file's staged bad rows of `kind`, upsert its good ones; (loaded, replaced, quarantined)."""
+    staged = ident(_staged(kind))
+    p = {"load_id": load_id, "file": file, "f": file_no}
     quarantined = con.execute(
-        "INSERT INTO etl_quarantine (load_id, file, sheet, row_number, kind, original, reason) "
-        "SELECT $load_id, $file, _sheet, _row, $kind, _original, _reason FROM _staged WHERE _reason IS NOT NULL",
+        "INSERT INTO etl_quarantine (load_id, file, sheet, row_number, kind, original, reason) "  # noqa: S608
+        f"SELECT $load_id, $file, _sheet, _row, $kind, _original, _reason FROM {staged} "
+        "WHERE _file_no = $f AND _reason IS NOT NULL",
         {**p, "kind": kind.name},
     ).fetchall()[0][0]
     table = ident(kind.table)
     match = " AND ".join(f"t.{ident(k)} = s.{ident(k)}" for k in kind.key)
     replaced = con.execute(
-        f"DELETE FROM {table} AS t USING _staged AS s WHERE s._reason IS NULL AND {match}"  # noqa: S608
+        f"DELETE FROM {table} AS t USING {staged} AS s "  # noqa: S608
+        f"WHERE s._file_no = $f AND s._reason IS NULL AND {match}",
+        {"f": file_no},
     ).fetchall()[0][0]
     data = [ident(n) for n, _ in stored_columns(kind) if n not in LINEAGE]
     cols = ", ".join([*data, *LINEAGE])
     loaded = con.execute(
         f"INSERT INTO {table} ({cols}) "  # noqa: S608  (identifiers from the contract)
-        f"SELECT {', '.join(data)}, $load_id, $file, _sheet, _row FROM _staged WHERE _reason IS NULL",
+        f"SELECT {', '.join(data)}, $load_id, $file, _sheet, _row FROM {staged} WHERE _file_no = $f AND _reason IS NULL",
         p,
     ).fetchall()[0][0]
     return loaded, replaced, quarantined
 
 
-def _outcome(result: FileResult, read: object, first_problem: tuple | None) -> tuple[str, str]:
+def _outcome(result: FileResult, read: FileRead, first_problem: tuple | None) -> tuple[str, str]:
     """Status and the bilingual message for a file that went through."""
     r = result
     if r.rows_read == 0:

@@ -92,8 +92,8 @@ def column_checks(kind: Kind, c: Column) -> list[Check]:
     if c.type in ("month", "date"):
         msg = MSG_TOO_EARLY.format(zh=c.zh, name=name, year=EARLIEST.year)
         out.append(Check(f"{name}:earliest", f"{v} < DATE '{EARLIEST.isoformat()}'", _fmt(msg, _shown(c))))
-        limit = "date_trunc('month', $today)" if c.type == "month" else "$today"
-        shown_today = "strftime($today, '%Y-%m-%d')"
+        limit = "date_trunc('month', CAST($today AS DATE))" if c.type == "month" else "CAST($today AS DATE)"
+        shown_today = "strftime(CAST($today AS DATE), '%Y-%m-%d')"
         msg = MSG_FUTURE.format(zh=c.zh, name=name)
         out.append(Check(f"{name}:not_future", f"{v} > {limit}", _fmt(msg, _value_text(c), shown_today)))
     return out
@@ -124,12 +124,8 @@ def checks(kind: Kind) -> list[Check]:
     return out
 
 
-def _typed_ctes(kind: Kind, sources: list[str], columns: list[Column]) -> str:
-    """CTEs src → cleaned → parsed → typed over `sources`, for `columns` only."""
-    union = " UNION ALL BY NAME ".join(
-        f"SELECT {i} AS _sheet_no, * FROM {ident(s)}"  # noqa: S608
-        for i, s in enumerate(sources)
-    )
+def _typed_ctes(kind: Kind, columns: list[Column]) -> str:
+    """CTEs cleaned → parsed → typed over the source view `_src`, for `columns` only."""
     town = "src.town_name" if "town_name" in kind.names else "NULL"
     cleaned_cols, parsed_cols, typed_cols = [], [], []
     for c in columns:
@@ -139,14 +135,11 @@ def _typed_ctes(kind: Kind, sources: list[str], columns: list[Column]) -> str:
         parsed_cols.append(f"{sql.parsed} AS {p}")
         typed_cols.append(f"{sql.value} AS {ident(c.name)}, {sql.error} AS {ident('_e_' + c.name)}")
     return f"""
-WITH src AS (
-  {union}
-),
-cleaned AS (
-  SELECT src._sheet_no, src._row, src._original, src._sheet_no * {ROW_SPAN} + src._row AS _ord,
+WITH cleaned AS (
+  SELECT src._file_no, src._sheet_no, src._row, src._original, src._sheet_no * {ROW_SPAN} + src._row AS _ord,
          m.community_code, m.match_error AS _match_error,
          {", ".join(cleaned_cols)}
-  FROM src
+  FROM _src AS src
   LEFT JOIN _community_match AS m
     ON coalesce(m.town, '') = coalesce({town}, '') AND coalesce(m.name, '') = coalesce(src.community_name, '')
 ),
@@ -158,8 +151,8 @@ typed AS (
 )"""  # noqa: S608  (identifiers from the contract)
 
 
-def duplicates_sql(kind: Kind, sources: list[str]) -> str:
-    """SELECT _ord, _first: every row whose natural key an earlier row of the file already has.
+def duplicates_sql(kind: Kind) -> str:
+    """SELECT _ord, _first: every row whose natural key an earlier row of the same file already has.
 
     Runs over the key columns only, so the wide pass never has to sort or materialise.
     """
@@ -167,25 +160,25 @@ def duplicates_sql(kind: Kind, sources: list[str]) -> str:
     needs = [kind.column("community_name"), *key_cols] if "community_code" in kind.key else key_cols
     key = ", ".join(ident(k) for k in kind.key)
     present = " AND ".join(f"{ident(k)} IS NOT NULL" for k in kind.key)
-    return f"""{_typed_ctes(kind, sources, needs)}
-SELECT _ord, first_value(_ord) OVER (PARTITION BY {key} ORDER BY _ord) AS _first
+    return f"""{_typed_ctes(kind, needs)}
+SELECT _ord, first_value(_ord) OVER (PARTITION BY _file_no, {key} ORDER BY _ord) AS _first
 FROM typed
 WHERE {present}
 QUALIFY _first <> _ord
 """  # noqa: S608  (identifiers from the contract)
 
 
-def staged_sql(kind: Kind, sources: list[str]) -> str:
-    """SELECT of the typed, checked rows of `sources` (registered views of reader frames).
+def staged_sql(kind: Kind) -> str:
+    """SELECT of the typed, checked rows of the view `_src` (reader frames of one kind, see `stage`).
 
-    Parameters: $today (DATE) and $sheets (the sheet names, in the order of `sources`). Needs the
-    views `_community_match` (town, name, community_code, match_error) and `_duplicates`
-    (`duplicates_sql`). Output: the kind's stored columns (community_code first), then _sheet,
-    _row, _original (only for a row with a reason) and _reason.
+    Parameters: $today (DATE) and $sheets (sheet names by _sheet_no). Needs the views
+    `_community_match` (town, name, community_code, match_error) and `_duplicates`
+    (`duplicates_sql`). Output: the kind's stored columns (community_code first), then _file_no,
+    _sheet, _row, _original (only for a row with a reason) and _reason.
     """
     reasons = ", ".join(f"CASE WHEN {chk.fails} THEN {chk.reason} END" for chk in checks(kind))
     stored = [n for n, _ in stored_columns(kind) if n not in LINEAGE]
-    return f"""{_typed_ctes(kind, sources, list(kind.columns))},
+    return f"""{_typed_ctes(kind, list(kind.columns))},
 keyed AS (
   SELECT t.*, $sheets[t._sheet_no + 1] AS _sheet,
          d._first % {ROW_SPAN} AS _dup_row,
@@ -196,50 +189,56 @@ keyed AS (
 checked AS (
   SELECT *, nullif(concat_ws({lit(REASON_SEPARATOR)}, {reasons}), '') AS _reason FROM keyed
 )
-SELECT {", ".join(ident(n) for n in stored)}, _sheet, _row,
+SELECT {", ".join(ident(n) for n in stored)}, _file_no, _sheet, _row,
        CASE WHEN _reason IS NOT NULL THEN _original END AS _original, _reason
 FROM checked
 """  # noqa: S608  (identifiers from the contract; values bound as parameters)
 
 
-def _source_frame(kind: Kind, frame: pd.DataFrame) -> pd.DataFrame:
-    """The reader's frame with every contract column present (missing ones all NULL)."""
-    missing = {c: pd.Series([None] * len(frame), index=frame.index, dtype="str") for c in kind.names if c not in frame}
-    extra = {}
-    if "_row" not in frame:
-        extra["_row"] = range(1, len(frame) + 1)
-    if "_original" not in frame:
-        extra["_original"] = pd.Series([None] * len(frame), index=frame.index, dtype="str")
-    return frame.assign(**missing, **extra) if missing or extra else frame
+def source_frame(kind: Kind, sheets: list[tuple[int, str, pd.DataFrame]]) -> pd.DataFrame:
+    """One frame of every sheet (file number, sheet name, reader frame): all contract columns
+    (missing ones NULL), `_row`, `_original`, and `_file_no`, `_sheet_no` (position in `sheets`)."""
+    parts = []
+    for sheet_no, (file_no, _, frame) in enumerate(sheets):
+        n = len(frame)
+        missing = {c: pd.Series([None] * n, index=frame.index, dtype="str") for c in kind.names if c not in frame}
+        if "_original" not in frame:
+            missing["_original"] = pd.Series([None] * n, index=frame.index, dtype="str")
+        if "_row" not in frame:
+            missing["_row"] = range(1, n + 1)
+        parts.append(
+            frame.assign(**missing, _file_no=file_no, _sheet_no=sheet_no)[
+                [*kind.names, "_row", "_original", "_file_no", "_sheet_no"]
+            ]
+        )
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
 
 def stage(
     con: duckdb.DuckDBPyConnection,
     kind: Kind,
-    sheets: list[tuple[str, pd.DataFrame]],
+    sheets: list[tuple[int, str, pd.DataFrame]],
     today: date,
     registry: Registry,
     table: str = "_staged",
 ) -> None:
-    """Type and check `sheets` (sheet name, reader frame) of one kind into temp table `table`."""
-    names = [f"_src_{i}" for i in range(len(sheets))]
-    for name, (_, frame) in zip(names, sheets, strict=True):
-        con.register(name, _source_frame(kind, frame))
+    """Type and check `sheets` (file number, sheet name, reader frame) of one kind into temp table
+    `table`, all in one pass (planning the query costs more than running it on a small sheet).
+    Duplicate keys are looked for within each file number."""
+    con.register("_src", source_frame(kind, sheets))
     try:
         town = "town_name" if "town_name" in kind.names else "NULL"
-        select = "SELECT DISTINCT {town} AS town, community_name AS name FROM {view}"  # noqa: S608
-        pairs_sql = " UNION ".join(select.format(town=town, view=ident(n)) for n in names)
-        pairs = con.execute(pairs_sql).fetchall()
+        pairs = con.execute(f"SELECT DISTINCT {town}, community_name FROM _src").fetchall()  # noqa: S608
         matches = [(t, n, *registry.match(t, n)) for t, n in pairs]
         cm = pd.DataFrame(matches, columns=["town", "name", "community_code", "match_error"], dtype="str")
         con.register("_community_match", cm)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {duplicates_sql(kind, names)}")
-        params = {"today": today, "sheets": [s for s, _ in sheets]}
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {staged_sql(kind, names)}", params)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {duplicates_sql(kind)}")
+        params = {"today": today, "sheets": [s for _, s, _ in sheets]}
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {staged_sql(kind)}", params)
     finally:
         with contextlib.suppress(duckdb.Error):  # after a failed statement: the caller's ROLLBACK drops it
             con.execute("DROP TABLE IF EXISTS _duplicates")
-        for name in [*names, "_community_match"]:
+        for name in ("_src", "_community_match"):
             con.unregister(name)
 
 
@@ -258,7 +257,7 @@ def check_frame(kind: Kind, frame: pd.DataFrame, today: date | None = None, shee
     base, registry = _preview_database()
     con = base.cursor()  # its own temp tables
     try:
-        stage(con, kind, [(sheet, frame)], today or date.today(), registry)
+        stage(con, kind, [(0, sheet, frame)], today or date.today(), registry)
         return con.execute("SELECT * FROM _staged ORDER BY _sheet, _row").df()
     finally:
         con.close()

@@ -117,7 +117,7 @@ def test_duplicate_across_two_sheets_of_one_file() -> None:
     init_schema(con)
     first = pd.DataFrame([monthly()], dtype="str").assign(_row=[5])
     second = pd.DataFrame([monthly(month="2022/7")], dtype="str").assign(_row=[3])
-    stage(con, MONTHLY, [("月报", first), ("补报", second)], TODAY, Registry.from_connection(con))
+    stage(con, MONTHLY, [(0, "月报", first), (0, "补报", second)], TODAY, Registry.from_connection(con))
     got = con.execute("SELECT _sheet, _row, _reason FROM _staged ORDER BY _sheet").fetchall()
     assert sorted(got) == [
         ("月报", 5, None),
