@@ -218,15 +218,19 @@ def to_xlsx(df: pd.DataFrame, lang: str = "zh", sheet_name: str = "数据") -> b
         else:
             kind = "text"
         ws.write_string(0, j, str(col), header)
-        for i, v in enumerate(s.tolist(), start=1):
-            if v is None or (not isinstance(v, str) and pd.isna(v)):
-                continue
-            if kind in ("date", "month", "datetime"):
-                ws.write_datetime(i, j, pd.Timestamp(v).to_pydatetime(), fmts[kind])
-            elif kind in ("int", "float", "pct"):
-                ws.write_number(i, j, float(v), fmts[kind])
-            else:
-                ws.write_string(i, j, str(v), fmts["text"])
+        # Plain Python values per column (one conversion per column, not per cell); None = empty.
+        if kind in ("date", "month", "datetime"):
+            values = [None if v is pd.NaT else v for v in s.dt.to_pydatetime().tolist()]
+            write, fmt = ws.write_datetime, fmts[kind]
+        elif kind in ("int", "float", "pct"):
+            values = [None if v != v else v for v in s.astype("float64").tolist()]
+            write, fmt = ws.write_number, fmts[kind]
+        else:
+            values = [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in s.tolist()]
+            write, fmt = ws.write_string, fmts["text"]
+        for i, v in enumerate(values, start=1):
+            if v is not None:
+                write(i, j, v, fmt)
         sample = [_width(v) for v in s.head(300).tolist() if v is not None]
         if kind in ("date", "month"):
             sample = [10]
