@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from etl.load import COUNTS, FileResult, load_paths
+from etl.readers import iter_report_files
 from etl.warehouse import DEFAULT_DB, SQL_DIR, WarehouseError, reader
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -65,8 +66,6 @@ def _fail(message: str) -> int:
 
 
 def run_load(args: argparse.Namespace) -> int:
-    from etl.readers import iter_report_files
-
     db = args.db or default_db()
     missing = [p for p in args.paths if not p.exists()]
     if missing:

@@ -1,0 +1,71 @@
+"""`python -m etl load` / `status` as a scheduled job or an official at a terminal uses them:
+exit codes 0 (all loaded), 1 (something set aside), 2 (could not run), and the --json shape."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LOAD = Path(__file__).with_name("files") / "load"
+COUNT_KEYS = {"rows_read", "rows_loaded", "rows_replaced", "rows_quarantined"}
+
+
+def etl(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160"}
+    env.pop("OVERSIGHT_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_clean_load_exits_0_with_one_json_object_then_status(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    run = etl("load", str(LOAD / "monthly_xinzheng_2022-07.xlsx"), "--db", str(db), "--json", "--today", "2026-11-28")
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)  # exactly one JSON document on stdout
+    assert set(out) == {"files", "totals"}
+    (f,) = out["files"]
+    assert set(f) == {"path", "status", "message"} | COUNT_KEYS
+    assert (f["status"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"]) == ("loaded", 4, 4, 0)
+    assert out["totals"] == {"rows_read": 4, "rows_loaded": 4, "rows_replaced": 0, "rows_quarantined": 0}
+
+    status = etl("status", "--db", str(db), "--json")
+    assert status.returncode == 0, status.stderr
+    months = {m["month"]: m for m in json.loads(status.stdout)["months"]}
+    assert set(months) == {"2022-07", "2022-08"}
+    july = months["2022-07"]
+    assert (july["reported"], july["missing"]) == (3, 345)
+    assert {c["community_name"] for c in july["reported_communities"]} == {"东北社区", "临江社区", "白溪社区"}
+    assert {"community_code", "community_name", "town_name"} == set(july["missing_communities"][0])
+
+
+def test_quarantined_rows_exit_1_and_say_where_to_look(tmp_path: Path) -> None:
+    run = etl("load", str(LOAD / "monthly_jincheng_2022-07_gbk.csv"), "--db", str(tmp_path / "w.duckdb"))
+    assert run.returncode == 1, run.stderr
+    assert "部分装载 partial" in run.stdout
+    assert "诉求办结数 25 > 诉求受理数 20" in run.stdout  # the first problem, to fix the file
+    assert "quarantine" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["load", "no/such/report.xlsx"], "路径不存在 / no such path"),
+        (["load", "{empty}"], "未找到报表文件"),
+        (["load", str(LOAD / "monthly_duplicates.csv"), "--db", "/no/such/folder/w.duckdb"], "仓库目录不存在"),
+        (["status", "--db", "{tmp}/missing.duckdb"], "仓库文件不存在 / warehouse not found"),
+    ],
+)
+def test_usage_errors_exit_2_and_say_which(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "empty").mkdir()
+    args = [a.format(empty=tmp_path / "empty", tmp=tmp_path) for a in args]
+    run = etl(*args, *(["--db", str(tmp_path / "w.duckdb")] if "--db" not in args else []))
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert run.stdout == ""
