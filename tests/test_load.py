@@ -321,3 +321,25 @@ def test_an_open_read_only_connection_does_not_block_a_load(tmp_path: Path) -> N
         assert out.strip() == "4"  # the open connection keeps reading the complete old version
     finally:
         proc.kill()
+
+
+PUBLIC_VIEWS = (
+    "community",
+    "community_month",
+    "neighborhood_month",
+    "service_center_project",
+    "volunteer_activity",
+    "request_case",
+    "load_log",
+    "quarantine",
+)
+
+
+def test_docs_describe_every_column_of_every_public_view(loaded: tuple[Path, list[FileResult]]) -> None:
+    db, _ = loaded
+    doc = (ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")
+    for view in PUBLIC_VIEWS:
+        assert f"### `{view}`" in doc, view
+        section = doc.split(f"### `{view}`", 1)[1].split("\n### ", 1)[0]
+        for (column,) in rows(db, "SELECT column_name FROM (DESCRIBE " + view + ")"):
+            assert f"`{column}`" in section, f"{view}.{column} is not documented"
