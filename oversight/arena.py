@@ -309,9 +309,9 @@ def sensitivity(result: ArenaResult, draws: int = 500, spread: float = 0.2, seed
 
 
 def side_by_side(values: pd.DataFrame) -> pd.DataFrame:
-    """Indicators as rows, communities as columns, plus the group median, and which community
-    is best and worst on each row (by the indicator's direction; None if fewer than 2 values
-    or all equal)."""
+    """Indicators as rows, communities as columns, plus the group median, and which communities
+    are best and worst on each row by the indicator's direction (tuples: ties are all marked;
+    empty when fewer than 2 values or all equal)."""
     t = values.T.astype(float)
     out = t.copy()
     out["median"] = t.median(axis=1)
@@ -319,12 +319,13 @@ def side_by_side(values: pd.DataFrame) -> pd.DataFrame:
     for key, row in t.iterrows():
         row = row.dropna()
         if len(row) < 2 or row.min() == row.max():
-            best.append(None)
-            worst.append(None)
+            best.append(())
+            worst.append(())
             continue
+        hi, lo = tuple(row.index[row == row.max()]), tuple(row.index[row == row.min()])
         hib = indicator(str(key)).higher_is_better
-        best.append(row.idxmax() if hib else row.idxmin())
-        worst.append(row.idxmin() if hib else row.idxmax())
+        best.append(hi if hib else lo)
+        worst.append(lo if hib else hi)
     out["best"] = best
     out["worst"] = worst
     return out

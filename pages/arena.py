@@ -473,7 +473,7 @@ for ind in active:
     row = {tr("arena.page.indicator"): f"{ind.label(lang)}（{unit}）"}
     for c in order:
         text = ind.format_delta(deltas.at[k, c], lang, with_unit=False) if show_delta else ind.format(sbs.at[k, c])
-        mark = " ▲" if c == sbs.at[k, "best"] else " ▼" if c == sbs.at[k, "worst"] else ""
+        mark = " ▲" if c in sbs.at[k, "best"] else " ▼" if c in sbs.at[k, "worst"] else ""
         row[names[c]] = text + mark
     row[median_col] = ind.format(sbs.at[k, "median"])
     rows.append(row)
@@ -483,12 +483,9 @@ table = pd.DataFrame(rows)
 
 def _colour(row: pd.Series) -> list[str]:
     best, worst = marks[row.name]
+    best_names, worst_names = {names[c] for c in best}, {names[c] for c in worst}
     return [
-        "background-color: #D5F5E3"
-        if best is not None and col == names.get(best)
-        else "background-color: #FADBD8"
-        if worst is not None and col == names.get(worst)
-        else ""
+        "background-color: #D5F5E3" if col in best_names else "background-color: #FADBD8" if col in worst_names else ""
         for col in row.index
     ]
 

@@ -302,8 +302,12 @@ def test_side_by_side_marks_best_and_worst_by_direction_and_deltas_in_points() -
         }
     )
     sbs = arena.side_by_side(v)
-    assert (sbs.at["resolution_rate", "best"], sbs.at["resolution_rate", "worst"]) == ("B", "A")
-    assert (sbs.at["households_per_grid", "best"], sbs.at["households_per_grid", "worst"]) == ("A", "B")
+    assert (sbs.at["resolution_rate", "best"], sbs.at["resolution_rate", "worst"]) == (("B",), ("A",))
+    assert (sbs.at["households_per_grid", "best"], sbs.at["households_per_grid", "worst"]) == (("A",), ("B",))
+    tied = arena.side_by_side(
+        frame({"A": {"party_org_coverage": 1.0}, "B": {"party_org_coverage": 1.0}, "C": {"party_org_coverage": 0.5}})
+    )
+    assert tied.at["party_org_coverage", "best"] == ("A", "B")
     assert sbs.at["households_per_grid", "median"] == 400
     d = arena.deltas_to_median(v)
     rate = arena.indicator("resolution_rate")
