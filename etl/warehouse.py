@@ -131,6 +131,11 @@ def writer(db: Path | str = DEFAULT_DB) -> Iterator[duckdb.DuckDBPyConnection]:
             raise
 
 
+def _sql_string(path: Path | str) -> str:
+    """A file path as the body of a SQL string literal (ATTACH takes no bound parameter)."""
+    return str(path).replace("'", "''")
+
+
 def version(db: Path | str = DEFAULT_DB) -> str:
     """Identity of the live warehouse file; changes whenever a load swaps in a new version."""
     try:
@@ -145,6 +150,11 @@ def reader(db: Path | str = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
     if not Path(db).exists():
         raise WarehouseError(f"仓库文件不存在 / warehouse not found: {db}")
     try:
-        return duckdb.connect(str(db), read_only=True)
+        # ATTACH into a fresh in-memory instance: duckdb.connect(path) reuses a cached instance
+        # per path, which in a long-lived process could keep serving the file a load replaced.
+        con = duckdb.connect(":memory:")
+        con.execute(f"ATTACH '{_sql_string(db)}' AS warehouse (READ_ONLY)")
+        con.execute("USE warehouse")
+        return con
     except duckdb.Error as e:
         raise WarehouseError(f"无法打开仓库 / cannot open warehouse {db}: {e}") from e

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl.warehouse import DEFAULT_DB, WarehouseError, version
+from etl.warehouse import DEFAULT_DB, WarehouseError, reader, version
 
 CACHE_TTL = 3600  # seconds; the version in the key already makes a new load show at once
 _RETRIES = 3
@@ -36,9 +36,7 @@ def warehouse_exists() -> bool:
 
 
 # One read-only connection per warehouse file, kept only while the file's version is unchanged.
-# The file is ATTACHed to a fresh in-memory database rather than opened with connect(path):
-# DuckDB caches database instances by path, so connect(path) after a load's swap could hand
-# back the old file while any connection to it is still open. Queries in flight on the old
+# etl.warehouse.reader() ATTACHes the file to a fresh in-memory database (see there). Queries in flight on the old
 # connection finish on the old, complete file; it closes when the last of them is done.
 _CONNECTIONS: dict[str, tuple[str, duckdb.DuckDBPyConnection]] = {}
 _LOCK = threading.Lock()
@@ -46,16 +44,7 @@ _CATALOG = "warehouse"
 
 
 def _open(db: str) -> duckdb.DuckDBPyConnection:
-    if not Path(db).is_file():
-        raise WarehouseError(f"仓库文件不存在 / warehouse not found: {db}")
-    con = duckdb.connect(":memory:")
-    try:
-        path = db.replace("'", "''")  # the configured path, not user input; ATTACH takes no parameters
-        con.execute(f"ATTACH '{path}' AS {_CATALOG} (READ_ONLY)")
-    except duckdb.Error as e:
-        con.close()
-        raise WarehouseError(f"无法打开仓库 / cannot open warehouse {db}: {e}") from e
-    return con
+    return reader(db)  # attaches the file read-only as catalog "warehouse"
 
 
 def _cursor(db: str) -> duckdb.DuckDBPyConnection:

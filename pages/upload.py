@@ -30,7 +30,7 @@ register(
     }
 )
 
-f = frame.page_setup("upload")
+f = frame.page_setup("upload", require_data=False)
 st.markdown(frame.tr("upload.intro", mb=upload.MAX_BYTES // 2**20))
 
 template = upload.TEMPLATE
