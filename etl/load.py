@@ -102,7 +102,7 @@ def load_paths(
 
 
 BATCH_ROWS = 200_000  # rows staged in one pass (memory), or
-BATCH_FILES = 100  # files staged in one pass (one query plan per kind serves them all)
+BATCH_FILES = 50  # files staged in one pass (one query plan per kind serves them all; the progress bar moves per batch)
 
 
 def _digest_or_none(path: Path) -> str | None:
