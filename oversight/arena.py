@@ -113,8 +113,11 @@ class Indicator:
         if x is None or pd.isna(x):
             return "—"
         if self.transform == "growth" or self.is_rate:
-            return format(100 * x, "+,.1f") + (("个百分点" if lang == "zh" else " pp") if with_unit else "")
-        return format(x, "+" + self.fmt.lstrip("+"))
+            return format(round(100 * x, 1) + 0.0, "+,.1f") + (
+                ("个百分点" if lang == "zh" else " pp") if with_unit else ""
+            )
+        digits = 1 if self.fmt.endswith(".1f") else 0
+        return format(round(x, digits) + 0.0, "+" + self.fmt.lstrip("+"))  # + 0.0: never "-0.0"
 
     def delta_unit(self, lang: str) -> str:
         """The unit of a difference: 百分点 / pp for rates and growth, else the value's unit."""

@@ -314,6 +314,7 @@ def test_side_by_side_marks_best_and_worst_by_direction_and_deltas_in_points() -
     assert rate.format_delta(d.at["resolution_rate", "B"], "zh") == "+2.5个百分点"
     assert rate.format_delta(d.at["resolution_rate", "B"], "en", with_unit=False) == "+2.5"
     assert arena.indicator("households_per_grid").format_delta(d.at["households_per_grid", "A"], "zh") == "-100.0"
+    assert rate.format_delta(-0.0001, "zh") == "+0.0个百分点"  # never "-0.0"
     assert np.isnan(arena.indicator_ranks(v).at["C", "resolution_rate"])
     assert arena.indicator_ranks(v)["households_per_grid"].tolist() == [1, 3, 2]
     r = score(v, {"resolution_rate": 1, "households_per_grid": 1})
