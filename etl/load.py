@@ -1,9 +1,11 @@
 """Load report files into the warehouse: one writer per call, one transaction per file.
 
-For each file: skip it when the same bytes were loaded before (sha256); read it; type and
-check every sheet (`etl.validate.stage`); put broken rows in `etl_quarantine` with their
-reasons; delete-then-insert the good rows by the kind's natural key, in bulk; log the file in
-`etl_load`. Any error inside a file rolls back that file alone and records it as rejected.
+For each file: skip it when the same bytes were loaded before (sha256), else read it. Files are
+typed and checked in batches (`etl.validate.stage`, one query per kind for up to BATCH_FILES
+files: planning that query costs more than running it on a small sheet). Then each file, in
+its own transaction: broken rows into `etl_quarantine` with their reasons, good rows
+delete-then-insert by the kind's natural key, in bulk, and a row in `etl_load`. Any error
+inside a file rolls back that file alone and records it as rejected.
 For every file, rows_read = rows_loaded + rows_quarantined.
 """
 
@@ -54,7 +56,6 @@ class _Pending:
     """A file read and waiting for its batch to be staged."""
 
     index: int  # position in the call's file list
-    path: Path
     name: str  # the resolved path, as stored
     digest: str
     read: FileRead
@@ -139,7 +140,7 @@ def _prepare(
             i, _reject(con, name, digest, 0, read.error or f"未找到可识别的报表{ignored} / no report sheet recognised")
         )
         return None
-    return _Pending(i, path, name, digest, read)
+    return _Pending(i, name, digest, read)
 
 
 def _flush(
@@ -159,7 +160,7 @@ def _flush(
     try:
         for kind, sheets in kinds.values():
             stage(con, kind, sheets, today, registry, table=_staged(kind))
-    except Exception:  # noqa: BLE001  (something in one file broke the shared pass: stage them one by one)
+    except Exception:  # something in one file broke the shared pass: stage them one by one
         if len(batch) > 1:
             for p in batch:
                 _flush(con, [p], today, registry, done)
@@ -204,7 +205,7 @@ def _apply_file(con: duckdb.DuckDBPyConnection, p: _Pending, file_no: int, kinds
         _log(con, load_id, p.digest, result)
         con.execute("COMMIT")
         return result
-    except Exception as e:  # noqa: BLE001  (any failure rejects this file alone, with its reason)
+    except Exception as e:  # any failure rejects this file alone, with its reason
         con.execute("ROLLBACK")
         msg = f"装载出错，整个文件未写入 / load failed, nothing from this file was written: {type(e).__name__}: {e}"
         return _reject(con, p.name, p.digest, rows_read, msg)
