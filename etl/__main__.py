@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-# subcommand -> module with add_arguments(parser) and run(args) -> exit code
+# subcommand -> module with add_arguments(parser, name) and run(args) -> exit code
 COMMANDS = {
     "load": ("etl.cli", "装载报表到仓库 / load report files into the warehouse"),
     "status": ("etl.cli", "各月报送情况 / which communities reported each month"),
@@ -16,14 +16,17 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="python -m etl", description="仪陇县社区治理报表 ETL")
     sub = parser.add_subparsers(dest="command", required=True)
+    # Only the chosen subcommand's module is imported, so `load` never depends on the others.
+    chosen = next((a for a in argv if not a.startswith("-")), None)
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        importlib.import_module(module).add_arguments(p, name)
+        if name == chosen:
+            importlib.import_module(module).add_arguments(p, name)
     args = parser.parse_args(argv)
-    module = importlib.import_module(COMMANDS[args.command][0])
-    return module.run(args)
+    return importlib.import_module(COMMANDS[args.command][0]).run(args)
 
 
 if __name__ == "__main__":
