@@ -350,13 +350,25 @@ def plan_roster(units: list[Unit], seed: int, copy: int, last: date) -> list[Nei
                 names.add(n)
                 return n
 
-    def make(u: Unit, start: date) -> Neighborhood:
-        hh = rng.randint(150, 900) if u.urban else rng.randint(80, 300)
+    room: dict[str, int] = {u.code: int(0.7 * households_at(u, FIRST_MONTH)) for u in units}
+
+    def make(u: Unit, start: date, lo: int = 0, hi: int = 0) -> Neighborhood:
+        """A new 小区 in `u`, or in another of its kind when `u` has no room left (小区 ≤ 70% of households)."""
+        lo, hi = (lo, hi) if lo else (150, 900) if u.urban else (80, 300)
+        if room[u.code] < lo:
+            u = rng.choice(
+                sorted(
+                    (x for x in units if x.urban == u.urban and x.ctype == "社区" and room[x.code] >= lo),
+                    key=lambda x: x.code,
+                )
+            )
+        hh = min(rng.randint(lo, hi), room[u.code])
+        room[u.code] -= hh
         return Neighborhood(u, new_name(u), hh, start)
 
     nbs: list[Neighborhood] = []
     if seed_unit:
-        nbs += [make(seed_unit, FIRST_MONTH) for _ in range(5)]
+        nbs += [make(seed_unit, FIRST_MONTH, 220, 380) for _ in range(5)]
     others = [u for u in urban if u is not seed_unit]
     while len(nbs) < 55:
         nbs.append(make(rng.choice(others), FIRST_MONTH))
@@ -578,7 +590,7 @@ def plan_behaviour(units: list[Unit], seed: int, months: list[date], busy: set[t
                     b.late[(u.code, m)] = due + timedelta(days=rng.randint(2, 15))
         # Skipped months: small villages, never in 2022-11, never in a month with a project.
         candidates = [m for m in months if m != SEED_MONTH]
-        for u in rng.sample(villages, 4):
+        for u in rng.sample(villages, 4) if candidates else []:
             m = rng.choice(candidates)
             if (u.code, m) not in busy:
                 b.skipped.add((u.code, m))
@@ -1120,11 +1132,12 @@ def generate(
     by_copy: dict[int, list[Unit]] = defaultdict(list)
     for u in units:
         by_copy[u.copy].append(u)
+    horizon = max(last, LAST_MONTH)  # plans never depend on the period asked for
     projects: list[Project] = []
     roster: list[Neighborhood] = []
     for k, us in sorted(by_copy.items()):
-        projects += plan_projects(us, seed, k, last)
-        roster += plan_roster(us, seed, k, last)
+        projects += plan_projects(us, seed, k, horizon)
+        roster += plan_roster(us, seed, k, horizon)
     projects = [p for p in projects if first <= p.completed_on < add_months(last, 1)]
     busy = {(p.unit.code, p.completed_on.replace(day=1)) for p in projects}
     behaviour = plan_behaviour(units, seed, months, busy)
