@@ -123,21 +123,45 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_child(script: Path, args: list[str], timeout: float = 3600) -> dict[str, Any]:
-    """Run `script --child ...` in a fresh interpreter; its last stdout line is a JSON result."""
+def code_fingerprint() -> str:
+    """A hash of the code under test (etl/, oversight/, pages/, dashboard.py), to notice edits mid-run."""
+    import hashlib
+
+    h = hashlib.sha256()
+    files = [ROOT / "dashboard.py", *(p for d in ("etl", "oversight", "pages") for p in (ROOT / d).rglob("*"))]
+    for p in sorted(files):
+        if p.is_file() and p.suffix in (".py", ".sql"):
+            h.update(p.relative_to(ROOT).as_posix().encode() + p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def run_child(
+    script: Path, args: list[str], timeout: float = 3600, retries: int = 2, show_stderr: bool = False
+) -> dict[str, Any]:
+    """Run `script --child ...` in a fresh interpreter; its last stdout line is a JSON result.
+
+    A failed child is retried (the tree is shared: a half-saved file can break one run).
+    """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        [sys.executable, str(script), "--child", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"child {args} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    for attempt in range(retries + 1):
+        proc = subprocess.run(
+            [sys.executable, str(script), "--child", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=None if show_stderr else subprocess.PIPE,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if proc.returncode == 0:
+            return json.loads(proc.stdout.strip().splitlines()[-1])
+        err = (proc.stderr or "")[-4000:]
+        if attempt == retries:
+            raise RuntimeError(f"child {args} failed ({proc.returncode}):\n{err}")
+        print(f"child {args[0]} failed ({proc.returncode}), retrying in 20 s:\n{err[-800:]}", file=sys.stderr)
+        time.sleep(20)
+    raise AssertionError("unreachable")
 
 
 def child_result(result: dict[str, Any]) -> None:
