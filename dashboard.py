@@ -57,7 +57,6 @@ register(
         "ov.not_reported": ("{month}未报送的村(社区)", "Not reported for {month}"),
         "ov.all_reported": ("{month}范围内的村(社区)均已报送。", "Every community in scope has reported for {month}."),
         "ov.not_reported_file": ("未报送名单", "not_reported"),
-        "col.rank": ("排名", "Rank"),
         "col.due_on": ("截止日期", "Due"),
         "col.status_text": ("报送状态", "Status"),
     }

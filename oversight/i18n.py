@@ -48,5 +48,6 @@ register(
         "community": ("村(社区)", "Community"),
         "group": ("片区", "Group (片区)"),
         "month": ("月份", "Month"),
+        "col.rank": ("排名", "Rank"),  # shared by every ranking table
     }
 )

@@ -44,7 +44,6 @@ register(
         "vol.file_categories": ("志愿服务按类别", "volunteering_by_category"),
         "vol.file_leaders": ("志愿服务前十", "volunteering_top"),
         "vol.file_laggards": ("志愿服务后十", "volunteering_bottom"),
-        "col.rank": ("名次", "Rank"),
         "col.activities": ("活动场次", "Activities"),
     }
 )
