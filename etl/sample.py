@@ -943,7 +943,20 @@ def sheet_columns(kind: Kind, style: Style) -> list[tuple[str, str, str, str]]:
             continue
         header = HEADER_ALIASES.get(c.name, c.zh) if style.alias_headers else c.zh
         cols.append((c.name, header, c.type, c.unit))
+    if kind is MONTHLY and style.numbers == "units":
+        cols.append((RATE_COLUMN, "办结率", "text", "%"))  # not in the contract: the ETL ignores it
     return cols
+
+
+RATE_COLUMN = "_resolution_rate"
+
+
+def rate_text(row: dict[str, Any]) -> str | None:
+    """A 办结率 cell as clerks type it ("97.5%")."""
+    rec, res = row.get("requests_received"), row.get("requests_resolved")
+    if not isinstance(rec, int) or not isinstance(res, int) or not rec:
+        return None
+    return f"{100 * res / rec:.1f}%"
 
 
 def unit_row(cols: list[tuple[str, str, str, str]]) -> list[str]:
@@ -969,7 +982,12 @@ def _grid(
     for i, (row, u) in enumerate(zip(sheet.rows, sheet.units, strict=True)):
         if i in sheet.bad:
             bad_at.append((len(grid) + 1, sheet.bad[i]))
-        grid.append([render_value(n, t, unit, row.get(n), style, rng, u) for n, _, t, unit in cols])
+        grid.append(
+            [
+                render_value(n, t, unit, rate_text(row) if n == RATE_COLUMN else row.get(n), style, rng, u)
+                for n, _, t, unit in cols
+            ]
+        )
     if style.total and sheet.kind is MONTHLY and sheet.rows:
         if style.blank_before_total:
             grid.append([None] * len(cols))
@@ -1162,6 +1180,7 @@ def generate(
         "late_reports": [],
         "skipped": [],
         "resubmissions": [],
+        "duplicates": [],
         "low_performers": [],
         "townships": {},
         "files": [],
@@ -1267,6 +1286,7 @@ def generate(
         manifest["low_performers"].append(
             {"community_code": code, "community_name": u.name, "town_name": u.town.name, "issue": issue}
         )
+    _write_duplicate(out, towns, styles, months, manifest)
     manifest["late_reports"].sort(key=lambda r: (r["community_code"], r["month"]))
     manifest["bad_rows"].sort(key=lambda r: (r["file"], r["row"]))
     manifest["files"].sort(key=lambda f: f["file"])
@@ -1471,6 +1491,23 @@ def _write_resubmission(
         {"original": rel, "corrected": corrected_rel, "kind": "monthly", "rows": len(monthly.rows), "changes": changes}
     )
     return {**sheets, "monthly": wrong}
+
+
+def _write_duplicate(
+    out: Path, towns: list[Town], styles: dict[str, Style], months: list[date], manifest: dict[str, Any]
+) -> None:
+    """The same workbook sent twice, as a browser saves a second download: "… (1).xlsx"."""
+    m = date(2022, 12, 1)
+    t = next((t for t in towns if t.copy == 0 and t.base_name == "金城镇"), None)
+    if m not in months or t is None or styles[t.code].fmt != "xlsx":
+        return
+    label, where = period_of(m)
+    original = f"{where}/{t.name}_{label}社区治理报表.xlsx"
+    copy = original.replace(".xlsx", "(1).xlsx")
+    shutil.copyfile(out / original, out / copy)
+    rows = next(f["rows"] for f in manifest["files"] if f["file"] == original)
+    manifest["files"].append({"file": copy, "rows": rows})
+    manifest["duplicates"].append({"file": copy, "same_as": original})
 
 
 def seed_figures() -> dict[str, Any]:
