@@ -1,9 +1,11 @@
 """The sample county: Yilong's 348 villages and communities reporting from 2022-01 to 2026-10.
 
-`generate(out)` writes the report files the way townships send them (one workbook per township
-and month in 2022, per quarter later; a few townships send GBK CSV, one file per kind and
-month), with the mess real files have and a handful of genuinely bad rows, plus `manifest.json`
-saying what the ETL should make of them. Everything comes from `random.Random` seeded by the
+`generate(out)` writes the report files the way townships send them: one workbook per township
+for each quarter of 2022 H1, each month of 2022 H2 (the seed's story) and each later year; three
+townships send GBK CSV in 2022, one file per kind and month. They carry the mess real files have
+(title and unit rows, 合计 rows, full-width digits, "1800㎡", months as 2022年7月/2022/7/202207,
+names with or without the township), one corrected resubmission, one file sent twice and a
+handful of genuinely bad rows, plus `manifest.json` saying what the ETL should make of them. Everything comes from `random.Random` seeded by the
 seed and the entity's key, so the same seed gives byte-identical files.
 
 The seed article's 2022 figures (小区 party organisations, service-centre projects, 东北社区)
@@ -1560,4 +1562,8 @@ def run(args: argparse.Namespace) -> int:
         f"示例数据 / sample: {len(manifest['files'])} 个文件 files, {size / 1e6:.1f} MB, "
         f"{len(manifest['bad_rows'])} 行坏数据 bad rows → {args.out} ({time.perf_counter() - t0:.1f} s)"
     )
+    if args.scale > 1:
+        print(
+            f"名录扩展 / registry extension for the copies: {Path(args.out) / REGISTRY_DIR} (towns.csv, communities.csv)"
+        )
     return 0
