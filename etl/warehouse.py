@@ -66,24 +66,32 @@ def schema_sql() -> str:
     return "\n".join(parts)
 
 
+def reference_dirs() -> list[Path]:
+    """data/reference/, then any registry extensions named in OVERSIGHT_REGISTRY_EXTRA (os.pathsep-separated
+    folders holding towns.csv and communities.csv, e.g. the `.registry` folder `etl sample --scale N` writes)."""
+    extra = os.environ.get("OVERSIGHT_REGISTRY_EXTRA", "")
+    return [REFERENCE, *(Path(p) for p in extra.split(os.pathsep) if p)]
+
+
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create tables and views, and refresh the reference data from data/reference/."""
+    """Create tables and views, and refresh the reference data from data/reference/ (and extensions)."""
     con.execute(schema_sql())
     con.execute("DELETE FROM ref_town")
-    con.execute(
-        "INSERT INTO ref_town SELECT town_code, town_name, town_type FROM read_csv($p, all_varchar = true)",
-        {"p": str(REFERENCE / "towns.csv")},
-    )
     con.execute("DELETE FROM ref_community")
-    con.execute(
-        """
-        INSERT INTO ref_community
-        SELECT community_code, community_name, town_code, community_type, group_name,
-               urban = 'true', synthetic = 'true', aliases
-        FROM read_csv($p, all_varchar = true)
-        """,
-        {"p": str(REFERENCE / "communities.csv")},
-    )
+    for folder in reference_dirs():
+        con.execute(
+            "INSERT INTO ref_town SELECT town_code, town_name, town_type FROM read_csv($p, all_varchar = true)",
+            {"p": str(folder / "towns.csv")},
+        )
+        con.execute(
+            """
+            INSERT INTO ref_community
+            SELECT community_code, community_name, town_code, community_type, group_name,
+                   urban = 'true', synthetic = 'true', aliases
+            FROM read_csv($p, all_varchar = true)
+            """,
+            {"p": str(folder / "communities.csv")},
+        )
 
 
 def _next_path(live: Path) -> Path:
