@@ -3,7 +3,7 @@
 #   make test   set everything up, then lint and run the whole test suite (what CI runs)
 PORT ?= 8501
 
-.PHONY: run test setup warehouse lint bench sample
+.PHONY: run test setup warehouse lint bench sample screenshots
 
 run: setup warehouse
 	.venv/bin/streamlit run dashboard.py --server.port $(PORT)
@@ -25,3 +25,6 @@ sample: setup
 bench: setup
 	.venv/bin/python bench/etl_bench.py
 	.venv/bin/python bench/dashboard_bench.py
+
+screenshots: setup
+	OVERSIGHT_SCREENSHOTS=1 .venv/bin/pytest -q -m browser

@@ -165,7 +165,10 @@ def page(context: object, request: pytest.FixtureRequest, tmp_path_factory: pyte
 
 
 @pytest.fixture(scope="session")
-def shots() -> Path:
-    """docs/screenshots, where the tests save what a user sees."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the tests save what a user sees: docs/screenshots with OVERSIGHT_SCREENSHOTS=1
+    (`make screenshots`), else a temporary folder, so `make test` leaves the tree clean."""
+    if os.environ.get("OVERSIGHT_SCREENSHOTS") == "1":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        return SHOTS
+    return tmp_path_factory.mktemp("screenshots")
