@@ -31,6 +31,7 @@ register(
 )
 
 f = frame.page_setup("upload", require_data=False)
+st.title(frame.tr("page.upload"))
 st.markdown(frame.tr("upload.intro", mb=upload.MAX_BYTES // 2**20))
 
 template = upload.TEMPLATE
