@@ -12,6 +12,7 @@ from oversight.frame import (
     download,
     drill_to,
     empty_notice,
+    kept,
     lang,
     page_setup,
     scope_name,
@@ -135,10 +136,10 @@ st.subheader(tr("ov.ranking", month=month_text, unit=unit_word))
 sort_by = st.selectbox(
     tr("ov.sort_by"),
     q.KPI_METRICS,
-    index=q.KPI_METRICS.index("m2_per_100_households"),  # every community reports area and households
     format_func=lambda n: column_label(n, f.lang),
-    key="ov_sort",
     width=320,
+    # default: ㎡ per 100 households, which every community reports
+    **kept("ov_sort", "m2_per_100_households", q.KPI_METRICS),
 )
 ranking = q.ranking(f, sort_by)
 code_col, name_col = ("town_code", "town_name") if level == "town" else ("community_code", "community_name")

@@ -11,7 +11,7 @@ every run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -196,6 +196,34 @@ def _keep(name: str) -> None:
     st.session_state[_K[name]] = (value or None) if name == "group" else value
 
 
+def _keep_widget(key: str) -> None:
+    """on_change of a `kept` widget: its value back into the plain session key."""
+    st.session_state[_KEPT + key] = st.session_state[key]
+
+
+_KEPT = "kept_"
+
+
+def kept(key: str, default: object, options: Sequence[object] | None = None) -> dict[str, object]:
+    """Keyword arguments (key, on_change, args) for a page widget with translated labels.
+
+    The value lives in a plain session key and is copied into the widget key `key` before the
+    widget is drawn, so every run sends it to the browser with the current labels: a keyed
+    widget left alone keeps showing its choice in the old language after a switch. A stored
+    value no longer in `options` falls back to `default` (a list keeps only valid items).
+    Draw the widget without `index`/`default`/`value`."""
+    ss = st.session_state
+    value = ss.get(_KEPT + key, default)
+    if options is not None:
+        if isinstance(value, list):
+            value = [v for v in value if v in options]
+        elif value not in options:
+            value = default
+    ss[_KEPT + key] = value
+    ss[key] = value
+    return {"key": key, "on_change": _keep_widget, "args": (key,)}
+
+
 def _reset() -> None:
     for name in ("towns", "comms"):
         st.session_state[_K[name]] = []
@@ -240,6 +268,7 @@ def _missing_warehouse() -> None:
 def _filter_widgets(reg: pd.DataFrame, months: list[date]) -> Filters:
     """Sanitise the stored selection against what exists, draw the filters, return them."""
     ss = st.session_state
+    language = lang()  # format_func runs later too (AppTest): bind the language now
     town_names = dict(zip(reg["town_code"], reg["town_name"], strict=False))
     towns = [c for c in ss.get(_K["towns"], []) if c in town_names]
     in_towns = reg[reg["town_code"].isin(towns)] if towns else reg
@@ -280,7 +309,8 @@ def _filter_widgets(reg: pd.DataFrame, months: list[date]) -> Filters:
     side.selectbox(
         tr("frame.group"),
         ["", *groups],
-        format_func=lambda g: g or tr("frame.group_all"),
+        format_func=lambda g: g or t("frame.group_all", language),
+        placeholder=t("frame.group_all", language),
         key=_W["group"],
         on_change=_keep,
         args=("group",),
@@ -300,7 +330,7 @@ def _filter_widgets(reg: pd.DataFrame, months: list[date]) -> Filters:
             tr("frame.months"),
             months,
             value=(start, end),  # makes it a range slider; the session value set above wins
-            format_func=lambda m: fmt_month(m, lang()),
+            format_func=lambda m: fmt_month(m, language),
             key=_W["months"],
             on_change=_keep,
             args=("months",),

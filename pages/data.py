@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from oversight.frame import column_label, download, empty_notice, page_setup, table, tr
-from oversight.i18n import register
+from oversight.frame import column_label, download, empty_notice, kept, page_setup, table, tr
+from oversight.i18n import register, t
 from oversight.queries import data as q
 
 register(
@@ -38,22 +38,24 @@ register(
 f = page_setup("data")
 st.title(tr("page.data"))
 
-name = st.selectbox(tr("data.view"), list(q.VIEWS), format_func=lambda v: tr(f"view.{v}"), key="data_view")
+views = list(q.VIEWS)
+name = st.selectbox(
+    tr("data.view"), views, format_func=lambda v: t(f"view.{v}", f.lang), **kept("data_view", views[0], views)
+)
 all_cols = q.columns(name)
 default_cols = [c for c in all_cols if c not in q.LINEAGE]
 cols = st.multiselect(
     tr("data.columns"),
     all_cols,
-    default=default_cols,
     format_func=lambda c: column_label(c, f.lang),
-    key=f"data_cols_{name}",
+    **kept(f"data_cols_{name}", default_cols, all_cols),
 )
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 sort = left.selectbox(
     tr("data.sort"),
     [None, *cols],
-    format_func=lambda c: tr("data.sort_default") if c is None else column_label(c, f.lang),
-    key=f"data_sort_{name}",
+    format_func=lambda c: t("data.sort_default", f.lang) if c is None else column_label(c, f.lang),
+    **kept(f"data_sort_{name}", None, [None, *cols]),
 )
 descending = right.toggle(tr("data.descending"), key=f"data_desc_{name}", disabled=sort is None)
 

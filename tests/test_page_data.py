@@ -78,3 +78,11 @@ def test_english_labels(page: AppTest) -> None:
     assert page.selectbox(key="data_view").value == "community_month"
     assert "Monthly indicators" in page.selectbox(key="data_view").options
     assert "Service-centre area (m²)" in page.multiselect(key="data_cols_community_month").options
+
+
+def test_language_switch_relabels_the_chosen_table(page: AppTest) -> None:
+    page.selectbox(key="data_view").set_value("request_case").run()
+    page.sidebar.radio(key="w_f_lang").set_value("en").run()
+    box = page.selectbox(key="data_view")
+    assert box.value == "request_case"
+    assert box.proto.set_value and box.proto.raw_value == "Resident requests"

@@ -8,6 +8,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from oversight.frame import column_label
+
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = str(ROOT / "dashboard.py")
 XINZHENG, JINCHENG = "511324101000", "511324100000"
@@ -109,3 +111,26 @@ def test_sample_county_roster_figures_for_2022_11(sample_db: Path, monkeypatch: 
     assert cards["物业党组织"] == "6"
     assert cards["业(院)委会"] == "63"
     assert at.subheader[0].value == "2022年11月主要指标"
+
+
+def test_switching_language_relabels_the_rank_by_choice(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A keyed selectbox keeps showing the label it was last sent: after the switch the chosen
+    metric must be sent again, in English, and stay chosen."""
+    at = _open(tiny_db, monkeypatch)
+    at.selectbox(key="ov_sort").set_value("resolution_rate").run()
+    at.sidebar.radio(key="w_f_lang").set_value("en").run()
+    assert not at.exception
+    box = at.selectbox(key="ov_sort")
+    assert box.value == "resolution_rate"
+    assert box.proto.set_value and box.proto.raw_value == "Resolution rate (%)"
+    assert box.proto.options[0] == column_label("party_org_coverage", "en")
+
+
+def test_english_sidebar_filters_can_be_driven(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sidebar option labels follow the page's language, also when AppTest formats them later."""
+    at = _open(tiny_db, monkeypatch, lang="en")
+    group = at.sidebar.selectbox(key="w_f_group")
+    assert group.value == "" and group.format_func("") == "All groups"
+    at.sidebar.multiselect(key="w_f_towns").set_value([JINCHENG]).run()
+    assert not at.exception
+    assert at.subheader[1].value == "Community ranking, Mar 2024"
