@@ -466,8 +466,10 @@ def download(df: pd.DataFrame | Callable[[], pd.DataFrame], base_name: str, key:
         def load() -> pd.DataFrame:
             return frozen
 
-    cols = st.columns([1, 1, 4])
-    cols[0].download_button(
+    # A horizontal row sized to the buttons (wrapping when narrow): columns cut the labels to
+    # "下…" in a half-width column.
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         tr("frame.download_xlsx"),
         data=lambda: exports.to_xlsx(load(), language, sheet_name=base_name),
         file_name=exports.file_name(scope, base_name, m_from, m_to, "xlsx", language),
@@ -476,7 +478,7 @@ def download(df: pd.DataFrame | Callable[[], pd.DataFrame], base_name: str, key:
         on_click="ignore",
         icon=":material/download:",
     )
-    cols[1].download_button(
+    row.download_button(
         tr("frame.download_csv"),
         data=lambda: exports.to_csv(load(), language),
         file_name=exports.file_name(scope, base_name, m_from, m_to, "csv", language),
