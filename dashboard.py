@@ -8,7 +8,10 @@ from streamlit.delta_generator import DeltaGenerator
 
 from oversight.figures import overview as fig
 from oversight.frame import (
+    card_label,
+    change_colour,
     column_label,
+    delta_style,
     download,
     drill_to,
     empty_notice,
@@ -30,8 +33,8 @@ register(
             "比率均为合计之比（分子合计 ÷ 分母合计）；本月 {n} 个村(社区)报送。",
             "Ratios are sum ÷ sum over the selection; {n} communities reported this month.",
         ),
-        "ov.party_orgs": ("已建党组织小区", "Neighbourhoods with a party org"),
-        "ov.property_party_orgs": ("物业党组织", "Property-company party orgs"),
+        "ov.party_orgs": ("已建党组织小区", "Neighbourhood party orgs"),
+        "ov.property_party_orgs": ("物业党组织", "Property party orgs"),
         "ov.owners_committees": ("业(院)委会", "Owners' committees"),
         "ov.roster_unit": ("个", ""),
         "ov.roster_help": (
@@ -88,13 +91,13 @@ def _card(
         label,
         fig.value_text(cur, fmt, unit, lang()),
         delta=mom,
-        delta_color="normal" if higher_is_better else "inverse",
+        **delta_style(mom, higher_is_better),
         delta_description=tr("kpi.mom") if mom else None,
         help=help_text,
         border=True,
     )
     if yoy:
-        colour = "green" if yoy.startswith("+") == higher_is_better else "red"
+        colour = change_colour(yoy, higher_is_better)
         box.caption(f"{tr('kpi.yoy')} :{colour}[{yoy}]")
     else:
         box.caption(f"{tr('kpi.yoy')} {tr('kpi.no_compare')}")
@@ -111,21 +114,20 @@ st.subheader(tr("ov.kpis", month=month_text))
 if "cur" not in kpis.index and "cur" not in roster.index:
     empty_notice(pd.DataFrame())
 else:
-    # One row per theme, equal card widths: 党组织 · 阵地 and 志愿 · 诉求.
-    party, centres, requests = st.columns(4), st.columns(4), st.columns(4)
+    # Nine cards in three full rows of three, in theme order: 党组织, 阵地 · 志愿, 诉求.
+    boxes = [box for _ in range(3) for box in st.columns(3)]
     m = metric("party_org_coverage")
-    _card(party[0], m.label(f.lang), kpis, m.name, m.fmt, "", True)
-    for box, col in zip(party[1:], q.ROSTER_COUNTS, strict=True):
+    _card(boxes[0], card_label(m.name, f.lang), kpis, m.name, m.fmt, "", True)
+    for box, col in zip(boxes[1:4], q.ROSTER_COUNTS, strict=True):
         _card(box, tr(f"ov.{col}"), roster, col, ",.0f", "", False, help_text=tr("ov.roster_help"))
     themed = zip(
-        [*centres[:3], *requests[:2]],
+        boxes[4:],
         ("service_center_m2", "m2_per_100_households", "volunteer_hours", "resolution_rate", "satisfaction_rate"),
         strict=True,
     )
     for box, name in themed:
-        m, percent = metric(name), metric(name).unit_zh == "%"
-        label = m.label(f.lang) if percent else column_label(name, f.lang)  # the unit goes in the label
-        _card(box, label, kpis, name, m.fmt, "", percent, m.higher_is_better)
+        m = metric(name)
+        _card(box, card_label(name, f.lang), kpis, name, m.fmt, "", m.unit_zh == "%", m.higher_is_better)
     if "cur" in kpis.index:
         st.caption(tr("ov.kpis_note", n=int(kpis.at["cur", "reporting"])))
 

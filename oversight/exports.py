@@ -98,12 +98,13 @@ def _with_unit(label: str, unit: str, lang: str) -> str:
     return label if unit.lower() in label.lower() else f"{label} ({unit})"
 
 
-def column_label(name: str, lang: str) -> str:
+def column_label(name: str, lang: str, short: bool = False) -> str:
     """The header for column `name`: Chinese report header with unit, or English name with
-    unit. Other modules can add labels as i18n keys "col.<name>"; unknown names pass through."""
+    unit (with `short`, a metric's short English name, for a KPI card). Other modules can add
+    labels as i18n keys "col.<name>"; unknown names pass through."""
     m: Metric | None = METRICS.get(name)
     if m is not None:
-        return _with_unit(m.label(lang), m.unit(lang), lang)
+        return _with_unit(m.short(lang) if short else m.label(lang), m.unit(lang), lang)
     if name in _EXTRA:
         zh, en, uzh, uen = _EXTRA[name]
         return _with_unit(zh, uzh, "zh") if lang == "zh" else _with_unit(en, uen, "en")

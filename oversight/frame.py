@@ -11,6 +11,7 @@ every run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -139,6 +140,35 @@ def tr(key: str, **kw: object) -> str:
 def column_label(name: str, lang: str) -> str:  # noqa: A002 - the frame API's name
     """Chinese header with unit, or English name with unit, for a view/metric column."""
     return exports.column_label(name, lang)
+
+
+def card_label(name: str, lang: str) -> str:  # noqa: A002 - the frame API's name
+    """The label of metric `name` on a KPI card: short enough for the card (a share without
+    its %, an amount with its unit)."""
+    if exports.is_percent(name):
+        return METRICS[name].short(lang)
+    return exports.column_label(name, lang, short=True)
+
+
+def is_no_change(delta: str | None) -> bool:
+    """Whether a delta text ("0", "+0.0%", "-0.0 个百分点") says nothing changed."""
+    number = re.search(r"\d[\d,]*(?:\.\d+)?", delta or "")
+    return number is not None and float(number.group().replace(",", "")) == 0
+
+
+def delta_style(delta: str | None, higher_is_better: bool = True) -> dict[str, str]:
+    """st.metric keyword arguments for `delta`: grey and without an arrow when nothing changed
+    (Streamlit draws "+0.0" as a green rise), else green for better and red for worse."""
+    if is_no_change(delta):
+        return {"delta_color": "off", "delta_arrow": "off"}
+    return {"delta_color": "normal" if higher_is_better else "inverse", "delta_arrow": "auto"}
+
+
+def change_colour(delta: str, higher_is_better: bool = True) -> str:
+    """Markdown colour for a change in a caption: gray when nothing changed, green/red by direction."""
+    if is_no_change(delta):
+        return "gray"
+    return "green" if delta.lstrip().startswith("+") == higher_is_better else "red"
 
 
 # ---------------------------------------------------------------- state and query string

@@ -30,6 +30,7 @@ class Metric:
     alert: float | None = None  # below this is flagged
     higher_is_better: bool = True
     fmt: str = ",.0f"
+    short_en: str = ""  # English name for a KPI card, where the full one is cut off
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -56,6 +57,10 @@ class Metric:
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
+    def short(self, lang: str) -> str:
+        """The name for a KPI card: the Chinese name, or the short English one when there is one."""
+        return self.zh if lang == "zh" else (self.short_en or self.en)
+
     def unit(self, lang: str) -> str:
         return self.unit_zh if lang == "zh" else self.unit_en
 
@@ -74,6 +79,7 @@ RATIOS: tuple[Metric, ...] = (
         "neighborhoods_with_party_org",
         "neighborhoods",
         target=1.0,
+        short_en="Party-org coverage",
     ),
     _ratio(
         "m2_per_100_households",
@@ -85,6 +91,7 @@ RATIOS: tuple[Metric, ...] = (
         unit_zh="㎡/百户",
         unit_en="m² per 100 households",
         target=30.0,
+        short_en="m² per 100 households",
     ),
     _ratio(
         "households_per_grid",
@@ -105,17 +112,32 @@ RATIOS: tuple[Metric, ...] = (
         "volunteers_registered",
         unit_zh="小时/人",
         unit_en="hours per volunteer",
+        short_en="Hours per volunteer",
     ),
-    _ratio("resolution_rate", "办结率", "Resolution rate", "requests_resolved", "requests_received", target=0.92, alert=0.92),
+    _ratio(
+        "resolution_rate",
+        "办结率",
+        "Resolution rate",
+        "requests_resolved",
+        "requests_received",
+        target=0.92,
+        alert=0.92,
+    ),
     _ratio("on_time_rate", "按时办结率", "On-time rate", "requests_on_time", "requests_resolved"),
     _ratio(
-        "satisfaction_rate", "满意率", "Satisfaction rate", "followups_satisfied", "followups_total", target=0.85, alert=0.85
+        "satisfaction_rate",
+        "满意率",
+        "Satisfaction rate",
+        "followups_satisfied",
+        "followups_total",
+        target=0.85,
+        alert=0.85,
     ),
 )
 
 
-def _sum(name, zh, en, column, unit_zh, unit_en, fmt=",.0f") -> Metric:  # noqa: ANN001
-    return Metric(name, zh, en, unit_zh, unit_en, "sum", column=column, fmt=fmt)
+def _sum(name, zh, en, column, unit_zh, unit_en, fmt=",.0f", short_en="") -> Metric:  # noqa: ANN001
+    return Metric(name, zh, en, unit_zh, unit_en, "sum", column=column, fmt=fmt, short_en=short_en)
 
 
 # Stocks (a month's value; summed across communities within a month) and flows (summed over months).
@@ -124,9 +146,24 @@ STOCKS: tuple[Metric, ...] = (
     _sum("population", "常住人口", "Residents", "population", "人", "people"),
     _sum("party_members", "党员人数", "Party members", "party_members", "人", "people"),
     _sum("neighborhoods", "小区数", "Neighbourhoods", "neighborhoods", "个", ""),
-    _sum("neighborhoods_with_party_org", "已建党组织小区数", "Neighbourhoods with a party org", "neighborhoods_with_party_org", "个", ""),
+    _sum(
+        "neighborhoods_with_party_org",
+        "已建党组织小区数",
+        "Neighbourhoods with a party org",
+        "neighborhoods_with_party_org",
+        "个",
+        "",
+    ),
     _sum("grids", "网格数", "Grids", "grids", "个", ""),
-    _sum("service_center_m2", "党群服务中心面积", "Service-centre area", "service_center_m2", "㎡", "m²"),
+    _sum(
+        "service_center_m2",
+        "党群服务中心面积",
+        "Service-centre area",
+        "service_center_m2",
+        "㎡",
+        "m²",
+        short_en="Centre area",
+    ),
     _sum("service_platforms", "服务平台数", "Service platforms", "service_platforms", "个", ""),
     _sum("volunteers_registered", "注册志愿者数", "Registered volunteers", "volunteers_registered", "人", "people"),
 )

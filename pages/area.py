@@ -9,7 +9,7 @@ import streamlit as st
 
 from oversight.figures import area as fig
 from oversight.figures.base import metric_format
-from oversight.frame import download, empty_notice, page_setup, table, tr
+from oversight.frame import delta_style, download, empty_notice, page_setup, table, tr
 from oversight.i18n import fmt_month, fmt_number, register
 from oversight.metrics import metric
 from oversight.queries import area as q
@@ -81,7 +81,8 @@ cols[0].metric(tr("area.kpi_m2"), fmt_number(m2, lang), border=True)
 cols[1].metric(
     tr("area.kpi_per100"),
     fmt_number(ratio, lang, metric_format(m)),
-    delta=None if ratio is None or ratio != ratio else f"{ratio - m.target:+.1f}",
+    delta=(delta := None if ratio is None or ratio != ratio else f"{ratio - m.target:+.1f}"),
+    **delta_style(delta),
     help=tr("area.kpi_standard"),
     border=True,
 )

@@ -9,7 +9,7 @@ import streamlit as st
 from oversight.figures import party as party_fig
 from oversight.figures import profile as fig
 from oversight.figures.base import is_percent, metric_format
-from oversight.frame import download, empty_notice, page_setup, table, tr
+from oversight.frame import delta_style, download, empty_notice, page_setup, table, tr
 from oversight.i18n import fmt_number, register
 from oversight.metrics import metric
 from oversight.queries import area as area_q
@@ -119,9 +119,10 @@ def card(box: st.delta_generator.DeltaGenerator, name: str) -> None:
         )
     unit = "" if is_percent(m) or value is None else f" {m.unit(lang)}"
     box.metric(
-        m.label(lang),
+        m.short(lang),
         fmt_number(value, lang, metric_format(m)) + unit,
         delta=delta,
+        **delta_style(delta, m.higher_is_better),
         help="；".join(help_parts) if lang == "zh" else "; ".join(help_parts),
         border=True,
     )

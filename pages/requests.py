@@ -12,7 +12,7 @@ import streamlit as st
 from oversight.figures import requests as fig
 from oversight.figures.base import BAD, metric_format
 from oversight.figures.volunteers import category_label
-from oversight.frame import column_label, download, empty_notice, page_setup, table, tr
+from oversight.frame import column_label, delta_style, download, empty_notice, page_setup, table, tr
 from oversight.i18n import fmt_number, register
 from oversight.metrics import metric
 from oversight.queries import requests as q
@@ -119,11 +119,12 @@ for box, name, value, help_key in (
     (cols[2], "on_time_rate", ont, None),
     (cols[3], "satisfaction_rate", sat, "req.standard_satisfaction"),
 ):
-    m = metric(name)
+    m, delta = metric(name), _vs(value, metric(name).alert)
     box.metric(
         m.label(lang),
         fmt_number(value, lang, metric_format(m)),
-        delta=_vs(value, m.alert),
+        delta=delta,
+        **delta_style(delta),
         help=tr(help_key) if help_key else None,
         border=True,
     )

@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from oversight import frame
 from oversight.frame import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,3 +121,25 @@ def test_level() -> None:
     assert Filters("zh", (XINZHENG,), None, (), d, d).level == "town"
     assert Filters("zh", (XINZHENG,), None, (DONGBEI,), d, d).level == "community"
     assert Filters("zh", (XINZHENG, "511324100000"), None, (), d, d).level == "county"
+
+
+@pytest.mark.parametrize(
+    ("delta", "expected"),
+    [
+        ("0", "off"),
+        ("+0.0%", "off"),
+        ("-0.0个百分点", "off"),
+        ("+0.0 pts", "off"),
+        ("+0.1 pp", "normal"),
+        ("-1,200", "normal"),
+    ],
+)
+def test_zero_change_is_neutral(delta: str, expected: str) -> None:
+    assert frame.delta_style(delta)["delta_color"] == expected
+    assert (frame.change_colour(delta) == "gray") == (expected == "off")
+
+
+def test_card_labels_are_short_in_english() -> None:
+    assert frame.card_label("party_org_coverage", "en") == "Party-org coverage"
+    assert frame.card_label("service_center_m2", "en") == "Centre area (m²)"
+    assert frame.card_label("m2_per_100_households", "zh") == "每百户服务设施面积(㎡/百户)"

@@ -40,7 +40,7 @@ def test_language_switch(pages_db) -> None:  # noqa: ANN001, F811
     at = set_lang(run_page("profile"), "en")
     assert at.title[0].value == "Community profile"
     assert [s.value for s in at.subheader] == ["Party organisation", "Service centre", "Volunteers", "Requests"]
-    assert "Service area per 100 households" in metrics(at)
+    assert "m² per 100 households" in metrics(at)  # the short card label
 
 
 def test_empty_selection_says_so(pages_db) -> None:  # noqa: ANN001, F811
