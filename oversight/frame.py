@@ -531,6 +531,16 @@ def drill_to(town_code: str | None = None, community_code: str | None = None) ->
     st.rerun()
 
 
+def _is_month(name: str, values: pd.Series) -> bool:
+    """A column of months (named month or *_month) holding dates: shown as YYYY-MM."""
+    if name != "month" and not name.endswith("_month"):
+        return False
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    first = values.dropna().head(1)
+    return not first.empty and isinstance(first.iloc[0], date)
+
+
 def table(
     df: pd.DataFrame,
     height: int | str = "auto",
@@ -543,15 +553,19 @@ def table(
     positions (needs a `key`)."""
     language = lang()
     config = {}
+    shown = df
     for name in df.columns:
         label = column_label(str(name), language)
         m = METRICS.get(str(name))
-        if exports.is_percent(str(name)):
-            config[name] = st.column_config.NumberColumn(label, format="percent")
+        if exports.is_percent(str(name)) and pd.api.types.is_numeric_dtype(df[name]):
+            # One decimal, as on the cards ("90.9%"): Streamlit's "percent" shows two.
+            shown = shown.copy() if shown is df else shown
+            shown[name] = df[name] * 100
+            config[name] = st.column_config.NumberColumn(label, format="%.1f%%")
         elif m is not None and pd.api.types.is_numeric_dtype(df[name]):
             decimals = m.fmt.rsplit(".", 1)[-1].rstrip("f") or "0"
             config[name] = st.column_config.NumberColumn(label, format=f"%,.{decimals}f")
-        elif name == "month" and pd.api.types.is_datetime64_any_dtype(df[name]):
+        elif _is_month(str(name), df[name]):
             config[name] = st.column_config.DateColumn(label, format="YYYY-MM")
         elif pd.api.types.is_datetime64_any_dtype(df[name]):
             config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
@@ -559,6 +573,7 @@ def table(
             config[name] = st.column_config.Column(label)
     for name in hide:
         config[name] = None
+    df = shown
     if not selectable:
         st.dataframe(df, column_config=config, hide_index=True, height=height, key=key, placeholder="—")
         return []

@@ -143,3 +143,21 @@ def test_card_labels_are_short_in_english() -> None:
     assert frame.card_label("party_org_coverage", "en") == "Party-org coverage"
     assert frame.card_label("service_center_m2", "en") == "Centre area (m²)"
     assert frame.card_label("m2_per_100_households", "zh") == "每百户服务设施面积(㎡/百户)"
+
+
+def test_table_shows_months_as_year_month_and_shares_with_one_decimal() -> None:
+    def script() -> None:
+        from datetime import date
+
+        import pandas as pd
+
+        from oversight.frame import table
+
+        table(pd.DataFrame({"roster_month": [date(2026, 10, 1)], "resolution_rate": [0.90909]}))
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert not at.exception
+    config = at.dataframe[0].proto.columns
+    assert '"format":"YYYY-MM"' in config.replace(" ", "")
+    assert '"format":"%.1f%%"' in config.replace(" ", "")
+    assert at.dataframe[0].value["resolution_rate"].iloc[0] == pytest.approx(90.909)
