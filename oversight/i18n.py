@@ -2,23 +2,43 @@
 
 Each module that shows text declares its own strings next to its code, `key: (中文, English)`,
 and registers them with `register`; `t(key, lang)` looks them up. A missing key is an error in
-tests (it raises), so no page shows a raw key to a user.
+tests (it raises), so no page shows a raw key to a user; so is a key registered twice with
+different text.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from datetime import date
 
 LANGS = ("zh", "en")
+STRICT = False  # a conflicting key raises (always so under pytest, or with OVERSIGHT_I18N_STRICT=1)
 _STRINGS: dict[str, tuple[str, str]] = {}
+_CONFLICTS: list[str] = []
+_log = logging.getLogger(__name__)
+
+
+def _strict() -> bool:
+    return STRICT or "PYTEST_CURRENT_TEST" in os.environ or os.environ.get("OVERSIGHT_I18N_STRICT") == "1"
 
 
 def register(strings: dict[str, tuple[str, str]]) -> None:
-    """Add `key: (zh, en)` pairs; a key registered twice with different text is a bug."""
+    """Add `key: (zh, en)` pairs. A key registered twice with different text is a bug: in tests
+    it raises; in a running app (where it happens while someone edits a string) the latest
+    text wins, with a warning, rather than every page failing."""
     for key, pair in strings.items():
         if key in _STRINGS and _STRINGS[key] != pair:
-            raise ValueError(f"i18n key {key!r} registered twice with different text")
+            if _strict():
+                raise ValueError(f"i18n key {key!r} registered twice with different text")
+            _log.warning("i18n key %r registered again with different text; the latest wins", key)
+            _CONFLICTS.append(key)
         _STRINGS[key] = pair
+
+
+def conflicts() -> list[str]:
+    """Keys registered with different texts since the process started (outside strict mode)."""
+    return list(_CONFLICTS)
 
 
 def t(key: str, lang: str, **kw: object) -> str:

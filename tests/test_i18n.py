@@ -1,0 +1,48 @@
+"""oversight.i18n: conflicting registrations raise in tests and never crash a running app;
+every page's strings, registered together in one process, agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from oversight import i18n
+from tests.pages_fixtures import pages_db  # noqa: F401  (a fixture)
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = ["dashboard.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
+
+
+@pytest.fixture
+def scratch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registrations made by the test are forgotten afterwards."""
+    monkeypatch.setattr(i18n, "_STRINGS", dict(i18n._STRINGS))
+    monkeypatch.setattr(i18n, "_CONFLICTS", list(i18n._CONFLICTS))
+
+
+def test_a_conflicting_key_raises_in_tests(scratch: None) -> None:
+    i18n.register({"test.word": ("词", "word")})
+    i18n.register({"test.word": ("词", "word")})  # the same text again is fine
+    with pytest.raises(ValueError, match="test.word"):
+        i18n.register({"test.word": ("词", "term")})
+
+
+def test_outside_tests_the_latest_text_wins(scratch: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    monkeypatch.delenv("OVERSIGHT_I18N_STRICT", raising=False)
+    monkeypatch.setattr(i18n, "STRICT", False)
+    i18n.register({"test.word": ("词", "word")})
+    i18n.register({"test.word": ("词", "term")})
+    assert i18n.t("test.word", "en") == "term"
+    assert "test.word" in i18n.conflicts()
+
+
+def test_every_page_registers_its_strings_without_conflicts(pages_db: Path) -> None:  # noqa: F811
+    """All pages in one process, as on a server: no key is registered with two texts (also
+    none of the import-time registrations that ran before the test, outside strict mode)."""
+    for script in SCRIPTS:
+        at = AppTest.from_file(str(ROOT / script), default_timeout=60).run()
+        assert not at.exception, (script, [e.value for e in at.exception])
+    assert i18n.conflicts() == []
