@@ -23,7 +23,7 @@ import duckdb
 from etl.contract import Kind
 from etl.normalize import Registry, ident
 from etl.readers import FileRead, iter_report_files, read_file
-from etl.validate import stage
+from etl.validate import SheetFrame, stage
 from etl.warehouse import DEFAULT_DB, LINEAGE, stored_columns, writer
 
 STATUSES = ("loaded", "partial", "rejected", "unchanged")
@@ -153,10 +153,12 @@ def _flush(
     """Stage a batch of read files (one pass per kind), then apply each file in its own transaction."""
     if not batch:
         return
-    kinds: dict[str, tuple[Kind, list[tuple[int, str, object]]]] = {}
+    kinds: dict[str, tuple[Kind, list[SheetFrame]]] = {}
     for file_no, p in enumerate(batch):
         for sheet in p.read.sheets:
-            kinds.setdefault(sheet.kind.name, (sheet.kind, []))[1].append((file_no, sheet.name, sheet.frame))
+            kinds.setdefault(sheet.kind.name, (sheet.kind, []))[1].append(
+                (file_no, sheet.name, sheet.frame, sheet.original_keys)
+            )
     try:
         for kind, sheets in kinds.values():
             stage(con, kind, sheets, today, registry, table=_staged(kind))

@@ -2,8 +2,11 @@
 
 `read_file(path)` turns a workbook (.xlsx/.xlsm/.xls, read with python-calamine) or a CSV
 (UTF-8 with or without BOM, GBK, GB18030) into one `Sheet` per recognised worksheet: a frame of
-raw cell text under the contract's column names, the row number a user sees in Excel (or the
-CSV line number) and the original row as JSON. Values are not parsed here (see `normalize`).
+raw cell text under the contract's column names, the cells of the file's other headed columns
+(unknown or duplicate headers) as `_x<position>`, and `_row`, the row number a user sees in Excel
+(or the CSV line number). `Sheet.original_keys` maps each header text as in the file to the frame
+column holding its cells, so the original row can be rebuilt (`Sheet.original(i)`; `validate`
+builds it as JSON only for quarantined rows). Values are not parsed here (see `normalize`).
 
 Frame columns use pandas' default string dtype: an empty cell is missing (`pd.isna(v)` is true).
 For every sheet: rows up to the last non-blank one = `skipped` + 1 header row + data rows.
@@ -43,7 +46,13 @@ Cell = str | None
 
 @dataclass
 class Sheet:
-    """One recognised worksheet (or CSV) of one report kind, as raw text rows."""
+    """One recognised worksheet (or CSV) of one report kind, as raw text rows.
+
+    `frame`: the contract's columns found in the file (contract order), `_x<pos>` for every other
+    column with a header (0-based position in the file), then `_row`. `original_keys`: header text
+    as in the file (a repeated text gets " (2)", " (3)" …) → frame column, in file order; the
+    original row of a quarantined record is exactly these keys and cells.
+    """
 
     file: Path
     name: str
@@ -51,6 +60,12 @@ class Sheet:
     frame: pd.DataFrame
     skipped: int
     notes: list[str] = field(default_factory=list)
+    original_keys: dict[str, str] = field(default_factory=dict)
+
+    def original(self, i: int) -> dict[str, str | None]:
+        """The `i`-th frame row (by position) under the headers as written: {header text: cell text or None}."""
+        row = self.frame.iloc[i]
+        return {key: None if pd.isna(row[col]) else row[col] for key, col in self.original_keys.items()}
 
 
 @dataclass
@@ -195,7 +210,7 @@ _NOTE_HINT = "^(注|备注|说明|填|制表|审|统计|负责|联系|经办|单
 def _shape(
     con: duckdb.DuckDBPyConnection, source: str, params: list[object], ncols: int, header: _Header, trim: str
 ) -> pa.Table:
-    """Trimmed cells c0…, `_original` JSON, first non-empty cell and a total/note candidate flag per body row.
+    """Trimmed cells c0…, first non-empty cell and a total/note candidate flag per body row.
 
     `trim`: "none" (cells stripped in Python already), "spaces" (ASCII spaces: the file has no other
     whitespace) or "all" (every Unicode space; slower).
@@ -208,8 +223,6 @@ def _shape(
         trimmed = [f"c{i}" for i in range(ncols)]
     trimmed = [f"nullif({t}, '')" for t in trimmed]
     cells = ", ".join(f"{t} AS c{i}" for i, t in enumerate(trimmed))
-    keys = sorted(header.texts)
-    original = "json_object(" + ", ".join(f"?, c{p}" for p in keys) + ")::VARCHAR" if keys else "'{}'"
     first = f"coalesce({', '.join(f'c{i}' for i in range(ncols))})"
     candidate = f"contains({first}, ?) OR regexp_matches({first}, ?)"
     community = next((p for p, n in header.names.items() if n == "community_name"), None)
@@ -217,9 +230,9 @@ def _shape(
         candidate += f" OR contains(c{community}, ?)"
     sql = f"""
         WITH t AS (SELECT {cells} FROM {source})
-        SELECT *, {original} AS _original, {first} AS _first, coalesce({candidate}, false) AS _candidate
-        FROM t"""  # noqa: S608 (only generated column names; header texts go in as parameters)
-    args = [*params, *_unique(header.texts[p] for p in keys), _TOTAL_HINT, _NOTE_HINT]
+        SELECT *, {first} AS _first, coalesce({candidate}, false) AS _candidate
+        FROM t"""  # noqa: S608 (only generated column names; values go in as parameters)
+    args = [*params, _TOTAL_HINT, _NOTE_HINT]
     if community is not None:
         args.append(_TOTAL_HINT)
     return con.sql(sql, params=args).to_arrow_table()
@@ -284,11 +297,17 @@ def _finish(
             notes.append(f"忽略无表头的列: 第{p + 1}列 / column {p + 1} has no header, ignored")
     picked = {header.names[p]: f"c{p}" for p in sorted(header.names)}
     columns = [c.name for c in header.kind.columns if c.name in picked]
+    extra = [p for p in sorted(header.texts) if p not in header.names]
     frame = pa.table(
-        [kept.column(picked[c]) for c in columns] + [pa.array(rows[keep], pa.int64()), kept.column("_original")],
-        names=[*columns, "_row", "_original"],
+        [kept.column(picked[c]) for c in columns]
+        + [kept.column(f"c{p}") for p in extra]
+        + [pa.array(rows[keep], pa.int64())],
+        names=[*columns, *(f"_x{p}" for p in extra), "_row"],
     ).to_pandas()
-    return Sheet(file, name, header.kind, frame, header.row + int(drop.sum()), notes)
+    positions = sorted(header.texts)
+    keys = _unique(header.texts[p] for p in positions)
+    original_keys = {k: header.names.get(p, f"_x{p}") for k, p in zip(keys, positions, strict=True)}
+    return Sheet(file, name, header.kind, frame, header.row + int(drop.sum()), notes, original_keys)
 
 
 def _text_table(body: Sequence[Sequence[Cell]], ncols: int) -> pa.Table:
@@ -322,6 +341,7 @@ def _connect() -> duckdb.DuckDBPyConnection:
     if getattr(_LOCAL, "con", None) is None:
         _LOCAL.con = duckdb.connect()
         _LOCAL.con.execute("SET arrow_large_buffer_size = true")  # large_string is pandas' str: no cast
+        _LOCAL.con.execute("SET enable_progress_bar = false")  # it would print over the CLI's own output
     return _LOCAL.con.cursor()
 
 

@@ -5,13 +5,16 @@ the reason): cell readable, required cell present, community in the registry, va
 column's range and choices, no month or date after the load date, each contract `Rule`
 (`left <= right`), and no second row with the same natural key in one file. `stage()` runs
 them over the reader's sheets and leaves a temp table with the typed columns and `_reason`
-(NULL for a good row; every broken rule's reason joined with "；" otherwise).
+(NULL for a good row; every broken rule's reason joined with "；" otherwise), and `_original`:
+for a row with a reason only, the row as JSON under the file's header texts (built from the
+frame's raw columns and the sheet's `original_keys`, see `etl.readers.Sheet`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -124,10 +127,11 @@ def checks(kind: Kind) -> list[Check]:
     return out
 
 
-def _typed_ctes(kind: Kind, columns: list[Column]) -> str:
-    """CTEs cleaned → parsed → typed over the source view `_src`, for `columns` only."""
+def _typed_ctes(kind: Kind, columns: list[Column], extra: Sequence[str] = ()) -> str:
+    """CTEs cleaned → parsed → typed over the source view `_src`, for `columns` only (and the
+    source columns `extra`, passed through untouched)."""
     town = "src.town_name" if "town_name" in kind.names else "NULL"
-    cleaned_cols, parsed_cols, typed_cols = [], [], []
+    cleaned_cols, parsed_cols, typed_cols = [f"src.{ident(x)}" for x in extra], [], []
     for c in columns:
         cl, p = ident("_c_" + c.name), ident("_p_" + c.name)
         sql = column_sql(c, cl, p, key=c.name in kind.key)
@@ -136,7 +140,7 @@ def _typed_ctes(kind: Kind, columns: list[Column]) -> str:
         typed_cols.append(f"{sql.value} AS {ident(c.name)}, {sql.error} AS {ident('_e_' + c.name)}")
     return f"""
 WITH cleaned AS (
-  SELECT src._file_no, src._sheet_no, src._row, src._original, src._sheet_no * {ROW_SPAN} + src._row AS _ord,
+  SELECT src._file_no, src._sheet_no, src._row, src._sheet_no * {ROW_SPAN} + src._row AS _ord,
          m.community_code, m.match_error AS _match_error,
          {", ".join(cleaned_cols)}
   FROM _src AS src
@@ -168,17 +172,46 @@ QUALIFY _first <> _ord
 """  # noqa: S608  (identifiers from the contract)
 
 
-def staged_sql(kind: Kind) -> str:
+def original_sql(kind: Kind, originals: Sequence[Sequence[str] | None]) -> tuple[str, list[str]]:
+    """SQL for the original row as JSON text, and the source columns it needs besides the contract's.
+
+    `originals[s]`: the `_src` columns, in key order, whose cells make up sheet number s's JSON
+    (None: no original, NULL). The keys come from the parameter $original_keys (all sheets' keys,
+    concatenated in order); a contract column is read as its cleaned text `_c_<name>`.
+    """
+    names = set(kind.names)
+    extra: list[str] = []
+    branches: list[str] = []
+    offset = 0
+    for sheet_no, cols in enumerate(originals):
+        if cols is None:
+            continue
+        pairs = []
+        for col in cols:
+            offset += 1
+            if col not in names and col not in extra:
+                extra.append(col)
+            pairs.append(f"$original_keys[{offset}], {ident('_c_' + col if col in names else col)}")
+        obj = f"json_object({', '.join(pairs)})" if pairs else "json_object()"
+        branches.append(f"WHEN {sheet_no} THEN {obj}::VARCHAR")
+    if not branches:
+        return "CAST(NULL AS VARCHAR)", extra
+    return f"CASE _sheet_no {' '.join(branches)} END", extra
+
+
+def staged_sql(kind: Kind, originals: Sequence[Sequence[str] | None] = ()) -> str:
     """SELECT of the typed, checked rows of the view `_src` (reader frames of one kind, see `stage`).
 
-    Parameters: $today (DATE) and $sheets (sheet names by _sheet_no). Needs the views
-    `_community_match` (town, name, community_code, match_error) and `_duplicates`
-    (`duplicates_sql`). Output: the kind's stored columns (community_code first), then _file_no,
-    _sheet, _row, _original (only for a row with a reason) and _reason.
+    Parameters: $today (DATE), $sheets (sheet names by _sheet_no) and, when any sheet has an
+    original, $original_keys (see `original_sql`). Needs the views `_community_match` (town,
+    name, community_code, match_error) and `_duplicates` (`duplicates_sql`). Output: the kind's
+    stored columns (community_code first), then _file_no, _sheet, _row, _original (only for a row
+    with a reason: the JSON is built for those rows alone) and _reason.
     """
     reasons = ", ".join(f"CASE WHEN {chk.fails} THEN {chk.reason} END" for chk in checks(kind))
     stored = [n for n, _ in stored_columns(kind) if n not in LINEAGE]
-    return f"""{_typed_ctes(kind, list(kind.columns))},
+    original, extra = original_sql(kind, originals)
+    return f"""{_typed_ctes(kind, list(kind.columns), extra)},
 keyed AS (
   SELECT t.*, $sheets[t._sheet_no + 1] AS _sheet,
          d._first % {ROW_SPAN} AS _dup_row,
@@ -190,25 +223,33 @@ checked AS (
   SELECT *, nullif(concat_ws({lit(REASON_SEPARATOR)}, {reasons}), '') AS _reason FROM keyed
 )
 SELECT {", ".join(ident(n) for n in stored)}, _file_no, _sheet, _row,
-       CASE WHEN _reason IS NOT NULL THEN _original END AS _original, _reason
+       CASE WHEN _reason IS NOT NULL THEN {original} END AS _original, _reason
 FROM checked
 """  # noqa: S608  (identifiers from the contract; values bound as parameters)
 
 
-def source_frame(kind: Kind, sheets: list[tuple[int, str, pd.DataFrame]]) -> pd.DataFrame:
-    """One frame of every sheet (file number, sheet name, reader frame): all contract columns
-    (missing ones NULL), `_row`, `_original`, and `_file_no`, `_sheet_no` (position in `sheets`)."""
+SheetFrame = tuple[int, str, pd.DataFrame] | tuple[int, str, pd.DataFrame, Mapping[str, str] | None]
+"""(file number, sheet name, reader frame[, original keys: header text → frame column, as `Sheet.original_keys`])"""
+
+
+def _original_keys(sheet: SheetFrame) -> Mapping[str, str] | None:
+    return sheet[3] if len(sheet) > 3 else None
+
+
+def source_frame(kind: Kind, sheets: Sequence[SheetFrame], extra: Sequence[str] = ()) -> pd.DataFrame:
+    """One frame of every sheet: all contract columns and the columns `extra` (missing ones NULL),
+    `_row`, and `_file_no`, `_sheet_no` (position in `sheets`)."""
     parts = []
-    for sheet_no, (file_no, _, frame) in enumerate(sheets):
+    for sheet_no, (file_no, _, frame, *_) in enumerate(sheets):
         n = len(frame)
-        missing = {c: pd.Series([None] * n, index=frame.index, dtype="str") for c in kind.names if c not in frame}
-        if "_original" not in frame:
-            missing["_original"] = pd.Series([None] * n, index=frame.index, dtype="str")
+        missing = {
+            c: pd.Series([None] * n, index=frame.index, dtype="str") for c in [*kind.names, *extra] if c not in frame
+        }
         if "_row" not in frame:
             missing["_row"] = range(1, n + 1)
         parts.append(
             frame.assign(**missing, _file_no=file_no, _sheet_no=sheet_no)[
-                [*kind.names, "_row", "_original", "_file_no", "_sheet_no"]
+                [*kind.names, *extra, "_row", "_file_no", "_sheet_no"]
             ]
         )
     return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
@@ -217,15 +258,19 @@ def source_frame(kind: Kind, sheets: list[tuple[int, str, pd.DataFrame]]) -> pd.
 def stage(
     con: duckdb.DuckDBPyConnection,
     kind: Kind,
-    sheets: list[tuple[int, str, pd.DataFrame]],
+    sheets: Sequence[SheetFrame],
     today: date,
     registry: Registry,
     table: str = "_staged",
 ) -> None:
-    """Type and check `sheets` (file number, sheet name, reader frame) of one kind into temp table
-    `table`, all in one pass (planning the query costs more than running it on a small sheet).
-    Duplicate keys are looked for within each file number."""
-    con.register("_src", source_frame(kind, sheets))
+    """Type and check `sheets` (file number, sheet name, reader frame and, optionally, its
+    original keys) of one kind into temp table `table`, all in one pass (planning the query costs
+    more than running it on a small sheet). Duplicate keys are looked for within each file number.
+    A sheet without original keys gets a NULL `_original`."""
+    keys = [_original_keys(s) for s in sheets]
+    originals = [None if k is None else list(k.values()) for k in keys]
+    _, extra = original_sql(kind, originals)
+    con.register("_src", source_frame(kind, sheets, extra))
     try:
         town = "town_name" if "town_name" in kind.names else "NULL"
         pairs = con.execute(f"SELECT DISTINCT {town}, community_name FROM _src").fetchall()  # noqa: S608
@@ -233,8 +278,10 @@ def stage(
         cm = pd.DataFrame(matches, columns=["town", "name", "community_code", "match_error"], dtype="str")
         con.register("_community_match", cm)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {duplicates_sql(kind)}")
-        params = {"today": today, "sheets": [s for _, s, _ in sheets]}
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {staged_sql(kind)}", params)
+        params: dict[str, object] = {"today": today, "sheets": [s[1] for s in sheets]}
+        if flat := [key for k in keys if k is not None for key in k]:
+            params["original_keys"] = flat
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {staged_sql(kind, originals)}", params)
     finally:
         with contextlib.suppress(duckdb.Error):  # after a failed statement: the caller's ROLLBACK drops it
             con.execute("DROP TABLE IF EXISTS _duplicates")
@@ -252,12 +299,18 @@ def _preview_database() -> tuple[duckdb.DuckDBPyConnection, Registry]:
     return con, Registry.from_connection(con)
 
 
-def check_frame(kind: Kind, frame: pd.DataFrame, today: date | None = None, sheet: str = "Sheet1") -> pd.DataFrame:
+def check_frame(
+    kind: Kind,
+    frame: pd.DataFrame,
+    today: date | None = None,
+    sheet: str = "Sheet1",
+    original_keys: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Typed, checked rows of one reader frame, against the registry in data/reference (tests, previews)."""
     base, registry = _preview_database()
     con = base.cursor()  # its own temp tables
     try:
-        stage(con, kind, [(0, sheet, frame)], today or date.today(), registry)
+        stage(con, kind, [(0, sheet, frame, original_keys)], today or date.today(), registry)
         return con.execute("SELECT * FROM _staged ORDER BY _sheet, _row").df()
     finally:
         con.close()

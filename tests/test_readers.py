@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +38,7 @@ def test_a_note_like_first_cell_does_not_drop_a_row_with_values() -> None:
     sheet = _only(FILES / "monthly_messy.xlsx")
     row = sheet.frame.set_index("_row").loc[9]
     assert (row["community_name"], row["households"]) == ("金新社区", "1018")
-    assert json.loads(row["_original"])["序号"] == "注：补报"
+    assert sheet.original(sheet.frame["_row"].tolist().index(9))["序号"] == "注：补报"
 
 
 def test_headers_in_any_order_with_units_and_full_width_brackets_map_to_contract_names() -> None:
@@ -52,8 +51,9 @@ def test_headers_in_any_order_with_units_and_full_width_brackets_map_to_contract
         "grids",
         "service_center_m2",
         "volunteer_hours",
+        "_x0",  # 序号
+        "_x8",  # 备注2
         "_row",
-        "_original",
     ]
     assert sheet.notes == ["忽略未知列: 序号 / unknown column ignored", "忽略未知列: 备注2 / unknown column ignored"]
 
@@ -68,16 +68,18 @@ def test_typed_excel_cells_become_text_without_loss() -> None:
 
 def test_original_holds_the_row_under_the_headers_as_written() -> None:
     sheet = _only(FILES / "monthly_messy.xlsx")
-    first = json.loads(sheet.frame["_original"][0])
+    first = sheet.original(0)
     assert first["党群服务中心面积（㎡）"] == "1800"
     assert first["备注2"] == "无"
     assert first["村（社区）"] == "东北社区"
+    assert list(first)[0] == "序号"  # the keys in file order, unknown columns included
+    assert sheet.original_keys["序号"] == "_x0" and sheet.original_keys["村（社区）"] == "community_name"
 
 
 def test_two_row_header_uses_the_lower_row_and_ignores_group_labels() -> None:
     sheet = _only(FILES / "two_row_header.xlsx")
     assert sheet.kind.name == "monthly"
-    assert list(sheet.frame.columns[:-2]) == [
+    assert list(sheet.frame.columns[:-1]) == [
         "month",
         "community_name",
         "requests_received",
@@ -132,7 +134,6 @@ def test_sheet_with_a_header_but_no_data_is_kept_with_an_empty_frame() -> None:
         "neighborhood_name",
         "households",
         "_row",
-        "_original",
     ]
 
 
@@ -157,7 +158,8 @@ def test_csv_as_chinese_excel_saves_it(name: str) -> None:
     assert sheet.skipped == 5
     assert _col(sheet, "households") == ["3000", "1,800"]  # first of 户数 / 总户数
     assert sheet.notes == ["重复列，保留第一列「户数」: 总户数 / duplicate column ignored"]
-    assert json.loads(sheet.frame["_original"][0])["总户数"] == "3001"
+    assert sheet.original(0)["总户数"] == "3001"
+    assert sheet.original_keys["总户数"].startswith("_x")  # the duplicate column's cells are kept for the original
 
 
 def test_encodings_are_detected() -> None:
@@ -190,7 +192,7 @@ def test_duckdb_bulk_path_gives_the_same_sheet(name: str, monkeypatch: pytest.Mo
     monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
     fast = _only(FILES / name)
     pd.testing.assert_frame_equal(fast.frame, slow.frame)
-    assert (fast.skipped, fast.notes) == (slow.skipped, slow.notes)
+    assert (fast.skipped, fast.notes, fast.original_keys) == (slow.skipped, slow.notes, slow.original_keys)
 
 
 @pytest.mark.parametrize("space", [" ", "\u3000", "\t"])

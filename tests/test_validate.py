@@ -144,3 +144,24 @@ def test_rules_are_derived_from_the_contract() -> None:
         assert {f"{c.name}:required" for c in kind.columns if c.required} <= names
         assert {f"{c.name}:choices" for c in kind.columns if c.choices} <= names
         assert "key:unique" in names
+
+
+def test_original_is_built_from_the_raw_cells_for_quarantined_rows_only() -> None:
+    con = duckdb.connect()
+    init_schema(con)
+    first = pd.DataFrame([monthly(households="约300"), monthly(month="2022-08")], dtype="str").assign(
+        _x0=pd.array(["1", None], dtype="str"), _row=[2, 3]
+    )
+    first_keys = {"序号": "_x0", "报告月份": "month", "村（社区）": "community_name", "户数": "households"}
+    second = pd.DataFrame([monthly(grids="-1")], dtype="str").assign(_x0=["备注"], _row=[4])
+    second_keys = {"村(社区)": "community_name", "网格数": "grids", "说明": "_x0", "月份": "month"}
+    no_keys = pd.DataFrame([monthly(month="2022-09", grids="-2")], dtype="str").assign(_row=[5])
+    sheets = [(0, "月报", first, first_keys), (1, "补报", second, second_keys), (2, "旧", no_keys)]
+    stage(con, MONTHLY, sheets, TODAY, Registry.from_connection(con))
+    got = con.execute("SELECT _sheet, _row, _original FROM _staged ORDER BY _sheet, _row").fetchall()
+    assert sorted(got) == [
+        ("旧", 5, None),  # no original keys: no original
+        ("月报", 2, '{"序号":"1","报告月份":"2022-07","村（社区）":"东北社区","户数":"约300"}'),
+        ("月报", 3, None),  # a good row keeps no original
+        ("补报", 4, '{"村(社区)":"东北社区","网格数":"-1","说明":"备注","月份":"2022-07"}'),
+    ]
