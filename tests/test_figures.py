@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from oversight.figures import area, party, profile, requests, volunteers
-from oversight.figures.base import BAD, CATEGORY_COLOURS, GOOD, OTHER_COLOUR, county_town_colours
+from oversight.figures.base import BAD, CATEGORY_COLOURS, NEUTRAL, OTHER_COLOUR, STACK_PALETTE
 
 XZ, JC = "511324101000", "511324100000"
 
@@ -28,6 +28,10 @@ def hlines(fig: go.Figure) -> list[float]:
     return [s.y0 for s in fig.layout.shapes if s.y0 == s.y1]
 
 
+def vlines(fig: go.Figure) -> list[float]:
+    return [s.x0 for s in fig.layout.shapes if s.x0 == s.x1]
+
+
 def legend(fig: go.Figure) -> str:
     """Names of the legend entries (standard lines are named there)."""
     return " ".join(t.name or "" for t in fig.data)
@@ -37,29 +41,26 @@ def annotations(fig: go.Figure) -> str:
     return " ".join(a.text for a in fig.layout.annotations)
 
 
-def test_coverage_bar_has_the_100_percent_target_and_township_colours() -> None:
-    fig = party.coverage_bar(units("party_org_coverage", [0.8, None]), "zh", "乡镇(街道)")
+def test_coverage_bar_has_the_100_percent_target_sorted_horizontal_bars() -> None:
+    fig = party.coverage_bar(units("party_org_coverage", [0.8, None, 0.95]), "zh", "乡镇(街道)")
     assert fig.layout.title.text == "小区党组织覆盖率（按乡镇(街道)）"
-    assert "%" in fig.layout.yaxis.title.text
-    assert 1.0 in hlines(fig) and "100%" in legend(fig)
+    assert "%" in fig.layout.xaxis.title.text
+    assert 1.0 in vlines(fig) and "100%" in legend(fig)
     bar = fig.data[0]
-    assert list(bar.marker.color) == [county_town_colours()[JC], county_town_colours()[XZ]]
-    assert bar.y[1] is None and bar.text[1] == "—"  # missing: no bar, a dash, not 0
-    assert [c[0] for c in bar.customdata] == [JC, XZ]  # a click drills into this township
+    assert bar.orientation == "h" and list(bar.y) == ["马鞍镇", "金城镇", "新政镇"]  # largest first, missing last
+    assert list(bar.marker.color) == [BAD, BAD, OTHER_COLOUR]  # both miss 100%
+    assert bar.x[2] is None and bar.text[2] == "—"  # missing: no bar, a dash, not 0
+    assert [c[0] for c in bar.customdata] == ["511324102000", JC, XZ]  # a click drills into this township
 
 
-def test_township_colour_does_not_depend_on_the_selection() -> None:
-    one = party.coverage_bar(units("party_org_coverage", [0.5, 0.9]).iloc[[1]], "zh", "乡镇")
-    two = party.coverage_bar(units("party_org_coverage", [0.5, 0.9]), "zh", "乡镇")
-    assert one.data[0].marker.color[0] == two.data[0].marker.color[1]
-
-
-def test_per_100_households_against_30_standard_reds_below() -> None:
+def test_one_colour_with_red_only_for_below_standard() -> None:
     fig = area.per100_bar(units("m2_per_100_households", [26.7, 44.0, None]), "en", "Township")
     assert fig.layout.title.text == "Service area per 100 households by Township"
-    assert "m²" in fig.layout.yaxis.title.text
-    assert 30.0 in hlines(fig)
-    assert list(fig.data[0].marker.color) == [BAD, GOOD, OTHER_COLOUR]
+    assert "m²" in fig.layout.xaxis.title.text
+    assert 30.0 in vlines(fig)
+    assert list(fig.data[0].marker.color) == [NEUTRAL, BAD, OTHER_COLOUR]  # 44.0, 26.7, missing
+    hours = volunteers.hours_bar(units("volunteer_hours", [5.0, 9.0]), "zh", "乡镇")
+    assert list(hours.data[0].marker.color) == [NEUTRAL, NEUTRAL] and list(hours.data[0].y) == ["新政镇", "金城镇"]
 
 
 def test_area_trend_and_timeline() -> None:
@@ -74,7 +75,8 @@ def test_area_trend_and_timeline() -> None:
     )
     fig = area.area_trend(df, "zh", "乡镇(街道)")
     assert "㎡" in fig.layout.yaxis.title.text and fig.layout.xaxis.title.text == "月份"
-    assert {t.line.color for t in fig.data} == {county_town_colours()[JC], county_town_colours()[XZ]}
+    assert [t.line.color for t in fig.data] == list(STACK_PALETTE[:2])  # distinct colours, largest first
+    assert fig.layout.yaxis.tickformat == ",.0f"  # 50,000, not 50k
     projects = pd.DataFrame(
         {
             "completed_on": pd.to_datetime(["2024-02-15", "2024-03-10"]),
@@ -97,9 +99,10 @@ def test_top_n_other_keeps_line_charts_readable() -> None:
         for i in range(20)
     ]  # fmt: skip
     df = pd.DataFrame(rows)
-    assert len(area.area_trend(df, "zh", "村(社区)").data) == 13  # 12 + 其他
+    assert len(area.area_trend(df, "zh", "村(社区)").data) == 6  # 5 + 其他
     vol = volunteers.monthly_hours(df, "zh", "村(社区)")
-    assert len(vol.data) == 13 and vol.data[-1].name == "其他" and vol.data[-1].marker.color == OTHER_COLOUR
+    assert len(vol.data) == 6 and vol.data[-1].name == "其他" and vol.data[-1].marker.color == OTHER_COLOUR
+    assert len({t.marker.color for t in vol.data}) == 6
 
 
 def test_category_colours_are_fixed() -> None:
@@ -125,13 +128,14 @@ def test_category_colours_are_fixed() -> None:
     assert {t.name for t in en.data} == {"Party building", "Safety", "No category"}
 
 
-def test_request_rate_bars_have_92_and_85_lines() -> None:
+def test_request_rate_bars_have_92_and_85_lines_and_an_axis_that_shows_the_differences() -> None:
     res = requests.rate_bar(units("resolution_rate", [0.9, 0.97]), "resolution_rate", "zh", "乡镇(街道)")
-    assert 0.92 in hlines(res) and "92%" in legend(res)
-    assert list(res.data[0].marker.color) == [BAD, GOOD]
+    assert 0.92 in vlines(res) and "92%" in legend(res)
+    assert list(res.data[0].marker.color) == [NEUTRAL, BAD]  # 97%, then 90%
+    assert res.layout.xaxis.range[0] == pytest.approx(0.85) and "坐标轴自 85% 起" in res.layout.xaxis.title.text
     sat = requests.rate_bar(units("satisfaction_rate", [0.84, 0.86]), "satisfaction_rate", "zh", "乡镇(街道)")
-    assert 0.85 in hlines(sat) and "85%" in legend(sat) and list(sat.data[0].marker.color) == [BAD, GOOD]
-    assert sat.layout.title.text == "满意率（按乡镇(街道)）" and "%" in sat.layout.yaxis.title.text
+    assert 0.85 in vlines(sat) and "85%" in legend(sat) and list(sat.data[0].marker.color) == [NEUTRAL, BAD]
+    assert sat.layout.title.text == "满意率（按乡镇(街道)）" and "%" in sat.layout.xaxis.title.text
 
 
 def test_monthly_flow_and_backlog() -> None:

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 from etl.contract import PROJECT_TYPES
-from oversight.figures.base import OTHER_COLOUR, legend_below, legend_top, style, top_n_other, town_colour, unit_bar
+from oversight.figures.base import legend_below, legend_top, stack_colours, style, top_n_other, unit_bar
 from oversight.i18n import register, t
 from oversight.metrics import metric
 
@@ -43,20 +42,18 @@ def ptype(name: str, lang: str) -> str:
 
 def area_trend(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """Lines of service-centre ㎡ per unit per month (columns month, unit_code, unit_name,
-    town_code, service_center_m2); beyond the 12 largest units the rest are summed as 其他."""
+    town_code, service_center_m2); beyond the 5 largest units the rest are summed as 其他."""
     other = t("other", lang)
     d = top_n_other(df[["month", "unit_name", "service_center_m2"]], "unit_name", "service_center_m2", other)
     d = d.sort_values("month")
-    town_of = dict(zip(df["unit_name"], df["town_code"], strict=False))
-    by_town = df["unit_code"].isin(df["town_code"]).all()
     fig = go.Figure()
-    palette = px.colors.qualitative.Dark24
     order = d.groupby("unit_name")["service_center_m2"].sum().sort_values(ascending=False).index.tolist()
     if other in order:  # 其他 on top of the stack, in grey
         order = [u for u in order if u != other] + [other]
-    for i, name in enumerate(order):
+    colours = stack_colours(order, other)
+    for name in order:
         g = d[d["unit_name"] == name]
-        colour = OTHER_COLOUR if name == other else (town_colour(town_of.get(name)) if by_town else palette[i % 24])
+        colour = colours[name]
         fig.add_scatter(
             x=g["month"],
             y=g["service_center_m2"].astype("Float64").astype(float),
@@ -71,7 +68,7 @@ def area_trend(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
         fig, t("fig.area.trend", lang, unit=unit_label), y_title=t("fig.area.m2_axis", lang), x_title=t("month", lang)
     )
     fig.update_xaxes(tickformat="%Y-%m")
-    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero", tickformat=",.0f")
     return legend_below(fig)
 
 

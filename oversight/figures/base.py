@@ -11,16 +11,31 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from etl.contract import SERVICE_CATEGORIES
+from oversight.i18n import register
 from oversight.metrics import Metric
 
+register({"fig.axis_from": ("坐标轴自 {start} 起", "axis from {start}")})
+
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
-TOP_N = 12
+TOP_N = 5  # stacked charts by unit: the 5 largest and 其他 stay distinguishable
 
 # 37 townships need more distinct colours than one qualitative palette has.
 _PALETTE = px.colors.qualitative.Dark24 + px.colors.qualitative.Light24
 CATEGORY_COLOURS = dict(zip(SERVICE_CATEGORIES, px.colors.qualitative.Set2, strict=False))
 OTHER_COLOUR = "#B0B0B0"
 GOOD, BAD, NEUTRAL = "#2E7D32", "#C62828", "#1F77B4"
+
+
+# Distinct colours for the few series of a top-N chart (township colours are too alike for a stack).
+STACK_PALETTE = ("#1F77B4", "#FF7F0E", "#2CA02C", "#9467BD", "#8C564B", "#E377C2", "#17BECF", "#BCBD22")
+
+
+def stack_colours(order: list[str], other_label: str) -> dict[str, str]:
+    """A colour per series of a top-N + 其他 chart, by rank: distinct ones, grey for 其他."""
+    ranked = [name for name in order if name != other_label]
+    out = {name: STACK_PALETTE[i % len(STACK_PALETTE)] for i, name in enumerate(ranked)}
+    out[other_label] = OTHER_COLOUR
+    return out
 
 
 def town_colours(town_codes: list[str]) -> dict[str, str]:
@@ -108,44 +123,65 @@ def unit_bar(
     percent: bool = False,
     text_fmt: str = ",.0f",
     missing_text: str = "—",
+    axis_from_label: str = "",
 ) -> go.Figure:
-    """One bar per unit (`unit_code`, `unit_name`, `town_code` columns), coloured by township or,
-    with `colour_by_target`, red/green against the standard. A missing value keeps its place on
-    the axis, labelled `missing_text` (never drawn as 0). customdata carries unit_code so a click
-    can drill down."""
-    d = df.reset_index(drop=True)
-    vals = d[value].astype("Float64")
-    if colour_by_target and target is not None:
-        colours = status_colours(vals, target, higher_is_better)
-    else:
-        colours = [town_colour(c) for c in d["town_code"]]
-    # Values on the bars only while they stay readable; a missing value is always marked.
-    many = len(d) > 15
-    text = [missing_text if pd.isna(v) else "" if many else format(v, ".0%" if percent else text_fmt) for v in vals]
-    ys = [None if pd.isna(v) else float(v) for v in vals]
+    """One horizontal bar per unit (`unit_code`, `unit_name`, `town_code` columns), largest at the
+    top so every name is readable (37 townships included), in one colour; with a `target`, a
+    unit that misses it is red and the standard is a dashed line. A missing value keeps its
+    place at the bottom, labelled `missing_text` (never drawn as 0). `y_title` names the value
+    axis (it is horizontal). For shares, the axis starts near the lowest value (so 92% and 100%
+    do not look alike) and `axis_from_label` (e.g. "axis from {start}") says where.
+    customdata carries unit_code so a click can drill down. `colour_by_target` is kept for
+    callers: any target now colours the units that miss it."""
+    d = df.reset_index(drop=True).copy()
+    d["_v"] = d[value].astype("Float64")
+    d = d.sort_values("_v", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+    vals = d["_v"]
+    colours = [
+        OTHER_COLOUR
+        if pd.isna(v)
+        else BAD
+        if target is not None and ((v < target) if higher_is_better else (v > target))
+        else NEUTRAL
+        for v in vals
+    ]
+    value_fmt = ".1%" if percent else text_fmt
+    text = [missing_text if pd.isna(v) else format(float(v), value_fmt) for v in vals]
+    xs = [None if pd.isna(v) else float(v) for v in vals]
     fig = go.Figure(
         go.Bar(
-            x=d["unit_name"].tolist(),
-            y=ys,
+            y=d["unit_name"].tolist(),
+            x=xs,
+            orientation="h",
             marker_color=colours,
             text=text,
             textposition="outside",
             cliponaxis=False,
             customdata=d[["unit_code"]].to_numpy(),
-            hovertext=["—" if y is None else format(y, ".1%" if percent else text_fmt) for y in ys],
-            hovertemplate="%{x}: %{hovertext}<extra></extra>",
+            hovertext=text,
+            hovertemplate="%{y}: %{hovertext}<extra></extra>",
             showlegend=False,
         )
     )
-    style(fig, title, y_title=y_title)
-    fig.update_xaxes(tickangle=-45 if len(d) > 8 else 0, type="category")
+    style(fig, title, height=max(300, 22 * len(d) + 150))
+    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text=y_title)
     legend_top(fig)
+    fig.update_layout(margin={"r": 60})  # room for the value written after the longest bar
+    known = [x for x in xs if x is not None]
     if percent:
-        fig.update_yaxes(tickformat=".0%")
+        fig.update_xaxes(tickformat=".0%")
+        low = min([*known, *([target] if target is not None else [])], default=0.0)
+        start = max(0.0, float(int(low * 20) - 1) / 20)  # 5 points below the lowest, on a 5% step
+        fig.update_xaxes(range=[start, 1.0 + (1.0 - start) * 0.12])
+        if start > 0 and axis_from_label:
+            fig.update_xaxes(title_text=f"{y_title}（{axis_from_label.format(start=format(start, '.0%'))}）")
+    elif known or target is not None:
+        fig.update_xaxes(tickformat=",~f")  # 20,000 rather than 20k
+        top = max([*known, *([target] if target is not None else [])])
+        fig.update_xaxes(range=[0, top * 1.15 if top > 0 else 1])
     if target is not None:
-        standard_line(fig, target, target_label)
-        top = max([target, *[y for y in ys if y is not None]])
-        fig.update_yaxes(range=[0, top * 1.15])
+        standard_line(fig, target, target_label, vertical=True)
     return fig
 
 
@@ -162,11 +198,16 @@ def metric_format(m: Metric) -> str:
     return ",.1f" if m.agg == "ratio" else ",.0f"
 
 
-def standard_line(fig: go.Figure, value: float, label: str, secondary_y: bool | None = None) -> go.Figure:
+def standard_line(
+    fig: go.Figure, value: float, label: str, secondary_y: bool | None = None, vertical: bool = False
+) -> go.Figure:
     """A dashed red standard line named in the legend (not written over the bars, where a
-    crowded chart would hide it)."""
+    crowded chart would hide it); `vertical` for horizontal bars."""
     kw = {"secondary_y": secondary_y} if secondary_y is not None else {}
-    fig.add_hline(y=value, line_dash="dash", line_color=BAD, line_width=1.5, **kw)
+    if vertical:
+        fig.add_vline(x=value, line_dash="dash", line_color=BAD, line_width=1.5)
+    else:
+        fig.add_hline(y=value, line_dash="dash", line_color=BAD, line_width=1.5, **kw)
     fig.add_scatter(
         x=[None], y=[None], mode="lines", name=label, line={"color": BAD, "dash": "dash"}, hoverinfo="skip", **kw
     )

@@ -55,6 +55,7 @@ def coverage_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
         target=m.target,
         target_label=t("fig.party.target", lang),
         percent=True,
+        axis_from_label=t("fig.axis_from", lang),
     )
 
 

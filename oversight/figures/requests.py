@@ -130,6 +130,7 @@ def rate_bar(df: pd.DataFrame, name: str, lang: str, unit_label: str) -> go.Figu
         target_label=t(key, lang),
         colour_by_target=True,
         percent=True,
+        axis_from_label=t("fig.axis_from", lang),
     )
 
 

@@ -4,7 +4,6 @@ and by the six service categories."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 from etl.contract import SERVICE_CATEGORIES
@@ -13,9 +12,9 @@ from oversight.figures.base import (
     OTHER_COLOUR,
     legend_below,
     legend_top,
+    stack_colours,
     style,
     top_n_other,
-    town_colour,
     unit_bar,
 )
 from oversight.i18n import register, t
@@ -47,19 +46,17 @@ def category_label(name: str | None, lang: str) -> str:
 
 def monthly_hours(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """Stacked bars of hours per month per unit (columns month, unit_code, unit_name, town_code,
-    volunteer_hours); more than 12 units fold into 其他. A month nobody reported stays empty."""
+    volunteer_hours); beyond the 5 largest, units fold into 其他. A month nobody reported stays empty."""
     other = t("other", lang)
     d = top_n_other(df[["month", "unit_name", "volunteer_hours"]], "unit_name", "volunteer_hours", other)
-    town_of = dict(zip(df["unit_name"], df["town_code"], strict=False))
-    by_town = df["unit_code"].isin(df["town_code"]).all()
     order = d.groupby("unit_name")["volunteer_hours"].sum().sort_values(ascending=False).index.tolist()
     if other in order:
         order = [u for u in order if u != other] + [other]
-    palette = px.colors.qualitative.Dark24
+    colours = stack_colours(order, other)
     fig = go.Figure()
-    for i, name in enumerate(order):
+    for name in order:
         g = d[d["unit_name"] == name].sort_values("month")
-        colour = OTHER_COLOUR if name == other else (town_colour(town_of.get(name)) if by_town else palette[i % 24])
+        colour = colours[name]
         fig.add_bar(
             x=g["month"],
             y=g["volunteer_hours"].astype("Float64").astype(float),
@@ -74,6 +71,7 @@ def monthly_hours(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
         x_title=t("month", lang),
     )
     fig.update_layout(barmode="stack")
+    fig.update_yaxes(tickformat=",.0f")
     fig.update_xaxes(tickformat="%Y-%m", dtick="M1" if df["month"].nunique() <= 24 else "M3")
     return legend_below(fig)
 
