@@ -161,7 +161,15 @@ def radar(
     style(fig, t("arena.fig.radar", lang), height=560)
     fig.update_layout(
         polar={
-            "radialaxis": {"range": [0, 100], "dtick": 25, "tickfont": {"size": 10}},
+            # The score axis runs half-way between the first two spokes, so "100" never sits
+            # on an indicator's label.
+            "radialaxis": {
+                "range": [0, 100],
+                "dtick": 25,
+                "tickfont": {"size": 10},
+                "angle": 180 / max(len(keys), 1),
+                "tickangle": 180 / max(len(keys), 1),
+            },
             "angularaxis": {"tickfont": {"size": 11}},
         },
         margin={"l": 90, "r": 90, "t": 70, "b": 40},
@@ -254,7 +262,10 @@ def trends(
                 col=i % cols + 1,
                 hovertemplate=f"{names.get(code, code)} %{{x|%Y-%m}}: %{{y:,.1f}}<extra></extra>",
             )
-    style(fig, t("arena.fig.trends", lang), height=150 + 260 * rows)
+    height, top, bottom = 230 + 260 * rows, 90, 120
+    style(fig, t("arena.fig.trends", lang), height=height)
     fig.update_xaxes(tickformat="%Y-%m", nticks=7)
-    fig.update_layout(legend={"y": -0.08 / rows}, margin={"t": 90})
+    # The legend goes ~45 px below the last row's month labels (a fraction of the plot height).
+    below = 45 / (height - top - bottom)
+    fig.update_layout(legend={"y": -below, "yanchor": "top"}, margin={"t": top, "b": bottom})
     return fig
