@@ -15,7 +15,6 @@ STRINGS = {
         "各乡镇月报按时报送率（{scope}）",
         "Share of monthly reports on time, by township ({scope})",
     ),
-    "fig.ov.report_month": ("报告月份", "Report month"),
     "fig.ov.on_time_share": ("按时报送率(%)", "On time (%)"),
     "status.on_time": ("按时", "On time"),
     "status.late": ("迟报", "Late"),
@@ -92,7 +91,8 @@ def submission_matrix(sub: pd.DataFrame, lang: str, scope: str) -> go.Figure:
             )
         )
     height = max(260, 22 * len(rows) + 170)
-    style(fig, t("fig.ov.sub_title", lang, scope=scope), x_title=t("fig.ov.report_month", lang), height=height)
+    # No title on the top month axis: it collided with the chart title (the months say what they are).
+    style(fig, t("fig.ov.sub_title", lang, scope=scope), height=height)
     fig.update_yaxes(autorange="reversed", type="category", showgrid=False)
     fig.update_xaxes(type="category", side="top", showgrid=False, title_standoff=4)
     fig.update_layout(
@@ -144,7 +144,7 @@ def submission_by_town(summary: pd.DataFrame, lang: str, scope: str) -> go.Figur
         )
     )
     height = max(300, 22 * len(rows) + 150)
-    style(fig, t("fig.ov.sub_town_title", lang, scope=scope), x_title=t("fig.ov.report_month", lang), height=height)
+    style(fig, t("fig.ov.sub_town_title", lang, scope=scope), height=height)
     fig.update_yaxes(autorange="reversed", type="category", showgrid=False)
     fig.update_xaxes(type="category", side="top", showgrid=False)
     fig.update_layout(margin={"t": 100, "b": 30}, plot_bgcolor="white")
