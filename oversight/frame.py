@@ -547,9 +547,11 @@ def table(
     key: str | None = None,
     hide: tuple[str, ...] = (),
     selectable: bool = False,
+    percent: tuple[str, ...] = (),
 ) -> list[int]:
     """st.dataframe with translated headers (with units) and percentages shown as %; columns
-    in `hide` are not shown. With `selectable`, a row can be clicked: returns the selected row
+    in `hide` are not shown; columns in `percent` are 0–1 shares shown as % like the metric
+    rates. With `selectable`, a row can be clicked: returns the selected row
     positions (needs a `key`)."""
     language = lang()
     config = {}
@@ -557,7 +559,7 @@ def table(
     for name in df.columns:
         label = column_label(str(name), language)
         m = METRICS.get(str(name))
-        if exports.is_percent(str(name)) and pd.api.types.is_numeric_dtype(df[name]):
+        if (exports.is_percent(str(name)) or name in percent) and pd.api.types.is_numeric_dtype(df[name]):
             # One decimal, as on the cards ("90.9%"): Streamlit's "percent" shows two.
             shown = shown.copy() if shown is df else shown
             shown[name] = df[name] * 100

@@ -214,9 +214,11 @@ else:
         st.markdown(f"**{tr('req.days_table')}**")
         days = q.days_summary(cases)
         days["category"] = days["category"].map(lambda c: category_label(c, lang), na_action=None)
-        days["on_time_share"] = (days["on_time_share"] * 100).round(1)  # shown and downloaded as %
-        table(days, key="req_days_table")
-        download(days, tr("req.file_days"), key="dl_req_days")
+        table(days, key="req_days_table", percent=("on_time_share",))
+        # the file's header says (%): write 94.8, not 0.948
+        download(
+            days.assign(on_time_share=(days["on_time_share"] * 100).round(1)), tr("req.file_days"), key="dl_req_days"
+        )
     st.markdown(f"**{tr('req.open_title')}**")
     if open_list.empty:
         st.success(tr("req.open_none"))
