@@ -22,7 +22,18 @@ TOWN_DEFAULT = {"镇": (2, 6), "乡": (1, 5), "街道": (8, 2)}
 KNOWN_NAMES = {
     "新政镇": (["东北社区", "临江社区"], []),
     "金城镇": (
-        ["金新社区", "西寺社区", "西南社区", "双龙社区", "禹宫社区", "状元社区", "奎星社区", "建北社区", "南山社区", "三堆社区"],
+        [
+            "金新社区",
+            "西寺社区",
+            "西南社区",
+            "双龙社区",
+            "禹宫社区",
+            "状元社区",
+            "奎星社区",
+            "建北社区",
+            "南山社区",
+            "三堆社区",
+        ],
         ["华堂村", "石榴村", "梭坡村", "花牌村", "蔡庙村", "谢家村", "大桥村", "金印村"],
     ),
 }
@@ -59,21 +70,12 @@ def main() -> None:
         n_real_comm = sum(1 for k in real if int(k["community_code"][-3:]) < 200)
         n_real_vill = len(real) - n_real_comm
 
-        def codes(start: int, count: int) -> list[str]:
-            out, i = [], start
-            while len(out) < count:
-                code = f"{tcode[:9]}{i:03d}"
-                if code not in taken:
-                    out.append(code)
-                i += 1
-            return out
-
-        comm_codes = codes(1, n_comm - n_real_comm)
-        vill_codes = codes(200, n_vill - n_real_vill)
+        comm_codes = free_codes(tcode, taken, 1, n_comm - n_real_comm)
+        vill_codes = free_codes(tcode, taken, 200, n_vill - n_real_vill)
         comm_names = (comm_names + [new_name("社区") for _ in range(len(comm_codes))])[: len(comm_codes)]
         vill_names = (list(vill_names) + [new_name("村") for _ in range(len(vill_codes))])[: len(vill_codes)]
-        units += [(c, n, True) for c, n in zip(comm_codes, comm_names)]
-        units += [(c, n, True) for c, n in zip(vill_codes, vill_names)]
+        units += [(c, n, True) for c, n in zip(comm_codes, comm_names, strict=True)]
+        units += [(c, n, True) for c, n in zip(vill_codes, vill_names, strict=True)]
         units.sort()
         for code, name, synthetic in units:
             ctype = "社区" if int(code[-3:]) < 200 else "村"
@@ -100,6 +102,17 @@ def main() -> None:
         w.writeheader()
         w.writerows(rows)
     print(f"{len(rows)} communities in {len(towns)} townships -> {REF / 'communities.csv'}")
+
+
+def free_codes(town_code: str, taken: set[str], start: int, count: int) -> list[str]:
+    """`count` village-level codes of the township from `start` on, skipping real ones."""
+    out, i = [], start
+    while len(out) < count:
+        code = f"{town_code[:9]}{i:03d}"
+        if code not in taken:
+            out.append(code)
+        i += 1
+    return out
 
 
 def assign_groups(rows: list[dict[str, str]], towns: list[dict[str, str]]) -> None:
