@@ -84,7 +84,7 @@ def _child_build(scale: int, folder: str, mode: str) -> dict[str, Any]:
     warehouse's rows under the generator's scale-`scale` registry (mode "replicate")."""
     import etl.warehouse as warehouse
     from etl.load import load_paths
-    from etl.sample import generate
+    from etl.sample import REGISTRY_DIR, generate
 
     work = Path(folder)
     shutil.rmtree(work, ignore_errors=True)
@@ -97,7 +97,10 @@ def _child_build(scale: int, folder: str, mode: str) -> dict[str, Any]:
     manifest = generate(work / "files", scale=scale)
     out["generate_s"] = time.perf_counter() - t
     out["files"] = len(manifest["files"])
-    if scale > 1:
+    os.environ.pop("OVERSIGHT_REGISTRY_EXTRA", None)
+    if scale > 1 and hasattr(warehouse, "reference_dirs"):
+        os.environ["OVERSIGHT_REGISTRY_EXTRA"] = str(work / "files" / REGISTRY_DIR)
+    elif scale > 1:  # older ETL without registry extensions
         warehouse.REFERENCE = _merged_registry(work / "files", work / "registry")
     t = time.perf_counter()
     results = load_paths([work / "files"], db=db)
@@ -478,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
             how = f"scale-1 rows ×{scale} under `load_registry({scale})`"
             built = f"replicated in {w['replicate_s']:.0f} s from the scale-1 build"
         if scale > 1 and mode == "generate":
-            built += "; the synthetic counties' registry (`.registry/`) merged into the reference data for the load"
+            built += "; the synthetic counties' registry (`.registry/`) given to the load as a registry extension"
         if w.get("reused"):
             built += " (reused from an earlier run" + (", built by an older generator" if w.get("stale") else "") + ")"
         res["notes"].append(f"- {label}: {built}.")

@@ -130,17 +130,21 @@ def write_xlsx(path: Path, rows: int, seed: int) -> Path:
 
 
 def write_registry(folder: Path, rows: int) -> Path:
-    """towns.csv and communities.csv of Yilong plus the synthetic counties `rows` needs (merged)."""
+    """towns.csv and communities.csv of Yilong plus the synthetic counties `rows` needs (merged), and
+    the synthetic counties alone in `folder/extension` (for OVERSIGHT_REGISTRY_EXTRA)."""
     towns, units = load_registry(scale_for(rows))
     trows, crows = registry_rows(towns, units)
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "extension").mkdir(parents=True, exist_ok=True)
     for name, extra in (("towns.csv", trows), ("communities.csv", crows)):
         base = (REFERENCE / name).read_text(encoding="utf-8")
+        fields = next(csv.reader([base.splitlines()[0]]))
         with (folder / name).open("w", encoding="utf-8", newline="") as f:
             f.write(base if base.endswith("\n") else base + "\n")
-            if extra:
-                fields = next(csv.reader([base.splitlines()[0]]))
-                csv.DictWriter(f, fieldnames=fields, lineterminator="\n", extrasaction="ignore").writerows(extra)
+            csv.DictWriter(f, fieldnames=fields, lineterminator="\n", extrasaction="ignore").writerows(extra)
+        with (folder / "extension" / name).open("w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+            w.writeheader()
+            w.writerows(extra)
     for other in REFERENCE.glob("*.csv"):
         if not (folder / other.name).exists():
             (folder / other.name).write_bytes(other.read_bytes())
