@@ -24,7 +24,7 @@ from streamlit.errors import StreamlitAPIException
 
 from oversight import exports
 from oversight.db import WarehouseError, data_as_of, db_path, warehouse_exists
-from oversight.i18n import fmt_month, register, t
+from oversight.i18n import CHOICES_EN, choice_label, fmt_month, register, t
 from oversight.metrics import METRICS
 from oversight.queries import common
 
@@ -558,6 +558,9 @@ def table(
     shown = df
     for name in df.columns:
         label = column_label(str(name), language)
+        if language == "en" and not pd.api.types.is_numeric_dtype(df[name]) and df[name].isin(CHOICES_EN).any():
+            shown = shown.copy() if shown is df else shown
+            shown[name] = df[name].map(lambda v: choice_label(v, language), na_action="ignore")
         m = METRICS.get(str(name))
         if (exports.is_percent(str(name)) or name in percent) and pd.api.types.is_numeric_dtype(df[name]):
             # One decimal, as on the cards ("90.9%"): Streamlit's "percent" shows two.

@@ -48,6 +48,40 @@ def t(key: str, lang: str, **kw: object) -> str:
     return text.format(**kw) if kw else text
 
 
+# English names of the report contract's fixed choices (etl.contract), for charts and tables.
+CHOICES_EN: dict[str, str] = {
+    "党建服务": "Party building",
+    "便民服务": "Convenience",
+    "文化服务": "Culture",
+    "平安服务": "Safety",
+    "民情服务": "Residents' concerns",
+    "协商服务": "Consultation",
+    "新建": "New build",
+    "改扩建": "Rebuilt / expanded",
+    "亲民化改造": "Made resident-friendly",
+    "功能整合": "Rooms integrated",
+    "党支部": "Party branch",
+    "联合党支部": "Joint party branch",
+    "党小组": "Party group",
+    "网格": "Grid",
+    "来访": "Walk-in",
+    "电话": "Phone",
+    "12345": "12345 hotline",
+    "线上": "Online",
+    "满意": "Satisfied",
+    "基本满意": "Mostly satisfied",
+    "不满意": "Dissatisfied",
+    "未回访": "Not followed up",
+}
+
+
+def choice_label(value: object, lang: str) -> object:
+    """A contract choice (服务类别, 来源, 项目类型 …) in `lang`; anything else unchanged."""
+    if lang == "en" and isinstance(value, str):
+        return CHOICES_EN.get(value, value)
+    return value
+
+
 def fmt_month(d: date, lang: str) -> str:
     """2024年3月 / Mar 2024."""
     return f"{d.year}年{d.month}月" if lang == "zh" else d.strftime("%b %Y")

@@ -46,3 +46,13 @@ def test_every_page_registers_its_strings_without_conflicts(pages_db: Path) -> N
         at = AppTest.from_file(str(ROOT / script), default_timeout=60).run()
         assert not at.exception, (script, [e.value for e in at.exception])
     assert i18n.conflicts() == []
+
+
+def test_every_fixed_choice_of_the_reports_has_an_english_name() -> None:
+    from etl.contract import KINDS
+    from oversight.i18n import choice_label
+
+    choices = {c for k in KINDS for col in k.columns for c in col.choices}
+    untranslated = {c for c in choices if choice_label(c, "en") == c}
+    assert not untranslated
+    assert all(choice_label(c, "zh") == c for c in choices)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.pages_fixtures import (  # noqa: F401  (pages_db is a fixture)
     DUMEN,
     JINCHENG,
@@ -42,6 +44,9 @@ def test_language_switch(pages_db) -> None:  # noqa: ANN001, F811
     assert at.title[0].value == "Resident requests"
     assert "Resolution rate" in metrics(at)
     assert "Working days to resolve, by category" in chart_titles(at)
+    # Category and source names are English too, not the Chinese values of the reports.
+    names = {tr.get("name") for el in at.get("plotly_chart") for tr in json.loads(el.proto.spec)["data"]}
+    assert {"Phone", "Grid"} & names and not {"电话", "网格", "便民服务"} & names
 
 
 def test_empty_selection_says_so(pages_db) -> None:  # noqa: ANN001, F811

@@ -18,7 +18,7 @@ from oversight.figures.base import (
     unit_bar,
 )
 from oversight.figures.volunteers import category_label
-from oversight.i18n import register, t
+from oversight.i18n import choice_label, register, t
 from oversight.metrics import metric
 
 STRINGS = {
@@ -149,7 +149,7 @@ def category_source(df: pd.DataFrame, lang: str) -> go.Figure:
         fig.add_bar(
             x=labels,
             y=counts,
-            name=src if src is not None else t("fig.req.unknown_source", lang),
+            name=str(choice_label(src, lang)) if src is not None else t("fig.req.unknown_source", lang),
             marker_color=SOURCE_COLOURS.get(src, OTHER_COLOUR),
         )
     style(

@@ -17,7 +17,7 @@ from oversight.figures.base import (
     top_n_other,
     unit_bar,
 )
-from oversight.i18n import register, t
+from oversight.i18n import choice_label, register, t
 
 STRINGS = {
     "fig.vol.monthly": ("志愿服务时长（按月，按{unit}）", "Volunteer hours per month by {unit}"),
@@ -28,12 +28,6 @@ STRINGS = {
     "fig.vol.category": ("志愿服务时长（按服务类别，按{unit}）", "Volunteer hours by service category and {unit}"),
     "fig.vol.uncategorised": ("未注明类别", "No category"),
     "other": ("其他", "Other"),
-    "cat.党建服务": ("党建服务", "Party building"),
-    "cat.便民服务": ("便民服务", "Convenience"),
-    "cat.文化服务": ("文化服务", "Culture"),
-    "cat.平安服务": ("平安服务", "Safety"),
-    "cat.民情服务": ("民情服务", "Residents' concerns"),
-    "cat.协商服务": ("协商服务", "Consultation"),
 }
 register(STRINGS)
 
@@ -41,7 +35,7 @@ register(STRINGS)
 def category_label(name: str | None, lang: str) -> str:
     if name is None or pd.isna(name):
         return t("fig.vol.uncategorised", lang)
-    return t(f"cat.{name}", lang) if name in SERVICE_CATEGORIES else str(name)
+    return str(choice_label(name, lang))
 
 
 def monthly_hours(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
