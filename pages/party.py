@@ -17,6 +17,10 @@ from oversight.queries.party import unit_table
 
 register(
     {
+        "party.section_levels": (
+            "组织体系：五级党组织、物业党组织与业(院)委会",
+            "Organisation: five levels, property-company party orgs, owners' committees",
+        ),
         "party.kpi_coverage": ("小区党组织覆盖率", "Party-org coverage"),
         "party.kpi_target": ("目标 100%（应建尽建）；箭头为与目标之差", "Target 100%; the arrow shows the gap to it"),
         "party.kpi_gap": ("{gap} 个百分点", "{gap} pts"),
@@ -115,7 +119,7 @@ with st.expander(tr("party.file_coverage")):
     table(cov_table, key="party_cov_table")
     download(cov_table, tr("party.file_coverage"), key="dl_party_cov")
 
-st.subheader(tr("fig.party.levels"))
+st.subheader(tr("party.section_levels"))
 if levels.empty:
     st.info(tr("party.no_roster"))
 else:
