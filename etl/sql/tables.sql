@@ -40,11 +40,3 @@ CREATE TABLE IF NOT EXISTS etl_quarantine (
   original VARCHAR,                 -- JSON object: header -> cell text as read
   reason VARCHAR NOT NULL
 );
-
--- Settings the dashboard saves (arena weight presets, …): key -> JSON.
-CREATE TABLE IF NOT EXISTS app_setting (
-  namespace VARCHAR NOT NULL,
-  name VARCHAR NOT NULL,
-  value VARCHAR NOT NULL,
-  saved_at TIMESTAMP NOT NULL
-);
