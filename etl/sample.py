@@ -642,6 +642,41 @@ def poisson(rng: random.Random, lam: float) -> int:
         k += 1
 
 
+LATER = "_later"  # a case open at its month's report: how it is resolved afterwards (not a column)
+
+
+def later_resolution(u: Unit, case: dict[str, Any], reported_on: date, seed: int) -> dict[str, Any]:
+    """How a case still open at its month's report is resolved later: 5–40 days after that report.
+
+    Drawn from its own random stream, so the month's other figures do not move.
+    """
+    rng = random.Random(f"{seed}|later|{case['case_id']}")
+    resolved_on = reported_on + timedelta(days=rng.randint(5, 40))
+    r = rng.random()
+    if r < 0.04:
+        followup = "未回访"
+    elif r < 0.04 + 0.96 * u.p_unsat:
+        followup = "不满意"
+    else:
+        followup = "满意" if rng.random() < 0.82 else "基本满意"
+    return {
+        "resolved_on": resolved_on,
+        "on_time": (resolved_on - case["received_on"]).days <= DEADLINE_DAYS[case["category"]],
+        "followup_result": followup,
+    }
+
+
+def as_of(case: dict[str, Any], when: date) -> tuple[dict[str, Any], bool]:
+    """The case's row in a file sent on `when`, and whether it is still open then (to be resent)."""
+    later = case.get(LATER)
+    if later is None:
+        return case, False
+    row = {k: v for k, v in case.items() if k != LATER}
+    if later["resolved_on"] < when:
+        return {**row, **later}, False
+    return row, True
+
+
 def case_prefix(u: Unit) -> str:
     """The community part of a case id: 101001 (copy 0), C2-101001 (a benchmark copy)."""
     return u.code[6:] if u.copy == 0 else f"C{u.copy}-{u.code[6:]}"
@@ -717,7 +752,7 @@ def unit_month(
         people = rng.randint(10, 40)
         add_activity(date(2022, 10, rng.randint(9, 20)), "全员核酸检测协助", "便民服务", people, people * 6.0)
     acts.sort(key=lambda a: (a["activity_date"], a["activity_name"]))
-    # Resident requests, each one resolved by the report date or not at all.
+    # Resident requests: resolved by the report date, or later (`later_resolution`).
     reqs: list[dict[str, Any]] = []
     n = poisson(rng, u.req_rate * (1.15 if m.month in (1, 7, 8) else 1.0))
     for seq in range(1, n + 1):
@@ -738,18 +773,19 @@ def unit_month(
                 followup = "不满意"
             else:
                 followup = "满意" if rng.random() < 0.82 else "基本满意"
-        reqs.append(
-            {
-                "case_id": f"{case_prefix(u)}-{m:%y%m}-{seq:02d}",
-                "received_on": received,
-                "community_name": u.name,
-                "category": cat,
-                "source": source,
-                "resolved_on": resolved_on,
-                "on_time": on_time,
-                "followup_result": followup,
-            }
-        )
+        case = {
+            "case_id": f"{case_prefix(u)}-{m:%y%m}-{seq:02d}",
+            "received_on": received,
+            "community_name": u.name,
+            "category": cat,
+            "source": source,
+            "resolved_on": resolved_on,
+            "on_time": on_time,
+            "followup_result": followup,
+        }
+        if resolved_on is None:
+            case[LATER] = later_resolution(u, case, reported_on, seed)
+        reqs.append(case)
     reqs.sort(key=lambda r: (r["received_on"], r["case_id"]))
     # The monthly row.
     hh = households_at(u, m)
@@ -1183,6 +1219,7 @@ def generate(
         "skipped": [],
         "resubmissions": [],
         "duplicates": [],
+        "resent_cases": [],
         "low_performers": [],
         "townships": {},
         "files": [],
@@ -1193,6 +1230,7 @@ def generate(
     for t in towns:
         style = styles[t.code]
         tunits = sorted(units_of[t.code], key=lambda u: u.code)
+        carry: list[Carried] = []  # cases still open when their file was sent
         for per in periods(months):
             sheets = {k.name: SheetRows(k) for k in (MONTHLY, ROSTER, PROJECT, ACTIVITY, REQUEST)}
             by_month: dict[date, dict[str, SheetRows]] = {}
@@ -1234,7 +1272,7 @@ def generate(
                         ms["activity"].add(a, u)
                     for i, r in enumerate(um.requests):
                         if bad and bad["kind"] == "request" and i == len(um.requests) // 2:
-                            row = dict(r)
+                            row = {k: v for k, v in r.items() if k != LATER}  # the bad row is never resent
                             row.update(bad.pop("_cells"))
                             ms["request"].add(row, u, bad)
                         else:
@@ -1264,6 +1302,16 @@ def generate(
             # CSV townships switched to the official template workbook in 2023.
             if style.fmt == "csv" and per.months[0].year == CSV_UNTIL:
                 for m in per.months:
+                    rel = f"{m.year}/{m:%Y-%m}/{t.name}_{m.year}年{m.month}月_{REQUEST.zh}.csv"
+                    sent = max(
+                        (
+                            r["reported_on"]
+                            for r in by_month[m]["monthly"].rows
+                            if isinstance(r.get("reported_on"), date)
+                        ),
+                        default=add_months(m, 1),
+                    )
+                    settle_requests(by_month[m]["request"], rel, sent, carry, manifest)
                     for s in by_month[m].values():
                         if not s.rows:
                             continue
@@ -1276,6 +1324,7 @@ def generate(
                             manifest["bad_rows"].append({"file": rel, "sheet": Path(rel).name, "row": row_no, **b})
             else:
                 rel = f"{per.folder}/{t.name}_{per.label}社区治理报表.xlsx"
+                settle_requests(sheets["request"], rel, created, carry, manifest)
                 if resubmit and resubmit[0] == t.code and per.months == [resubmit[1]]:
                     sheets = _write_resubmission(out, rel, sheets, style, t, seed, created, manifest)
                 xstyle = replace(style, fmt="xlsx", title=True, month="iso") if style.fmt == "csv" else style
@@ -1289,6 +1338,7 @@ def generate(
             {"community_code": code, "community_name": u.name, "town_name": u.town.name, "issue": issue}
         )
     _write_duplicate(out, towns, styles, months, manifest)
+    manifest["resent_cases"].sort(key=lambda r: r["file"])
     manifest["late_reports"].sort(key=lambda r: (r["community_code"], r["month"]))
     manifest["bad_rows"].sort(key=lambda r: (r["file"], r["row"]))
     manifest["files"].sort(key=lambda f: f["file"])
@@ -1304,6 +1354,39 @@ def generate(
         json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
     return manifest
+
+
+@dataclass
+class Carried:
+    """A case still open when the file it was first sent in (`origin`) went out."""
+
+    origin: tuple[str, ...]  # that file's path parts, the order a bulk load reads files in
+    case: dict[str, Any]
+    unit: Unit
+
+
+def settle_requests(s: SheetRows, rel: str, sent: date, carry: list[Carried], manifest: dict[str, Any]) -> None:
+    """The request rows of file `rel` as they stand on `sent`, the day the file goes out.
+
+    A case resolved by then shows its resolution; one still open is carried on and resent, resolved,
+    in the first later file of the township that was sent after its resolution and that a bulk load
+    reads after the first one (path order: 2022/2022Q2 comes after 2022/2022-12, so the stragglers of
+    the 2022 Q2 workbook are resent in the 2023 one). The ETL upserts by case_id: the resent row wins.
+    """
+    here = Path(rel).parts
+    rows: list[dict[str, Any]] = []
+    for row, u in zip(s.rows, s.units, strict=True):
+        shown, still_open = as_of(row, sent)
+        rows.append(shown)
+        if still_open and u is not None:
+            carry.append(Carried(here, row, u))
+    s.rows = rows
+    due = [c for c in carry if c.origin < here and c.case[LATER]["resolved_on"] < sent]
+    for c in due:
+        s.add(as_of(c.case, sent)[0], c.unit)
+        carry.remove(c)
+    if due:
+        manifest["resent_cases"].append({"file": rel, "rows": len(due)})
 
 
 def _write_plain_csv(path: Path, rows: list[dict[str, str]]) -> None:

@@ -204,7 +204,12 @@ def test_load_log_reconciles_with_the_manifest(con: duckdb.DuckDBPyConnection, f
     resub = manifest["resubmissions"]
     assert len(resub) == 1
     assert log[resub[0]["corrected"]][3] == resub[0]["rows"]  # every row of the original replaced
-    assert sum(v[3] for v in log.values()) == resub[0]["rows"]  # and nothing else replaced anything
+    # Besides, each case resent once resolved replaces its open row; nothing else replaces anything.
+    resent = {r["file"]: r["rows"] for r in manifest["resent_cases"]}
+    if dup["same_as"] in resent:  # the copy loaded first carries the original's resent cases
+        resent[pair[0]] = resent.pop(dup["same_as"])
+    replaced = {f: v[3] for f, v in log.items() if v[3] and f != resub[0]["corrected"]}
+    assert replaced == resent and sum(resent.values()) > 100
 
 
 def test_corrected_resubmission_wins(con: duckdb.DuckDBPyConnection, manifest: dict) -> None:
@@ -278,14 +283,23 @@ def test_volunteer_hours_and_activities_add_up(con: duckdb.DuckDBPyConnection) -
 
 
 def test_request_counts_add_up(con: duckdb.DuckDBPyConnection, manifest: dict) -> None:
+    """A month's row counts the cases received that month, and among them those resolved before the
+    month's report was sent (reported_on): a case resolved later is resent resolved in a later file
+    and replaces its open row, but the month's figures, sent once, do not change."""
     diff = rows(
         con,
         """WITH c AS (
-             SELECT community_code, date_trunc('month', received_on) AS month, count(*) AS received,
-                    count(resolved_on) AS resolved, count(*) FILTER (on_time) AS on_time,
-                    count(*) FILTER (followup_result IN ('满意', '基本满意')) AS satisfied,
-                    count(*) FILTER (followup_result IN ('满意', '基本满意', '不满意')) AS followed
-             FROM request_case GROUP BY ALL)
+             SELECT r.community_code, date_trunc('month', r.received_on) AS month, count(*) AS received,
+                    count(*) FILTER (r.resolved_on < m.reported_on) AS resolved,
+                    count(*) FILTER (r.on_time AND r.resolved_on < m.reported_on) AS on_time,
+                    count(*) FILTER (r.followup_result IN ('满意', '基本满意') AND r.resolved_on < m.reported_on)
+                      AS satisfied,
+                    count(*) FILTER (r.followup_result IN ('满意', '基本满意', '不满意')
+                                     AND r.resolved_on < m.reported_on) AS followed
+             FROM request_case AS r
+             LEFT JOIN community_month AS m
+               ON m.community_code = r.community_code AND m.month = date_trunc('month', r.received_on)
+             GROUP BY ALL)
            SELECT m.community_code, strftime(m.month, '%Y-%m')
            FROM community_month AS m LEFT JOIN c USING (community_code, month)
            WHERE (m.requests_received, m.requests_resolved, m.requests_on_time, m.followups_satisfied,
@@ -295,6 +309,24 @@ def test_request_counts_add_up(con: duckdb.DuckDBPyConnection, manifest: dict) -
     )
     assert set(diff) == excluded(manifest)
     assert rows(con, "SELECT count(*) = count(DISTINCT case_id) FROM request_case") == [(True,)]
+
+
+def test_only_recent_cases_are_still_open(con: duckdb.DuckDBPyConnection, manifest: dict) -> None:
+    """Cases open at their month's report are resent resolved later: at the end of the sample only
+    those of its last two months can still be open; and a case is never resolved before it came in."""
+    last = date.fromisoformat(manifest["last_month"] + "-01")
+    since = date(last.year, last.month - 1, 1) if last.month > 1 else date(last.year - 1, 12, 1)
+    [(old, recent, later)] = rows(
+        con,
+        """SELECT count(*) FILTER (resolved_on IS NULL AND received_on < ?),
+                  count(*) FILTER (resolved_on IS NULL), count(*) FILTER (resolved_on >= reported_on)
+           FROM request_case AS r
+           JOIN community_month AS m
+             ON m.community_code = r.community_code AND m.month = date_trunc('month', r.received_on)""",
+        [since],
+    )
+    assert old == 0 and 0 < recent < 100 and later > 500
+    assert rows(con, "SELECT count(*) FROM request_case WHERE resolved_on < received_on") == [(0,)]
 
 
 def test_neighborhood_counts_match_the_roster(con: duckdb.DuckDBPyConnection) -> None:
