@@ -103,5 +103,6 @@ register(
         "group": ("片区", "Group (片区)"),
         "month": ("月份", "Month"),
         "col.rank": ("排名", "Rank"),  # shared by every ranking table
+        "click_to_drill": ("点击柱条可下钻到该{unit}。", "Click a bar to drill down into that {unit}."),
     }
 )

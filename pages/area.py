@@ -31,7 +31,6 @@ register(
             "面积与户数按 {month} 月报；项目按完成日期落在所选月份内。",
             "Area and households from the {month} monthly reports; projects completed within the months selected.",
         ),
-        "area.click": ("点击柱条可下钻到该{unit}。", "Click a bar to drill down into that {unit}."),
         "area.projects": ("阵地建设项目", "Service-centre projects"),
         "area.by_type": ("按项目类型汇总", "By project type"),
         "area.no_projects": (
@@ -97,7 +96,7 @@ cols[4].metric(
 )
 st.caption(
     tr("area.as_of", month=fmt_month(last, lang) if last else "—")
-    + (" " + tr("area.click", unit=unit) if f.level != "community" else "")
+    + (" " + tr("click_to_drill", unit=unit) if f.level != "community" else "")
 )
 
 left, right = st.columns(2)

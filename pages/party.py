@@ -32,7 +32,6 @@ register(
             "覆盖率按 {month} 月报；五级体系按各村(社区)截至 {end} 最近一次小区名册。",
             "Coverage from the {month} monthly reports; the five levels from each community's latest 小区 roster up to {end}.",
         ),
-        "party.click": ("点击柱条可下钻到该{unit}。", "Click a bar to drill down into that {unit}."),
         "party.levels_table": ("五级体系明细", "Five-level system in detail"),
         "party.without_title": ("尚未建立党组织的小区", "Neighbourhoods still without a party organisation"),
         "party.without_none": (
@@ -100,7 +99,7 @@ cols[3].metric(tr("party.kpi_property"), fmt_number(totals.get("property_party_o
 cols[4].metric(tr("party.kpi_owners"), fmt_number(totals.get("owners_committees"), lang), border=True)
 st.caption(
     tr("party.as_of", month=fmt_month(last, lang) if last else "—", end=fmt_month(f.month_to, lang))
-    + (" " + tr("party.click", unit=unit) if f.level != "community" else "")
+    + (" " + tr("click_to_drill", unit=unit) if f.level != "community" else "")
 )
 
 left, right = st.columns(2)

@@ -32,7 +32,6 @@ register(
             "受理、办结、按时、满意按月报合计；类别、来源、用时与未办结案件来自诉求明细。",
             "Received, resolved, on time and satisfied from the monthly reports; category, source, days and open cases from the case list.",
         ),
-        "req.click": ("点击柱条可下钻到该{unit}。", "Click a bar to drill down into that {unit}."),
         "req.flagged_title": (
             "办结率低于 92% 或满意率低于 85% 的村(社区)",
             "Communities below 92% resolution or 85% satisfaction",
@@ -129,7 +128,7 @@ for box, name, value, help_key in (
         border=True,
     )
 cols[4].metric(tr("req.kpi_open"), fmt_number(len(open_list), lang), border=True)
-st.caption(tr("req.note") + (" " + tr("req.click", unit=unit) if f.level != "community" else ""))
+st.caption(tr("req.note") + (" " + tr("click_to_drill", unit=unit) if f.level != "community" else ""))
 
 left, right = st.columns(2)
 left.plotly_chart(fig.monthly_flow(months, lang), key="req_monthly")

@@ -27,7 +27,6 @@ register(
             "时长与场次为所选月份合计，志愿者人数按最后一个月。类别来自志愿服务活动明细。",
             "Hours and activities summed over the months; volunteers at the last month. Categories from the activity reports.",
         ),
-        "vol.click": ("点击柱条可下钻到该{unit}。", "Click a bar to drill down into that {unit}."),
         "vol.categories": ("按服务类别", "By service category"),
         "vol.no_activities": (
             "所选范围和月份内没有志愿服务活动明细。",
@@ -80,7 +79,7 @@ cols[0].metric(tr("vol.kpi_hours"), fmt_number(hours, lang), border=True)
 cols[1].metric(tr("vol.kpi_volunteers"), fmt_number(vols, lang), border=True)
 cols[2].metric(tr("vol.kpi_per"), fmt_number(per, lang, ",.1f"), help=tr("vol.kpi_per_help"), border=True)
 cols[3].metric(tr("vol.kpi_activities"), fmt_number(units["volunteer_activities"].sum(min_count=1), lang), border=True)
-st.caption(tr("vol.note") + (" " + tr("vol.click", unit=unit) if f.level != "community" else ""))
+st.caption(tr("vol.note") + (" " + tr("click_to_drill", unit=unit) if f.level != "community" else ""))
 
 st.plotly_chart(fig.monthly_hours(q.hours_by_month(f), lang, unit), key="vol_monthly")
 scope_key = f"{f.level}_{'-'.join(f.town_codes)}"
