@@ -11,6 +11,7 @@ every run.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -519,16 +520,55 @@ def download(df: pd.DataFrame | Callable[[], pd.DataFrame], base_name: str, key:
     )
 
 
-def drill_to(town_code: str | None = None, community_code: str | None = None) -> None:
-    """Narrow the global filters to one township (and optionally one community) and rerun;
-    the breadcrumb, every page and the URL follow."""
+def _narrow(town_code: str | None = None, community_code: str | None = None) -> None:
     ss = st.session_state
     if town_code:
         ss[_K["towns"]] = [town_code]
         ss[_K["comms"]] = []
     if community_code:
         ss[_K["comms"]] = [community_code]
+
+
+def drill_to(town_code: str | None = None, community_code: str | None = None) -> None:
+    """Narrow the global filters to one township (and optionally one community) and rerun;
+    the breadcrumb, every page and the URL follow."""
+    _narrow(town_code, community_code)
     st.rerun()
+
+
+def unit_label(f: Filters) -> str:
+    """What one bar of a per-unit chart is at this drill level: 乡镇(街道) or 村(社区)."""
+    return tr("town") if f.level == "county" else tr("community")
+
+
+def drill_hint(f: Filters) -> str:
+    """" 点击柱条可下钻到该乡镇(街道)。" where a click can drill further, else ""."""
+    return "" if f.level == "community" else " " + tr("click_to_drill", unit=unit_label(f))
+
+
+def _drill_from_chart(chart_key: str, by_town: bool) -> None:
+    """on_select callback: the clicked bar's customdata[0] is a township or community code."""
+    event = st.session_state.get(chart_key)
+    points = event.selection.points if event else []
+    if not points or not points[0].get("customdata"):
+        return
+    code = points[0]["customdata"][0]
+    if by_town:
+        _narrow(town_code=code)
+    else:
+        _narrow(community_code=code)
+
+
+def drill_chart(figure: object, f: Filters, key: str) -> None:
+    """A per-unit chart whose bars drill down one level when clicked (a township's bar to its
+    communities, a community's to its profile scope); at community level it is a plain chart."""
+    drillable = f.level != "community"
+    st.plotly_chart(
+        figure,
+        key=key,
+        on_select=functools.partial(_drill_from_chart, key, f.level == "county") if drillable else "ignore",
+        selection_mode="points",
+    )
 
 
 def _is_month(name: str, values: pd.Series) -> bool:

@@ -3,13 +3,21 @@ the construction projects and the functional rooms they integrated."""
 
 from __future__ import annotations
 
-import functools
-
 import streamlit as st
 
 from oversight.figures import area as fig
 from oversight.figures.base import metric_format
-from oversight.frame import delta_style, download, empty_notice, page_setup, table, tr
+from oversight.frame import (
+    delta_style,
+    download,
+    drill_chart,
+    drill_hint,
+    empty_notice,
+    page_setup,
+    table,
+    tr,
+    unit_label,
+)
 from oversight.i18n import fmt_month, fmt_number, register
 from oversight.metrics import metric
 from oversight.queries import area as q
@@ -48,27 +56,13 @@ register(
 f = page_setup("area")
 st.title(tr("page.area"))
 lang = f.lang
-by_town = f.level == "county"
-unit = tr("town") if by_town else tr("community")
+unit = unit_label(f)
 
 per100 = q.per_households(f)
 if empty_notice(per100):
     st.stop()
 projects = q.projects(f)
 last = last_month(f)
-
-
-def _drill(chart_key: str) -> None:
-    """A bar was clicked: narrow the frame's filter to that township / community."""
-    event = st.session_state.get(chart_key)
-    points = event.selection.points if event else []
-    if not points or not points[0].get("customdata"):
-        return
-    code = points[0]["customdata"][0]
-    if by_town:
-        st.session_state["f_towns"], st.session_state["f_comms"] = [code], []
-    else:
-        st.session_state["f_comms"] = [code]
 
 
 m = metric("m2_per_100_households")
@@ -94,20 +88,12 @@ cols[4].metric(
     fmt_number(projects["area_added_m2"].sum(min_count=1) if len(projects) else None, lang),
     border=True,
 )
-st.caption(
-    tr("area.as_of", month=fmt_month(last, lang) if last else "—")
-    + (" " + tr("click_to_drill", unit=unit) if f.level != "community" else "")
-)
+st.caption(tr("area.as_of", month=fmt_month(last, lang) if last else "—") + drill_hint(f))
 
 left, right = st.columns(2)
 with left:
     chart_key = f"area_per100_{f.level}_{'-'.join(f.town_codes)}"
-    st.plotly_chart(
-        fig.per100_bar(per100, lang, unit),
-        key=chart_key,
-        on_select=functools.partial(_drill, chart_key) if f.level != "community" else "ignore",
-        selection_mode="points",
-    )
+    drill_chart(fig.per100_bar(per100, lang, unit), f, chart_key)
 with right:
     st.plotly_chart(fig.area_trend(q.area_by_month(f), lang, unit), key="area_trend")
 with st.expander(tr("area.per100_table")):

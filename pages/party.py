@@ -3,13 +3,11 @@ party organisations and owners' committees, and the 小区 still without a party
 
 from __future__ import annotations
 
-import functools
-
 import streamlit as st
 
 from oversight.figures import party as fig
 from oversight.figures.base import metric_format
-from oversight.frame import download, empty_notice, page_setup, table, tr
+from oversight.frame import download, drill_chart, drill_hint, empty_notice, page_setup, table, tr, unit_label
 from oversight.i18n import fmt_month, fmt_number, register
 from oversight.metrics import metric
 from oversight.queries import party as q
@@ -53,8 +51,7 @@ register(
 f = page_setup("party")
 st.title(tr("page.party"))
 lang = f.lang
-by_town = f.level == "county"
-unit = tr("town") if by_town else tr("community")
+unit = unit_label(f)
 
 coverage = q.coverage_by_unit(f)
 if empty_notice(coverage):
@@ -62,19 +59,6 @@ if empty_notice(coverage):
 levels = q.levels_by_unit(f)
 totals = q.level_totals(levels)
 last = q.last_month(f)
-
-
-def _drill(chart_key: str) -> None:
-    """A bar was clicked: narrow the frame's filter to that township / community."""
-    event = st.session_state.get(chart_key)
-    points = event.selection.points if event else []
-    if not points:
-        return
-    code = points[0]["customdata"][0]
-    if by_town:
-        st.session_state["f_towns"], st.session_state["f_comms"] = [code], []
-    else:
-        st.session_state["f_comms"] = [code]
 
 
 # KPI cards: coverage against 100%, then the counts behind it.
@@ -98,19 +82,13 @@ cols[2].metric(tr("party.kpi_without"), fmt_number(len(without) if not levels.em
 cols[3].metric(tr("party.kpi_property"), fmt_number(totals.get("property_party_orgs"), lang), border=True)
 cols[4].metric(tr("party.kpi_owners"), fmt_number(totals.get("owners_committees"), lang), border=True)
 st.caption(
-    tr("party.as_of", month=fmt_month(last, lang) if last else "—", end=fmt_month(f.month_to, lang))
-    + (" " + tr("click_to_drill", unit=unit) if f.level != "community" else "")
+    tr("party.as_of", month=fmt_month(last, lang) if last else "—", end=fmt_month(f.month_to, lang)) + drill_hint(f)
 )
 
 left, right = st.columns(2)
 with left:
     chart_key = f"party_cov_{f.level}_{'-'.join(f.town_codes)}"
-    st.plotly_chart(
-        fig.coverage_bar(coverage, lang, unit),
-        key=chart_key,
-        on_select=functools.partial(_drill, chart_key) if f.level != "community" else "ignore",
-        selection_mode="points",
-    )
+    drill_chart(fig.coverage_bar(coverage, lang, unit), f, chart_key)
 with right:
     st.plotly_chart(fig.coverage_trend(q.coverage_by_month(f), lang), key="party_trend")
 cov_table = unit_table(coverage, f.level)

@@ -4,15 +4,24 @@ resolution or 85% satisfaction."""
 
 from __future__ import annotations
 
-import functools
-
 import pandas as pd
 import streamlit as st
 
 from oversight.figures import requests as fig
 from oversight.figures.base import BAD, metric_format
 from oversight.figures.volunteers import category_label
-from oversight.frame import column_label, delta_style, download, empty_notice, page_setup, table, tr
+from oversight.frame import (
+    column_label,
+    delta_style,
+    download,
+    drill_chart,
+    drill_hint,
+    empty_notice,
+    page_setup,
+    table,
+    tr,
+    unit_label,
+)
 from oversight.i18n import fmt_number, register
 from oversight.metrics import metric
 from oversight.queries import requests as q
@@ -69,27 +78,13 @@ register(
 f = page_setup("requests")
 st.title(tr("page.requests"))
 lang = f.lang
-by_town = f.level == "county"
-unit = tr("town") if by_town else tr("community")
+unit = unit_label(f)
 
 units = q.flagged(q.by_unit(f))
 if empty_notice(units):
     st.stop()
 months = q.by_month(f)
 open_list = q.open_cases(f)
-
-
-def _drill(chart_key: str) -> None:
-    """A bar was clicked: narrow the frame's filter to that township / community."""
-    event = st.session_state.get(chart_key)
-    points = event.selection.points if event else []
-    if not points or not points[0].get("customdata"):
-        return
-    code = points[0]["customdata"][0]
-    if by_town:
-        st.session_state["f_towns"], st.session_state["f_comms"] = [code], []
-    else:
-        st.session_state["f_comms"] = [code]
 
 
 def _sum(col: str) -> float | None:
@@ -128,7 +123,7 @@ for box, name, value, help_key in (
         border=True,
     )
 cols[4].metric(tr("req.kpi_open"), fmt_number(len(open_list), lang), border=True)
-st.caption(tr("req.note") + (" " + tr("click_to_drill", unit=unit) if f.level != "community" else ""))
+st.caption(tr("req.note") + drill_hint(f))
 
 left, right = st.columns(2)
 left.plotly_chart(fig.monthly_flow(months, lang), key="req_monthly")
@@ -147,12 +142,7 @@ left, right = st.columns(2)
 for box, name in ((left, "resolution_rate"), (right, "satisfaction_rate")):
     with box:
         chart_key = f"req_{name}_{scope_key}"
-        st.plotly_chart(
-            fig.rate_bar(units, name, lang, unit),
-            key=chart_key,
-            on_select=functools.partial(_drill, chart_key) if f.level != "community" else "ignore",
-            selection_mode="points",
-        )
+        drill_chart(fig.rate_bar(units, name, lang, unit), f, chart_key)
 with st.expander(tr("req.unit_table")):
     ut = unit_table(units, f.level)
     table(ut, key="req_unit_table")

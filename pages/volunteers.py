@@ -3,12 +3,10 @@ the six service categories, and the ten communities that lead and lag."""
 
 from __future__ import annotations
 
-import functools
-
 import streamlit as st
 
 from oversight.figures import volunteers as fig
-from oversight.frame import download, empty_notice, page_setup, table, tr
+from oversight.frame import download, drill_chart, drill_hint, empty_notice, page_setup, table, tr, unit_label
 from oversight.i18n import fmt_number, register
 from oversight.queries import volunteers as q
 from oversight.queries.party import unit_table
@@ -50,25 +48,11 @@ register(
 f = page_setup("volunteers")
 st.title(tr("page.volunteers"))
 lang = f.lang
-by_town = f.level == "county"
-unit = tr("town") if by_town else tr("community")
+unit = unit_label(f)
 
 units = q.by_unit(f)
 if empty_notice(units):
     st.stop()
-
-
-def _drill(chart_key: str) -> None:
-    """A bar was clicked: narrow the frame's filter to that township / community."""
-    event = st.session_state.get(chart_key)
-    points = event.selection.points if event else []
-    if not points or not points[0].get("customdata"):
-        return
-    code = points[0]["customdata"][0]
-    if by_town:
-        st.session_state["f_towns"], st.session_state["f_comms"] = [code], []
-    else:
-        st.session_state["f_comms"] = [code]
 
 
 hours = units["volunteer_hours"].sum(min_count=1)
@@ -79,7 +63,7 @@ cols[0].metric(tr("vol.kpi_hours"), fmt_number(hours, lang), border=True)
 cols[1].metric(tr("vol.kpi_volunteers"), fmt_number(vols, lang), border=True)
 cols[2].metric(tr("vol.kpi_per"), fmt_number(per, lang, ",.1f"), help=tr("vol.kpi_per_help"), border=True)
 cols[3].metric(tr("vol.kpi_activities"), fmt_number(units["volunteer_activities"].sum(min_count=1), lang), border=True)
-st.caption(tr("vol.note") + (" " + tr("click_to_drill", unit=unit) if f.level != "community" else ""))
+st.caption(tr("vol.note") + drill_hint(f))
 
 st.plotly_chart(fig.monthly_hours(q.hours_by_month(f), lang, unit), key="vol_monthly")
 scope_key = f"{f.level}_{'-'.join(f.town_codes)}"
@@ -87,12 +71,7 @@ left, right = st.columns(2)
 for box, name, builder in ((left, "hours", fig.hours_bar), (right, "per", fig.per_volunteer_bar)):
     with box:
         chart_key = f"vol_{name}_{scope_key}"
-        st.plotly_chart(
-            builder(units, lang, unit),
-            key=chart_key,
-            on_select=functools.partial(_drill, chart_key) if f.level != "community" else "ignore",
-            selection_mode="points",
-        )
+        drill_chart(builder(units, lang, unit), f, chart_key)
 with st.expander(tr("vol.unit_table")):
     ut = unit_table(units, f.level)
     table(ut, key="vol_unit_table")

@@ -161,3 +161,36 @@ def test_table_shows_months_as_year_month_and_shares_with_one_decimal() -> None:
     assert '"format":"YYYY-MM"' in config.replace(" ", "")
     assert '"format":"%.1f%%"' in config.replace(" ", "")
     assert at.dataframe[0].value["resolution_rate"].iloc[0] == pytest.approx(90.909)
+
+
+def test_clicking_a_bar_narrows_the_filters_to_it() -> None:
+    """The on_select callback every per-unit chart uses: a township's bar drills into that
+    township (and clears picked communities); a community's bar picks that community; a click
+    beside the bars changes nothing."""
+
+    def script() -> None:
+        from types import SimpleNamespace
+
+        import streamlit as st
+
+        from oversight import frame
+
+        def click(key: str, points: list[dict], by_town: bool) -> None:
+            st.session_state[key] = SimpleNamespace(selection=SimpleNamespace(points=points))
+            frame._drill_from_chart(key, by_town)
+
+        st.session_state["f_comms"] = ["511324100012"]
+        click("bar_towns", [{"customdata": ["511324101000"]}], True)
+        st.session_state["after_town"] = (list(st.session_state["f_towns"]), list(st.session_state["f_comms"]))
+        click("bar_comms", [{"customdata": ["511324101001"]}], False)
+        st.session_state["after_comm"] = (list(st.session_state["f_towns"]), list(st.session_state["f_comms"]))
+        click("off_bars", [], True)
+        st.session_state["after_miss"] = (list(st.session_state["f_towns"]), list(st.session_state["f_comms"]))
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["after_town"] == (["511324101000"], [])
+    assert at.session_state["after_comm"] == (["511324101000"], ["511324101001"])
+    assert at.session_state["after_miss"] == at.session_state["after_comm"]
