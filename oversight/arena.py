@@ -64,8 +64,7 @@ class Indicator:
 
     @property
     def is_rate(self) -> bool:
-        # Metric.is_rate is also true for households_per_grid (a scale-1 ratio); the unit is not.
-        return self.transform != "growth" and self.base.unit_en == "%"
+        return self.transform != "growth" and self.base.is_rate
 
     @property
     def window(self) -> Window:

@@ -85,7 +85,7 @@ _CONTRACT = {c.name: c for k in KINDS for c in k.columns}
 def is_percent(name: str) -> bool:
     """Whether column `name` holds a 0–1 share shown as a percentage."""
     m = METRICS.get(name)
-    return m is not None and m.unit_zh == "%"
+    return m is not None and m.is_rate
 
 
 def _with_unit(label: str, unit: str, lang: str) -> str:

@@ -542,7 +542,7 @@ def unit_label(f: Filters) -> str:
 
 
 def drill_hint(f: Filters) -> str:
-    """" 点击柱条可下钻到该乡镇(街道)。" where a click can drill further, else ""."""
+    """ " 点击柱条可下钻到该乡镇(街道)。" where a click can drill further, else ""."""
     return "" if f.level == "community" else " " + tr("click_to_drill", unit=unit_label(f))
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from oversight.figures import party as party_fig
 from oversight.figures import profile as fig
-from oversight.figures.base import is_percent, metric_format
+from oversight.figures.base import metric_format
 from oversight.frame import delta_style, download, empty_notice, page_setup, table, tr
 from oversight.i18n import fmt_number, register
 from oversight.metrics import metric
@@ -103,11 +103,11 @@ def card(box: st.delta_generator.DeltaGenerator, name: str) -> None:
     if value is not None and line is not None:
         gap = value - line
         pts = f"{gap * 100:+.1f} " + ("个百分点" if lang == "zh" else "pts")
-        delta = pts if is_percent(m) else f"{gap:+.1f}"
+        delta = pts if m.is_rate else f"{gap:+.1f}"
     help_parts = []
     if line is not None:
         key = "profile.alert" if m.alert is not None and m.alert != m.target else "profile.standard"
-        help_parts.append(tr(key, value=format(line, ".0%" if is_percent(m) else ",.0f")))
+        help_parts.append(tr(key, value=format(line, ".0%" if m.is_rate else ",.0f")))
     r = ranks.loc[name]
     if not (r["town_rank"] is None or r["town_rank"] != r["town_rank"]):
         help_parts.append(
@@ -117,7 +117,7 @@ def card(box: st.delta_generator.DeltaGenerator, name: str) -> None:
                 county=f"{r['county_rank']}/{r['county_n']}",
             )
         )
-    unit = "" if is_percent(m) or value is None else f" {m.unit(lang)}"
+    unit = "" if m.is_rate or value is None else f" {m.unit(lang)}"
     box.metric(
         m.short(lang),
         fmt_number(value, lang, metric_format(m)) + unit,

@@ -185,15 +185,9 @@ def unit_bar(
     return fig
 
 
-def is_percent(m: Metric) -> bool:
-    """Whether metric `m` is a 0–1 share shown as % (Metric.is_rate also says yes for
-    hours_per_volunteer, a ratio of scale 1 that is not a share)."""
-    return m.unit_zh == "%"
-
-
 def metric_format(m: Metric) -> str:
     """Format spec for a KPI value of `m`: .1% for shares, ,.1f for other ratios, ,.0f for counts."""
-    if is_percent(m):
+    if m.is_rate:
         return ".1%"
     return ",.1f" if m.agg == "ratio" else ",.0f"
 

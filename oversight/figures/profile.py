@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from oversight.figures.base import NEUTRAL, is_percent, legend_below, standard_line, style
+from oversight.figures.base import NEUTRAL, legend_below, standard_line, style
 from oversight.i18n import register, t
 from oversight.metrics import metric
 
@@ -46,7 +46,7 @@ def trend(df: pd.DataFrame, names: tuple[str, ...], lang: str, community: str) -
         )
         line = m.alert if m.alert is not None else m.target
         if line is not None:
-            text = format(line, ".0%" if is_percent(m) else ",.0f")
+            text = format(line, ".0%" if m.is_rate else ",.0f")
             key = "fig.profile.alert" if m.alert is not None and m.alert != 1.0 else "fig.profile.standard"
             label = t(key, lang, value=text)
             standard_line(fig, line, f"{m.label(lang)} {label}" if len(names) > 1 else label)
@@ -67,7 +67,7 @@ def trend(df: pd.DataFrame, names: tuple[str, ...], lang: str, community: str) -
         height=340,
     )
     fig.update_xaxes(tickformat="%Y-%m")
-    if is_percent(first):
+    if first.is_rate:
         values = [float(v) for n in names for v in df[n].dropna()]
         lines = [x for n in names for x in (metric(n).alert, metric(n).target) if x is not None]
         fig.update_yaxes(tickformat=".0%", range=[max(0.0, min([*values, *lines]) - 0.05), 1.01])
