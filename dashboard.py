@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from core.metrics import metric
 from oversight.figures import overview as fig
 from oversight.frame import (
     card_label,
@@ -23,7 +24,6 @@ from oversight.frame import (
     tr,
 )
 from oversight.i18n import fmt_month, register
-from oversight.metrics import metric
 from oversight.queries import overview as q
 
 register(

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl.contract import MONTHLY
+from core.contract import MONTHLY
 from etl.sample import FIRST_MONTH, LAST_MONTH, REFERENCE, load_registry, month_range, registry_rows
 
 MONTHS = month_range(FIRST_MONTH, LAST_MONTH)

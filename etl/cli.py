@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -17,9 +16,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from core.paths import db_path
 from etl.load import COUNTS, FileResult, load_paths
 from etl.readers import iter_report_files
-from etl.warehouse import DEFAULT_DB, SQL_DIR, WarehouseError, reader
+from etl.warehouse import SQL_DIR, WarehouseError, reader
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 STATUS_LABELS = {
@@ -29,11 +29,6 @@ STATUS_LABELS = {
     "unchanged": "未变化 unchanged",
 }
 STATUS_STYLES = {"loaded": "green", "partial": "yellow", "rejected": "red", "unchanged": "dim"}
-
-
-def default_db() -> Path:
-    """The warehouse path: $OVERSIGHT_DB, else data/warehouse.duckdb."""
-    return Path(os.environ.get("OVERSIGHT_DB") or DEFAULT_DB)
 
 
 def _day(text: str) -> date:
@@ -66,7 +61,7 @@ def _fail(message: str) -> int:
 
 
 def run_load(args: argparse.Namespace) -> int:
-    db = args.db or default_db()
+    db = args.db or db_path()
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         return _fail(f"路径不存在 / no such path: {', '.join(map(str, missing))}")
@@ -135,7 +130,7 @@ def status_rows(db: Path) -> list[tuple]:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    db = args.db or default_db()
+    db = args.db or db_path()
     try:
         rows = status_rows(db)
     except WarehouseError as e:

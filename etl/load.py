@@ -20,8 +20,9 @@ from pathlib import Path
 
 import duckdb
 
-from etl.contract import Kind
-from etl.normalize import Registry, ident
+from core.contract import Kind
+from core.sql import ident
+from etl.normalize import Registry
 from etl.readers import FileRead, iter_report_files, read_file
 from etl.validate import SheetFrame, stage
 from etl.warehouse import DEFAULT_DB, LINEAGE, stored_columns, writer

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.contract import Column, Kind
+from core.contract import Column, Kind
 
 FULLWIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 HALFWIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
@@ -51,11 +51,6 @@ MSG_NOT_DATE = "{zh} '{{}}' 不是有效日期 / {name} is not a valid date"
 def lit(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
-
-
-def ident(name: str) -> str:
-    """A quoted SQL identifier (names come from the contract, never from a file)."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def message(template: str, column: Column) -> str:

@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import python_calamine as calamine
 
-from etl.contract import KINDS, Kind
+from core.contract import KINDS, Kind
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import xlsxwriter
 
-from etl.contract import (
+from core.contract import (
     ACTIVITY,
     MONTHLY,
     PROJECT,
@@ -41,6 +41,7 @@ from etl.contract import (
     SERVICE_CATEGORIES,
     Kind,
 )
+from core.months import add_months
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "data" / "reference"
@@ -57,12 +58,6 @@ SEED_TOWN = "新政镇"
 
 
 # --- calendar -------------------------------------------------------------------------------
-
-
-def add_months(m: date, n: int) -> date:
-    """The first day of the month `n` months after `m`."""
-    k = m.year * 12 + m.month - 1 + n
-    return date(k // 12, k % 12 + 1, 1)
 
 
 def month_range(first: date, last: date) -> list[date]:

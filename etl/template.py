@@ -16,7 +16,7 @@ from typing import Any
 
 import xlsxwriter
 
-from etl.contract import KINDS, REPORT_DUE_DAY, Column, Kind
+from core.contract import KINDS, REPORT_DUE_DAY, Column, Kind
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "data" / "reference"

@@ -1,4 +1,4 @@
-"""The rules a report row must pass, declared once per kind from `etl.contract`, run as one SQL pass.
+"""The rules a report row must pass, declared once per kind from `core.contract`, run as one SQL pass.
 
 `checks(kind)` lists every rule as a `Check` (SQL that is true when a row breaks it, and SQL for
 the reason): cell readable, required cell present, community in the registry, value within the
@@ -21,8 +21,9 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from etl.contract import Column, Kind
-from etl.normalize import Registry, blank, column_sql, ident, lit, shown
+from core.contract import Column, Kind
+from core.sql import ident
+from etl.normalize import Registry, blank, column_sql, lit, shown
 from etl.warehouse import LINEAGE, stored_columns
 
 EARLIEST = date(2000, 1, 1)

@@ -19,11 +19,10 @@ from pathlib import Path
 
 import duckdb
 
-from etl.contract import KINDS, Kind
-from oversight.metrics import RATIOS
+from core.contract import KINDS, Kind
+from core.metrics import RATIOS, sql
+from core.paths import DEFAULT_DB, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
 REFERENCE = ROOT / "data" / "reference"
 SQL_DIR = Path(__file__).with_name("sql")
 
@@ -60,7 +59,7 @@ def schema_sql() -> str:
     for kind in KINDS:
         cols = ",\n  ".join(f"{n} {t}" for n, t in stored_columns(kind))
         parts.append(f"CREATE TABLE IF NOT EXISTS {kind.table} (\n  {cols}\n);")
-    derived = ",\n  ".join(f"{m.row_sql()} AS {m.name}" for m in RATIOS)
+    derived = ",\n  ".join(f"{sql(m, over='row')} AS {m.name}" for m in RATIOS)
     views = (SQL_DIR / "views.sql").read_text(encoding="utf-8").replace("/*{derived_ratios}*/", derived)
     parts.append(views)
     return "\n".join(parts)

@@ -1,7 +1,7 @@
 """擂台比武 scoring: a transparent composite of fair indicators, organised by the 365 method.
 
 Steps follow the OECD/JRC Handbook on Constructing Composite Indicators: pick indicators
-(each one a metric of `oversight.metrics`, read per 100 households, as a rate, or as growth over
+(each one a metric of `core.metrics`, read per 100 households, as a rate, or as growth over
 the period, so large and small communities compare fairly), normalise them to 0–100, weight,
 aggregate, and test how much the ranking depends on the weights. No Streamlit here.
 
@@ -25,10 +25,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from etl.contract import SERVICE_CATEGORIES
-from etl.warehouse import DEFAULT_DB
+from core.contract import SERVICE_CATEGORIES
+from core.metrics import Metric, is_stock, metric
+from core.paths import db_path
 from oversight.i18n import register, t
-from oversight.metrics import Metric, is_stock, metric
 
 Family = Literal["force", "service", "mechanism"]
 Transform = Literal["value", "per100", "growth"]
@@ -44,10 +44,10 @@ METHODS: tuple[Method, ...] = ("minmax", "standard")
 
 @dataclass(frozen=True)
 class Indicator:
-    """One arena indicator: a metric of oversight.metrics, how it is read, and where it sits in 365."""
+    """One arena indicator: a metric of core.metrics, how it is read, and where it sits in 365."""
 
     key: str
-    metric: str  # a name in oversight.metrics
+    metric: str  # a name in core.metrics
     transform: Transform  # value: the metric itself; per100: metric × 100 / households; growth: end vs start
     family: Family
     part: str  # one of FORCES / SERVICES / MECHANISMS
@@ -371,8 +371,7 @@ def presets_path() -> Path:
     if env:
         p = Path(env)
         return p if p.suffix == ".json" else p / "arena_presets.json"
-    db = Path(os.environ.get("OVERSIGHT_DB") or DEFAULT_DB)
-    return db.parent / "settings" / "arena_presets.json"
+    return db_path().parent / "settings" / "arena_presets.json"
 
 
 def load_presets(path: Path | None = None) -> dict[str, dict]:

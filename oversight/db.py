@@ -4,7 +4,6 @@ restart."""
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -16,19 +15,14 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl.warehouse import DEFAULT_DB, WarehouseError, reader, version
+from core.paths import db_path
+from etl.warehouse import WarehouseError, reader, version
 
 CACHE_TTL = 3600  # seconds; the version in the key already makes a new load show at once
 _RETRIES = 3
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 __all__ = ["WarehouseError", "data_as_of", "db_path", "query", "warehouse_exists"]
-
-
-def db_path() -> Path:
-    """The warehouse file: $OVERSIGHT_DB, else data/warehouse.duckdb."""
-    env = os.environ.get("OVERSIGHT_DB")
-    return Path(env) if env else DEFAULT_DB
 
 
 def warehouse_exists() -> bool:

@@ -14,9 +14,9 @@ from datetime import date
 import pandas as pd
 import xlsxwriter
 
-from etl.contract import KINDS
+from core.contract import KINDS
+from core.metrics import METRICS, Metric
 from oversight import i18n
-from oversight.metrics import METRICS, Metric
 
 # Columns of the public views that are neither metrics nor report-contract columns.
 _EXTRA: dict[str, tuple[str, str, str, str]] = {

@@ -23,10 +23,10 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.errors import StreamlitAPIException
 
+from core.metrics import METRICS
 from oversight import exports
 from oversight.db import WarehouseError, data_as_of, db_path, warehouse_exists
 from oversight.i18n import CHOICES_EN, choice_label, fmt_month, register, t
-from oversight.metrics import METRICS
 from oversight.queries import common
 
 ROOT = Path(__file__).resolve().parents[1]

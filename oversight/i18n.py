@@ -48,7 +48,7 @@ def t(key: str, lang: str, **kw: object) -> str:
     return text.format(**kw) if kw else text
 
 
-# English names of the report contract's fixed choices (etl.contract), for charts and tables.
+# English names of the report contract's fixed choices (core.contract), for charts and tables.
 CHOICES_EN: dict[str, str] = {
     "党建服务": "Party building",
     "便民服务": "Convenience",

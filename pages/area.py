@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.metrics import metric
 from oversight.figures import area as fig
 from oversight.figures.base import metric_format
 from oversight.frame import (
@@ -19,7 +20,6 @@ from oversight.frame import (
     unit_label,
 )
 from oversight.i18n import fmt_month, fmt_number, register
-from oversight.metrics import metric
 from oversight.queries import area as q
 from oversight.queries.party import last_month, unit_table
 

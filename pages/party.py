@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.metrics import metric
 from oversight.figures import party as fig
 from oversight.figures.base import metric_format
 from oversight.frame import download, drill_chart, drill_hint, empty_notice, page_setup, table, tr, unit_label
 from oversight.i18n import fmt_month, fmt_number, register
-from oversight.metrics import metric
 from oversight.queries import party as q
 from oversight.queries.party import unit_table
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.metrics import metric
 from oversight.figures import party as party_fig
 from oversight.figures import profile as fig
 from oversight.figures.base import metric_format
 from oversight.frame import delta_style, download, empty_notice, page_setup, table, tr
 from oversight.i18n import fmt_number, register
-from oversight.metrics import metric
 from oversight.queries import area as area_q
 from oversight.queries import party as party_q
 from oversight.queries import profile as q

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.metrics import metric
 from oversight.figures import requests as fig
 from oversight.figures.base import BAD, metric_format
 from oversight.figures.volunteers import category_label
@@ -23,7 +24,6 @@ from oversight.frame import (
     unit_label,
 )
 from oversight.i18n import fmt_number, register
-from oversight.metrics import metric
 from oversight.queries import requests as q
 from oversight.queries.party import unit_table
 

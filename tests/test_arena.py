@@ -191,7 +191,7 @@ def test_zero_weight_indicator_is_not_flagged_and_bad_weights_are_refused() -> N
 def test_default_weights_sum_to_100_and_every_indicator_is_a_metric_in_365() -> None:
     assert sum(arena.DEFAULT_WEIGHTS.values()) == 100
     for ind in INDICATORS:
-        assert ind.base.name == ind.metric  # defined in oversight.metrics
+        assert ind.base.name == ind.metric  # defined in core.metrics
         assert ind.part in arena.FAMILIES[ind.family]
         assert ind.label("zh") and ind.label("en") and ind.unit("zh")
     assert {i.family for i in INDICATORS} == {"force", "service", "mechanism"}

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from etl.contract import MONTHLY
+from core.contract import MONTHLY
 from tests.conftest import build_tiny
 
 ROOT = Path(__file__).resolve().parents[1]

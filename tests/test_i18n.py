@@ -49,7 +49,7 @@ def test_every_page_registers_its_strings_without_conflicts(pages_db: Path) -> N
 
 
 def test_every_fixed_choice_of_the_reports_has_an_english_name() -> None:
-    from etl.contract import KINDS
+    from core.contract import KINDS
     from oversight.i18n import choice_label
 
     choices = {c for k in KINDS for col in k.columns for c in col.choices}

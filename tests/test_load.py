@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from core.contract import KINDS, MONTHLY
 from etl import load as load_module
-from etl.contract import KINDS, MONTHLY
 from etl.load import STATUSES, FileResult, load_paths
 from etl.warehouse import reader
 

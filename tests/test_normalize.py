@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from etl.contract import COMMUNITY, MONTH, MONTHLY, PROJECT, REQUEST, ROSTER, Column, Kind
+from core.contract import COMMUNITY, MONTH, MONTHLY, PROJECT, REQUEST, ROSTER, Column, Kind
 from etl.normalize import Registry
 from etl.validate import check_frame
 

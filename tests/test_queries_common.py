@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
+from core.metrics import metric, sql
 from etl.warehouse import writer
 from oversight import db
 from oversight.frame import Filters
-from oversight.metrics import metric
 from oversight.queries import common, overview
 from oversight.queries import data as dataq
 
@@ -76,11 +76,11 @@ def test_month_range_is_inclusive_for_day_dates(tiny: Path) -> None:
 
 def test_range_metric_sums_flows_and_reads_stocks_at_the_last_month(tiny: Path) -> None:
     last = {"month_last": date(2024, 3, 1)}
-    assert one(common.range_metric_sql(metric("volunteer_hours")), flt(), extra=last) == 3 * 350
-    assert one(common.range_metric_sql(metric("households")), flt(), extra=last) == 6500
-    assert one(common.range_metric_sql(metric("resolution_rate")), flt(), extra=last) == pytest.approx(164 / 180)
+    assert one(sql("volunteer_hours", "range"), flt(), extra=last) == 3 * 350
+    assert one(sql("households", "range"), flt(), extra=last) == 6500
+    assert one(sql("resolution_rate", "range"), flt(), extra=last) == pytest.approx(164 / 180)
     # coverage: 9 of 12 小区 in Jan and Feb, 12 of 12 in March — a stock, so March's
-    assert one(common.range_metric_sql(metric("party_org_coverage")), flt(), extra=last) == pytest.approx(1.0)
+    assert one(sql("party_org_coverage", "range"), flt(), extra=last) == pytest.approx(1.0)
 
 
 def test_kpis_end_month_and_previous_month(tiny: Path) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 import duckdb
 import pytest
 
+from core.contract import REPORT_DUE_DAY
 from etl.__main__ import main
-from etl.contract import REPORT_DUE_DAY
 from etl.sample import DEFAULT_SEED, REGISTRY_DIR, generate
 from etl.warehouse import reader
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from etl.contract import KINDS, MONTHLY
+from core.contract import KINDS, MONTHLY
 from etl.load import load_paths
 from etl.template import DEFAULT_OUT, INSTRUCTIONS, REGISTRY_SHEET, write_template
 from etl.warehouse import reader

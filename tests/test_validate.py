@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from etl.contract import ACTIVITY, KINDS, MONTHLY, PROJECT, REQUEST, ROSTER, Kind
+from core.contract import ACTIVITY, KINDS, MONTHLY, PROJECT, REQUEST, ROSTER, Kind
 from etl.normalize import Registry
 from etl.validate import check_frame, checks, stage
 from etl.warehouse import init_schema

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from etl.contract import PROJECT_TYPES
+from core.contract import PROJECT_TYPES
+from core.metrics import metric
 from oversight.figures.base import legend_below, legend_top, stack_colours, style, top_n_other, unit_bar
 from oversight.i18n import register, t
-from oversight.metrics import metric
 
 STRINGS = {
     "fig.area.trend": ("党群服务中心面积走势（按{unit}堆叠）", "Service-centre area over time, stacked by {unit}"),

@@ -10,9 +10,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from etl.contract import SERVICE_CATEGORIES
+from core.contract import SERVICE_CATEGORIES
+from core.metrics import Metric
 from oversight.i18n import register
-from oversight.metrics import Metric
 
 register({"fig.axis_from": ("坐标轴自 {start} 起", "axis from {start}")})
 

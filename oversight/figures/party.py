@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.metrics import metric
 from oversight.figures.base import NEUTRAL, legend_below, legend_top, standard_line, style, unit_bar
 from oversight.i18n import register, t
-from oversight.metrics import metric
 
 STRINGS = {
     "fig.party.coverage": ("小区党组织覆盖率（按{unit}）", "Party-org coverage of neighbourhoods by {unit}"),

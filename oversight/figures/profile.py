@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.metrics import metric
 from oversight.figures.base import NEUTRAL, legend_below, standard_line, style
 from oversight.i18n import register, t
-from oversight.metrics import metric
 
 STRINGS = {
     "fig.profile.trend": ("{name}：{metric}（按月）", "{name}: {metric} per month"),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from etl.contract import REQUEST_SOURCES, SERVICE_CATEGORIES
+from core.contract import REQUEST_SOURCES, SERVICE_CATEGORIES
+from core.metrics import metric
 from oversight.figures.base import (
     BAD,
     CATEGORY_COLOURS,
@@ -19,7 +20,6 @@ from oversight.figures.base import (
 )
 from oversight.figures.volunteers import category_label
 from oversight.i18n import choice_label, register, t
-from oversight.metrics import metric
 
 STRINGS = {
     "fig.req.monthly": ("诉求受理与办结（按月）", "Requests received and resolved per month"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from etl.contract import SERVICE_CATEGORIES
+from core.contract import SERVICE_CATEGORIES
 from oversight.figures.base import (
     CATEGORY_COLOURS,
     OTHER_COLOUR,

@@ -1,6 +1,6 @@
 """Queries of the 擂台比武 page: each arena indicator per community over a period, and per month
-for the trend charts. Every value comes from a metric of oversight.metrics, read over the range
-as every other page reads it (queries.common.range_metric_sql)."""
+for the trend charts. Every value comes from a metric of core.metrics, read over the range
+as every other page reads it (core.metrics.sql)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from typing import Any
 
 import pandas as pd
 
+from core.metrics import sql as metric_sql
+from core.months import add_months
+from core.sql import ident
 from oversight.arena import INDICATORS, Indicator
 from oversight.db import query
-from oversight.metrics import metric
-from oversight.queries.common import add_months, ident, range_metric_sql
 
 __all__ = ["add_months", "indicator_values", "monthly_values"]
 
@@ -25,23 +26,12 @@ def _codes(codes: Sequence[str]) -> tuple[str, dict[str, Any]]:
 
 def _range_sql(ind: Indicator) -> str:
     """The indicator over the range: stocks at $month_last, flows summed, growth = last vs first."""
-    m = ind.base
-    if ind.transform == "growth":
-        end = range_metric_sql(m, "m", "month_last")
-        start = range_metric_sql(m, "m", "month_first")
-        return f"(CAST({end} AS DOUBLE) - {start}) / NULLIF({start}, 0)"
-    if ind.transform == "per100":
-        households = range_metric_sql(metric("households"), "m", "month_last")
-        return f"CAST({range_metric_sql(m, 'm', 'month_last')} AS DOUBLE) * 100 / NULLIF({households}, 0)"
-    return range_metric_sql(m, "m", "month_last")
+    return metric_sql(ind.base, "range", "m", ind.transform)
 
 
 def _month_sql(ind: Indicator) -> str:
     """The indicator within one month (growth has no monthly value)."""
-    m = ind.base
-    if ind.transform == "per100":
-        return f"CAST({m.sql('m')} AS DOUBLE) * 100 / NULLIF({metric('households').sql('m')}, 0)"
-    return m.sql("m")
+    return metric_sql(ind.base, "group", "m", ind.transform)
 
 
 def indicator_values(codes: Sequence[str], month_from: date, month_to: date) -> pd.DataFrame:
@@ -54,7 +44,7 @@ def indicator_values(codes: Sequence[str], month_from: date, month_to: date) -> 
     cols = ",\n  ".join(f"{_range_sql(i)} AS {ident(i.key)}" for i in INDICATORS)
     sql = f"""
         SELECT c.community_code, c.community_name, c.town_name, c.group_name,
-          {range_metric_sql(metric("households"), "m", "month_last")} AS households,
+          {metric_sql("households", "range", "m")} AS households,
           COUNT(m.month) AS months_reported,
           {cols}
         FROM community AS c

@@ -1,28 +1,20 @@
-"""SQL pieces every page shares: the filters as a WHERE clause with bound parameters, the
-community registry and month list behind the filter widgets, and metrics over a month range."""
+"""SQL pieces every page shares: the filters as a WHERE clause with bound parameters, and the
+community registry and month list behind the filter widgets. Metrics become SQL in
+`core.metrics.sql` only."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from core.months import next_month
+from core.sql import ident
 from oversight.db import query
-from oversight.metrics import Metric, is_stock
 
 if TYPE_CHECKING:
     from oversight.frame import Filters
-
-_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
-
-
-def ident(name: str) -> str:
-    """`name` if it is a plain lower-case SQL identifier (column/alias), else ValueError."""
-    if not _IDENT.match(name):
-        raise ValueError(f"not an identifier: {name!r}")
-    return name
 
 
 def _prefix(alias: str) -> str:
@@ -55,16 +47,6 @@ def scope_sql(f: Filters, alias: str = "") -> tuple[str, dict[str, Any]]:
     return (" AND ".join(parts) or "TRUE"), params
 
 
-def next_month(d: date) -> date:
-    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-
-
-def add_months(d: date, n: int) -> date:
-    """The first day of the month `n` months after (before, if negative) `d`'s month."""
-    k = d.year * 12 + d.month - 1 + n
-    return date(k // 12, k % 12 + 1, 1)
-
-
 def month_sql(f: Filters, col: str = "month", alias: str = "") -> tuple[str, dict[str, Any]]:
     """`col` within the filters' month range, inclusive of both months; works for month columns
     (first of month) and for day dates (received_on, activity_date, completed_on)."""
@@ -82,22 +64,6 @@ def where(f: Filters, col: str | None = "month", alias: str = "") -> tuple[str, 
         return s, p
     m, mp = month_sql(f, col, alias)
     return f"{s} AND {m}", p | mp
-
-
-def range_metric_sql(m: Metric, alias: str = "", last_param: str = "month_last") -> str:
-    """Aggregate SQL for `m` over a range of community_month rows: flows summed over the range,
-    stocks read at the month bound to `$<last_param>` (the range's last month), ratios sum/sum."""
-    p = _prefix(alias)
-
-    def part(col: str) -> str:
-        col = ident(col)
-        if is_stock(col):
-            return f"SUM(CASE WHEN {p}month = ${last_param} THEN {p}{col} END)"
-        return f"SUM({p}{col})"
-
-    if m.agg == "sum":
-        return part(m.column)
-    return f"CAST({part(m.numerator)} AS DOUBLE) * {m.scale} / NULLIF({part(m.denominator)}, 0)"
 
 
 def communities() -> pd.DataFrame:

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from core.sql import ident
 from oversight.db import query
-from oversight.queries.common import ident, month_sql, scope_sql
+from oversight.queries.common import month_sql, scope_sql
 
 if TYPE_CHECKING:
     from oversight.frame import Filters

@@ -8,15 +8,17 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from etl.contract import REPORT_DUE_DAY
+from core.contract import REPORT_DUE_DAY
+from core.metrics import metric
+from core.months import add_months
+from core.sql import ident
 from oversight.db import query
-from oversight.metrics import metric
-from oversight.queries.common import add_months, ident, scope_sql
+from oversight.queries.common import scope_sql
 
 if TYPE_CHECKING:
     from oversight.frame import Filters
 
-# The headline metrics, in card order (names from oversight.metrics).
+# The headline metrics, in card order (names from core.metrics).
 KPI_METRICS = (
     "party_org_coverage",
     "service_center_m2",
@@ -47,7 +49,7 @@ def kpis(f: Filters) -> pd.DataFrame:
         FROM community_month
         WHERE {scope} AND month IN ($cur, $prev, $year)
         GROUP BY month
-        """,  # noqa: S608  (metric SQL from oversight.metrics)
+        """,  # noqa: S608  (metric SQL from core.metrics)
         params | months,
     )
     df["month"] = pd.to_datetime(df["month"]).dt.date
@@ -128,7 +130,7 @@ def ranking(f: Filters, sort_by: str) -> pd.DataFrame:
         SELECT u.unit_code, u.unit_name, {town_col} {", ".join(f"v.{n}" for n in KPI_METRICS)}
         FROM units AS u LEFT JOIN vals AS v ON v.unit_code = u.unit_code
         ORDER BY v.{ident(sort_by)} {direction} NULLS LAST, u.unit_code
-        """,  # noqa: S608  (identifiers from fixed choices and oversight.metrics)
+        """,  # noqa: S608  (identifiers from fixed choices and core.metrics)
         params | {"cur": f.month_to},
     )
     # Equal values share a rank (1, 1, 3); units without a value have none.

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from core.metrics import metric
+from core.metrics import sql as metric_sql
+from core.months import next_month
 from oversight.db import query
-from oversight.metrics import metric
-from oversight.queries.common import next_month, range_metric_sql, scope_sql, where
+from oversight.queries.common import scope_sql, where
 
 if TYPE_CHECKING:
     from oversight.frame import Filters
@@ -47,7 +49,7 @@ def per_unit(f: Filters, names: tuple[str, ...], level: str | None = None) -> pd
     row per community whatever the selection's level."""
     code, name = UNIT_COLUMNS[level or f.level]
     sql, params = where(f)
-    cols = ",\n".join(f"{range_metric_sql(metric(n))} AS {metric(n).name}" for n in names)
+    cols = ",\n".join(f"{metric_sql(n, 'range')} AS {metric(n).name}" for n in names)
     if "$month_last" in cols:  # DuckDB rejects a bound parameter the statement does not use
         params = params | {"month_last": last_month(f)}
     return query(
@@ -58,7 +60,7 @@ def per_unit(f: Filters, names: tuple[str, ...], level: str | None = None) -> pd
         WHERE {sql}
         GROUP BY {code}
         ORDER BY {code}
-        """,  # noqa: S608  (identifiers from UNIT_COLUMNS and oversight.metrics)
+        """,  # noqa: S608  (identifiers from UNIT_COLUMNS and core.metrics)
         params,
     )
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from core.metrics import metric
 from oversight.db import query
-from oversight.metrics import metric
 from oversight.queries.common import scope_sql, where
 from oversight.queries.party import per_unit
 

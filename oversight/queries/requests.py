@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from core.metrics import metric
+from core.months import next_month
 from oversight.db import query
-from oversight.metrics import metric
-from oversight.queries.common import next_month, scope_sql, where
+from oversight.queries.common import scope_sql, where
 from oversight.queries.party import per_unit, unit_columns
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def by_month(f: Filters) -> pd.DataFrame:
         WHERE {sql}
         GROUP BY month
         ORDER BY month
-        """,  # noqa: S608  (identifiers from oversight.metrics)
+        """,  # noqa: S608  (identifiers from core.metrics)
         params,
     )
     flow = (df["requests_received"] - df["requests_resolved"]).astype("Float64")

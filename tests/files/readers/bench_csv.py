@@ -17,7 +17,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from etl.contract import MONTHLY  # noqa: E402
+from core.contract import MONTHLY  # noqa: E402
 from etl.readers import read_file  # noqa: E402
 
 

@@ -1,9 +1,12 @@
-"""Every metric the product shows, defined once: name, labels, unit, SQL, standard.
+"""Every metric the product shows, defined once: name, labels, unit, format, standard, alert,
+direction — and `sql()`, the one place a metric becomes SQL.
 
 Pages, rankings, exports, the arena score and the warehouse view `community_month` all refer
 to these by name. A ratio is always sum(numerator) / sum(denominator) over whatever is
 grouped (never an average of per-community rates), and NULL when the denominator is 0 or
-missing.
+missing. Standards: 小区党组织覆盖率 100% (应建尽建), 每百户服务设施面积 ≥ 30 ㎡ (十四五 plan for
+urban and rural community service), 办结率 ≥ 92% (Sichuan county minimum), 满意率 alert below
+85%, 格均户数 at most 500 households per grid (DOMAIN.md).
 """
 
 from __future__ import annotations
@@ -11,7 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from core.sql import param, qualified
+
 Agg = Literal["sum", "ratio"]
+Over = Literal["row", "group", "range"]
+Transform = Literal["value", "per100", "growth"]
 
 
 @dataclass(frozen=True)
@@ -22,12 +29,12 @@ class Metric:
     unit_zh: str
     unit_en: str
     agg: Agg
-    column: str = ""  # for sum/last: the community_month column
+    column: str = ""  # for sum: the community_month column
     numerator: str = ""  # for ratio
     denominator: str = ""
     scale: float = 1.0  # ratio × scale (100 for "per 100 households")
-    target: float | None = None  # standard line on charts
-    alert: float | None = None  # below this is flagged
+    target: float | None = None  # the standard: a line on charts, full marks in the arena
+    alert: float | None = None  # below this (above, when lower is better) is flagged
     higher_is_better: bool = True
     fmt: str = ",.0f"
     short_en: str = ""  # English name for a KPI card, where the full one is cut off
@@ -42,17 +49,41 @@ class Metric:
         """A 0–1 share shown as a percentage (not every ratio is: households per grid is not)."""
         return self.agg == "ratio" and self.unit_zh == "%"
 
-    def sql(self, alias: str = "") -> str:
-        """Aggregate SQL expression over community_month rows (columns optionally prefixed)."""
-        p = f"{alias}." if alias else ""
-        if self.agg == "sum":
-            return f"SUM({p}{self.column})"
-        num, den = f"SUM({p}{self.numerator})", f"SUM({p}{self.denominator})"
-        return f"CAST({num} AS DOUBLE) * {self.scale} / NULLIF({den}, 0)"
+    @property
+    def line(self) -> float | None:
+        """The line a value is judged against: the alert where there is one, else the standard."""
+        return self.alert if self.alert is not None else self.target
 
-    def row_sql(self) -> str:
-        """Per-row SQL for the derived column in community_month."""
-        return f"CAST({self.numerator} AS DOUBLE) * {self.scale} / NULLIF({self.denominator}, 0)"
+    def below(self, value: float | None) -> bool | None:
+        """Whether `value` misses the line (None when there is no value or no line)."""
+        line = self.line
+        if value is None or line is None or value != value:
+            return None
+        return value < line if self.higher_is_better else value > line
+
+    def format_value(self, value: float | None) -> str:
+        """`value` in the metric's own format ("92%", "30", "1,800"); "—" when missing. A
+        share's trailing ".0" is dropped so a standard reads "92%" rather than "92.0%"."""
+        if value is None or value != value:
+            return "—"
+        text = format(value, self.fmt)
+        return text.replace(".0%", "%") if self.is_rate else text.removesuffix(".0")
+
+    def standard_text(self, lang: str) -> str:
+        """The standard as a rule: "≥ 92%", "≥ 30 ㎡/百户", "≤ 500 户/网格" ("" without one)."""
+        if self.target is None:
+            return ""
+        op = "≥" if self.higher_is_better else "≤"
+        unit = "" if self.is_rate else " " + self.unit(lang)
+        return f"{op} {self.format_value(self.target)}{unit}".rstrip()
+
+    def line_text(self) -> str:
+        """The alert line (or standard) as a bare figure: "85%", "30"."""
+        return self.format_value(self.line)
+
+    def sql(self, alias: str = "", over: Over = "group", **kw: str) -> str:
+        """This metric as SQL over community_month rows; see `sql()`."""
+        return sql(self, over=over, alias=alias, **kw)
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -102,6 +133,7 @@ RATIOS: tuple[Metric, ...] = (
         unit_zh="户/网格",
         unit_en="households per grid",
         fmt=",.0f",
+        target=500.0,
         higher_is_better=False,
     ),
     _ratio(
@@ -183,6 +215,7 @@ STOCK_COLUMNS = frozenset(m.column for m in STOCKS)
 
 
 def is_stock(column: str) -> bool:
+    """Whether `column` is a stock (read at a month) rather than a flow (summed over months)."""
     return column in STOCK_COLUMNS
 
 
@@ -192,3 +225,56 @@ METRICS: dict[str, Metric] = {m.name: m for m in (*STOCKS, *FLOWS, *RATIOS)}
 def metric(name: str) -> Metric:
     """The metric called `name`; raises KeyError for anything not defined here (the allow-list)."""
     return METRICS[name]
+
+
+def _part(col: str, over: Over, alias: str, last: str) -> str:
+    """One community_month column, aggregated for `over`."""
+    c = qualified(alias, col)
+    if over == "row":
+        return c
+    if over == "range" and is_stock(col):
+        return f"SUM(CASE WHEN {qualified(alias, 'month')} = {param(last)} THEN {c} END)"
+    return f"SUM({c})"
+
+
+def _value(m: Metric, over: Over, alias: str, last: str) -> str:
+    if m.agg == "sum":
+        return _part(m.column, over, alias, last)
+    num, den = _part(m.numerator, over, alias, last), _part(m.denominator, over, alias, last)
+    return f"CAST({num} AS DOUBLE) * {m.scale} / NULLIF({den}, 0)"
+
+
+def sql(
+    m: Metric | str,
+    over: Over = "group",
+    alias: str = "",
+    transform: Transform = "value",
+    last: str = "month_last",
+    first: str = "month_first",
+) -> str:
+    """The SQL expression of metric `m` (a Metric or its name) over community_month rows.
+
+    over:
+      - "row": one community-month row (the derived ratio columns of the view community_month);
+      - "group": whatever rows are grouped (one month, one unit, …): sums, ratios sum/sum;
+      - "range": a range of months: flows summed over it, stocks read at the month bound to
+        `$<last>` (the range's last reported month), ratios sum/sum of those.
+    transform:
+      - "value": the metric itself;
+      - "per100": the metric × 100 / households (households read like the metric's window);
+      - "growth": (value at `$<last>` − value at `$<first>`) / value at `$<first>` (range only).
+    `alias` prefixes every column ("m" → m."households"). Raises KeyError for an unknown name
+    (the catalogue is the allow-list) and ValueError for an impossible combination.
+    """
+    m = metric(m) if isinstance(m, str) else m
+    if transform == "value":
+        return _value(m, over, alias, last)
+    if transform == "per100":
+        households = _value(metric("households"), over, alias, last)
+        return f"CAST({_value(m, over, alias, last)} AS DOUBLE) * 100 / NULLIF({households}, 0)"
+    if transform == "growth":
+        if over != "range":
+            raise ValueError("growth is measured over a range of months")
+        end, start = _value(m, over, alias, last), _value(m, over, alias, first)
+        return f"(CAST({end} AS DOUBLE) - {start}) / NULLIF({start}, 0)"
+    raise ValueError(f"unknown transform {transform!r}")
