@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from oversight import frame
-from oversight.frame import Filters
+from oversight.filters import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -173,11 +173,11 @@ def test_clicking_a_bar_narrows_the_filters_to_it() -> None:
 
         import streamlit as st
 
-        from oversight import frame
+        from oversight.frame import components
 
         def click(key: str, points: list[dict], by_town: bool) -> None:
             st.session_state[key] = SimpleNamespace(selection=SimpleNamespace(points=points))
-            frame._drill_from_chart(key, by_town)
+            components._drill_from_chart(key, by_town)
 
         st.session_state["f_comms"] = ["511324100012"]
         click("bar_towns", [{"customdata": ["511324101000"]}], True)

@@ -18,7 +18,7 @@ import streamlit as st
 from core.metrics import metric, sql
 from etl.warehouse import writer
 from oversight import db
-from oversight.frame import Filters
+from oversight.filters import Filters
 from oversight.queries import common, overview
 from oversight.queries import data as dataq
 

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from oversight.frame import Filters
+from oversight.filters import Filters
 from oversight.queries import area, party, profile, requests, volunteers
 from tests.pages_fixtures import JINCHENG, XINZHENG, pages_db  # noqa: F401  (fixture)
 

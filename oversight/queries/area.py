@@ -3,16 +3,12 @@ and the service-centre projects."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from oversight.db import query
+from oversight.filters import Filters
 from oversight.queries.common import where
 from oversight.queries.party import per_unit, unit_columns
-
-if TYPE_CHECKING:
-    from oversight.frame import Filters
 
 
 def area_by_month(f: Filters) -> pd.DataFrame:

@@ -5,16 +5,14 @@ community registry and month list behind the filter widgets. Metrics become SQL 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from core.months import next_month
 from core.sql import ident
 from oversight.db import query
-
-if TYPE_CHECKING:
-    from oversight.frame import Filters
+from oversight.filters import Filters
 
 
 def _prefix(alias: str) -> str:

@@ -4,16 +4,13 @@ the columns the user picks; a row count, a capped page for the screen, all rows 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from core.sql import ident
 from oversight.db import query
+from oversight.filters import Filters
 from oversight.queries.common import month_sql, scope_sql
-
-if TYPE_CHECKING:
-    from oversight.frame import Filters
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ townships (or of communities within a township / 片区), and who reported on ti
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -13,10 +12,8 @@ from core.metrics import metric
 from core.months import add_months
 from core.sql import ident
 from oversight.db import query
+from oversight.filters import Filters
 from oversight.queries.common import scope_sql
-
-if TYPE_CHECKING:
-    from oversight.frame import Filters
 
 # The headline metrics, in card order (names from core.metrics).
 KPI_METRICS = (

@@ -8,7 +8,7 @@ township for the whole county, the community below that) and the range's last re
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -16,10 +16,8 @@ from core.metrics import metric
 from core.metrics import sql as metric_sql
 from core.months import next_month
 from oversight.db import query
+from oversight.filters import Filters
 from oversight.queries.common import scope_sql, where
-
-if TYPE_CHECKING:
-    from oversight.frame import Filters
 
 # Breakdown by level (allow-list of identifiers): the whole county by township, a township (or
 # 片区) by community, a community shows itself.

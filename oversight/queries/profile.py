@@ -4,17 +4,14 @@ among the communities of its township and of the county."""
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from core.metrics import metric
 from oversight.db import query
+from oversight.filters import Filters
 from oversight.queries.common import scope_sql, where
 from oversight.queries.party import per_unit
-
-if TYPE_CHECKING:
-    from oversight.frame import Filters
 
 # The key metric of each of the four areas (party, area, volunteers, requests), in page order.
 KEY_METRICS = (

@@ -3,19 +3,15 @@ the monthly reports; category, source, open cases and days to resolve from the c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from core.metrics import metric
 from core.months import next_month
 from oversight.db import query
+from oversight.filters import Filters
 from oversight.queries.common import scope_sql, where
 from oversight.queries.party import per_unit, unit_columns
-
-if TYPE_CHECKING:
-    from oversight.frame import Filters
 
 COUNTS = ("requests_received", "requests_resolved", "requests_on_time", "followups_satisfied", "followups_total")
 RATES = ("resolution_rate", "on_time_rate", "satisfaction_rate")

@@ -3,16 +3,12 @@ hours by service category, and the communities that lead and lag."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from oversight.db import query
+from oversight.filters import Filters
 from oversight.queries.common import where
 from oversight.queries.party import per_unit, unit_columns
-
-if TYPE_CHECKING:
-    from oversight.frame import Filters
 
 UNIT_METRICS = ("volunteer_hours", "volunteer_activities", "volunteers_registered", "hours_per_volunteer")
 

@@ -1,0 +1,260 @@
+"""Widgets every page draws: tables with translated headers, downloads, drill-down charts,
+empty-data notices, KPI deltas, and the selection in words (breadcrumb, file names)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core.metrics import METRICS
+from oversight import exports
+from oversight.filters import Filters
+from oversight.frame.state import current_filters, lang, narrow, tr
+from oversight.i18n import CHOICES_EN, choice_label, register
+from oversight.queries import common
+
+STRINGS = {
+    "frame.empty": ("当前筛选条件下没有数据", "No data for this selection"),
+    "frame.empty_hint": (
+        "请放宽左侧的乡镇、片区、村(社区)或月份范围。",
+        "Widen the township, group, community or month range on the left.",
+    ),
+    "frame.download_xlsx": ("下载 Excel", "Download Excel"),
+    "frame.download_csv": ("下载 CSV", "Download CSV"),
+    "frame.rows": ("共 {n} 行", "{n} rows"),
+}
+register(STRINGS)
+
+
+def column_label(name: str, lang: str) -> str:  # noqa: A002 - the frame API's name
+    """Chinese header with unit, or English name with unit, for a view/metric column."""
+    return exports.column_label(name, lang)
+
+
+def card_label(name: str, lang: str) -> str:  # noqa: A002 - the frame API's name
+    """The label of metric `name` on a KPI card: short enough for the card (a share without
+    its %, an amount with its unit)."""
+    if exports.is_percent(name):
+        return METRICS[name].short(lang)
+    return exports.column_label(name, lang, short=True)
+
+
+def is_no_change(delta: str | None) -> bool:
+    """Whether a delta text ("0", "+0.0%", "-0.0 个百分点") says nothing changed."""
+    number = re.search(r"\d[\d,]*(?:\.\d+)?", delta or "")
+    return number is not None and float(number.group().replace(",", "")) == 0
+
+
+def delta_style(delta: str | None, higher_is_better: bool = True) -> dict[str, str]:
+    """st.metric keyword arguments for `delta`: grey and without an arrow when nothing changed
+    (Streamlit draws "+0.0" as a green rise), else green for better and red for worse."""
+    if is_no_change(delta):
+        return {"delta_color": "off", "delta_arrow": "off"}
+    return {"delta_color": "normal" if higher_is_better else "inverse", "delta_arrow": "auto"}
+
+
+def change_colour(delta: str, higher_is_better: bool = True) -> str:
+    """Markdown colour for a change in a caption: gray when nothing changed, green/red by direction."""
+    if is_no_change(delta):
+        return "gray"
+    return "green" if delta.lstrip().startswith("+") == higher_is_better else "red"
+
+
+def scope_name(f: Filters, for_file: bool = False) -> str:
+    """The selection in words: 全县 / 新政镇 / 新政镇东北社区 / 城乡融合片区一组 / 新政镇等3个乡镇."""
+    reg = common.communities()
+    towns = dict(zip(reg["town_code"], reg["town_name"], strict=False))
+    comms = reg.set_index("community_code")
+    if f.community_codes:
+        first = comms.loc[f.community_codes[0]]
+        name = f"{first['town_name']}{first['community_name']}"
+        n = len(f.community_codes)
+        return name if n == 1 else tr("frame.n_communities", first=name, n=n, more=n - 1)
+    if f.group:
+        return f.group
+    if f.town_codes:
+        first, n = towns[f.town_codes[0]], len(f.town_codes)
+        return first if n == 1 else tr("frame.n_towns", first=first, n=n, more=n - 1)
+    return tr("frame.county_file") if for_file else tr("frame.county")
+
+
+def _names(codes: tuple[str, ...], names: dict[str, str], many_key: str) -> str:
+    """Up to three names joined with 、, else "X等N个…"."""
+    if len(codes) <= 3:
+        return "、".join(names.get(c, c) for c in codes)
+    return tr(many_key, first=names.get(codes[0], codes[0]), n=len(codes), more=len(codes) - 1)
+
+
+def breadcrumb(f: Filters) -> list[str]:
+    """全县 › 新政镇 › 东北社区 — from the county down to the current selection."""
+    reg = common.communities()
+    crumbs = [tr("frame.county")]
+    towns = f.town_codes
+    if not towns and f.community_codes:  # communities picked without a township: show theirs
+        towns = tuple(dict.fromkeys(reg.loc[reg["community_code"].isin(f.community_codes), "town_code"]))
+    if towns:
+        crumbs.append(_names(towns, dict(zip(reg["town_code"], reg["town_name"], strict=False)), "frame.n_towns"))
+    if f.group:
+        crumbs.append(f.group)
+    if f.community_codes:
+        names = dict(zip(reg["community_code"], reg["community_name"], strict=False))
+        crumbs.append(_names(f.community_codes, names, "frame.n_communities"))
+    return crumbs
+
+
+def empty_notice(df: pd.DataFrame | None) -> bool:
+    """Show "当前筛选条件下没有数据" and return True when `df` is empty (or None)."""
+    if df is None or df.empty:
+        st.info(f"**{tr('frame.empty')}** — {tr('frame.empty_hint')}", icon=":material/filter_alt_off:")
+        return True
+    return False
+
+
+def download(df: pd.DataFrame | Callable[[], pd.DataFrame], base_name: str, key: str) -> None:
+    """Excel and CSV download buttons for a table (view/metric column names are translated in
+    the files), named after the selection and months: 新政镇_诉求_2024-01至2024-06.xlsx.
+    `df` may be a function returning the table: it then runs only when a button is clicked."""
+    f = current_filters()
+    language = lang()
+    scope = scope_name(f, for_file=True) if f else tr("frame.county_file")
+    m_from, m_to = (f.month_from, f.month_to) if f else (None, None)
+    if callable(df):
+        load = df
+    else:
+        frozen = df.copy()
+
+        def load() -> pd.DataFrame:
+            return frozen
+
+    # A horizontal row sized to the buttons (wrapping when narrow): columns cut the labels to
+    # "下…" in a half-width column.
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
+        tr("frame.download_xlsx"),
+        data=lambda: exports.to_xlsx(load(), language, sheet_name=base_name),
+        file_name=exports.file_name(scope, base_name, m_from, m_to, "xlsx", language),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    row.download_button(
+        tr("frame.download_csv"),
+        data=lambda: exports.to_csv(load(), language),
+        file_name=exports.file_name(scope, base_name, m_from, m_to, "csv", language),
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def drill_to(town_code: str | None = None, community_code: str | None = None) -> None:
+    """Narrow the global filters to one township (and optionally one community) and rerun;
+    the breadcrumb, every page and the URL follow."""
+    narrow(town_code, community_code)
+    st.rerun()
+
+
+def unit_label(f: Filters) -> str:
+    """What one bar of a per-unit chart is at this drill level: 乡镇(街道) or 村(社区)."""
+    return tr("town") if f.level == "county" else tr("community")
+
+
+def drill_hint(f: Filters) -> str:
+    """ " 点击柱条可下钻到该乡镇(街道)。" where a click can drill further, else ""."""
+    return "" if f.level == "community" else " " + tr("click_to_drill", unit=unit_label(f))
+
+
+def _drill_from_chart(chart_key: str, by_town: bool) -> None:
+    """on_select callback: the clicked bar's customdata[0] is a township or community code."""
+    event = st.session_state.get(chart_key)
+    points = event.selection.points if event else []
+    if not points or not points[0].get("customdata"):
+        return
+    code = points[0]["customdata"][0]
+    if by_town:
+        narrow(town_code=code)
+    else:
+        narrow(community_code=code)
+
+
+def drill_chart(figure: object, f: Filters, key: str) -> None:
+    """A per-unit chart whose bars drill down one level when clicked (a township's bar to its
+    communities, a community's to its profile scope); at community level it is a plain chart."""
+    drillable = f.level != "community"
+    st.plotly_chart(
+        figure,
+        key=key,
+        on_select=functools.partial(_drill_from_chart, key, f.level == "county") if drillable else "ignore",
+        selection_mode="points",
+    )
+
+
+def _is_month(name: str, values: pd.Series) -> bool:
+    """A column of months (named month or *_month) holding dates: shown as YYYY-MM."""
+    if name != "month" and not name.endswith("_month"):
+        return False
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    first = values.dropna().head(1)
+    return not first.empty and isinstance(first.iloc[0], date)
+
+
+def table(
+    df: pd.DataFrame,
+    height: int | str = "auto",
+    key: str | None = None,
+    hide: tuple[str, ...] = (),
+    selectable: bool = False,
+    percent: tuple[str, ...] = (),
+) -> list[int]:
+    """st.dataframe with translated headers (with units) and percentages shown as %; columns
+    in `hide` are not shown; columns in `percent` are 0–1 shares shown as % like the metric
+    rates. With `selectable`, a row can be clicked: returns the selected row
+    positions (needs a `key`)."""
+    language = lang()
+    config = {}
+    shown = df
+    for name in df.columns:
+        label = column_label(str(name), language)
+        if language == "en" and not pd.api.types.is_numeric_dtype(df[name]) and df[name].isin(CHOICES_EN).any():
+            shown = shown.copy() if shown is df else shown
+            shown[name] = df[name].map(lambda v: choice_label(v, language), na_action="ignore")
+        m = METRICS.get(str(name))
+        if (exports.is_percent(str(name)) or name in percent) and pd.api.types.is_numeric_dtype(df[name]):
+            # One decimal, as on the cards ("90.9%"): Streamlit's "percent" shows two.
+            shown = shown.copy() if shown is df else shown
+            shown[name] = df[name] * 100
+            config[name] = st.column_config.NumberColumn(label, format="%.1f%%")
+        elif m is not None and pd.api.types.is_numeric_dtype(df[name]):
+            decimals = m.fmt.rsplit(".", 1)[-1].rstrip("f") or "0"
+            config[name] = st.column_config.NumberColumn(label, format=f"%,.{decimals}f")
+        elif _is_month(str(name), df[name]):
+            config[name] = st.column_config.DateColumn(label, format="YYYY-MM")
+        elif pd.api.types.is_datetime64_any_dtype(df[name]):
+            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        else:
+            config[name] = st.column_config.Column(label)
+    for name in hide:
+        config[name] = None
+    df = shown
+    if not selectable:
+        st.dataframe(df, column_config=config, hide_index=True, height=height, key=key, placeholder="—")
+        return []
+    event = st.dataframe(
+        df,
+        column_config=config,
+        hide_index=True,
+        height=height,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        placeholder="—",
+    )
+    return list(event.selection.rows)

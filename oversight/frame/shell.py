@@ -1,0 +1,249 @@
+"""The page shell: `page_setup()` draws the language switch, the translated navigation, the
+filters in the sidebar and the header (breadcrumb, period, data as of), and keeps the filters
+in the URL.
+
+Call `page_setup(page)` first in dashboard.py and in every file in pages/: a user may open any
+page's URL directly, so no page can rely on another having run.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.errors import StreamlitAPIException
+
+from core.paths import ROOT, db_path
+from oversight.db import WarehouseError, data_as_of, warehouse_exists
+from oversight.filters import Filters
+from oversight.frame.components import breadcrumb
+from oversight.frame.state import (
+    FILTER_KEYS,
+    WIDGET_KEYS,
+    keep_filter,
+    lang,
+    remember,
+    reset,
+    seed_from_url,
+    tr,
+    write_url,
+)
+from oversight.i18n import fmt_month, register, t
+from oversight.queries import common
+
+STRINGS = {
+    "app.title": ("仪陇县社区治理监督", "Yilong County community governance"),
+    "page.overview": ("总览", "Overview"),
+    "page.party": ("党组织", "Party organisations"),
+    "page.area": ("阵地", "Service centres"),
+    "page.volunteers": ("志愿", "Volunteers"),
+    "page.requests": ("诉求", "Resident requests"),
+    "page.profile": ("社区档案", "Community profile"),
+    "page.arena": ("擂台比武", "Arena competition"),
+    "page.data": ("数据", "Data"),
+    "page.upload": ("上传报表", "Upload reports"),
+    "frame.nav": ("页面", "Pages"),
+    "frame.filters": ("筛选", "Filters"),
+    "frame.lang": ("语言 / Language", "语言 / Language"),
+    "frame.towns": ("乡镇(街道)", "Townships"),
+    "frame.towns_all": ("全县（全部乡镇）", "Whole county (all townships)"),
+    "frame.group": ("片区", "Group (片区)"),
+    "frame.group_all": ("全部片区", "All groups"),
+    "frame.communities": ("村(社区)", "Communities"),
+    "frame.communities_all": ("所选范围内全部", "All in the selection"),
+    "frame.months": ("月份范围", "Months"),
+    "frame.reset": ("清除筛选", "Clear filters"),
+    "frame.county": ("全县", "Whole county"),
+    "frame.county_file": ("仪陇县", "Yilong"),
+    "frame.n_towns": ("{first}等{n}个乡镇", "{first} and {more} more townships"),
+    "frame.n_communities": ("{first}等{n}个村(社区)", "{first} and {more} more communities"),
+    "frame.as_of": ("数据截至 {month}", "Data as of {month}"),
+    "frame.updated": ("更新于 {when}", "updated {when}"),
+    "frame.no_data_yet": ("仓库中还没有月度报表数据", "No monthly reports in the warehouse yet"),
+    "frame.no_warehouse": (
+        "找不到数据仓库文件：`{path}`。请先在项目目录中构建它（示例数据）：",
+        "The data warehouse `{path}` was not found. Build it first, from the project folder (sample data):",
+    ),
+    "frame.no_warehouse_hint": (
+        "如果 data/sample 为空，先运行 `python -m etl sample data/sample` 生成示例报表；"
+        "装载真实报表：`python -m etl load <文件或文件夹>`。或设置环境变量 OVERSIGHT_DB 指向已有仓库。",
+        "If data/sample is empty, run `python -m etl sample data/sample` first; to load real reports: "
+        "`python -m etl load <files or folder>`. Or set OVERSIGHT_DB to an existing warehouse.",
+    ),
+    "frame.bad_warehouse": ("无法读取数据仓库：{error}", "Cannot read the data warehouse: {error}"),
+}
+register(STRINGS)
+
+# (script relative to the project root, i18n key, icon); links only to scripts that exist.
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("dashboard.py", "page.overview", ":material/dashboard:"),
+    ("pages/party.py", "page.party", ":material/flag:"),
+    ("pages/area.py", "page.area", ":material/home_work:"),
+    ("pages/volunteers.py", "page.volunteers", ":material/volunteer_activism:"),
+    ("pages/requests.py", "page.requests", ":material/forum:"),
+    ("pages/profile.py", "page.profile", ":material/badge:"),
+    ("pages/arena.py", "page.arena", ":material/emoji_events:"),
+    ("pages/data.py", "page.data", ":material/table:"),
+    ("pages/upload.py", "page.upload", ":material/upload_file:"),
+)
+DEFAULT_MONTHS = 12  # default range: the last 12 months with reports
+
+
+def _nav(box: DeltaGenerator, params: dict[str, str] | None) -> None:
+    box.markdown(f"**{tr('app.title')}**")
+    for script, key, icon in PAGES:
+        if not (ROOT / script).is_file():
+            continue
+        try:
+            box.page_link(str(ROOT / script), label=tr(key), icon=icon, query_params=params)
+        except StreamlitAPIException:
+            # Not a registered page (e.g. a page script run on its own in a test): no link.
+            continue
+
+
+def _lang_widget() -> None:
+    st.session_state[WIDGET_KEYS["lang"]] = lang()
+    st.sidebar.radio(
+        tr("frame.lang"),
+        ("zh", "en"),
+        format_func={"zh": "中文", "en": "English"}.get,
+        horizontal=True,
+        key=WIDGET_KEYS["lang"],
+        on_change=keep_filter,
+        args=("lang",),
+    )
+
+
+def _missing_warehouse() -> None:
+    st.error(tr("frame.no_warehouse", path=db_path()))
+    st.code("python -m etl load data/sample", language="bash")
+    st.caption(tr("frame.no_warehouse_hint"))
+
+
+def _filter_widgets(reg: pd.DataFrame, months: list[date]) -> Filters:
+    """Sanitise the stored selection against what exists, draw the filters, return them."""
+    ss = st.session_state
+    language = lang()  # format_func runs later too (AppTest): bind the language now
+    town_names = dict(zip(reg["town_code"], reg["town_name"], strict=False))
+    towns = [c for c in ss.get(FILTER_KEYS["towns"], []) if c in town_names]
+    in_towns = reg[reg["town_code"].isin(towns)] if towns else reg
+    groups = sorted(in_towns["group_name"].dropna().unique().tolist())
+    group = ss.get(FILTER_KEYS["group"]) if ss.get(FILTER_KEYS["group"]) in groups else None
+    in_scope = in_towns[in_towns["group_name"] == group] if group else in_towns
+    comm_names = dict(zip(in_scope["community_code"], in_scope["community_name"], strict=False))
+    comm_towns = dict(zip(in_scope["community_code"], in_scope["town_name"], strict=False))
+    comms = [c for c in ss.get(FILTER_KEYS["comms"], []) if c in comm_names]
+
+    if months:
+        start, end = ss.get(FILTER_KEYS["months"]) or (None, None)
+        start = start or months[max(0, len(months) - DEFAULT_MONTHS)]
+        end = end or months[-1]
+        start = min((m for m in months if m >= start), default=months[0])
+        end = max((m for m in months if m <= end), default=months[-1])
+        start, end = min(start, end), max(start, end)
+    else:
+        today = date.today().replace(day=1)
+        start = end = today
+
+    for name, value in (("towns", towns), ("group", group), ("comms", comms), ("months", (start, end))):
+        ss[FILTER_KEYS[name]] = value
+        ss[WIDGET_KEYS[name]] = value
+
+    side = st.sidebar
+    side.markdown(f"**{tr('frame.filters')}**")
+    side.multiselect(
+        tr("frame.towns"),
+        sorted(town_names),
+        format_func=town_names.get,
+        placeholder=tr("frame.towns_all"),
+        key=WIDGET_KEYS["towns"],
+        on_change=keep_filter,
+        args=("towns",),
+    )
+    ss[WIDGET_KEYS["group"]] = group or ""  # "" = all groups (a None value would show as unselected)
+    side.selectbox(
+        tr("frame.group"),
+        ["", *groups],
+        format_func=lambda g: g or t("frame.group_all", language),
+        placeholder=t("frame.group_all", language),
+        key=WIDGET_KEYS["group"],
+        on_change=keep_filter,
+        args=("group",),
+    )
+    multi_town = len(set(comm_towns.values())) > 1
+    side.multiselect(
+        tr("frame.communities"),
+        list(comm_names),
+        format_func=lambda c: f"{comm_towns[c]} · {comm_names[c]}" if multi_town else comm_names[c],
+        placeholder=tr("frame.communities_all"),
+        key=WIDGET_KEYS["comms"],
+        on_change=keep_filter,
+        args=("comms",),
+    )
+    if len(months) > 1:
+        side.select_slider(
+            tr("frame.months"),
+            months,
+            value=(start, end),  # makes it a range slider; the session value set above wins
+            format_func=lambda m: fmt_month(m, language),
+            key=WIDGET_KEYS["months"],
+            on_change=keep_filter,
+            args=("months",),
+        )
+    side.button(tr("frame.reset"), on_click=reset, key="f_reset_button", type="tertiary")
+    return Filters(lang(), tuple(towns), group, tuple(comms), start, end)
+
+
+def _header(f: Filters) -> None:
+    month, loaded = data_as_of()
+    parts = [" › ".join(breadcrumb(f))]
+    if month:
+        as_of = tr("frame.as_of", month=fmt_month(month, f.lang))
+        if loaded:
+            as_of += " · " + tr("frame.updated", when=loaded.strftime("%Y-%m-%d %H:%M"))
+        parts.append(as_of)
+    period = fmt_month(f.month_from, f.lang)
+    if f.month_to != f.month_from:
+        period += " – " + fmt_month(f.month_to, f.lang)
+    parts.insert(1, period)
+    st.caption("　|　".join(parts))
+
+
+def page_setup(page: str, require_data: bool = True) -> Filters:
+    """Language, filters, navigation and header for `page` (an i18n key suffix such as
+    "overview", "data"). Call it first on every page. Stops the page with a clear message when
+    the warehouse is missing or unreadable — unless `require_data` is False (a page that can
+    create the warehouse, such as uploads): it then gets whole-county filters for this month."""
+    seed_from_url()
+    title = tr(f"page.{page}") if f"page.{page}" in STRINGS else tr("app.title")
+    st.set_page_config(page_title=f"{title} · {tr('app.title')}", layout="wide")
+    nav_box = st.sidebar.container()
+    _lang_widget()
+    if not warehouse_exists():
+        params = {"lang": "en"} if lang() == "en" else {}
+        write_url(params)
+        _nav(nav_box, params)
+        _missing_warehouse()
+        if require_data:
+            st.stop()
+        today = date.today().replace(day=1)
+        f = Filters(lang(), (), None, (), today, today)
+        remember(f)
+        return f
+    try:
+        reg, months = common.communities(), common.months()
+    except WarehouseError as e:
+        _nav(nav_box, None)
+        st.error(tr("frame.bad_warehouse", error=e))
+        st.stop()
+    f = _filter_widgets(reg, months)
+    params = f.to_params()
+    write_url(params)
+    _nav(nav_box, params)
+    remember(f)
+    _header(f)
+    if not months:
+        st.warning(tr("frame.no_data_yet"))
+    return f
