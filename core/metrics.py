@@ -38,6 +38,7 @@ class Metric:
     higher_is_better: bool = True
     fmt: str = ",.0f"
     short_en: str = ""  # English name for a KPI card, where the full one is cut off
+    line_words: tuple[str, str] = ("标准", "Standard")  # what the line is called: 标准, 最低标准, 目标, 预警线
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -81,6 +82,15 @@ class Metric:
         """The alert line (or standard) as a bare figure: "85%", "30"."""
         return self.format_value(self.line)
 
+    def line_label(self, lang: str) -> str:
+        """The line named as the catalogue calls it, with its unit: "最低标准 92%", "预警线 85%",
+        "标准 30 ㎡/百户", "Standard 30 m² per 100 households" ("" without a line)."""
+        if self.line is None:
+            return ""
+        unit = "" if self.is_rate else " " + self.unit(lang)
+        word = self.line_words[0] if lang == "zh" else self.line_words[1]
+        return f"{word} {self.line_text()}{unit}".rstrip()
+
     def sql(self, alias: str = "", over: Over = "group", **kw: str) -> str:
         """This metric as SQL over community_month rows; see `sql()`."""
         return sql(self, over=over, alias=alias, **kw)
@@ -111,6 +121,7 @@ RATIOS: tuple[Metric, ...] = (
         "neighborhoods",
         target=1.0,
         short_en="Party-org coverage",
+        line_words=("目标", "Target"),
     ),
     _ratio(
         "m2_per_100_households",
@@ -153,7 +164,7 @@ RATIOS: tuple[Metric, ...] = (
         "requests_resolved",
         "requests_received",
         target=0.92,
-        alert=0.92,
+        line_words=("最低标准", "Minimum"),
     ),
     _ratio("on_time_rate", "按时办结率", "On-time rate", "requests_on_time", "requests_resolved"),
     _ratio(
@@ -162,8 +173,8 @@ RATIOS: tuple[Metric, ...] = (
         "Satisfaction rate",
         "followups_satisfied",
         "followups_total",
-        target=0.85,
         alert=0.85,
+        line_words=("预警线", "Alert below"),
     ),
 )
 

@@ -14,72 +14,9 @@ from datetime import date
 import pandas as pd
 import xlsxwriter
 
-from core.contract import KINDS
-from core.metrics import METRICS, Metric
+from core import columns
+from core.metrics import METRICS
 from oversight import i18n
-
-# Columns of the public views that are neither metrics nor report-contract columns.
-_EXTRA: dict[str, tuple[str, str, str, str]] = {
-    # name: (zh, en, unit_zh, unit_en)
-    "month": ("月份", "Month", "", ""),
-    "community_code": ("村(社区)代码", "Community code", "", ""),
-    "community_name": ("村(社区)", "Community", "", ""),
-    "town_code": ("乡镇(街道)代码", "Township code", "", ""),
-    "town_name": ("乡镇(街道)", "Township", "", ""),
-    "community_type": ("类型", "Type", "", ""),
-    "group_name": ("片区", "Group (片区)", "", ""),
-    "urban": ("城镇", "Urban", "", ""),
-    "synthetic": ("示例代码", "Synthetic code", "", ""),
-    "reported_on": ("填报日期", "Reported on", "", ""),
-    "grid_workers_fulltime": ("专职网格员数", "Full-time grid workers", "人", "people"),
-    "grid_workers_parttime": ("兼职网格员数", "Part-time grid workers", "人", "people"),
-    "neighborhood_name": ("小区名称", "Neighbourhood", "", ""),
-    "has_party_org": ("是否建立党组织", "Has a party org", "", ""),
-    "party_org_form": ("党组织形式", "Party-org form", "", ""),
-    "has_property_party_org": ("物业党组织", "Property-company party org", "", ""),
-    "has_owners_committee": ("业(院)委会", "Owners' committee", "", ""),
-    "building_party_groups": ("楼院党小组数", "Building party groups", "个", ""),
-    "party_hub_households": ("党员中心户数", "Party hub households", "户", "households"),
-    "vanguard_posts": ("党员先锋岗数", "Vanguard posts", "个", ""),
-    "completed_on": ("完成日期", "Completed on", "", ""),
-    "project_type": ("项目类型", "Project type", "", ""),
-    "area_added_m2": ("新增面积", "Area added", "㎡", "m²"),
-    "rooms_integrated": ("整合功能场所数", "Rooms integrated", "个", ""),
-    "note": ("说明", "Note", "", ""),
-    "activity_date": ("日期", "Date", "", ""),
-    "activity_name": ("活动名称", "Activity", "", ""),
-    "service_category": ("服务类别", "Service category", "", ""),
-    "participants": ("参与人数", "Participants", "人", "people"),
-    "hours": ("服务时长", "Hours", "小时", "hours"),
-    "case_id": ("诉求编号", "Case no.", "", ""),
-    "received_on": ("受理日期", "Received on", "", ""),
-    "category": ("诉求类别", "Category", "", ""),
-    "source": ("来源", "Source", "", ""),
-    "resolved_on": ("办结日期", "Resolved on", "", ""),
-    "on_time": ("是否按时办结", "Resolved on time", "", ""),
-    "followup_result": ("回访结果", "Follow-up result", "", ""),
-    "days_to_resolve": ("办结用时", "Days to resolve", "天", "days"),
-    "source_file": ("来源文件", "Source file", "", ""),
-    "source_sheet": ("来源工作表", "Source sheet", "", ""),
-    "source_row": ("来源行号", "Source row", "", ""),
-    "load_id": ("装载批次", "Load no.", "", ""),
-    "path": ("文件路径", "File path", "", ""),
-    "sha256": ("文件校验值", "SHA-256", "", ""),
-    "loaded_at": ("装载时间", "Loaded at", "", ""),
-    "status": ("状态", "Status", "", ""),
-    "rows_read": ("读取行数", "Rows read", "行", "rows"),
-    "rows_loaded": ("装载行数", "Rows loaded", "行", "rows"),
-    "rows_replaced": ("替换行数", "Rows replaced", "行", "rows"),
-    "rows_quarantined": ("隔离行数", "Rows quarantined", "行", "rows"),
-    "message": ("说明", "Message", "", ""),
-    "file": ("文件", "File", "", ""),
-    "sheet": ("工作表", "Sheet", "", ""),
-    "row_number": ("行号", "Row", "", ""),
-    "kind": ("报表类型", "Report kind", "", ""),
-    "original": ("原始内容", "Original cells", "", ""),
-    "reason": ("原因", "Reason", "", ""),
-}
-_CONTRACT = {c.name: c for k in KINDS for c in k.columns}
 
 
 def is_percent(name: str) -> bool:
@@ -88,29 +25,12 @@ def is_percent(name: str) -> bool:
     return m is not None and m.is_rate
 
 
-def _with_unit(label: str, unit: str, lang: str) -> str:
-    """户数(户), 党群服务中心面积(㎡); Households, Service-centre area (m²) — an English unit that
-    the name already says is left out."""
-    if not unit:
-        return label
-    if lang == "zh":
-        return label if label.endswith(f"({unit})") else f"{label}({unit})"
-    return label if unit.lower() in label.lower() else f"{label} ({unit})"
-
-
 def column_label(name: str, lang: str, short: bool = False) -> str:
-    """The header for column `name`: Chinese report header with unit, or English name with
-    unit (with `short`, a metric's short English name, for a KPI card). Other modules can add
-    labels as i18n keys "col.<name>"; unknown names pass through."""
-    m: Metric | None = METRICS.get(name)
-    if m is not None:
-        return _with_unit(m.short(lang) if short else m.label(lang), m.unit(lang), lang)
-    if name in _EXTRA:
-        zh, en, uzh, uen = _EXTRA[name]
-        return _with_unit(zh, uzh, "zh") if lang == "zh" else _with_unit(en, uen, "en")
-    if name in _CONTRACT and lang == "zh":
-        c = _CONTRACT[name]
-        return _with_unit(c.zh, c.unit, "zh")
+    """The header for column `name` (see core.columns.label); other modules can add labels as
+    i18n keys "col.<name>"; unknown names pass through."""
+    known = columns.label(name, lang, short)
+    if known is not None:
+        return known
     try:
         return i18n.t(f"col.{name}", lang)
     except KeyError:

@@ -1,4 +1,4 @@
-"""阵地 Service centres: floor area over time, ㎡ per 100 households against the 30 ㎡ standard,
+"""阵地 Service centres: floor area over time, ㎡ per 100 households against its standard,
 the construction projects and the functional rooms they integrated."""
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from oversight.frame import (
     drill_chart,
     drill_hint,
     empty_notice,
+    gap_delta,
+    line_help,
     page_setup,
     table,
     tr,
@@ -21,16 +23,12 @@ from oversight.frame import (
 )
 from oversight.i18n import fmt_month, fmt_number, register
 from oversight.queries import area as q
-from oversight.queries.party import last_month, unit_table
+from oversight.queries.common import below_line, last_month, totals, unit_table
 
 register(
     {
         "area.kpi_m2": ("服务中心面积(㎡)", "Centre area (m²)"),
         "area.kpi_per100": ("每百户面积(㎡)", "m² per 100 hh"),
-        "area.kpi_standard": (
-            "每百户服务设施面积，㎡/百户。标准 ≥ 30；箭头为与标准之差",
-            "Service area per 100 households, m². Standard ≥ 30; the arrow shows the gap",
-        ),
         "area.kpi_below": ("低于标准的{unit}", "Below standard ({unit})"),
         "area.kpi_projects": ("建设项目", "Projects"),
         "area.kpi_added": ("新增面积(㎡)", "Area added (m²)"),
@@ -66,22 +64,19 @@ last = last_month(f)
 
 
 m = metric("m2_per_100_households")
-m2, hh = per100["service_center_m2"].sum(min_count=1), per100["households"].sum(min_count=1)
-ratio = m2 * 100 / hh if hh == hh and hh else None
-below = int((per100["m2_per_100_households"] < m.target).sum())
+kpi = totals(f, ("service_center_m2", m.name))
+below, judged = below_line(per100, m.name)
 cols = st.columns(5)
-cols[0].metric(tr("area.kpi_m2"), fmt_number(m2, lang), border=True)
+cols[0].metric(tr("area.kpi_m2"), fmt_number(kpi["service_center_m2"], lang), border=True)
 cols[1].metric(
     tr("area.kpi_per100"),
-    fmt_number(ratio, lang, metric_format(m)),
-    delta=(delta := None if ratio is None or ratio != ratio else f"{ratio - m.target:+.1f}"),
+    fmt_number(kpi[m.name], lang, metric_format(m)),
+    delta=(delta := gap_delta(m, kpi[m.name])),
     **delta_style(delta),
-    help=tr("area.kpi_standard"),
+    help=line_help(m),
     border=True,
 )
-cols[2].metric(
-    tr("area.kpi_below", unit=unit), f"{below} / {per100['m2_per_100_households'].notna().sum()}", border=True
-)
+cols[2].metric(tr("area.kpi_below", unit=unit), f"{below} / {judged}", border=True)
 cols[3].metric(tr("area.kpi_projects"), fmt_number(len(projects), lang), border=True)
 cols[4].metric(
     tr("area.kpi_added"),

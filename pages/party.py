@@ -1,4 +1,4 @@
-"""党组织 Party organisations: 小区 coverage against 100%, the five-level system, property-company
+"""党组织 Party organisations: 小区 coverage against its target, the five-level system, property-company
 party organisations and owners' committees, and the 小区 still without a party organisation."""
 
 from __future__ import annotations
@@ -8,10 +8,22 @@ import streamlit as st
 from core.metrics import metric
 from oversight.figures import party as fig
 from oversight.figures.base import metric_format
-from oversight.frame import download, drill_chart, drill_hint, empty_notice, page_setup, table, tr, unit_label
+from oversight.frame import (
+    delta_style,
+    download,
+    drill_chart,
+    drill_hint,
+    empty_notice,
+    gap_delta,
+    line_help,
+    page_setup,
+    table,
+    tr,
+    unit_label,
+)
 from oversight.i18n import fmt_month, fmt_number, register
 from oversight.queries import party as q
-from oversight.queries.party import unit_table
+from oversight.queries.common import last_month, totals, unit_table
 
 register(
     {
@@ -20,8 +32,6 @@ register(
             "Organisation: five levels, property-company party orgs, owners' committees",
         ),
         "party.kpi_coverage": ("小区党组织覆盖率", "Party-org coverage"),
-        "party.kpi_target": ("目标 100%（应建尽建）；箭头为与目标之差", "Target 100%; the arrow shows the gap to it"),
-        "party.kpi_gap": ("{gap} 个百分点", "{gap} pts"),
         "party.kpi_neighborhoods": ("小区数", "Neighbourhoods"),
         "party.kpi_without": ("名册中未建党组织小区", "Without a party org (rosters)"),
         "party.kpi_property": ("物业党组织", "Property-company party orgs"),
@@ -57,30 +67,27 @@ coverage = q.coverage_by_unit(f)
 if empty_notice(coverage):
     st.stop()
 levels = q.levels_by_unit(f)
-totals = q.level_totals(levels)
-last = q.last_month(f)
+level_totals = q.level_totals(levels)
+last = last_month(f)
 
 
-# KPI cards: coverage against 100%, then the counts behind it.
+# KPI cards: coverage against its target (a gap shown only when short of it), then the counts.
 cov = metric("party_org_coverage")
-n = coverage["neighborhoods"].sum(min_count=1)
-with_org = coverage["neighborhoods_with_party_org"].sum(min_count=1)
-rate = with_org / n if n == n and n else None  # n == n: not NaN
+kpi = totals(f, ("neighborhoods", cov.name))
 cols = st.columns(5)
-gap = None if rate is None else (rate - 1.0) * 100
 cols[0].metric(
     tr("party.kpi_coverage"),
-    fmt_number(rate, lang, metric_format(cov)),
-    delta=None if gap is None or gap >= 0 else tr("party.kpi_gap", gap=f"{gap:.1f}"),
-    delta_color="normal",
-    help=tr("party.kpi_target"),
+    fmt_number(kpi[cov.name], lang, metric_format(cov)),
+    delta=(delta := gap_delta(cov, kpi[cov.name], only_below=True)),
+    **delta_style(delta),
+    help=line_help(cov),
     border=True,
 )
-cols[1].metric(tr("party.kpi_neighborhoods"), fmt_number(n, lang), border=True)
+cols[1].metric(tr("party.kpi_neighborhoods"), fmt_number(kpi["neighborhoods"], lang), border=True)
 without = q.without_org(f)
 cols[2].metric(tr("party.kpi_without"), fmt_number(len(without) if not levels.empty else None, lang), border=True)
-cols[3].metric(tr("party.kpi_property"), fmt_number(totals.get("property_party_orgs"), lang), border=True)
-cols[4].metric(tr("party.kpi_owners"), fmt_number(totals.get("owners_committees"), lang), border=True)
+cols[3].metric(tr("party.kpi_property"), fmt_number(level_totals.get("property_party_orgs"), lang), border=True)
+cols[4].metric(tr("party.kpi_owners"), fmt_number(level_totals.get("owners_committees"), lang), border=True)
 st.caption(
     tr("party.as_of", month=fmt_month(last, lang) if last else "—", end=fmt_month(f.month_to, lang)) + drill_hint(f)
 )
@@ -101,7 +108,7 @@ if levels.empty:
     st.info(tr("party.no_roster"))
 else:
     left, right = st.columns([2, 3])
-    left.plotly_chart(fig.levels_bar(totals, lang), key="party_levels")
+    left.plotly_chart(fig.levels_bar(level_totals, lang), key="party_levels")
     right.plotly_chart(fig.orgs_bar(levels, lang, unit), key="party_orgs")
     st.markdown(f"**{tr('party.levels_table')}**")
     lv = unit_table(levels, f.level)

@@ -10,7 +10,7 @@ from core.metrics import metric
 from oversight.figures import party as party_fig
 from oversight.figures import profile as fig
 from oversight.figures.base import metric_format
-from oversight.frame import delta_style, download, empty_notice, page_setup, table, tr
+from oversight.frame import delta_style, download, empty_notice, gap_delta, line_help, page_setup, table, tr
 from oversight.i18n import fmt_number, register
 from oversight.queries import area as area_q
 from oversight.queries import party as party_q
@@ -31,8 +31,6 @@ register(
         "profile.area_area": ("阵地", "Service centre"),
         "profile.area_vol": ("志愿", "Volunteers"),
         "profile.area_req": ("诉求", "Requests"),
-        "profile.standard": ("标准 {value}（箭头为与标准之差）", "standard {value} (the arrow shows the gap)"),
-        "profile.alert": ("低于 {value} 预警（箭头为与预警线之差）", "alert below {value} (the arrow shows the gap)"),
         "profile.rank_help": ("乡镇第 {town} ，全县第 {county}", "#{town} in township, #{county} in county"),
         "profile.context": (
             "户数 {households}，小区 {neighborhoods} 个，服务中心 {m2} ㎡，注册志愿者 {vols} 人，受理诉求 {req} 件（所选月份）。",
@@ -98,16 +96,8 @@ def card(box: st.delta_generator.DeltaGenerator, name: str) -> None:
     """A KPI card: value, the gap to its standard/alert line, rank in township and county."""
     m = metric(name)
     value = values[name]
-    line = m.alert if m.alert is not None else m.target
-    delta = None
-    if value is not None and line is not None:
-        gap = value - line
-        pts = f"{gap * 100:+.1f} " + ("个百分点" if lang == "zh" else "pts")
-        delta = pts if m.is_rate else f"{gap:+.1f}"
-    help_parts = []
-    if line is not None:
-        key = "profile.alert" if m.alert is not None and m.alert != m.target else "profile.standard"
-        help_parts.append(tr(key, value=format(line, ".0%" if m.is_rate else ",.0f")))
+    delta = gap_delta(m, value)
+    help_parts = [line_help(m)] if m.line is not None else []
     r = ranks.loc[name]
     if not (r["town_rank"] is None or r["town_rank"] != r["town_rank"]):
         help_parts.append(

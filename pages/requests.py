@@ -1,6 +1,6 @@
 """诉求 Resident requests: received / resolved / on time / satisfied per unit and month, backlog,
-category and source, days to resolve against the deadlines, and the communities below 92%
-resolution or 85% satisfaction."""
+category and source, days to resolve against the deadlines, and the communities below the
+resolution standard or the satisfaction alert line."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from oversight.frame import (
     drill_chart,
     drill_hint,
     empty_notice,
+    gap_delta,
+    line_help,
     page_setup,
     table,
     tr,
@@ -25,25 +27,19 @@ from oversight.frame import (
 )
 from oversight.i18n import fmt_number, register
 from oversight.queries import requests as q
-from oversight.queries.party import unit_table
+from oversight.queries.common import totals, unit_table
 
 register(
     {
         "req.kpi_received": ("受理", "Received"),
         "req.kpi_open": ("期末未办结案件", "Open at the end"),
-        "req.vs": ("{d} 个百分点", "{d} pts"),
-        "req.standard_resolution": (
-            "标准：办结率 ≥ 92%；箭头为与标准之差",
-            "Standard: resolution ≥ 92%; the arrow shows the gap",
-        ),
-        "req.standard_satisfaction": ("低于 85% 预警；箭头为与预警线之差", "Alert below 85%; the arrow shows the gap"),
         "req.note": (
             "受理、办结、按时、满意按月报合计；类别、来源、用时与未办结案件来自诉求明细。",
             "Received, resolved, on time and satisfied from the monthly reports; category, source, days and open cases from the case list.",
         ),
         "req.flagged_title": (
-            "办结率低于 92% 或满意率低于 85% 的村(社区)",
-            "Communities below 92% resolution or 85% satisfaction",
+            "办结率低于 {resolution} 或满意率低于 {satisfaction} 的村(社区)",
+            "Communities below {resolution} resolution or {satisfaction} satisfaction",
         ),
         "req.flagged_n": ("{n} 个村(社区)需关注（红色）。", "{n} communities need attention (red)."),
         "req.flagged_none": (
@@ -62,8 +58,6 @@ register(
         "req.file_open": ("未办结案件", "open_cases"),
         "req.unit_table": ("各单位诉求办理明细", "Requests by unit"),
         "req.month_table": ("按月明细", "By month"),
-        "col.below_resolution": ("办结率低于92%", "Resolution below 92%"),
-        "col.below_satisfaction": ("满意率低于85%", "Satisfaction below 85%"),
         "col.backlog": ("累计积压", "Cumulative backlog"),
         "col.open_cases": ("未办结案件", "Open cases"),
         "col.open_working_days": ("已历时(工作日)", "Open for (working days)"),
@@ -87,39 +81,18 @@ months = q.by_month(f)
 open_list = q.open_cases(f)
 
 
-def _sum(col: str) -> float | None:
-    v = units[col].sum(min_count=1)
-    return None if pd.isna(v) else float(v)
-
-
-def _rate(num: str, den: str) -> float | None:
-    n, d = _sum(num), _sum(den)
-    return None if n is None or not d else n / d
-
-
-def _vs(rate: float | None, line: float | None) -> str | None:
-    return None if rate is None or line is None else tr("req.vs", d=f"{(rate - line) * 100:+.1f}")
-
-
-res, ont, sat = (
-    _rate("requests_resolved", "requests_received"),
-    _rate("requests_on_time", "requests_resolved"),
-    _rate("followups_satisfied", "followups_total"),
-)
+kpi = totals(f, ("requests_received", "resolution_rate", "on_time_rate", "satisfaction_rate"))
 cols = st.columns(5)
-cols[0].metric(tr("req.kpi_received"), fmt_number(_sum("requests_received"), lang), border=True)
-for box, name, value, help_key in (
-    (cols[1], "resolution_rate", res, "req.standard_resolution"),
-    (cols[2], "on_time_rate", ont, None),
-    (cols[3], "satisfaction_rate", sat, "req.standard_satisfaction"),
-):
-    m, delta = metric(name), _vs(value, metric(name).alert)
+cols[0].metric(tr("req.kpi_received"), fmt_number(kpi["requests_received"], lang), border=True)
+for box, name in zip(cols[1:4], ("resolution_rate", "on_time_rate", "satisfaction_rate"), strict=True):
+    m = metric(name)
+    delta = gap_delta(m, kpi[name])
     box.metric(
         m.label(lang),
-        fmt_number(value, lang, metric_format(m)),
+        fmt_number(kpi[name], lang, metric_format(m)),
         delta=delta,
         **delta_style(delta),
-        help=tr(help_key) if help_key else None,
+        help=None if m.line is None else line_help(m),
         border=True,
     )
 cols[4].metric(tr("req.kpi_open"), fmt_number(len(open_list), lang), border=True)
@@ -148,7 +121,13 @@ with st.expander(tr("req.unit_table")):
     table(ut, key="req_unit_table")
     download(ut, tr("req.file_units"), key="dl_req_units")
 
-st.subheader(tr("req.flagged_title"))
+st.subheader(
+    tr(
+        "req.flagged_title",
+        resolution=metric("resolution_rate").line_text(),
+        satisfaction=metric("satisfaction_rate").line_text(),
+    )
+)
 comm = q.by_community(f)
 bad = comm[comm["below_resolution"].fillna(False) | comm["below_satisfaction"].fillna(False)]
 if bad.empty:

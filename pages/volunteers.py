@@ -9,7 +9,7 @@ from oversight.figures import volunteers as fig
 from oversight.frame import download, drill_chart, drill_hint, empty_notice, page_setup, table, tr, unit_label
 from oversight.i18n import fmt_number, register
 from oversight.queries import volunteers as q
-from oversight.queries.party import unit_table
+from oversight.queries.common import unit_table
 
 register(
     {

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from oversight.filters import Filters
-from oversight.queries import area, party, profile, requests, volunteers
+from oversight.queries import area, common, party, profile, requests, volunteers
 from tests.pages_fixtures import JINCHENG, XINZHENG, pages_db  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("pages_db")
@@ -26,7 +26,25 @@ def by_name(df: pd.DataFrame, col: str = "unit_name") -> pd.DataFrame:
 def test_breakdown_follows_the_level() -> None:
     assert list(party.coverage_by_unit(F())["unit_name"]) == ["金城镇", "新政镇"]
     assert list(party.coverage_by_unit(F((JINCHENG,)))["unit_name"]) == ["金新社区", "华堂村"]
-    assert party.last_month(F()) == date(2024, 3, 1)
+    assert common.last_month(F()) == date(2024, 3, 1)
+
+
+@pytest.mark.parametrize("towns", [(), (JINCHENG,), (XINZHENG,)])
+def test_kpi_totals_agree_with_the_per_unit_table_below_them(towns: tuple[str, ...]) -> None:
+    """A page's KPI card and the table under it read the same rows: the card's ratio is the
+    table's summed numerator over its summed denominator, its sums the table's sums."""
+    f = F(towns)
+    per100 = area.per_households(f)
+    kpi = common.totals(f, ("service_center_m2", "households", "m2_per_100_households"))
+    assert kpi["service_center_m2"] == pytest.approx(per100["service_center_m2"].sum())
+    assert kpi["households"] == pytest.approx(per100["households"].sum())
+    assert kpi["m2_per_100_households"] == pytest.approx(
+        100 * per100["service_center_m2"].sum() / per100["households"].sum()
+    )
+    units = requests.by_unit(f)
+    req = common.totals(f, ("requests_received", "resolution_rate"))
+    assert req["requests_received"] == units["requests_received"].sum()
+    assert req["resolution_rate"] == pytest.approx(units["requests_resolved"].sum() / units["requests_received"].sum())
 
 
 def test_coverage_is_read_at_the_last_month_and_missing_stays_missing() -> None:

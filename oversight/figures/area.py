@@ -1,5 +1,5 @@
 """Charts of the 阵地 page: service-centre area over time, ㎡ per 100 households against the
-30 ㎡ standard, the project timeline, functional rooms integrated."""
+standard (core.metrics), the project timeline, functional rooms integrated."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ STRINGS = {
     "fig.area.m2_axis": ("面积（㎡）", "Area (m²)"),
     "fig.area.per100": ("每百户服务设施面积（按{unit}）", "Service area per 100 households by {unit}"),
     "fig.area.per100_axis": ("㎡/百户", "m² per 100 households"),
-    "fig.area.standard": ("标准 30 ㎡/百户", "Standard 30 m² per 100 households"),
     "fig.area.timeline": (
         "阵地建设项目时间线（圆点大小＝新增面积）",
         "Service-centre projects (dot size = area added)",
@@ -73,15 +72,15 @@ def area_trend(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
 
 
 def per100_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
-    """㎡ per 100 households per unit, red below the 30 ㎡ standard, with the standard line."""
+    """㎡ per 100 households per unit, red below the standard, with the standard line."""
     m = metric("m2_per_100_households")
     return unit_bar(
         df,
         "m2_per_100_households",
         t("fig.area.per100", lang, unit=unit_label),
         t("fig.area.per100_axis", lang),
-        target=m.target,
-        target_label=t("fig.area.standard", lang),
+        target=m.line,
+        target_label=m.line_label(lang),
         colour_by_target=True,
         text_fmt=",.1f",
     )

@@ -13,7 +13,7 @@ from oversight.i18n import register, t
 STRINGS = {
     "fig.party.coverage": ("小区党组织覆盖率（按{unit}）", "Party-org coverage of neighbourhoods by {unit}"),
     "fig.party.coverage_trend": ("小区党组织覆盖率走势", "Party-org coverage over time"),
-    "fig.party.target": ("目标 100%（应建尽建）", "Target 100%"),
+    "fig.party.target": ("{line}（应建尽建）", "{line}"),
     "fig.party.rate_axis": ("覆盖率（%）", "Coverage (%)"),
     "fig.party.levels": ("五级党组织体系", "The five-level party system"),
     "fig.party.count_axis": ("数量（个）", "Count"),
@@ -45,15 +45,15 @@ LEVELS = (
 
 
 def coverage_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
-    """Coverage per unit (columns unit_code, unit_name, town_code, party_org_coverage) against 100%."""
+    """Coverage per unit (columns unit_code, unit_name, town_code, party_org_coverage) against its target."""
     m = metric("party_org_coverage")
     return unit_bar(
         df,
         "party_org_coverage",
         t("fig.party.coverage", lang, unit=unit_label),
         t("fig.party.rate_axis", lang),
-        target=m.target,
-        target_label=t("fig.party.target", lang),
+        target=m.line,
+        target_label=t("fig.party.target", lang, line=m.line_label(lang)),
         percent=True,
         axis_from_label=t("fig.axis_from", lang),
     )
@@ -76,7 +76,8 @@ def coverage_trend(df: pd.DataFrame, lang: str) -> go.Figure:
     style(fig, t("fig.party.coverage_trend", lang), y_title=t("fig.party.rate_axis", lang), x_title=t("month", lang))
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     fig.update_xaxes(tickformat="%Y-%m")
-    standard_line(fig, metric("party_org_coverage").target or 1.0, t("fig.party.target", lang))
+    m = metric("party_org_coverage")
+    standard_line(fig, m.line, t("fig.party.target", lang, line=m.line_label(lang)))
     return legend_below(fig)
 
 

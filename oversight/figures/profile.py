@@ -12,8 +12,6 @@ from oversight.i18n import register, t
 
 STRINGS = {
     "fig.profile.trend": ("{name}：{metric}（按月）", "{name}: {metric} per month"),
-    "fig.profile.standard": ("标准 {value}", "Standard {value}"),
-    "fig.profile.alert": ("预警线 {value}", "Alert {value}"),
     "fig.profile.rank": ("{name} 在乡镇和全县的位置", "Where {name} stands in its township and the county"),
     "fig.profile.rank_axis": ("优于同级村(社区)的比例（%）", "Share of communities it does better than (%)"),
     "fig.profile.rate_axis": ("比率（%）", "Rate (%)"),
@@ -44,12 +42,9 @@ def trend(df: pd.DataFrame, names: tuple[str, ...], lang: str, community: str) -
             line_color=colours[i % len(colours)],
             connectgaps=False,
         )
-        line = m.alert if m.alert is not None else m.target
-        if line is not None:
-            text = format(line, ".0%" if m.is_rate else ",.0f")
-            key = "fig.profile.alert" if m.alert is not None and m.alert != 1.0 else "fig.profile.standard"
-            label = t(key, lang, value=text)
-            standard_line(fig, line, f"{m.label(lang)} {label}" if len(names) > 1 else label)
+        if m.line is not None:
+            label = m.line_label(lang)
+            standard_line(fig, m.line, f"{m.label(lang)} {label}" if len(names) > 1 else label)
             if i:
                 fig.data[-1].line.dash = "dot"
                 fig.layout.shapes[-1].line.dash = "dot"
@@ -69,7 +64,7 @@ def trend(df: pd.DataFrame, names: tuple[str, ...], lang: str, community: str) -
     fig.update_xaxes(tickformat="%Y-%m")
     if first.is_rate:
         values = [float(v) for n in names for v in df[n].dropna()]
-        lines = [x for n in names for x in (metric(n).alert, metric(n).target) if x is not None]
+        lines = [metric(n).line for n in names if metric(n).line is not None]
         fig.update_yaxes(tickformat=".0%", range=[max(0.0, min([*values, *lines]) - 0.05), 1.01])
     else:
         fig.update_yaxes(rangemode="tozero")

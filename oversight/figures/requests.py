@@ -1,5 +1,5 @@
 """Charts of the 诉求 page: received/resolved per month with the resolution rate, backlog,
-rates per unit against 92% / 85%, category × source, and days to resolve with deadlines."""
+rates per unit against their standard and alert lines (core.metrics), category × source, and days to resolve with deadlines."""
 
 from __future__ import annotations
 
@@ -32,8 +32,6 @@ STRINGS = {
     "fig.req.backlog_line": ("累计积压", "Cumulative backlog"),
     "fig.req.open_line": ("未办结案件（诉求明细）", "Open cases (case list)"),
     "fig.req.rate_by_unit": ("{metric}（按{unit}）", "{metric} by {unit}"),
-    "fig.req.resolution_target": ("最低标准 92%", "Minimum 92%"),
-    "fig.req.satisfaction_alert": ("预警线 85%", "Alert below 85%"),
     "fig.req.by_category": ("诉求件数（按类别和来源）", "Cases by category and source"),
     "fig.req.category_axis": ("诉求类别", "Category"),
     "fig.req.days": ("办结用时分布（工作日，按类别）", "Working days to resolve, by category"),
@@ -69,11 +67,13 @@ def monthly_flow(df: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def monthly_rates(df: pd.DataFrame, lang: str) -> go.Figure:
-    """Resolution, on-time and satisfaction rates per month with the 92% standard and the 85%
-    alert (columns month, resolution_rate, on_time_rate, satisfaction_rate). The axis starts
-    near the data so a few points' difference is visible; a month without data is a gap."""
+    """Resolution, on-time and satisfaction rates per month with each rate's line from the
+    catalogue (the resolution standard, the satisfaction alert) (columns month,
+    resolution_rate, on_time_rate, satisfaction_rate). The axis starts near the data and the
+    lines so a few points' difference is visible; a month without data is a gap."""
     fig = go.Figure()
-    lows = [0.85]
+    lined = [metric(n) for n in ("resolution_rate", "satisfaction_rate")]
+    lows = [m.line for m in lined]
     for name, colour in (("resolution_rate", BAD), ("on_time_rate", "#EF6C00"), ("satisfaction_rate", "#2E7D32")):
         y = _f(df[name])
         lows.append(float(y.min()) if y.notna().any() else 1.0)
@@ -87,8 +87,8 @@ def monthly_rates(df: pd.DataFrame, lang: str) -> go.Figure:
             hovertemplate="%{x|%Y-%m}: %{y:.1%}<extra></extra>",
         )
     style(fig, t("fig.req.rates", lang), y_title=t("fig.req.rate_axis", lang), x_title=t("month", lang))
-    standard_line(fig, metric("resolution_rate").target, t("fig.req.resolution_target", lang))
-    standard_line(fig, metric("satisfaction_rate").alert, t("fig.req.satisfaction_alert", lang))
+    for m in lined:
+        standard_line(fig, m.line, m.line_label(lang))
     fig.data[-1].line.dash = "dot"
     fig.layout.shapes[-1].line.dash = "dot"
     fig.update_yaxes(tickformat=".0%", range=[max(0.0, min(lows) - 0.05), 1.01])
@@ -117,17 +117,15 @@ def backlog(df: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def rate_bar(df: pd.DataFrame, name: str, lang: str, unit_label: str) -> go.Figure:
-    """resolution_rate or satisfaction_rate per unit, red below the standard/alert line."""
+    """resolution_rate or satisfaction_rate per unit, red below its line (standard or alert)."""
     m = metric(name)
-    line = m.alert if m.alert is not None else m.target
-    key = "fig.req.resolution_target" if name == "resolution_rate" else "fig.req.satisfaction_alert"
     return unit_bar(
         df,
         name,
         t("fig.req.rate_by_unit", lang, metric=m.label(lang), unit=unit_label),
         t("fig.req.rate_axis", lang),
-        target=line,
-        target_label=t(key, lang),
+        target=m.line,
+        target_label=m.line_label(lang),
         colour_by_target=True,
         percent=True,
         axis_from_label=t("fig.axis_from", lang),

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core.metrics import METRICS
+from core.metrics import METRICS, Metric
 from oversight import exports
 from oversight.filters import Filters
 from oversight.frame.state import current_filters, lang, narrow, tr
@@ -27,6 +27,9 @@ STRINGS = {
     "frame.download_xlsx": ("下载 Excel", "Download Excel"),
     "frame.download_csv": ("下载 CSV", "Download CSV"),
     "frame.rows": ("共 {n} 行", "{n} rows"),
+    "frame.gap_pts": ("{d} 个百分点", "{d} pts"),
+    "frame.gap_to_standard": ("{line}；箭头为与标准之差", "{line}; the arrow shows the gap"),
+    "frame.gap_to_alert": ("{line}；箭头为与预警线之差", "{line}; the arrow shows the gap"),
 }
 register(STRINGS)
 
@@ -63,6 +66,27 @@ def change_colour(delta: str, higher_is_better: bool = True) -> str:
     if is_no_change(delta):
         return "gray"
     return "green" if delta.lstrip().startswith("+") == higher_is_better else "red"
+
+
+def gap_delta(m: Metric, value: float | None, only_below: bool = False) -> str | None:
+    """A KPI card's delta against the metric's line (its alert, else its standard): "+5.2 个百分点"
+    for a share, "+3.1" for another ratio; None without a value or a line, and with
+    `only_below` also when the value meets the line."""
+    line = m.line
+    if value is None or line is None or value != value:
+        return None
+    if only_below and not m.below(value):
+        return None
+    gap = value - line
+    if m.is_rate:
+        return tr("frame.gap_pts", d=f"{gap * 100:+.1f}")
+    return f"{gap:+.1f}"
+
+
+def line_help(m: Metric) -> str:
+    """The help text of a KPI card whose delta is `gap_delta`: "最低标准 92%；箭头为与标准之差"."""
+    key = "frame.gap_to_alert" if m.alert is not None else "frame.gap_to_standard"
+    return tr(key, line=m.line_label(lang()))
 
 
 def scope_name(f: Filters, for_file: bool = False) -> str:

@@ -1,5 +1,7 @@
-"""SQL pieces every page shares: the filters as a WHERE clause with bound parameters, and the
-community registry and month list behind the filter widgets. Metrics become SQL in
+"""SQL pieces every page shares: the filters as a WHERE clause with bound parameters, the
+community registry and month list behind the filter widgets, which column a chart breaks down
+by (the township for the whole county, the community below that), the range's last reported
+month, and metrics per unit or over the whole selection. Metrics become SQL in
 `core.metrics.sql` only."""
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from core.metrics import metric
+from core.metrics import sql as metric_sql
 from core.months import next_month
 from core.sql import ident
 from oversight.db import query
@@ -79,3 +83,81 @@ def months() -> list[date]:
     """Months with at least one monthly report, oldest first."""
     df = query("SELECT DISTINCT month FROM community_month ORDER BY month")
     return [pd.Timestamp(m).date() for m in df["month"]]
+
+
+# Breakdown by level (allow-list of identifiers): the whole county by township, a township (or
+# 片区) by community, a community shows itself.
+UNIT_COLUMNS = {
+    "county": ("town_code", "town_name"),
+    "town": ("community_code", "community_name"),
+    "community": ("community_code", "community_name"),
+}
+
+
+def unit_columns(f: Filters) -> tuple[str, str]:
+    """(code column, name column) that the selection's charts break down by."""
+    return UNIT_COLUMNS[f.level]
+
+
+def last_month(f: Filters) -> date | None:
+    """The latest month in the range with a monthly report in scope: where stocks are read."""
+    sql, params = where(f)
+    df = query(f"SELECT max(month) AS m FROM community_month WHERE {sql}", params)  # noqa: S608
+    m = df.iloc[0]["m"]
+    return None if pd.isna(m) else pd.Timestamp(m).date()
+
+
+def per_unit(f: Filters, names: tuple[str, ...], level: str | None = None) -> pd.DataFrame:
+    """Metrics `names` over the range per unit (unit_code, unit_name, town_code, *names): flows
+    summed, stocks at the last reported month, ratios sum/sum. `level="community"` gives one
+    row per community whatever the selection's level."""
+    code, name = UNIT_COLUMNS[level or f.level]
+    sql, params = where(f)
+    cols = ",\n".join(f"{metric_sql(n, 'range')} AS {metric(n).name}" for n in names)
+    if "$month_last" in cols:  # DuckDB rejects a bound parameter the statement does not use
+        params = params | {"month_last": last_month(f)}
+    return query(
+        f"""
+        SELECT {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
+               any_value(town_name) AS town_name, {cols}
+        FROM community_month
+        WHERE {sql}
+        GROUP BY {code}
+        ORDER BY {code}
+        """,  # noqa: S608  (identifiers from UNIT_COLUMNS and core.metrics)
+        params,
+    )
+
+
+def totals(f: Filters, names: tuple[str, ...]) -> dict[str, float | None]:
+    """Metrics `names` over the whole selection and range, read as per_unit reads them (flows
+    summed, stocks at the range's last reported month, ratios sum/sum): name → value, None
+    where nothing is reported. These are the figures on a page's KPI cards."""
+    sql, params = where(f)
+    cols = ", ".join(f"{metric_sql(n, 'range')} AS {ident(n)}" for n in names)
+    if "$month_last" in cols:
+        params = params | {"month_last": last_month(f)}
+    row = query(f"SELECT {cols} FROM community_month WHERE {sql}", params).iloc[0]  # noqa: S608 - identifiers from the catalogue
+    return {n: None if pd.isna(row[n]) else float(row[n]) for n in names}
+
+
+def below_line(df: pd.DataFrame, name: str) -> tuple[int, int]:
+    """(units below metric `name`'s line, units with a value) in a per-unit frame."""
+    m = metric(name)
+    values = df[name].astype("Float64")
+    below = values < m.line if m.higher_is_better else values > m.line
+    return int(below.fillna(False).sum()), int(values.notna().sum())
+
+
+def unit_table(df: pd.DataFrame, level: str) -> pd.DataFrame:
+    """A per-unit frame as a table: codes dropped, unit_name shown as town_name (county level)
+    or as community_name after its town_name (below)."""
+    out = df.drop(columns=[c for c in ("unit_code", "town_code") if c in df.columns])
+    if UNIT_COLUMNS[level][1] == "town_name":
+        out = out.drop(columns=[c for c in ("town_name",) if c in out.columns]).rename(
+            columns={"unit_name": "town_name"}
+        )
+        return out[["town_name", *[c for c in out.columns if c != "town_name"]]]
+    out = out.rename(columns={"unit_name": "community_name"})
+    first = [c for c in ("town_name", "community_name") if c in out.columns]
+    return out[[*first, *[c for c in out.columns if c not in first]]]

@@ -1,66 +1,18 @@
 """Queries of the 党组织 page: 小区 coverage per unit and month, the five-level system from the
 小区 roster, property-company party organisations, owners' committees, 小区 without an org.
-
-Also the two pieces every page query shares: which column a chart breaks down by (the
-township for the whole county, the community below that) and the range's last reported month.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from core.metrics import metric
-from core.metrics import sql as metric_sql
 from core.months import next_month
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import scope_sql, where
-
-# Breakdown by level (allow-list of identifiers): the whole county by township, a township (or
-# 片区) by community, a community shows itself.
-UNIT_COLUMNS = {
-    "county": ("town_code", "town_name"),
-    "town": ("community_code", "community_name"),
-    "community": ("community_code", "community_name"),
-}
-
-
-def unit_columns(f: Filters) -> tuple[str, str]:
-    """(code column, name column) that the selection's charts break down by."""
-    return UNIT_COLUMNS[f.level]
-
-
-def last_month(f: Filters) -> date | None:
-    """The latest month in the range with a monthly report in scope: where stocks are read."""
-    sql, params = where(f)
-    df = query(f"SELECT max(month) AS m FROM community_month WHERE {sql}", params)  # noqa: S608
-    m = df.iloc[0]["m"]
-    return None if pd.isna(m) else pd.Timestamp(m).date()
-
-
-def per_unit(f: Filters, names: tuple[str, ...], level: str | None = None) -> pd.DataFrame:
-    """Metrics `names` over the range per unit (unit_code, unit_name, town_code, *names): flows
-    summed, stocks at the last reported month, ratios sum/sum. `level="community"` gives one
-    row per community whatever the selection's level."""
-    code, name = UNIT_COLUMNS[level or f.level]
-    sql, params = where(f)
-    cols = ",\n".join(f"{metric_sql(n, 'range')} AS {metric(n).name}" for n in names)
-    if "$month_last" in cols:  # DuckDB rejects a bound parameter the statement does not use
-        params = params | {"month_last": last_month(f)}
-    return query(
-        f"""
-        SELECT {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
-               any_value(town_name) AS town_name, {cols}
-        FROM community_month
-        WHERE {sql}
-        GROUP BY {code}
-        ORDER BY {code}
-        """,  # noqa: S608  (identifiers from UNIT_COLUMNS and core.metrics)
-        params,
-    )
+from oversight.queries.common import per_unit, scope_sql, unit_columns, where
 
 
 def coverage_by_unit(f: Filters) -> pd.DataFrame:
@@ -155,17 +107,3 @@ def without_org(f: Filters) -> pd.DataFrame:
         """,  # noqa: S608
         params,
     )
-
-
-def unit_table(df: pd.DataFrame, level: str) -> pd.DataFrame:
-    """A per-unit frame as a table: codes dropped, unit_name shown as town_name (county level)
-    or as community_name after its town_name (below)."""
-    out = df.drop(columns=[c for c in ("unit_code", "town_code") if c in df.columns])
-    if UNIT_COLUMNS[level][1] == "town_name":
-        out = out.drop(columns=[c for c in ("town_name",) if c in out.columns]).rename(
-            columns={"unit_name": "town_name"}
-        )
-        return out[["town_name", *[c for c in out.columns if c != "town_name"]]]
-    out = out.rename(columns={"unit_name": "community_name"})
-    first = [c for c in ("town_name", "community_name") if c in out.columns]
-    return out[[*first, *[c for c in out.columns if c not in first]]]

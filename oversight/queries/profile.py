@@ -10,8 +10,7 @@ import pandas as pd
 from core.metrics import metric
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import scope_sql, where
-from oversight.queries.party import per_unit
+from oversight.queries.common import per_unit, scope_sql, where
 
 # The key metric of each of the four areas (party, area, volunteers, requests), in page order.
 KEY_METRICS = (

@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.columns import FLAGS
 from core.metrics import metric
 from core.months import next_month
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import scope_sql, where
-from oversight.queries.party import per_unit, unit_columns
+from oversight.queries.common import per_unit, scope_sql, unit_columns, where
 
 COUNTS = ("requests_received", "requests_resolved", "requests_on_time", "followups_satisfied", "followups_total")
 RATES = ("resolution_rate", "on_time_rate", "satisfaction_rate")
@@ -23,12 +23,14 @@ def by_unit(f: Filters) -> pd.DataFrame:
 
 
 def flagged(df: pd.DataFrame) -> pd.DataFrame:
-    """`df` (from by_unit/by_community) with below_resolution / below_satisfaction flags:
-    True below 92% resolution / 85% satisfaction, False at or above, missing if the rate is."""
+    """`df` (from by_unit/by_community) with the flags of core.columns.FLAGS (below_resolution,
+    below_satisfaction): True below the metric's line (the resolution standard, the
+    satisfaction alert), False at or above, missing if the rate is."""
     out = df.copy()
-    for col, name in (("below_resolution", "resolution_rate"), ("below_satisfaction", "satisfaction_rate")):
+    for col, name in FLAGS.items():
         m = metric(name)
-        out[col] = (out[name] < m.alert).astype("boolean")
+        below = out[name] < m.line if m.higher_is_better else out[name] > m.line
+        out[col] = below.astype("boolean")
     return out
 
 

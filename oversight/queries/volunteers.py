@@ -7,8 +7,7 @@ import pandas as pd
 
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import where
-from oversight.queries.party import per_unit, unit_columns
+from oversight.queries.common import per_unit, unit_columns, where
 
 UNIT_METRICS = ("volunteer_hours", "volunteer_activities", "volunteers_registered", "hours_per_volunteer")
 
