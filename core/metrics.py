@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from core.contract import MONTHLY
 from core.sql import param, qualified
 
 Agg = Literal["sum", "ratio"]
@@ -179,46 +180,35 @@ RATIOS: tuple[Metric, ...] = (
 )
 
 
-def _sum(name, zh, en, column, unit_zh, unit_en, fmt=",.0f", short_en="") -> Metric:  # noqa: ANN001
-    return Metric(name, zh, en, unit_zh, unit_en, "sum", column=column, fmt=fmt, short_en=short_en)
+def _sum(column: str, en: str, unit_en: str, short_en: str = "") -> Metric:
+    """A metric that sums a column of the monthly report: its Chinese name and unit are the
+    report contract's (the header without its "(unit)"), so they are written once."""
+    c = MONTHLY.column(column)
+    zh = c.zh.removesuffix(f"({c.unit})")
+    return Metric(column, zh, en, c.unit, unit_en, "sum", column=column, short_en=short_en)
 
 
 # Stocks (a month's value; summed across communities within a month) and flows (summed over months).
 STOCKS: tuple[Metric, ...] = (
-    _sum("households", "户数", "Households", "households", "户", "households"),
-    _sum("population", "常住人口", "Residents", "population", "人", "people"),
-    _sum("party_members", "党员人数", "Party members", "party_members", "人", "people"),
-    _sum("neighborhoods", "小区数", "Neighbourhoods", "neighborhoods", "个", ""),
-    _sum(
-        "neighborhoods_with_party_org",
-        "已建党组织小区数",
-        "Neighbourhoods with a party org",
-        "neighborhoods_with_party_org",
-        "个",
-        "",
-    ),
-    _sum("grids", "网格数", "Grids", "grids", "个", ""),
-    _sum(
-        "service_center_m2",
-        "党群服务中心面积",
-        "Service-centre area",
-        "service_center_m2",
-        "㎡",
-        "m²",
-        short_en="Centre area",
-    ),
-    _sum("service_platforms", "服务平台数", "Service platforms", "service_platforms", "个", ""),
-    _sum("volunteers_registered", "注册志愿者数", "Registered volunteers", "volunteers_registered", "人", "people"),
+    _sum("households", "Households", "households"),
+    _sum("population", "Residents", "people"),
+    _sum("party_members", "Party members", "people"),
+    _sum("neighborhoods", "Neighbourhoods", ""),
+    _sum("neighborhoods_with_party_org", "Neighbourhoods with a party org", ""),
+    _sum("grids", "Grids", ""),
+    _sum("service_center_m2", "Service-centre area", "m²", short_en="Centre area"),
+    _sum("service_platforms", "Service platforms", ""),
+    _sum("volunteers_registered", "Registered volunteers", "people"),
 )
 FLOWS: tuple[Metric, ...] = (
-    _sum("volunteer_hours", "志愿服务时长", "Volunteer hours", "volunteer_hours", "小时", "hours"),
-    _sum("volunteer_activities", "志愿服务活动场次", "Volunteer activities", "volunteer_activities", "场", ""),
-    _sum("requests_received", "诉求受理数", "Requests received", "requests_received", "件", "cases"),
-    _sum("requests_resolved", "诉求办结数", "Requests resolved", "requests_resolved", "件", "cases"),
-    _sum("requests_on_time", "按时办结数", "Resolved on time", "requests_on_time", "件", "cases"),
-    _sum("followups_satisfied", "回访满意数", "Satisfied follow-ups", "followups_satisfied", "件", "cases"),
-    _sum("followups_total", "回访总数", "Follow-ups", "followups_total", "件", "cases"),
-    _sum("disputes_mediated", "矛盾纠纷调解数", "Disputes mediated", "disputes_mediated", "件", "cases"),
+    _sum("volunteer_hours", "Volunteer hours", "hours"),
+    _sum("volunteer_activities", "Volunteer activities", ""),
+    _sum("requests_received", "Requests received", "cases"),
+    _sum("requests_resolved", "Requests resolved", "cases"),
+    _sum("requests_on_time", "Resolved on time", "cases"),
+    _sum("followups_satisfied", "Satisfied follow-ups", "cases"),
+    _sum("followups_total", "Follow-ups", "cases"),
+    _sum("disputes_mediated", "Disputes mediated", "cases"),
 )
 
 # Over a range of months a stock is read at the range's last month; a flow is summed.

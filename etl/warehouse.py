@@ -20,11 +20,13 @@ from pathlib import Path
 import duckdb
 
 from core.contract import KINDS, Kind
-from core.metrics import RATIOS, sql
+from core.metrics import METRICS, RATIOS, sql
 from core.paths import DEFAULT_DB, ROOT
+from core.sql import ident
 
 REFERENCE = ROOT / "data" / "reference"
 SQL_DIR = Path(__file__).with_name("sql")
+MARTS = ("community_month", "town_month")  # etl/sql/marts/<name>.sql, contracts in contracts.toml
 
 _SQL_TYPES = {
     "month": "DATE",
@@ -53,15 +55,30 @@ def stored_columns(kind: Kind) -> list[tuple[str, str]]:
     return cols
 
 
+def _mart_columns() -> dict[str, str]:
+    """The catalogue-generated column lists the mart files leave as /*{…}*/ placeholders."""
+    sums = [m for m in METRICS.values() if m.agg == "sum"]
+    return {
+        "row_ratios": ",\n    ".join(f"{sql(m, over='row', alias='m')} AS {ident(m.name)}" for m in RATIOS),
+        "sums": ",\n    ".join(f"{sql(m, over='group')} AS {ident(m.name)}" for m in sums),
+        "group_ratios": ",\n    ".join(f"{sql(m, over='group')} AS {ident(m.name)}" for m in RATIOS),
+    }
+
+
 def schema_sql() -> str:
-    """DDL for every table (idempotent) and every public view (replaced)."""
+    """DDL for every table (idempotent), every public view and every mart (replaced, in
+    MARTS order: a mart may read an earlier one)."""
     parts = [(SQL_DIR / "tables.sql").read_text(encoding="utf-8")]
     for kind in KINDS:
         cols = ",\n  ".join(f"{n} {t}" for n, t in stored_columns(kind))
         parts.append(f"CREATE TABLE IF NOT EXISTS {kind.table} (\n  {cols}\n);")
-    derived = ",\n  ".join(f"{sql(m, over='row')} AS {m.name}" for m in RATIOS)
-    views = (SQL_DIR / "views.sql").read_text(encoding="utf-8").replace("/*{derived_ratios}*/", derived)
-    parts.append(views)
+    parts.append((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+    columns = _mart_columns()
+    for mart in MARTS:
+        text = (SQL_DIR / "marts" / f"{mart}.sql").read_text(encoding="utf-8")
+        for name, cols in columns.items():
+            text = text.replace(f"/*{{{name}}}*/", cols)
+        parts.append(text)
     return "\n".join(parts)
 
 

@@ -1,31 +1,11 @@
--- Public views: the interface analysts and the dashboard query. Documented in docs/warehouse.md.
+-- Public views over the staging tables, one row per reported entity: the interface analysts and
+-- the dashboard query. The aggregates (marts) are in marts/. Documented in docs/warehouse.md.
 
 CREATE OR REPLACE VIEW community AS
 SELECT c.community_code, c.community_name, c.town_code, t.town_name,
        c.community_type, c.group_name, c.urban, c.synthetic
 FROM ref_community AS c
 JOIN ref_town AS t USING (town_code);
-
-CREATE OR REPLACE VIEW community_month AS
-WITH monthly AS (
-  SELECT * FROM stg_monthly
-),
-final AS (
-  SELECT
-    m.month, m.community_code, c.community_name, c.town_code, c.town_name,
-    c.community_type, c.group_name,
-    m.reported_on,
-    m.households, m.population, m.party_members, m.neighborhoods, m.neighborhoods_with_party_org,
-    m.grids, m.grid_workers_fulltime, m.grid_workers_parttime, m.service_center_m2,
-    m.service_platforms, m.volunteers_registered, m.volunteer_hours, m.volunteer_activities,
-    m.requests_received, m.requests_resolved, m.requests_on_time, m.followups_satisfied,
-    m.followups_total, m.disputes_mediated,
-    /*{derived_ratios}*/,
-    m.source_file, m.source_sheet, m.source_row
-  FROM monthly AS m
-  JOIN community AS c USING (community_code)
-)
-SELECT * FROM final;
 
 CREATE OR REPLACE VIEW neighborhood_month AS
 SELECT r.month, r.community_code, c.community_name, c.town_code, c.town_name,

@@ -1,0 +1,18 @@
+-- Mart: one row per township and month with at least one monthly report — every summed
+-- metric of the catalogue over the township's reporting communities, and every ratio as
+-- sum(numerator) / sum(denominator) (never an average of community rates).
+-- Contract: marts/contracts.toml.
+CREATE OR REPLACE VIEW town_month AS
+WITH communities AS (
+  SELECT * FROM community_month
+),
+final AS (
+  SELECT
+    month, town_code, any_value(town_name) AS town_name,
+    COUNT(*) AS communities_reporting,
+    /*{sums}*/,
+    /*{group_ratios}*/
+  FROM communities
+  GROUP BY month, town_code
+)
+SELECT * FROM final;
