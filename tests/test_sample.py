@@ -13,8 +13,8 @@ import pytest
 
 from core.contract import REPORT_DUE_DAY
 from etl.__main__ import main
-from etl.sample import DEFAULT_SEED, REGISTRY_DIR, generate
 from etl.warehouse import reader
+from sample import DEFAULT_SEED, REGISTRY_DIR, generate
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "data" / "sample"
