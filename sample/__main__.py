@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sample.cli import add_arguments, run
+from sample.cli import DESCRIPTION, add_arguments, run
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m sample", description="生成示例县数据 / generate the sample county's report files"
-    )
+    """Parse `argv` (default: the command line), generate, return the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m sample", description=DESCRIPTION)
     add_arguments(parser)
     return run(parser.parse_args(sys.argv[1:] if argv is None else argv))
 

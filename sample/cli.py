@@ -17,6 +17,8 @@ from sample.county import DEFAULT_OUT, DEFAULT_SEED, generate
 from sample.registry import REGISTRY_DIR
 from sample.span import FIRST_MONTH, LAST_MONTH
 
+DESCRIPTION = "生成示例县数据 / generate the sample county's report files"
+
 
 def _month_arg(text: str) -> date:
     y, m = text.replace("/", "-").split("-")[:2]
@@ -24,6 +26,7 @@ def _month_arg(text: str) -> date:
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str = "sample") -> None:
+    """The options of `python -m sample` and `python -m etl sample` (`name` is the subcommand's, unused)."""
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="输出目录 / output folder (default data/sample)")
     parser.add_argument("--scale", type=int, default=1, help="县的份数 / number of county copies (benchmarks)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子 / random seed")
@@ -32,6 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "sample") -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    """Generate as `args` say and print one summary line (two with --scale > 1); returns 0."""
     t0 = time.perf_counter()
     manifest = generate(args.out, scale=args.scale, seed=args.seed, first=args.first, last=args.last)
     size = sum(p.stat().st_size for p in Path(args.out).rglob("*") if p.is_file())

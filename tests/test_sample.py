@@ -4,6 +4,8 @@ showing the seed's 2022 figures, quarantining exactly the manifest's bad rows, a
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from core.contract import REPORT_DUE_DAY
 from etl.__main__ import main
 from etl.warehouse import reader
 from sample import DEFAULT_SEED, REGISTRY_DIR, generate
+from sample.__main__ import main as sample_main
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "data" / "sample"
@@ -86,6 +89,24 @@ def test_scale_two_writes_a_registry_extension_with_unique_codes(tmp_path: Path)
 def test_cli_writes_the_sample(tmp_path: Path) -> None:
     assert main(["sample", "--out", str(tmp_path / "cli"), "--first", "2022-11", "--last", "2022-11"]) == 0
     assert (tmp_path / "cli" / "manifest.json").exists()
+
+
+def test_python_m_sample_takes_the_same_arguments(tmp_path: Path) -> None:
+    args = ["--scale", "2", "--first", "2022-11", "--last", "2022-11"]
+    assert sample_main(["--out", str(tmp_path / "a"), *args]) == 0
+    assert main(["sample", "--out", str(tmp_path / "b"), *args]) == 0
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_the_etl_does_not_import_the_generator_nor_the_generator_the_read_side() -> None:
+    code = (
+        "import sys, etl.__main__, etl.cli, etl.load, etl.template, etl.warehouse\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'sample'], 'etl imports sample'\n"
+        "import sample, sample.cli\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'oversight'], 'sample imports oversight'\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
 
 
 # --- the seed's figures, through the public views ---------------------------------------------------
