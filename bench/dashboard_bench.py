@@ -57,7 +57,7 @@ TIMEOUT_S = 600
 def _fingerprint(scale: int, mode: str) -> str:
     """What the warehouse's contents depend on: the generator, the contract, the schema, the reference data."""
     h = hashlib.sha256(f"{scale}|{mode}".encode())
-    files = [*(ROOT / "sample").glob("*.py"), ROOT / "etl" / "contract.py", *(ROOT / "etl" / "sql").glob("*.sql")]
+    files = [*(ROOT / "sample").glob("*.py"), ROOT / "core" / "contract.py", *(ROOT / "etl" / "sql").glob("*.sql")]
     files += (ROOT / "data" / "reference").glob("*.csv")
     for p in sorted(files):
         h.update(p.relative_to(ROOT).as_posix().encode() + p.read_bytes())
