@@ -446,6 +446,16 @@ def poisson(rng: random.Random, lam: float) -> int:
 LATER = "_later"  # a case open at its month's report: how it is resolved afterwards (not a column)
 
 
+def followup_result(rng: random.Random, u: Unit) -> str:
+    """A resolved case's return visit: 未回访 4%; of the rest, 不满意 at the unit's p_unsat, else 满意 (82%) or 基本满意."""
+    r = rng.random()
+    if r < 0.04:
+        return "未回访"
+    if r < 0.04 + 0.96 * u.p_unsat:
+        return "不满意"
+    return "满意" if rng.random() < 0.82 else "基本满意"
+
+
 def later_resolution(u: Unit, case: dict[str, Any], reported_on: date, seed: int) -> dict[str, Any]:
     """How a case still open at its month's report is resolved later: 5–40 days after that report.
 
@@ -453,13 +463,7 @@ def later_resolution(u: Unit, case: dict[str, Any], reported_on: date, seed: int
     """
     rng = random.Random(f"{seed}|later|{case['case_id']}")
     resolved_on = reported_on + timedelta(days=rng.randint(5, 40))
-    r = rng.random()
-    if r < 0.04:
-        followup = "未回访"
-    elif r < 0.04 + 0.96 * u.p_unsat:
-        followup = "不满意"
-    else:
-        followup = "满意" if rng.random() < 0.82 else "基本满意"
+    followup = followup_result(rng, u)
     return {
         "resolved_on": resolved_on,
         "on_time": (resolved_on - case["received_on"]).days <= DEADLINE_DAYS[case["category"]],
@@ -567,13 +571,7 @@ def unit_month(
             resolved_on = min(received + timedelta(days=days), reported_on - timedelta(days=1))
             resolved_on = max(resolved_on, received)
             on_time = (resolved_on - received).days <= deadline
-            r = rng.random()
-            if r < 0.04:
-                followup = "未回访"
-            elif r < 0.04 + 0.96 * u.p_unsat:
-                followup = "不满意"
-            else:
-                followup = "满意" if rng.random() < 0.82 else "基本满意"
+            followup = followup_result(rng, u)
         case = {
             "case_id": f"{case_prefix(u)}-{m:%y%m}-{seq:02d}",
             "received_on": received,
