@@ -21,12 +21,14 @@ from core.contract import ACTIVITY, MONTHLY, PROJECT, REPORT_DUE_DAY, REQUEST, R
 from core.months import add_months
 from core.paths import ROOT
 from sample.faults import plan_bad_rows, resubmission_target, write_duplicate, write_resubmission
-from sample.registry import REFERENCE, Unit, load_registry, read_csv, write_extension
-from sample.render import CSV_UNTIL, SheetRows, periods, plan_styles, sheet_grid, write_csv, write_workbook
+from sample.registry import REFERENCE, Town, Unit, load_registry, read_csv, write_extension
+from sample.render import CSV_UNTIL, SheetRows, Style, periods, plan_styles, sheet_grid, write_csv, write_workbook
 from sample.simulate import (
     LATER,
+    Behaviour,
     Neighborhood,
     Project,
+    UnitMonth,
     as_of,
     fill_profile,
     plan_behaviour,
@@ -50,7 +52,17 @@ def generate(
     first: date = FIRST_MONTH,
     last: date = LAST_MONTH,
 ) -> dict[str, Any]:
-    """Write the sample county's report files and manifest.json to `out`; return the manifest."""
+    """Write the sample county's report files and manifest.json to `out`; return the manifest.
+
+    `scale` counties (copy 0 is Yilong; the synthetic copies' registry goes to `out`/.registry),
+    the months `first` to `last` (first days of months; the roster and project plans always run to
+    LAST_MONTH, so they do not depend on the months asked for). The manifest, a JSON-ready dict,
+    lists every file with its row count, the bad rows (file, sheet, 1-based row, the reason the
+    ETL must give), late and skipped reports, the resubmission, the duplicate file, resent cases,
+    low performers, each township's style and the seed's figures.
+
+    `out` is cleared first; FileExistsError if it holds files but no manifest.json.
+    """
     out = Path(out)
     if out.exists():
         if any(out.iterdir()) and not (out / "manifest.json").exists():
@@ -87,24 +99,7 @@ def generate(
     for u in units:
         units_of[u.town.code].append(u)
     bad_plan = plan_bad_rows(units, towns, styles, months, seed)
-    manifest: dict[str, Any] = {
-        "seed": seed,
-        "scale": scale,
-        "first_month": f"{first:%Y-%m}",
-        "last_month": f"{last:%Y-%m}",
-        "due_day": REPORT_DUE_DAY,
-        "bad_rows": [],
-        "late_reports": [],
-        "skipped": [],
-        "resubmissions": [],
-        "duplicates": [],
-        "resent_cases": [],
-        "low_performers": [],
-        "townships": {},
-        "files": [],
-    }
-    for t in towns:
-        manifest["townships"][t.name] = {"code": t.code, **styles[t.code].__dict__}
+    manifest = _new_manifest(seed, scale, first, last, towns, styles)
     resubmit = resubmission_target(towns, styles, months)
     for t in towns:
         style = styles[t.code]
@@ -125,37 +120,7 @@ def generate(
                     um = unit_month(
                         u, m, seed, [p for p in projects_of[u.code] if p.completed_on.replace(day=1) <= m], nrows, rep
                     )
-                    bad = bad_plan.get((u.code, m))
-                    if bad and bad["kind"] == "monthly":
-                        row = dict(um.monthly)
-                        row.update(bad.pop("_cells"))
-                        ms["monthly"].add(row, u, bad)
-                    else:
-                        ms["monthly"].add(um.monthly, u)
-                    for r in nrows:
-                        ms["roster"].add(r, u)
-                    for p in mprojects:
-                        ms["project"].add(
-                            {
-                                "completed_on": p.completed_on,
-                                "community_name": u.name,
-                                "project_type": p.type,
-                                "area_added_m2": p.area,
-                                "rooms_integrated": p.rooms,
-                                "service_platforms": p.platforms,
-                                "note": p.note,
-                            },
-                            u,
-                        )
-                    for a in um.activities:
-                        ms["activity"].add(a, u)
-                    for i, r in enumerate(um.requests):
-                        if bad and bad["kind"] == "request" and i == len(um.requests) // 2:
-                            row = {k: v for k, v in r.items() if k != LATER}  # the bad row is never resent
-                            row.update(bad.pop("_cells"))
-                            ms["request"].add(row, u, bad)
-                        else:
-                            ms["request"].add(r, u)
+                    _add_unit_month(ms, u, um, nrows, mprojects, bad_plan.get((u.code, m)))
                     if (u.code, m) in behaviour.late:
                         manifest["late_reports"].append(
                             {
@@ -181,26 +146,7 @@ def generate(
             # CSV townships switched to the official template workbook in 2023.
             if style.fmt == "csv" and per.months[0].year == CSV_UNTIL:
                 for m in per.months:
-                    rel = f"{m.year}/{m:%Y-%m}/{t.name}_{m.year}年{m.month}月_{REQUEST.zh}.csv"
-                    sent = max(
-                        (
-                            r["reported_on"]
-                            for r in by_month[m]["monthly"].rows
-                            if isinstance(r.get("reported_on"), date)
-                        ),
-                        default=add_months(m, 1),
-                    )
-                    settle_requests(by_month[m]["request"], rel, sent, carry, manifest)
-                    for s in by_month[m].values():
-                        if not s.rows:
-                            continue
-                        kind = s.kind
-                        rel = f"{m.year}/{m:%Y-%m}/{t.name}_{m.year}年{m.month}月_{kind.zh}.csv"
-                        grid, header_at, bad_at = sheet_grid(s, style, t, rng)
-                        write_csv(out / rel, grid)
-                        manifest["files"].append({"file": rel, "rows": len(s.rows)})
-                        for row_no, b in bad_at:
-                            manifest["bad_rows"].append({"file": rel, "sheet": Path(rel).name, "row": row_no, **b})
+                    _write_csv_month(out, m, by_month[m], style, t, rng, carry, manifest)
             else:
                 rel = f"{per.folder}/{t.name}_{per.label}社区治理报表.xlsx"
                 settle_requests(sheets["request"], rel, created, carry, manifest)
@@ -208,14 +154,7 @@ def generate(
                     sheets = write_resubmission(out, rel, sheets, style, t, seed, created, manifest)
                 xstyle = replace(style, fmt="xlsx", title=True, month="iso") if style.fmt == "csv" else style
                 write_workbook(out / rel, rel, sheets, xstyle, t, rng, created, manifest)
-    for code, m in sorted(behaviour.skipped):
-        u = next(x for x in units if x.code == code)
-        manifest["skipped"].append({"community_code": code, "community_name": u.name, "month": f"{m:%Y-%m}"})
-    for code, issue in sorted(behaviour.low.items()):
-        u = next(x for x in units if x.code == code)
-        manifest["low_performers"].append(
-            {"community_code": code, "community_name": u.name, "town_name": u.town.name, "issue": issue}
-        )
+    _record_behaviour(manifest, behaviour, units)
     write_duplicate(out, towns, styles, months, manifest)
     manifest["resent_cases"].sort(key=lambda r: r["file"])
     manifest["late_reports"].sort(key=lambda r: (r["community_code"], r["month"]))
@@ -228,6 +167,113 @@ def generate(
         json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
     return manifest
+
+
+def _new_manifest(
+    seed: int, scale: int, first: date, last: date, towns: list[Town], styles: dict[str, Style]
+) -> dict[str, Any]:
+    """The manifest before any file is written: the run's parameters, each township's style, empty lists."""
+    manifest: dict[str, Any] = {
+        "seed": seed,
+        "scale": scale,
+        "first_month": f"{first:%Y-%m}",
+        "last_month": f"{last:%Y-%m}",
+        "due_day": REPORT_DUE_DAY,
+        "bad_rows": [],
+        "late_reports": [],
+        "skipped": [],
+        "resubmissions": [],
+        "duplicates": [],
+        "resent_cases": [],
+        "low_performers": [],
+        "townships": {},
+        "files": [],
+    }
+    for t in towns:
+        manifest["townships"][t.name] = {"code": t.code, **styles[t.code].__dict__}
+    return manifest
+
+
+def _add_unit_month(
+    ms: dict[str, SheetRows],
+    u: Unit,
+    um: UnitMonth,
+    nrows: list[dict[str, Any]],
+    mprojects: list[Project],
+    bad: dict[str, Any] | None,
+) -> None:
+    """Add unit `u`'s month to the month's sheets (by kind name), with the bad row planned there, if any."""
+    if bad and bad["kind"] == "monthly":
+        row = dict(um.monthly)
+        row.update(bad.pop("_cells"))
+        ms["monthly"].add(row, u, bad)
+    else:
+        ms["monthly"].add(um.monthly, u)
+    for r in nrows:
+        ms["roster"].add(r, u)
+    for p in mprojects:
+        ms["project"].add(
+            {
+                "completed_on": p.completed_on,
+                "community_name": u.name,
+                "project_type": p.type,
+                "area_added_m2": p.area,
+                "rooms_integrated": p.rooms,
+                "service_platforms": p.platforms,
+                "note": p.note,
+            },
+            u,
+        )
+    for a in um.activities:
+        ms["activity"].add(a, u)
+    for i, r in enumerate(um.requests):
+        if bad and bad["kind"] == "request" and i == len(um.requests) // 2:
+            row = {k: v for k, v in r.items() if k != LATER}  # the bad row is never resent
+            row.update(bad.pop("_cells"))
+            ms["request"].add(row, u, bad)
+        else:
+            ms["request"].add(r, u)
+
+
+def _write_csv_month(
+    out: Path,
+    m: date,
+    sheets: dict[str, SheetRows],
+    style: Style,
+    t: Town,
+    rng: random.Random,
+    carry: list[Carried],
+    manifest: dict[str, Any],
+) -> None:
+    """A CSV township's month: one GBK CSV per kind with rows, sent the day its last report came in."""
+    rel = f"{m.year}/{m:%Y-%m}/{t.name}_{m.year}年{m.month}月_{REQUEST.zh}.csv"
+    sent = max(
+        (r["reported_on"] for r in sheets["monthly"].rows if isinstance(r.get("reported_on"), date)),
+        default=add_months(m, 1),
+    )
+    settle_requests(sheets["request"], rel, sent, carry, manifest)
+    for s in sheets.values():
+        if not s.rows:
+            continue
+        kind = s.kind
+        rel = f"{m.year}/{m:%Y-%m}/{t.name}_{m.year}年{m.month}月_{kind.zh}.csv"
+        grid, header_at, bad_at = sheet_grid(s, style, t, rng)
+        write_csv(out / rel, grid)
+        manifest["files"].append({"file": rel, "rows": len(s.rows)})
+        for row_no, b in bad_at:
+            manifest["bad_rows"].append({"file": rel, "sheet": Path(rel).name, "row": row_no, **b})
+
+
+def _record_behaviour(manifest: dict[str, Any], behaviour: Behaviour, units: list[Unit]) -> None:
+    """The skipped months and the low performers, in code order."""
+    for code, m in sorted(behaviour.skipped):
+        u = next(x for x in units if x.code == code)
+        manifest["skipped"].append({"community_code": code, "community_name": u.name, "month": f"{m:%Y-%m}"})
+    for code, issue in sorted(behaviour.low.items()):
+        u = next(x for x in units if x.code == code)
+        manifest["low_performers"].append(
+            {"community_code": code, "community_name": u.name, "town_name": u.town.name, "issue": issue}
+        )
 
 
 @dataclass
