@@ -22,7 +22,18 @@ from core.months import add_months
 from core.paths import ROOT
 from sample.faults import plan_bad_rows, resubmission_target, write_duplicate, write_resubmission
 from sample.registry import REFERENCE, Town, Unit, load_registry, read_csv, write_extension
-from sample.render import CSV_UNTIL, SheetRows, Style, periods, plan_styles, sheet_grid, write_csv, write_workbook
+from sample.render import (
+    CSV_UNTIL,
+    SheetRows,
+    Style,
+    csv_path,
+    periods,
+    plan_styles,
+    sheet_grid,
+    workbook_path,
+    write_csv,
+    write_workbook,
+)
 from sample.simulate import (
     LATER,
     Behaviour,
@@ -148,7 +159,7 @@ def generate(
                 for m in per.months:
                     _write_csv_month(out, m, by_month[m], style, t, rng, carry, manifest)
             else:
-                rel = f"{per.folder}/{t.name}_{per.label}社区治理报表.xlsx"
+                rel = workbook_path(per.folder, t, per.label)
                 settle_requests(sheets["request"], rel, created, carry, manifest)
                 if resubmit and resubmit[0] == t.code and per.months == [resubmit[1]]:
                     sheets = write_resubmission(out, rel, sheets, style, t, seed, created, manifest)
@@ -246,7 +257,7 @@ def _write_csv_month(
     manifest: dict[str, Any],
 ) -> None:
     """A CSV township's month: one GBK CSV per kind with rows, sent the day its last report came in."""
-    rel = f"{m.year}/{m:%Y-%m}/{t.name}_{m.year}年{m.month}月_{REQUEST.zh}.csv"
+    rel = csv_path(m, t, REQUEST)
     sent = max(
         (r["reported_on"] for r in sheets["monthly"].rows if isinstance(r.get("reported_on"), date)),
         default=add_months(m, 1),
@@ -255,8 +266,7 @@ def _write_csv_month(
     for s in sheets.values():
         if not s.rows:
             continue
-        kind = s.kind
-        rel = f"{m.year}/{m:%Y-%m}/{t.name}_{m.year}年{m.month}月_{kind.zh}.csv"
+        rel = csv_path(m, t, s.kind)
         grid, header_at, bad_at = sheet_grid(s, style, t, rng)
         write_csv(out / rel, grid)
         manifest["files"].append({"file": rel, "rows": len(s.rows)})

@@ -3,7 +3,7 @@
 Each one is recorded in the manifest with what the ETL should make of it: `plan_bad_rows` (seven
 rows the validator must quarantine, with the reason it must give), `write_resubmission` (a
 workbook sent with two wrong values, then its corrected monthly sheet as "…_更正.xlsx") and
-`write_duplicate` (the same workbook saved twice, "… (1).xlsx").
+`write_duplicate` (the same workbook saved twice, "…(1).xlsx").
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from core.contract import MONTHLY
 from sample.registry import SEED_COMMUNITY, SEED_TOWN, URBAN_TOWNS, Town, Unit
-from sample.render import SheetRows, Style, XlsxWriter, period_of, sheet_grid
+from sample.render import SheetRows, Style, XlsxWriter, period_of, sheet_grid, workbook_path
 
 
 def plan_bad_rows(
@@ -180,13 +180,13 @@ def write_resubmission(
 def write_duplicate(
     out: Path, towns: list[Town], styles: dict[str, Style], months: list[date], manifest: dict[str, Any]
 ) -> None:
-    """The same workbook sent twice, as a browser saves a second download: "… (1).xlsx"."""
+    """The same workbook sent twice, as a browser saves a second download: "…(1).xlsx"."""
     m = date(2022, 12, 1)
     t = next((t for t in towns if t.copy == 0 and t.base_name == "金城镇"), None)
     if m not in months or t is None or styles[t.code].fmt != "xlsx":
         return
     label, where = period_of(m)
-    original = f"{where}/{t.name}_{label}社区治理报表.xlsx"
+    original = workbook_path(where, t, label)
     copy = original.replace(".xlsx", "(1).xlsx")
     shutil.copyfile(out / original, out / copy)
     rows = next(f["rows"] for f in manifest["files"] if f["file"] == original)

@@ -375,6 +375,17 @@ def period_of(m: date) -> tuple[str, str]:
     return f"{m.year}年度", f"{m.year}"
 
 
+def workbook_path(folder: str, t: Town, label: str) -> str:
+    """A township's workbook, relative to the sample folder: "2022/2022-07/新政镇_2022年07月社区治理报表.xlsx"."""
+    return f"{folder}/{t.name}_{label}社区治理报表.xlsx"
+
+
+def csv_path(m: date, t: Town, kind: Kind) -> str:
+    """A CSV township's file of one kind and month, relative to the sample folder:
+    "2022/2022-03/三蛟镇_2022年3月_月度指标.csv"."""
+    return f"{m.year}/{m:%Y-%m}/{t.name}_{m.year}年{m.month}月_{kind.zh}.csv"
+
+
 def periods(months: list[date]) -> list[Period]:
     """The workbooks' periods, in order."""
     out: list[Period] = []
