@@ -20,7 +20,7 @@ warehouse:
 	@bash scripts/build_warehouse.sh
 
 sample: setup
-	.venv/bin/python -m etl sample --out data/sample
+	.venv/bin/python -m sample --out data/sample
 
 bench: setup
 	.venv/bin/python bench/etl_bench.py

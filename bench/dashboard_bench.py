@@ -3,7 +3,7 @@
     .venv/bin/python bench/dashboard_bench.py            # scale 1 and ×10 → docs/benchmarks.md
     .venv/bin/python bench/dashboard_bench.py --quick    # scale 1 only, 1 run → bench/out/benchmarks-quick.md
 
-Warehouses are built by the real ETL from `etl.sample.generate(dir, scale)` into bench/out/ and
+Warehouses are built by the real ETL from `sample.generate(dir, scale)` into bench/out/ and
 reused while the ETL code, the reference data and the generator are unchanged (`--rebuild`).
 Each warehouse's pages run in a fresh interpreter: first every page once (imports), then per
 page and run: st.cache_data / st.cache_resource cleared and the held warehouse connection
@@ -57,7 +57,7 @@ TIMEOUT_S = 600
 def _fingerprint(scale: int, mode: str) -> str:
     """What the warehouse's contents depend on: the generator, the contract, the schema, the reference data."""
     h = hashlib.sha256(f"{scale}|{mode}".encode())
-    files = [ROOT / "etl" / "sample.py", ROOT / "etl" / "contract.py", *(ROOT / "etl" / "sql").glob("*.sql")]
+    files = [*(ROOT / "sample").glob("*.py"), ROOT / "core" / "contract.py", *(ROOT / "etl" / "sql").glob("*.sql")]
     files += (ROOT / "data" / "reference").glob("*.csv")
     for p in sorted(files):
         h.update(p.relative_to(ROOT).as_posix().encode() + p.read_bytes())
@@ -66,7 +66,7 @@ def _fingerprint(scale: int, mode: str) -> str:
 
 def _merged_registry(files: Path, folder: Path) -> Path:
     """data/reference plus the generator's registry extension for the synthetic counties."""
-    from etl.sample import REFERENCE, REGISTRY_DIR
+    from sample import REFERENCE, REGISTRY_DIR
 
     folder.mkdir(parents=True, exist_ok=True)
     for ref in REFERENCE.glob("*.csv"):
@@ -84,7 +84,7 @@ def _child_build(scale: int, folder: str, mode: str) -> dict[str, Any]:
     warehouse's rows under the generator's scale-`scale` registry (mode "replicate")."""
     import etl.warehouse as warehouse
     from etl.load import load_paths
-    from etl.sample import REGISTRY_DIR, generate
+    from sample import REGISTRY_DIR, generate
 
     work = Path(folder)
     shutil.rmtree(work, ignore_errors=True)
@@ -114,7 +114,7 @@ def _child_build(scale: int, folder: str, mode: str) -> dict[str, Any]:
 def _replicate(scale: int, work: Path, db: Path) -> dict[str, Any]:
     import duckdb
 
-    from etl.sample import load_registry, registry_rows
+    from sample import load_registry, registry_rows
 
     base = run_child(Path(__file__), ["build", "1", str(work / "base"), "generate"], timeout=7200)
     t = time.perf_counter()

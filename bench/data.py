@@ -2,7 +2,7 @@
 
 Keys: (community, month) must be unique for every row to load, and a county has 348 units and
 58 report months (2022-01..2026-10), i.e. 20,184 rows. A bigger file is therefore a province-style
-consolidation over `etl.sample.load_registry(scale)`: copy 0 is Yilong's real villages and
+consolidation over `sample.load_registry(scale)`: copy 0 is Yilong's real villages and
 communities, copies 1.. are the sample generator's synthetic counties (东北1社区 in 新政1镇 …),
 whose registry rows go into a merged reference folder the ETL is pointed at. Rows are
 month-major (all units for 2022-01, then 2022-02 …), cut at the requested count. Every value is
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from core.contract import MONTHLY
-from etl.sample import FIRST_MONTH, LAST_MONTH, REFERENCE, load_registry, month_range, registry_rows
+from sample import FIRST_MONTH, LAST_MONTH, REFERENCE, load_registry, month_range, registry_rows
 
 MONTHS = month_range(FIRST_MONTH, LAST_MONTH)
 UNITS_PER_COUNTY = 348

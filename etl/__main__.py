@@ -11,7 +11,7 @@ COMMANDS = {
     "load": ("etl.cli", "装载报表到仓库 / load report files into the warehouse"),
     "status": ("etl.cli", "各月报送情况 / which communities reported each month"),
     "template": ("etl.template", "生成报表模板 / write the official report workbook"),
-    "sample": ("etl.sample", "生成示例县数据 / generate the sample county's report files"),
+    "sample": ("sample.cli", "生成示例县数据 / generate the sample county's report files"),
 }
 
 

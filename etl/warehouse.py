@@ -84,7 +84,7 @@ def schema_sql() -> str:
 
 def reference_dirs() -> list[Path]:
     """data/reference/, then any registry extensions named in OVERSIGHT_REGISTRY_EXTRA (os.pathsep-separated
-    folders holding towns.csv and communities.csv, e.g. the `.registry` folder `etl sample --scale N` writes)."""
+    folders holding towns.csv and communities.csv, e.g. the `.registry` folder `python -m sample --scale N` writes)."""
     extra = os.environ.get("OVERSIGHT_REGISTRY_EXTRA", "")
     return [REFERENCE, *(Path(p) for p in extra.split(os.pathsep) if p)]
 
