@@ -7,6 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
+REFERENCE = ROOT / "data" / "reference"  # the registry: towns.csv, communities.csv, known_communities.csv
 
 
 def db_path() -> Path:

@@ -17,9 +17,8 @@ from typing import Any
 import xlsxwriter
 
 from core.contract import KINDS, REPORT_DUE_DAY, Column, Kind
+from core.paths import REFERENCE, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT / "data" / "reference"
 DEFAULT_OUT = ROOT / "data" / "templates" / "仪陇县社区治理月报模板.xlsx"
 TITLE = "仪陇县社区治理月报表"
 INSTRUCTIONS = "填表说明"

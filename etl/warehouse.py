@@ -21,10 +21,9 @@ import duckdb
 
 from core.contract import KINDS, Kind
 from core.metrics import METRICS, RATIOS, sql
-from core.paths import DEFAULT_DB, ROOT
+from core.paths import DEFAULT_DB, REFERENCE
 from core.sql import ident
 
-REFERENCE = ROOT / "data" / "reference"
 SQL_DIR = Path(__file__).with_name("sql")
 MARTS = ("community_month", "town_month")  # etl/sql/marts/<name>.sql, contracts in contracts.toml
 

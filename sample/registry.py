@@ -15,9 +15,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.paths import ROOT
+from core.paths import REFERENCE
 
-REFERENCE = ROOT / "data" / "reference"
 REGISTRY_DIR = ".registry"  # scale > 1: the copies' registry rows (hidden: the loader skips it)
 
 SEED_COMMUNITY = "东北社区"  # the seed article's community, planned exactly

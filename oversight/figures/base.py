@@ -4,7 +4,6 @@ units, standard lines, and top-N + 其他 so no chart has more than ~15 unlabell
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import pandas as pd
 import plotly.express as px
@@ -12,6 +11,7 @@ import plotly.graph_objects as go
 
 from core.contract import SERVICE_CATEGORIES
 from core.metrics import Metric
+from core.paths import REFERENCE
 from oversight.i18n import register
 
 register({"fig.axis_from": ("坐标轴自 {start} 起", "axis from {start}")})
@@ -83,7 +83,7 @@ def top_n_other(df: pd.DataFrame, label_col: str, value_col: str, other_label: s
     return out.groupby(keys, as_index=False, sort=False)[value_col].sum()
 
 
-_TOWNS_CSV = Path(__file__).resolve().parents[2] / "data" / "reference" / "towns.csv"
+_TOWNS_CSV = REFERENCE / "towns.csv"
 
 
 @functools.cache

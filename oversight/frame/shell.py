@@ -67,9 +67,9 @@ STRINGS = {
         "The data warehouse `{path}` was not found. Build it first, from the project folder (sample data):",
     ),
     "frame.no_warehouse_hint": (
-        "如果 data/sample 为空，先运行 `python -m etl sample data/sample` 生成示例报表；"
+        "如果 data/sample 为空，先运行 `python -m sample --out data/sample` 生成示例报表；"
         "装载真实报表：`python -m etl load <文件或文件夹>`。或设置环境变量 OVERSIGHT_DB 指向已有仓库。",
-        "If data/sample is empty, run `python -m etl sample data/sample` first; to load real reports: "
+        "If data/sample is empty, run `python -m sample --out data/sample` first; to load real reports: "
         "`python -m etl load <files or folder>`. Or set OVERSIGHT_DB to an existing warehouse.",
     ),
     "frame.bad_warehouse": ("无法读取数据仓库：{error}", "Cannot read the data warehouse: {error}"),
