@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from core.paths import ROOT
 from etl.load import FileResult, load_paths
 from etl.readers import SUPPORTED_SUFFIXES
-from etl.warehouse import ROOT
 
 MAX_BYTES = 20 * 1024 * 1024  # a township's monthly workbook is well under 1 MB
 UPLOAD_DIR_NAME = "uploads"
