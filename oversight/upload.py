@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
+
 from core.paths import ROOT
 from etl.load import FileResult, load_paths
 from etl.readers import SUPPORTED_SUFFIXES
@@ -86,3 +88,11 @@ def load_uploads(files: list[tuple[str, bytes]], db: Path) -> tuple[list[FileRes
             refused.append((name, str(e)))
     results = load_paths(accepted, db=db) if accepted else []
     return results, refused
+
+
+def summary(results: list[FileResult]) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The load results as a table (one row per file) and the batch's totals: loaded,
+    replaced and quarantined rows."""
+    table = pd.DataFrame([r.as_dict() for r in results])
+    counts = {k: int(table[f"rows_{k}"].sum()) for k in ("loaded", "replaced", "quarantined")}
+    return table, counts

@@ -4,20 +4,19 @@ resolution standard or the satisfaction alert line."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from core.metrics import metric
 from oversight.figures import requests as fig
-from oversight.figures.base import BAD, metric_format
+from oversight.figures.base import metric_format
 from oversight.figures.volunteers import category_label
 from oversight.frame import (
-    column_label,
     delta_style,
     download,
     drill_chart,
     drill_hint,
     empty_notice,
+    flag_table,
     gap_delta,
     line_help,
     page_setup,
@@ -128,44 +127,13 @@ st.subheader(
         satisfaction=metric("satisfaction_rate").line_text(),
     )
 )
-comm = q.by_community(f)
-bad = comm[comm["below_resolution"].fillna(False) | comm["below_satisfaction"].fillna(False)]
-if bad.empty:
-    st.success(tr("req.flagged_none"))
+shown = q.community_table(f)
+n_flagged = q.count_flagged(shown)
+if n_flagged:
+    st.caption(tr("req.flagged_n", n=n_flagged))
 else:
-    st.caption(tr("req.flagged_n", n=len(bad)))
-shown = comm.rename(columns={"unit_name": "community_name"}).drop(columns=["unit_code", "town_code"])
-shown = shown[["town_name", "community_name", *[c for c in shown.columns if c not in ("town_name", "community_name")]]]
-
-
-def _yes(v: object) -> bool:
-    return not pd.isna(v) and bool(v)
-
-
-def _red(row: pd.Series) -> list[str]:
-    """Red text for a rate below its line, a pale red row for a flagged community."""
-    style = []
-    low_res, low_sat = _yes(row["below_resolution"]), _yes(row["below_satisfaction"])
-    for col in row.index:
-        below = (col == "resolution_rate" and low_res) or (col == "satisfaction_rate" and low_sat)
-        flagged_row = low_res or low_sat
-        css = f"color: {BAD}; font-weight: 600;" if below else ""
-        style.append(css + (" background-color: #FDECEA;" if flagged_row else ""))
-    return style
-
-
-st.dataframe(
-    shown.style.apply(_red, axis=1)
-    .format("{:,.0f}", subset=list(q.COUNTS), na_rep="—")
-    .format("{:.1%}", subset=list(q.RATES), na_rep="—")
-    .format(
-        lambda v: "—" if pd.isna(v) else ("是" if v else "否") if lang == "zh" else ("yes" if v else "no"),
-        subset=["below_resolution", "below_satisfaction"],
-    ),
-    hide_index=True,
-    key="req_flag_table",
-    column_config={c: st.column_config.Column(column_label(c, lang)) for c in shown.columns},
-)
+    st.success(tr("req.flagged_none"))
+flag_table(shown, key="req_flag_table")
 download(shown, tr("req.file_flagged"), key="dl_req_flagged")
 
 st.subheader(tr("req.cases"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from oversight import frame, upload
@@ -48,16 +47,8 @@ if files and st.button(frame.tr("upload.button"), type="primary"):
     for name, reason in refused:
         st.error(frame.tr("upload.refused", name=name, reason=reason))
     if results:
-        summary = pd.DataFrame([r.as_dict() for r in results])
-        st.success(
-            frame.tr(
-                "upload.done",
-                files=len(results),
-                loaded=int(summary.rows_loaded.sum()),
-                replaced=int(summary.rows_replaced.sum()),
-                quarantined=int(summary.rows_quarantined.sum()),
-            )
-        )
+        summary, counts = upload.summary(results)
+        st.success(frame.tr("upload.done", files=len(results), **counts))
         frame.table(summary)
         bad = q.quarantined([str(r.path) for r in results])
         if not bad.empty:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.metrics import metric
 from oversight.figures import volunteers as fig
+from oversight.figures.base import metric_format
 from oversight.frame import download, drill_chart, drill_hint, empty_notice, page_setup, table, tr, unit_label
 from oversight.i18n import fmt_number, register
 from oversight.queries import volunteers as q
-from oversight.queries.common import unit_table
+from oversight.queries.common import totals, unit_table
 
 register(
     {
@@ -55,14 +57,15 @@ if empty_notice(units):
     st.stop()
 
 
-hours = units["volunteer_hours"].sum(min_count=1)
-vols = units["volunteers_registered"].sum(min_count=1)
-per = hours / vols if vols == vols and vols else None
+kpi = totals(f, ("volunteer_hours", "volunteers_registered", "hours_per_volunteer", "volunteer_activities"))
+per = metric("hours_per_volunteer")
 cols = st.columns(4)
-cols[0].metric(tr("vol.kpi_hours"), fmt_number(hours, lang), border=True)
-cols[1].metric(tr("vol.kpi_volunteers"), fmt_number(vols, lang), border=True)
-cols[2].metric(tr("vol.kpi_per"), fmt_number(per, lang, ",.1f"), help=tr("vol.kpi_per_help"), border=True)
-cols[3].metric(tr("vol.kpi_activities"), fmt_number(units["volunteer_activities"].sum(min_count=1), lang), border=True)
+cols[0].metric(tr("vol.kpi_hours"), fmt_number(kpi["volunteer_hours"], lang), border=True)
+cols[1].metric(tr("vol.kpi_volunteers"), fmt_number(kpi["volunteers_registered"], lang), border=True)
+cols[2].metric(
+    tr("vol.kpi_per"), fmt_number(kpi[per.name], lang, metric_format(per)), help=tr("vol.kpi_per_help"), border=True
+)
+cols[3].metric(tr("vol.kpi_activities"), fmt_number(kpi["volunteer_activities"], lang), border=True)
 st.caption(tr("vol.note") + drill_hint(f))
 
 st.plotly_chart(fig.monthly_hours(q.hours_by_month(f), lang, unit), key="vol_monthly")

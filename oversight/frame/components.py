@@ -11,8 +11,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from core.columns import FLAGS
 from core.metrics import METRICS, Metric
 from oversight import exports
+from oversight.figures.base import BAD
 from oversight.filters import Filters
 from oversight.frame.state import current_filters, lang, narrow, tr
 from oversight.i18n import CHOICES_EN, choice_label, register
@@ -217,6 +219,34 @@ def drill_chart(figure: object, f: Filters, key: str) -> None:
         key=key,
         on_select=functools.partial(_drill_from_chart, key, f.level == "county") if drillable else "ignore",
         selection_mode="points",
+    )
+
+
+def _flag_styles(row: pd.Series) -> list[str]:
+    """Red text for a metric below its line, a pale red row for a flagged one (core.columns.FLAGS)."""
+    low = {FLAGS[c] for c in FLAGS if c in row.index and not pd.isna(row[c]) and bool(row[c])}
+    return [
+        (f"color: {BAD}; font-weight: 600;" if col in low else "") + (" background-color: #FDECEA;" if low else "")
+        for col in row.index
+    ]
+
+
+def flag_table(df: pd.DataFrame, key: str) -> None:
+    """A table whose flag columns (core.columns.FLAGS: below_resolution, …) colour their metric's
+    cell red and their row pale red; counts and rates formatted as everywhere, flags as 是/否."""
+    language = lang()
+    counts = [c for c in df.columns if c in METRICS and METRICS[c].agg == "sum"]
+    rates = [c for c in df.columns if c in METRICS and METRICS[c].is_rate]
+    flags = [c for c in df.columns if c in FLAGS]
+    yes, no = ("是", "否") if language == "zh" else ("yes", "no")
+    st.dataframe(
+        df.style.apply(_flag_styles, axis=1)
+        .format("{:,.0f}", subset=counts, na_rep="—")
+        .format("{:.1%}", subset=rates, na_rep="—")
+        .format(lambda v: "—" if pd.isna(v) else (yes if v else no), subset=flags),
+        hide_index=True,
+        key=key,
+        column_config={c: st.column_config.Column(column_label(str(c), language)) for c in df.columns},
     )
 
 

@@ -43,6 +43,19 @@ def by_community(f: Filters) -> pd.DataFrame:
     return df.drop(columns="_any").reset_index(drop=True)
 
 
+def community_table(f: Filters) -> pd.DataFrame:
+    """by_community as the page shows it: town_name, community_name, counts, rates, flags."""
+    df = by_community(f).rename(columns={"unit_name": "community_name"}).drop(columns=["unit_code", "town_code"])
+    first = ["town_name", "community_name"]
+    return df[[*first, *[c for c in df.columns if c not in first]]]
+
+
+def count_flagged(df: pd.DataFrame) -> int:
+    """Rows with any flag of core.columns.FLAGS set."""
+    flags = [c for c in FLAGS if c in df.columns]
+    return int(df[flags].fillna(False).astype(bool).any(axis=1).sum()) if flags else 0
+
+
 def by_month(f: Filters) -> pd.DataFrame:
     """Per month of the range, the whole selection: the counts, the rates, backlog (cumulative
     received − resolved from the range's start) and open_cases (cases from the case list still
