@@ -13,15 +13,8 @@ from html import escape
 import pandas as pd
 import xlsxwriter
 
-from oversight.arena import (
-    ArenaResult,
-    Indicator,
-    deltas_to_median,
-    indicator,
-    indicator_ranks,
-    part_label,
-)
-from oversight.figures.arena import INDICATOR_COLOURS
+from oversight.arena.indicators import INDICATOR_COLOURS, Indicator, indicator, part_label
+from oversight.arena.scoring import ArenaResult, deltas_to_median, indicator_ranks
 from oversight.i18n import fmt_month, register, t
 
 STRINGS = {
@@ -146,7 +139,7 @@ def _num(x: object) -> float | None:
 
 def _missing_text(p: Pack, code: str) -> str:
     if pd.isna(p.result.composite[code]):
-        return t("arena.fig.no_data", p.lang)
+        return t("arena.no_data", p.lang)
     return (
         "、".join(indicator(k).label(p.lang) for k in p.result.missing[code])
         if p.lang == "zh"
@@ -459,9 +452,9 @@ def _svg_contributions(p: Pack) -> str:
         comp = _num(r.composite[code])
         n_miss = len(r.missing[code])
         if comp is None:
-            body.append(_text(label_w + 4, y + 14, t("arena.fig.no_data", p.lang), 10, colour="#C62828"))
+            body.append(_text(label_w + 4, y + 14, t("arena.no_data", p.lang), 10, colour="#C62828"))
         else:
-            tail = f"{comp:.1f}" + (f"  ({t('arena.fig.missing_n', p.lang, n=n_miss)})" if n_miss else "")
+            tail = f"{comp:.1f}" + (f"  ({t('arena.missing_n', p.lang, n=n_miss)})" if n_miss else "")
             body.append(_text(x + 4, y + 14, tail, 10.5, colour="#C62828" if n_miss else "#222", bold=True))
     legend = "".join(
         f'<span><i style="background:{INDICATOR_COLOURS[i.key]}"></i>{escape(i.label(p.lang))}</span>' for i in p.active
@@ -501,11 +494,11 @@ def _svg_ranks(p: Pack) -> str:
         )
         share = rec["share_first"]
         if share and share > 0:
-            body.append(_text(hi + 6, y + 13, t("arena.fig.first_share", p.lang, share=share), 9.5, colour="#555"))
+            body.append(_text(hi + 6, y + 13, t("arena.first_share", p.lang, share=share), 9.5, colour="#555"))
     legend = (
-        f'<span><i style="background:#2E7D32;opacity:.55"></i>{escape(t("arena.fig.rank_range", p.lang))}</span>'
-        f"<span>● {escape(t('arena.fig.rank_median', p.lang))}</span>"
-        f'<span style="color:#C62828">◇ {escape(t("arena.fig.rank_base", p.lang))}</span>'
+        f'<span><i style="background:#2E7D32;opacity:.55"></i>{escape(t("arena.rank_range", p.lang))}</span>'
+        f"<span>● {escape(t('arena.rank_median', p.lang))}</span>"
+        f'<span style="color:#C62828">◇ {escape(t("arena.rank_base", p.lang))}</span>'
     )
     return _svg(width, height, body) + f'<div class="legend">{legend}</div>'
 

@@ -1,9 +1,8 @@
 """擂台比武 scoring: a transparent composite of fair indicators, organised by the 365 method.
 
 Steps follow the OECD/JRC Handbook on Constructing Composite Indicators: pick indicators
-(each one a metric of `core.metrics`, read per 100 households, as a rate, or as growth over
-the period, so large and small communities compare fairly), normalise them to 0–100, weight,
-aggregate, and test how much the ranking depends on the weights. No Streamlit here.
+(`oversight.arena.indicators`), normalise them to 0–100, weight, aggregate, and test how much
+the ranking depends on the weights. No Streamlit here.
 
 Missing data stays missing: a community's composite re-weights over the indicators it has,
 and the result says which indicators were missing and how much weight moved.
@@ -11,147 +10,18 @@ and the result says which indicators were missing and how much weight moved.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import json
-import os
-import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from core.contract import SERVICE_CATEGORIES
-from core.metrics import Metric, is_stock, metric
-from core.paths import db_path
-from oversight.i18n import register, t
+from oversight.arena.indicators import BY_KEY, indicator
+from oversight.i18n import register
 
-Family = Literal["force", "service", "mechanism"]
-Transform = Literal["value", "per100", "growth"]
 Method = Literal["minmax", "standard"]
-Window = Literal["end", "period", "growth"]
-
-FORCES = ("党员先锋", "网格", "志愿")
-SERVICES = SERVICE_CATEGORIES
-MECHANISMS = ("党建联盟", "网格共融", "民情共解", "社会服务", "道德激励")
-FAMILIES: dict[Family, tuple[str, ...]] = {"force": FORCES, "service": SERVICES, "mechanism": MECHANISMS}
 METHODS: tuple[Method, ...] = ("minmax", "standard")
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """One arena indicator: a metric of core.metrics, how it is read, and where it sits in 365."""
-
-    key: str
-    metric: str  # a name in core.metrics
-    transform: Transform  # value: the metric itself; per100: metric × 100 / households; growth: end vs start
-    family: Family
-    part: str  # one of FORCES / SERVICES / MECHANISMS
-    weight: float  # default weight (points; the defaults sum to 100)
-    standard: float | None = None  # the value that earns full marks in the "standard" method
-
-    @property
-    def base(self) -> Metric:
-        return metric(self.metric)
-
-    @property
-    def higher_is_better(self) -> bool:
-        return self.base.higher_is_better
-
-    @property
-    def is_rate(self) -> bool:
-        return self.transform != "growth" and self.base.is_rate
-
-    @property
-    def window(self) -> Window:
-        """end: a stock read at the period's last month; period: flows summed over the period;
-        growth: the metric at the last month against the first."""
-        if self.transform == "growth":
-            return "growth"
-        return "end" if all(is_stock(c) for c in self.base.columns) else "period"
-
-    def label(self, lang: str) -> str:
-        m = self.base
-        if self.transform == "per100":
-            return f"每百户{m.zh}" if lang == "zh" else f"{m.en} per 100 households"
-        if self.transform == "growth":
-            return f"{m.zh}增长率" if lang == "zh" else f"{m.en}, growth"
-        return m.label(lang)
-
-    def unit(self, lang: str, monthly: bool = False) -> str:
-        """The unit of the value over a period (a flow per 100 households is the period's total),
-        or, with `monthly`, of one month's value."""
-        m = self.base
-        if self.transform == "growth" or self.is_rate:
-            return "%"
-        if self.transform == "per100":
-            per = "/百户" if lang == "zh" else " per 100 households"
-            if self.window == "period":
-                if monthly:
-                    per += "·月" if lang == "zh" else " per month"
-                else:
-                    per += "（期内合计）" if lang == "zh" else " (period total)"
-            return f"{m.unit(lang)}{per}".strip()
-        return m.unit(lang)
-
-    @property
-    def fmt(self) -> str:
-        if self.transform == "growth":
-            return "+.1%"
-        if self.is_rate:
-            return ".1%"
-        return ",.1f" if self.transform == "per100" or self.base.agg == "ratio" else ",.0f"
-
-    def format_delta(self, x: float | None, lang: str, with_unit: bool = True) -> str:
-        """A difference of two values, with a sign: rates and growth in percentage points
-        (百分点; the unit left off with `with_unit=False`, for a column that names it)."""
-        if x is None or pd.isna(x):
-            return "—"
-        if self.transform == "growth" or self.is_rate:
-            return format(round(100 * x, 1) + 0.0, "+,.1f") + (
-                ("个百分点" if lang == "zh" else " pp") if with_unit else ""
-            )
-        digits = 1 if self.fmt.endswith(".1f") else 0
-        return format(round(x, digits) + 0.0, "+" + self.fmt.lstrip("+"))  # + 0.0: never "-0.0"
-
-    def delta_unit(self, lang: str) -> str:
-        """The unit of a difference: 百分点 / pp for rates and growth, else the value's unit."""
-        if self.transform == "growth" or self.is_rate:
-            return "百分点" if lang == "zh" else "pp"
-        return self.unit(lang)
-
-    def format(self, x: float | None) -> str:
-        """The raw value as shown in tables; missing shows as —."""
-        if x is None or pd.isna(x):
-            return "—"
-        return format(x, self.fmt)
-
-
-# The arena indicators, by the part of 365 they serve. Parts without a monthly count (文化服务,
-# 协商服务, 道德激励, …) are left to the on-site half of the competition.
-INDICATORS: tuple[Indicator, ...] = (
-    Indicator("party_members_per_100hh", "party_members", "per100", "force", "党员先锋", 10),
-    Indicator("households_per_grid", "households_per_grid", "value", "force", "网格", 10, standard=500.0),
-    Indicator("volunteers_per_100hh", "volunteers_registered", "per100", "force", "志愿", 10),
-    Indicator("volunteers_growth", "volunteers_registered", "growth", "force", "志愿", 5),
-    Indicator("m2_per_100_households", "m2_per_100_households", "value", "service", "便民服务", 15, standard=30.0),
-    Indicator("satisfaction_rate", "satisfaction_rate", "value", "service", "民情服务", 10, standard=0.85),
-    Indicator("on_time_rate", "on_time_rate", "value", "service", "民情服务", 5),
-    Indicator("party_org_coverage", "party_org_coverage", "value", "mechanism", "党建联盟", 10, standard=1.0),
-    Indicator("resolution_rate", "resolution_rate", "value", "mechanism", "民情共解", 15, standard=0.92),
-    Indicator("volunteer_hours_per_100hh", "volunteer_hours", "per100", "mechanism", "社会服务", 10),
-)
-BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
-DEFAULT_WEIGHTS: dict[str, float] = {i.key: i.weight for i in INDICATORS}
-
-
-def indicator(key: str) -> Indicator:
-    """The arena indicator called `key` (the allow-list; KeyError otherwise)."""
-    return BY_KEY[key]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,112 +229,13 @@ def deltas_to_median(values: pd.DataFrame) -> pd.DataFrame:
     return t.sub(t.median(axis=1), axis=0)
 
 
-# ---------------------------------------------------------------------------------------------
-# Named weight presets, kept in a JSON file next to the warehouse (the dashboard may not write
-# the warehouse: the ETL swaps it atomically).
-
-
-def presets_path() -> Path:
-    """$OVERSIGHT_SETTINGS (a folder, or a .json file), else `settings/arena_presets.json` in the
-    warehouse's folder ($OVERSIGHT_DB's, else data/)."""
-    env = os.environ.get("OVERSIGHT_SETTINGS")
-    if env:
-        p = Path(env)
-        return p if p.suffix == ".json" else p / "arena_presets.json"
-    return db_path().parent / "settings" / "arena_presets.json"
-
-
-def load_presets(path: Path | None = None) -> dict[str, dict]:
-    """Saved presets, name → {"weights": {key: points}, "method": …, "saved_at": …}. A missing or
-    unreadable file is no presets (an unreadable one is not overwritten silently: see save)."""
-    path = path or presets_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    presets = data.get("presets", {}) if isinstance(data, dict) else {}
-    return {str(k): v for k, v in presets.items() if isinstance(v, dict) and isinstance(v.get("weights"), dict)}
-
-
-@contextlib.contextmanager
-def _locked(path: Path):  # noqa: ANN202
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
-
-
-def _write_atomic(path: Path, presets: dict[str, dict]) -> None:
-    text = json.dumps({"version": 1, "presets": presets}, ensure_ascii=False, indent=2, sort_keys=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def save_preset(name: str, weights: Mapping[str, float], method: Method, path: Path | None = None) -> None:
-    """Save (or replace) the preset `name`. Read-modify-write under a lock file, written to a
-    temporary file and swapped in with os.replace, so two officials saving at once lose nothing
-    and a crash never leaves half a file."""
-    name = name.strip()
-    if not name:
-        raise ValueError("preset name is empty")
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}")
-    clean = check_weights(weights)
-    path = path or presets_path()
-    with _locked(path):
-        presets = load_presets(path)
-        presets[name] = {"weights": clean, "method": method, "saved_at": datetime.now().isoformat(timespec="seconds")}
-        _write_atomic(path, presets)
-
-
-def delete_preset(name: str, path: Path | None = None) -> None:
-    path = path or presets_path()
-    with _locked(path):
-        presets = load_presets(path)
-        if presets.pop(name, None) is not None:
-            _write_atomic(path, presets)
-
-
-def preset_weights(preset: Mapping[str, object]) -> dict[str, float]:
-    """A preset's weights for today's indicators: unknown keys dropped, new indicators at 0."""
-    saved = preset.get("weights", {})
-    assert isinstance(saved, Mapping)
-    return {i.key: float(saved.get(i.key, 0.0)) for i in INDICATORS}
-
-
-def family_of(keys: Sequence[str]) -> dict[str, Family]:
-    return {k: indicator(k).family for k in keys}
-
-
 STRINGS = {
-    "arena.family.force": ("三支力量", "3 forces"),
-    "arena.family.service": ("六项服务", "6 services"),
-    "arena.family.mechanism": ("五项机制", "5 mechanisms"),
-    "arena.family_short.force": ("力量", "Force"),
-    "arena.family_short.service": ("服务", "Service"),
-    "arena.family_short.mechanism": ("机制", "Mechanism"),
-    "arena.part.党员先锋": ("党员先锋", "Party-member vanguard"),
-    "arena.part.网格": ("网格", "Grid"),
-    "arena.part.志愿": ("志愿", "Volunteers"),
-    "arena.part.党建服务": ("党建服务", "Party-building service"),
-    "arena.part.便民服务": ("便民服务", "Convenience service"),
-    "arena.part.文化服务": ("文化服务", "Cultural service"),
-    "arena.part.平安服务": ("平安服务", "Safety service"),
-    "arena.part.民情服务": ("民情服务", "Residents' requests service"),
-    "arena.part.协商服务": ("协商服务", "Consultation service"),
-    "arena.part.党建联盟": ("党建联盟", "Party-building alliance"),
-    "arena.part.网格共融": ("网格共融", "Grid integration"),
-    "arena.part.民情共解": ("民情共解", "Requests solved together"),
-    "arena.part.社会服务": ("社会服务", "Social services"),
-    "arena.part.道德激励": ("道德激励", "Moral incentives"),
+    "arena.no_data": ("无数据", "no data"),
+    "arena.missing_n": ("缺{n}项", "{n} missing"),
+    "arena.rank_range": ("名次范围", "Rank range"),
+    "arena.rank_median": ("中位名次", "Median rank"),
+    "arena.rank_base": ("当前权重名次", "Rank at these weights"),
+    "arena.first_share": ("第一名占比 {share:.0%}", "first in {share:.0%}"),
     "arena.method.minmax": ("组内最小–最大", "Min–max within the group"),
     "arena.method.standard": ("对标标准值", "Distance to standard"),
     "arena.method.minmax_text": (
@@ -492,10 +263,3 @@ STRINGS = {
     ),
 }
 register(STRINGS)
-
-
-def part_label(ind: Indicator, lang: str, short: bool = False) -> str:
-    """'三支力量 · 党员先锋' / '3 forces · Party-member vanguard'; short: '力量·党员先锋'."""
-    if short:
-        return f"{t('arena.family_short.' + ind.family, lang)}·{t('arena.part.' + ind.part, lang)}"
-    return f"{t('arena.family.' + ind.family, lang)} · {t('arena.part.' + ind.part, lang)}"

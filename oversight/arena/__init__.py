@@ -1,0 +1,59 @@
+"""擂台比武: compare the communities of a 片区 (or hand-picked ones) with a transparent composite
+score. No Streamlit here; `pages/arena.py` presents it.
+
+- `indicators`: the indicators, each a metric of `core.metrics`, in the 365 method;
+- `scoring`: normalise, weight, aggregate, sensitivity, side by side;
+- `presets`: named weights saved next to the warehouse.
+
+The names callers use are handed on here: `from oversight import arena; arena.score(…)`.
+"""
+
+from __future__ import annotations
+
+from oversight.arena.indicators import (
+    DEFAULT_WEIGHTS,
+    FAMILIES,
+    INDICATOR_COLOURS,
+    INDICATORS,
+    Indicator,
+    indicator,
+    part_label,
+)
+from oversight.arena.presets import delete_preset, load_presets, preset_weights, presets_path, save_preset
+from oversight.arena.scoring import (
+    METHODS,
+    ArenaResult,
+    Method,
+    deltas_to_median,
+    indicator_ranks,
+    normalise,
+    score,
+    sensitivity,
+    side_by_side,
+    strengths_and_gaps,
+)
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "FAMILIES",
+    "INDICATORS",
+    "INDICATOR_COLOURS",
+    "METHODS",
+    "ArenaResult",
+    "Indicator",
+    "Method",
+    "delete_preset",
+    "deltas_to_median",
+    "indicator",
+    "indicator_ranks",
+    "load_presets",
+    "normalise",
+    "part_label",
+    "preset_weights",
+    "presets_path",
+    "save_preset",
+    "score",
+    "sensitivity",
+    "side_by_side",
+    "strengths_and_gaps",
+]
