@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from oversight import arena
-from oversight.arena_pack import Pack, build_html, build_xlsx, display_names
+from oversight.arena.pack import Pack, display_names
+from oversight.arena.pack.html import build_html
+from oversight.arena.pack.xlsx import build_xlsx
 from oversight.figures import arena as figs
 from oversight.frame import empty_notice, page_setup, tr
 from oversight.i18n import fmt_month, register, t

@@ -217,7 +217,7 @@ def test_hand_picked_communities(arena_env: Path) -> None:
 
 def _pack(arena_env: Path, lang: str = "zh", method: str = "minmax"):  # noqa: ANN202
     from oversight import arena
-    from oversight.arena_pack import Pack
+    from oversight.arena.pack import Pack
     from oversight.queries import arena as q
     from oversight.queries.common import communities
 
@@ -233,7 +233,7 @@ def _pack(arena_env: Path, lang: str = "zh", method: str = "minmax"):  # noqa: A
 
 
 def test_pack_xlsx_reads_back_with_the_communities_and_scores(arena_env: Path) -> None:
-    from oversight.arena_pack import build_xlsx
+    from oversight.arena.pack.xlsx import build_xlsx
 
     p = _pack(arena_env)
     data = build_xlsx(p)
@@ -251,7 +251,7 @@ def test_pack_xlsx_reads_back_with_the_communities_and_scores(arena_env: Path) -
 
 
 def test_pack_html_is_self_contained_and_printable(arena_env: Path) -> None:
-    from oversight.arena_pack import build_html
+    from oversight.arena.pack.html import build_html
 
     for lang in ("zh", "en"):
         html = build_html(_pack(arena_env, lang))

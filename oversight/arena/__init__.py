@@ -3,7 +3,8 @@ score. No Streamlit here; `pages/arena.py` presents it.
 
 - `indicators`: the indicators, each a metric of `core.metrics`, in the 365 method;
 - `scoring`: normalise, weight, aggregate, sensitivity, side by side;
-- `presets`: named weights saved next to the warehouse.
+- `presets`: named weights saved next to the warehouse;
+- `pack`: the Excel workbook and printable HTML officials take to the competition.
 
 The names callers use are handed on here: `from oversight import arena; arena.score(…)`.
 """
