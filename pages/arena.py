@@ -333,9 +333,7 @@ for col, family in zip(cols, ("force", "service", "mechanism"), strict=True):
                 "arena.page.weight_help",
                 part=arena.part_label(ind, lang),
                 unit=ind.unit(lang),
-                standard=tr("arena.pack.no_standard")
-                if ind.standard is None
-                else ("≥ " if ind.higher_is_better else "≤ ") + ind.format(ind.standard).lstrip("+"),
+                standard=ind.standard_text(lang),
             ),
         )
 weights = current_weights()
@@ -381,7 +379,7 @@ method = st.radio(
     on_change=keep,
     args=("method",),
 )
-st.markdown(tr(f"arena.method.{method}_text"))
+st.markdown(arena.method_text(method, lang))
 
 if total <= 0:
     st.error(tr("arena.page.weights_zero"))

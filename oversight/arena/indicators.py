@@ -33,11 +33,22 @@ class Indicator:
     family: Family
     part: str  # one of FORCES / SERVICES / MECHANISMS
     weight: float  # default weight (points; the defaults sum to 100)
-    standard: float | None = None  # the value that earns full marks in the "standard" method
 
     @property
     def base(self) -> Metric:
         return metric(self.metric)
+
+    @property
+    def standard(self) -> float | None:
+        """The value that earns full marks in the "standard" method: the line core.metrics judges
+        the metric against (its alert, else its target). Per 100 households and growth have none."""
+        return self.base.line if self.transform == "value" else None
+
+    def standard_text(self, lang: str) -> str:
+        """The standard as a rule for a table or a tooltip: "≥ 92%", "≤ 500", or that there is none."""
+        if self.standard is None:
+            return t("arena.no_standard", lang)
+        return ("≥ " if self.higher_is_better else "≤ ") + self.base.format_value(self.standard)
 
     @property
     def higher_is_better(self) -> bool:
@@ -116,14 +127,14 @@ class Indicator:
 # 协商服务, 道德激励, …) are left to the on-site half of the competition.
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("party_members_per_100hh", "party_members", "per100", "force", "党员先锋", 10),
-    Indicator("households_per_grid", "households_per_grid", "value", "force", "网格", 10, standard=500.0),
+    Indicator("households_per_grid", "households_per_grid", "value", "force", "网格", 10),
     Indicator("volunteers_per_100hh", "volunteers_registered", "per100", "force", "志愿", 10),
     Indicator("volunteers_growth", "volunteers_registered", "growth", "force", "志愿", 5),
-    Indicator("m2_per_100_households", "m2_per_100_households", "value", "service", "便民服务", 15, standard=30.0),
-    Indicator("satisfaction_rate", "satisfaction_rate", "value", "service", "民情服务", 10, standard=0.85),
+    Indicator("m2_per_100_households", "m2_per_100_households", "value", "service", "便民服务", 15),
+    Indicator("satisfaction_rate", "satisfaction_rate", "value", "service", "民情服务", 10),
     Indicator("on_time_rate", "on_time_rate", "value", "service", "民情服务", 5),
-    Indicator("party_org_coverage", "party_org_coverage", "value", "mechanism", "党建联盟", 10, standard=1.0),
-    Indicator("resolution_rate", "resolution_rate", "value", "mechanism", "民情共解", 15, standard=0.92),
+    Indicator("party_org_coverage", "party_org_coverage", "value", "mechanism", "党建联盟", 10),
+    Indicator("resolution_rate", "resolution_rate", "value", "mechanism", "民情共解", 15),
     Indicator("volunteer_hours_per_100hh", "volunteer_hours", "per100", "mechanism", "社会服务", 10),
 )
 BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
@@ -178,8 +189,23 @@ STRINGS = {
     "arena.part.民情共解": ("民情共解", "Requests solved together"),
     "arena.part.社会服务": ("社会服务", "Social services"),
     "arena.part.道德激励": ("道德激励", "Moral incentives"),
+    "arena.no_standard": ("无公认标准，组内比较", "no standard: compared within the group"),
 }
 register(STRINGS)
+
+# How the method paragraph names each standard and where it comes from, in the order it names
+# them; {value} is the figure from core.metrics.
+_STANDARD_NOTES: dict[str, tuple[str, str]] = {
+    "m2_per_100_households": (
+        "每百户服务设施面积{value}㎡（十四五规划）",
+        "{value} m² of service area per 100 households (14th five-year plan)",
+    ),
+    "party_org_coverage": ("小区党组织覆盖率{value}（应建尽建）", "{value} party-org coverage of neighbourhoods"),
+    "resolution_rate": ("办结率{value}（四川县级底线）", "{value} resolution (Sichuan county minimum)"),
+    "satisfaction_rate": ("满意率{value}（预警线）", "{value} satisfaction (alert line)"),
+    "households_per_grid": ("格均户数不超过{value}户", "at most {value} households per grid"),
+}
+register({f"arena.standard.{k}": v for k, v in _STANDARD_NOTES.items()})
 
 
 def part_label(ind: Indicator, lang: str, short: bool = False) -> str:
@@ -187,3 +213,19 @@ def part_label(ind: Indicator, lang: str, short: bool = False) -> str:
     if short:
         return f"{t('arena.family_short.' + ind.family, lang)}·{t('arena.part.' + ind.part, lang)}"
     return f"{t('arena.family.' + ind.family, lang)} · {t('arena.part.' + ind.part, lang)}"
+
+
+def standards_text(lang: str) -> str:
+    """Every indicator's standard in words, for the method paragraph: "每百户服务设施面积30㎡（十四五
+    规划）、…". An indicator whose metric gains a standard without a note here is named plainly."""
+    notes = list(_STANDARD_NOTES)
+    ranked = sorted(
+        (i for i in INDICATORS if i.standard is not None),
+        key=lambda i: notes.index(i.key) if i.key in notes else len(notes),
+    )
+    return ("、" if lang == "zh" else ", ").join(
+        t(f"arena.standard.{i.key}", lang, value=i.base.format_value(i.standard))
+        if i.key in _STANDARD_NOTES
+        else f"{i.label(lang)} {i.standard_text(lang)}"
+        for i in ranked
+    )

@@ -17,8 +17,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from oversight.arena.indicators import BY_KEY, indicator
-from oversight.i18n import register
+from oversight.arena.indicators import BY_KEY, indicator, standards_text
+from oversight.i18n import register, t
 
 Method = Literal["minmax", "standard"]
 METHODS: tuple[Method, ...] = ("minmax", "standard")
@@ -251,15 +251,17 @@ STRINGS = {
     ),
     "arena.method.standard_text": (
         "对标标准值：每项指标与标准值比较，达到或超过标准得100分，未达到按比例给分（不超过100分）。"
-        "标准值：每百户服务设施面积30㎡（十四五规划）、小区党组织覆盖率100%（应建尽建）、办结率92%（四川县级底线）、"
-        "满意率85%（预警线）、格均户数不超过500户。没有公认标准的指标（如每百户党员数、志愿者增长率）"
+        "标准值：{standards}。没有公认标准的指标（如每百户党员数、志愿者增长率）"
         "仍按组内最小–最大计分，并在指标表中注明。",
         "Distance to standard: each indicator is compared with its standard; meeting or beating it scores "
-        "100, falling short scores in proportion (capped at 100). Standards: 30 m² of service area per 100 "
-        "households (14th five-year plan), 100% party-org coverage of neighbourhoods, 92% resolution "
-        "(Sichuan county minimum), 85% satisfaction (alert line), at most 500 households per grid. "
-        "Indicators without an accepted standard (e.g. party members per 100 households, volunteer "
-        "growth) are still scored min–max within the group, as the indicator table says.",
+        "100, falling short scores in proportion (capped at 100). Standards: {standards}. Indicators "
+        "without an accepted standard (e.g. party members per 100 households, volunteer growth) are still "
+        "scored min–max within the group, as the indicator table says.",
     ),
 }
 register(STRINGS)
+
+
+def method_text(method: Method, lang: str) -> str:
+    """The paragraph that explains `method`, with today's standards from core.metrics."""
+    return t(f"arena.method.{method}_text", lang, standards=standards_text(lang))

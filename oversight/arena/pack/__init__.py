@@ -41,7 +41,6 @@ STRINGS = {
     "arena.pack.weight": ("权重(分)", "Weight (points)"),
     "arena.pack.share": ("权重占比", "Weight share"),
     "arena.pack.standard": ("标准值", "Standard"),
-    "arena.pack.no_standard": ("无公认标准，组内比较", "no standard: compared within the group"),
     "arena.pack.value": ("数值", "Value"),
     "arena.pack.score": ("得分(0–100)", "Score (0–100)"),
     "arena.pack.group_rank": ("组内名次", "Place in group"),
@@ -145,12 +144,3 @@ def missing_text(p: Pack, code: str) -> str:
         if p.lang == "zh"
         else ", ".join(indicator(k).label(p.lang) for k in p.result.missing[code])
     )
-
-
-def standard_text(ind: Indicator, lang: str) -> str:
-    """The standard column: "≥ 92%", "≤ 500", or that the indicator has none."""
-    if ind.standard is None:
-        return t("arena.pack.no_standard", lang)
-    s = ind.standard
-    text = format(s, ".0%") if ind.is_rate else format(s, ",.0f")
-    return ("≤ " if not ind.higher_is_better else "≥ ") + text

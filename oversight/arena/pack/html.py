@@ -8,8 +8,8 @@ from html import escape
 import pandas as pd
 
 from oversight.arena.indicators import Indicator, indicator, part_label
-from oversight.arena.pack import Pack, colon, missing_text, number, standard_text, svg
-from oversight.arena.scoring import deltas_to_median, indicator_ranks
+from oversight.arena.pack import Pack, colon, missing_text, number, svg
+from oversight.arena.scoring import deltas_to_median, indicator_ranks, method_text
 from oversight.i18n import t
 
 _CSS = """
@@ -81,7 +81,7 @@ def _summary(p: Pack) -> str:
         "<tr>"
         f'<td class="l">{escape(i.label(lang))}</td><td class="l">{escape(part_label(i, lang))}</td>'
         f'<td class="l">{escape(i.unit(lang))}</td><td>{r.weights[i.key]:g}</td><td>{r.shares[i.key]:.0%}</td>'
-        f'<td class="l">{escape(standard_text(i, lang))}</td>'
+        f'<td class="l">{escape(i.standard_text(lang))}</td>'
         "</tr>"
         for i in (indicator(k) for k in r.weights.index)
     )
@@ -129,7 +129,7 @@ def _summary(p: Pack) -> str:
 <div class="keep">
 <h2>{escape(t("arena.pack.weights", lang))}</h2>
 <table><thead><tr>{w_head}</tr></thead><tbody>{weights}</tbody></table>
-<p class="note">{escape(t(f"arena.method.{r.method}_text", lang))}</p>
+<p class="note">{escape(method_text(r.method, lang))}</p>
 </div>
 </section>"""
 

@@ -11,8 +11,8 @@ import pandas as pd
 import xlsxwriter
 
 from oversight.arena.indicators import Indicator, indicator, part_label
-from oversight.arena.pack import Pack, colon, missing_text, number, standard_text
-from oversight.arena.scoring import deltas_to_median, indicator_ranks
+from oversight.arena.pack import Pack, colon, missing_text, number
+from oversight.arena.scoring import deltas_to_median, indicator_ranks, method_text
 from oversight.i18n import t
 
 
@@ -120,9 +120,9 @@ def build_xlsx(p: Pack) -> bytes:
         ws.write_string(row, 2, ind.unit(lang), f_text)
         cell(ws, row, 3, r.weights[ind.key])
         cell(ws, row, 4, r.shares[ind.key], f_pct)
-        ws.write_string(row, 5, standard_text(ind, lang), f_text)
+        ws.write_string(row, 5, ind.standard_text(lang), f_text)
     row += 2
-    ws.merge_range(row, 0, row + 4, 9, t(f"arena.method.{r.method}_text", lang), f_wrap)
+    ws.merge_range(row, 0, row + 4, 9, method_text(r.method, lang), f_wrap)
     row += 6
     ws.merge_range(
         row, 0, row + 2, 9, t("arena.pack.sensitivity_text", lang, spread=p.spread, draws=p.draws, seed=p.seed), f_wrap
