@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from oversight import arena
-from oversight.arena.pack import Pack, display_names
+from oversight.arena.pack import Pack
 from oversight.arena.pack.html import build_html
 from oversight.arena.pack.xlsx import build_xlsx
+from oversight.arena.scoreboard import display_names
 from oversight.figures import arena as figs
 from oversight.frame import empty_notice, page_setup, tr
 from oversight.i18n import fmt_month, register, t
@@ -444,18 +445,15 @@ st.dataframe(
 lines = []
 for c in order:
     if pd.isna(result.composite[c]):
-        lines.append(tr("arena.pack.no_data_line", name=names[c]))
+        lines.append(tr("arena.no_data_line", name=names[c]))
     elif result.missing[c]:
-        lines.append(
-            tr("arena.pack.missing_line", name=names[c], items=_missing_items(c), share=result.redistributed[c])
-        )
+        lines.append(tr("arena.missing_line", name=names[c], items=_missing_items(c), share=result.redistributed[c]))
 for k in KEYS:
     if weights[k] > 0 and result.values[k].isna().all():
         lines.append(tr("arena.page.all_missing", label=arena.indicator(k).label(lang)))
 if lines:
     st.warning(
-        f"**{tr('arena.page.missing_title')}** — {tr('arena.pack.missing_note')}\n\n"
-        + "\n".join(f"- {x}" for x in lines)
+        f"**{tr('arena.page.missing_title')}** — {tr('arena.missing_note')}\n\n" + "\n".join(f"- {x}" for x in lines)
     )
 
 # --- side by side

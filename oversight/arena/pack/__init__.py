@@ -5,14 +5,18 @@ offline). Both read one `Pack`: the scored result and its context."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 import pandas as pd
 
 from oversight.arena.indicators import Indicator, indicator
-from oversight.arena.scoring import ArenaResult
-from oversight.i18n import fmt_month, register, t
+from oversight.arena.period import Period
+from oversight.arena.scoreboard import board, display_names
+from oversight.arena.scoring import ArenaResult, deltas_to_median, indicator_ranks, side_by_side
+from oversight.i18n import register, t
 
 STRINGS = {
     "arena.pack.title": ("擂台比武对比材料", "Arena competition comparison pack"),
@@ -57,18 +61,6 @@ STRINGS = {
         "(seed {seed}). A short range is a robust rank; a long one means the order depends on the "
         "weights and the gap is within the noise.",
     ),
-    "arena.pack.missing_note": (
-        "缺失数据不按0分计：该村(社区)的综合得分只在有数据的指标上按权重重新分配。",
-        "Missing data never counts as 0: the community's composite re-weights over the indicators it has.",
-    ),
-    "arena.pack.missing_line": (
-        "{name}：缺{items}，其权重{share:.0%}已分配到其他指标。",
-        "{name}: no {items}; their {share:.0%} of the weight moved to the other indicators.",
-    ),
-    "arena.pack.no_data_line": (
-        "{name}：统计期内没有报送数据，未参与排名。",
-        "{name}: no reports in the period, not ranked.",
-    ),
     "arena.pack.trends": ("月度走势", "Monthly trends"),
     "arena.pack.month": ("月份", "Month"),
     "arena.pack.summary_sheet": ("汇总", "Summary"),
@@ -97,32 +89,51 @@ class Pack:
     seed: int
     generated: datetime | None = None
 
-    @property
+    @cached_property
     def names(self) -> dict[str, str]:
         return display_names(self.info)
 
-    @property
-    def period(self) -> str:
-        a, b = fmt_month(self.month_from, self.lang), fmt_month(self.month_to, self.lang)
-        return a if a == b else f"{a} – {b}"
+    @cached_property
+    def board(self) -> pd.DataFrame:
+        """The scoreboard, as the page builds it (`scoreboard.board`)."""
+        return board(self.result, self.sensitivity, self.info, self.lang)
 
     @property
     def order(self) -> list[str]:
-        return list(self.result.table().index)
+        return list(self.board.index)
 
     @property
     def active(self) -> list[Indicator]:
         return [indicator(k) for k in self.result.weights.index if self.result.weights[k] > 0]
 
+    @property
+    def period(self) -> str:
+        return Period(self.month_from, self.month_to).label(self.lang)
+
+    @cached_property
+    def standings(self) -> pd.DataFrame:
+        """`scoring.side_by_side` of the values: the group median and the best and worst per indicator."""
+        return side_by_side(self.result.values)
+
+    @cached_property
+    def places(self) -> pd.DataFrame:
+        """Each community's place on each indicator (`scoring.indicator_ranks`)."""
+        return indicator_ranks(self.result.values)
+
+    @cached_property
+    def deltas(self) -> pd.DataFrame:
+        """Each value minus the group median (rows = indicators)."""
+        return deltas_to_median(self.result.values)
+
     def when(self) -> str:
         return (self.generated or datetime.now()).strftime("%Y-%m-%d %H:%M")
 
-
-def display_names(info: pd.DataFrame) -> dict[str, str]:
-    """community_code → name, with the township added where two chosen communities share a name."""
-    names = info["community_name"].astype(str)
-    dup = names.duplicated(keep=False)
-    return {code: (f"{info.at[code, 'town_name']}{name}" if dup[code] else name) for code, name in names.items()}
+    def file_name(self, ext: str) -> str:
+        """擂台比武对比材料_城乡融合片区一组_2024-01_2024-12.xlsx (one month: _2024-03 alone); what a
+        file name cannot hold (\\ / : * ? " < > |) and spaces become _."""
+        a, b = f"{self.month_from:%Y-%m}", f"{self.month_to:%Y-%m}"
+        stem = f"{t('arena.pack.title', self.lang)}_{self.title}_{a}" + ("" if a == b else f"_{b}")
+        return re.sub(r'[\\/:*?"<>|\s]+', "_", stem) + f".{ext}"
 
 
 def colon(lang: str) -> str:
@@ -133,14 +144,3 @@ def colon(lang: str) -> str:
 def number(x: object) -> float | None:
     """`x` as a float, or None where it is missing."""
     return None if x is None or pd.isna(x) else float(x)
-
-
-def missing_text(p: Pack, code: str) -> str:
-    """The indicators a community lacks, joined ("" for none), or "no data" for one without any."""
-    if pd.isna(p.result.composite[code]):
-        return t("arena.no_data", p.lang)
-    return (
-        "、".join(indicator(k).label(p.lang) for k in p.result.missing[code])
-        if p.lang == "zh"
-        else ", ".join(indicator(k).label(p.lang) for k in p.result.missing[code])
-    )

@@ -8,8 +8,9 @@ from html import escape
 import pandas as pd
 
 from oversight.arena.indicators import Indicator, indicator, part_label
-from oversight.arena.pack import Pack, colon, missing_text, number, svg
-from oversight.arena.scoring import deltas_to_median, indicator_ranks, method_text
+from oversight.arena.pack import Pack, colon, number, svg
+from oversight.arena.scoreboard import BEST_COLOUR, WORST_COLOUR, missing_line, missing_lines, standing
+from oversight.arena.scoring import method_text
 from oversight.i18n import t
 
 _CSS = """
@@ -29,8 +30,8 @@ td.n, table.ind td { white-space: nowrap; }
 th { background: #E8EEF4; font-weight: bold; text-align: center; }
 td.l, th.l { text-align: left; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-.best { background: #D5F5E3; }
-.worst { background: #FADBD8; }
+.best { background: BEST_COLOUR; }
+.worst { background: WORST_COLOUR; }
 .missing { color: #C62828; }
 .community { break-before: page; page-break-before: always; }
 .keep { break-inside: avoid; page-break-inside: avoid; }
@@ -44,7 +45,7 @@ svg text { font-family: inherit; }
 .legend span { display: inline-block; margin: 0 3mm 1mm 0; font-size: 8.5pt; }
 .legend i { display: inline-block; width: 3mm; height: 3mm; margin-right: 1mm; vertical-align: -0.3mm; }
 @media print { a { color: inherit; text-decoration: none; } }
-"""
+""".replace("BEST_COLOUR", BEST_COLOUR).replace("WORST_COLOUR", WORST_COLOUR)
 
 
 def _fmt(ind: Indicator, x: object) -> str:
@@ -53,24 +54,20 @@ def _fmt(ind: Indicator, x: object) -> str:
 
 
 def _summary(p: Pack) -> str:
-    lang, r, names = p.lang, p.result, p.names
+    lang, r = p.lang, p.result
     rows = []
-    for code in p.order:
-        miss = missing_text(p, code)
-        lo, hi = p.sensitivity.at[code, "rank_min"], p.sensitivity.at[code, "rank_max"]
-        share = p.sensitivity.at[code, "share_first"]
-        rank = r.rank[code]
-        comp = r.composite[code]
+    for _, row in p.board.iterrows():
+        rank, comp, share = row["rank"], row["composite"], row["share_first"]
         rows.append(
             "<tr>"
             f"<td>{'—' if pd.isna(rank) else f'{rank:.0f}'}</td>"
-            f'<td class="l n">{escape(names[code])}</td>'
-            f'<td class="l n">{escape(str(p.info.at[code, "town_name"]))}</td>'
+            f'<td class="l n">{escape(row["name"])}</td>'
+            f'<td class="l n">{escape(row["town"])}</td>'
             f"<td><b>{'—' if pd.isna(comp) else f'{comp:.1f}'}</b></td>"
-            f"<td>{'—' if pd.isna(lo) else f'{lo:.0f}–{hi:.0f}'}</td>"
+            f"<td>{escape(row['rank_range'])}</td>"
             f"<td>{'—' if pd.isna(share) else f'{share:.0%}'}</td>"
-            f'<td class="l{" missing" if miss else ""}">{escape(miss) or "—"}</td>'
-            f"<td>{r.redistributed[code]:.0%}</td>"
+            f'<td class="l{" missing" if row["missing"] else ""}">{escape(row["missing"]) or "—"}</td>'
+            f"<td>{row['redistributed']:.0%}</td>"
             "</tr>"
         )
     head = "".join(
@@ -96,21 +93,7 @@ def _summary(p: Pack) -> str:
             "arena.pack.standard",
         )
     )
-    missing_lines = []
-    for code in p.order:
-        if pd.isna(r.composite[code]):
-            missing_lines.append(t("arena.pack.no_data_line", lang, name=names[code]))
-        elif r.missing[code]:
-            missing_lines.append(
-                t(
-                    "arena.pack.missing_line",
-                    lang,
-                    name=names[code],
-                    items=missing_text(p, code),
-                    share=r.redistributed[code],
-                )
-            )
-    missing_html = "".join(f'<p class="note missing">{escape(x)}</p>' for x in missing_lines)
+    missing_html = "".join(f'<p class="note missing">{escape(x)}</p>' for x in missing_lines(r, p.names, lang))
     return f"""
 <section>
 <h1>{escape(t("arena.pack.title", lang))} · {escape(p.title)}</h1>
@@ -119,7 +102,7 @@ def _summary(p: Pack) -> str:
 <h2>{escape(t("arena.pack.scoreboard", lang))}</h2>
 <div class="keep">{svg.contributions(p)}</div>
 <table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>
-<p class="note">{escape(t("arena.pack.missing_note", lang))}</p>
+<p class="note">{escape(t("arena.missing_note", lang))}</p>
 {missing_html}
 <div class="keep">
 <h2>{escape(t("arena.pack.sensitivity", lang))}</h2>
@@ -134,7 +117,7 @@ def _summary(p: Pack) -> str:
 </section>"""
 
 
-def _community(p: Pack, code: str, ranks: pd.DataFrame, deltas: pd.DataFrame, colours: dict[str, str]) -> str:
+def _community(p: Pack, code: str, colours: dict[str, str]) -> str:
     lang, r, names = p.lang, p.result, p.names
     n_ranked = int(r.rank.notna().sum())
     rank = r.rank[code]
@@ -149,19 +132,16 @@ def _community(p: Pack, code: str, ranks: pd.DataFrame, deltas: pd.DataFrame, co
         (t("arena.pack.months_reported", lang), f"{int(p.info.at[code, 'months_reported'])}"),
     ]
     facts_html = "".join(f'<div class="fact">{escape(k)}<br><b>{escape(v)}</b></div>' for k, v in facts)
-    median = r.values.median()
+    median = p.standings["median"]
     rows = []
     for ind in p.active:
         k = ind.key
-        cls = ""
-        vals = r.values[k].dropna()
-        if len(vals) > 1 and vals.min() != vals.max() and not pd.isna(r.values.at[code, k]):
-            cls = "best" if ranks.at[code, k] == 1 else ("worst" if ranks.at[code, k] == ranks[k].max() else "")
+        cls = standing(p.standings, k, code)
         mark = {"best": " ▲", "worst": " ▼"}.get(cls, "")
-        delta_text = ind.format_delta(number(deltas.at[k, code]), lang)
+        delta_text = ind.format_delta(number(p.deltas.at[k, code]), lang)
         score_v = number(r.scores.at[code, k])
         pts = number(r.contributions.at[code, k])
-        place = number(ranks.at[code, k])
+        place = number(p.places.at[code, k])
         rows.append(
             f'<tr class="{cls}">'
             f'<td class="l">{escape(ind.label(lang))}{mark}</td>'
@@ -194,23 +174,8 @@ def _community(p: Pack, code: str, ranks: pd.DataFrame, deltas: pd.DataFrame, co
             f'<div class="spark">{escape(ind.label(lang))}（{escape(ind.unit(lang, monthly=True))}）'
             f"{svg.spark([pd.Timestamp(x) for x in months], ys, colours.get(code, '#1F77B4'), ind)}</div>"
         )
-    miss = ""
-    if pd.isna(comp):
-        miss = f'<p class="note missing">{escape(t("arena.pack.no_data_line", lang, name=names[code]))}</p>'
-    elif r.missing[code]:
-        miss = (
-            '<p class="note missing">'
-            + escape(
-                t(
-                    "arena.pack.missing_line",
-                    lang,
-                    name=names[code],
-                    items=missing_text(p, code),
-                    share=r.redistributed[code],
-                )
-            )
-            + "</p>"
-        )
+    line = missing_line(r, code, names, lang)
+    miss = f'<p class="note missing">{escape(line)}</p>' if line else ""
     return f"""
 <section class="community">
 <h1>{escape(names[code])} <span class="meta">{escape(str(p.info.at[code, "town_name"]))} · {escape(p.title)}</span></h1>
@@ -229,9 +194,7 @@ def _community(p: Pack, code: str, ranks: pd.DataFrame, deltas: pd.DataFrame, co
 def build_html(p: Pack, colours: dict[str, str] | None = None) -> str:
     """The printable pack: the summary, then one A4 page per community. Self-contained."""
     colours = colours or {}
-    ranks = indicator_ranks(p.result.values)
-    deltas = deltas_to_median(p.result.values)
-    pages = "".join(_community(p, c, ranks, deltas, colours) for c in p.order)
+    pages = "".join(_community(p, c, colours) for c in p.order)
     lang_attr = "zh-CN" if p.lang == "zh" else "en"
     title = f"{t('arena.pack.title', p.lang)} · {p.title} · {p.period}"
     return (
