@@ -86,9 +86,10 @@ def test_missing_data_said_in_sentences() -> None:
         "新井村：统计期内没有报送数据，未参与排名。",
     ]
     assert scoreboard.missing_line(result, "c1", names, "zh") is None
-    assert scoreboard.nobody_has(result) == []
+    assert scoreboard.nobody_lines(result, "zh") == []
     empty = arena.score(result.values.assign(party_org_coverage=np.nan), WEIGHTS)
-    assert scoreboard.nobody_has(empty) == ["party_org_coverage"]
+    assert scoreboard.nobody_lines(empty, "zh") == ["“小区党组织覆盖率”全组都没有数据，其权重已分配到其他指标。"]
+    assert scoreboard.strengths(result, "c2", "zh") == "长处：办结率；短板：格均户数"
 
 
 def test_comparison_marks_best_and_worst_by_direction() -> None:

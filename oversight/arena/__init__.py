@@ -22,7 +22,10 @@ from oversight.arena.indicators import (
 )
 from oversight.arena.presets import delete_preset, load_presets, preset_weights, presets_path, save_preset
 from oversight.arena.scoring import (
+    DRAWS,
     METHODS,
+    SEED,
+    SPREAD,
     ArenaResult,
     Method,
     deltas_to_median,
@@ -37,10 +40,13 @@ from oversight.arena.scoring import (
 
 __all__ = [
     "DEFAULT_WEIGHTS",
+    "DRAWS",
     "FAMILIES",
     "INDICATORS",
     "INDICATOR_COLOURS",
     "METHODS",
+    "SEED",
+    "SPREAD",
     "ArenaResult",
     "Indicator",
     "Method",

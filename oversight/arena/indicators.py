@@ -44,6 +44,16 @@ class Indicator:
         the metric against (its alert, else its target). Per 100 households and growth have none."""
         return self.base.line if self.transform == "value" else None
 
+    def summary(self, lang: str) -> str:
+        """Where it sits in 365, its unit and its standard: 三支力量 · 网格｜单位：户/网格｜标准：≤ 500."""
+        return t(
+            "arena.indicator_summary",
+            lang,
+            part=part_label(self, lang),
+            unit=self.unit(lang),
+            standard=self.standard_text(lang),
+        )
+
     def standard_text(self, lang: str) -> str:
         """The standard as a rule for a table or a tooltip: "≥ 92%", "≤ 500", or that there is none."""
         if self.standard is None:
@@ -190,6 +200,10 @@ STRINGS = {
     "arena.part.社会服务": ("社会服务", "Social services"),
     "arena.part.道德激励": ("道德激励", "Moral incentives"),
     "arena.no_standard": ("无公认标准，组内比较", "no standard: compared within the group"),
+    "arena.indicator_summary": (
+        "{part}｜单位：{unit}｜标准：{standard}",
+        "{part} | unit: {unit} | standard: {standard}",
+    ),
 }
 register(STRINGS)
 

@@ -10,7 +10,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from oversight.arena.indicators import indicator
-from oversight.arena.scoring import ArenaResult, Method, deltas_to_median, side_by_side
+from oversight.arena.scoring import ArenaResult, Method, deltas_to_median, side_by_side, strengths_and_gaps
 from oversight.i18n import register, t
 
 BEST_COLOUR, WORST_COLOUR = "#D5F5E3", "#FADBD8"  # the background of the best and the worst of a row
@@ -28,6 +28,11 @@ STRINGS = {
         "{name}：统计期内没有报送数据，未参与排名。",
         "{name}: no reports in the period, not ranked.",
     ),
+    "arena.nobody_has": (
+        "“{label}”全组都没有数据，其权重已分配到其他指标。",
+        "Nobody has data for “{label}”; its weight moved to the other indicators for everyone.",
+    ),
+    "arena.strong_weak": ("长处：{strong}；短板：{weak}", "strong: {strong}; weak: {weak}"),
     "arena.board.rank": ("名次", "Rank"),
     "arena.board.name": ("村(社区)", "Community"),
     "arena.board.town": ("乡镇(街道)", "Township"),
@@ -121,9 +126,18 @@ def missing_lines(result: ArenaResult, names: Mapping[str, str], lang: str) -> l
     return [line for line in lines if line]
 
 
-def nobody_has(result: ArenaResult) -> list[str]:
-    """The weighted indicators no community has a value for (their weight moved for everyone)."""
-    return [k for k in result.weights.index if result.weights[k] > 0 and result.values[k].isna().all()]
+def nobody_lines(result: ArenaResult, lang: str) -> list[str]:
+    """A sentence for each weighted indicator no community has a value for (its weight moved for
+    everyone)."""
+    keys = [k for k in result.weights.index if result.weights[k] > 0 and result.values[k].isna().all()]
+    return [t("arena.nobody_has", lang, label=indicator(k).label(lang)) for k in keys]
+
+
+def strengths(result: ArenaResult, code: str, lang: str) -> str:
+    """长处：…；短板：… — the indicators `code` scores highest and lowest on (`scoring.strengths_and_gaps`)."""
+    strong, weak = strengths_and_gaps(result, code)
+    labels = [joined([indicator(k).label(lang) for k in keys], lang) or "—" for keys in (strong, weak)]
+    return t("arena.strong_weak", lang, strong=labels[0], weak=labels[1])
 
 
 def standing(sbs: pd.DataFrame, key: str, code: str) -> str:

@@ -22,6 +22,7 @@ from oversight.i18n import register, t
 
 Method = Literal["minmax", "standard"]
 METHODS: tuple[Method, ...] = ("minmax", "standard")
+DRAWS, SPREAD, SEED = 500, 0.2, 20221102  # the sensitivity test: draws of weights ±20%, a fixed seed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,7 +153,7 @@ def score(values: pd.DataFrame, weights: Mapping[str, float], method: Method = "
 # Sensitivity
 
 
-def sensitivity(result: ArenaResult, draws: int = 500, spread: float = 0.2, seed: int = 20221102) -> pd.DataFrame:
+def sensitivity(result: ArenaResult, draws: int = DRAWS, spread: float = SPREAD, seed: int = SEED) -> pd.DataFrame:
     """How much each community's rank depends on the weights: every weight is multiplied by an
     independent uniform factor in [1 − spread, 1 + spread], `draws` times (numpy Generator with
     `seed`, so the same inputs give the same answer). Normalised scores do not depend on the
