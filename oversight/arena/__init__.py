@@ -1,9 +1,13 @@
 """擂台比武: compare the communities of a 片区 (or hand-picked ones) with a transparent composite
 score. No Streamlit here; `pages/arena.py` presents it.
 
-- `indicators`: the indicators, each a metric of `core.metrics`, in the 365 method;
+- `indicators`: the indicators, each a metric of `core.metrics` (standards included), in the
+  365 method, with their colours;
 - `scoring`: normalise, weight, aggregate, sensitivity, side by side;
 - `presets`: named weights saved next to the warehouse;
+- `entrants` and `period`: who competes (groups in number order) and when (month, quarter,
+  year or range);
+- `scoreboard`: the tables the page shows and the pack prints, built once;
 - `pack`: the Excel workbook and printable HTML officials take to the competition.
 
 The names callers use are handed on here: `from oversight import arena; arena.score(…)`.
