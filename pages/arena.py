@@ -3,16 +3,13 @@ transparent composite score, see why each community ranks where it does, and dow
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
-import pandas as pd
 import streamlit as st
 
 from oversight import arena
-from oversight.arena_pack import Pack, build_html, build_xlsx, display_names
+from oversight.arena import entrants, period, scoreboard
+from oversight.arena.pack import Pack, html, xlsx
 from oversight.figures import arena as figs
-from oversight.frame import empty_notice, page_setup, tr
+from oversight.frame import empty_notice, kept, page_setup, tr
 from oversight.i18n import fmt_month, register, t
 from oversight.queries import arena as q
 from oversight.queries.common import communities, months
@@ -32,12 +29,6 @@ STRINGS = {
     "arena.page.pick": ("村(社区)（2–20个）", "Communities (2–20)"),
     "arena.page.pick_few": ("请至少选择2个村(社区)。", "Pick at least 2 communities."),
     "arena.page.when": ("统计期", "Period"),
-    "arena.page.kind_month": ("月", "Month"),
-    "arena.page.kind_quarter": ("季度", "Quarter"),
-    "arena.page.kind_year": ("年", "Year"),
-    "arena.page.kind_range": ("左侧月份范围", "Sidebar range"),
-    "arena.page.quarter_fmt": ("{y}年第{q}季度", "{y} Q{q}"),
-    "arena.page.year_fmt": ("{y}年", "{y}"),
     "arena.page.period_clipped": ("数据截至{month}，统计期按此截止。", "Data end in {month}; the period stops there."),
     "arena.page.period_note": (
         "存量指标（户数、面积、覆盖率等）取统计期最后一个月；流量指标（诉求、志愿时长）按期内合计；增长率为期末比期初。",
@@ -45,10 +36,6 @@ STRINGS = {
         "volunteer hours) are summed over the period; growth is the last month against the first.",
     ),
     "arena.page.weights": ("指标与权重", "Indicators and weights"),
-    "arena.page.weight_help": (
-        "{part}｜单位：{unit}｜标准：{standard}",
-        "{part} | unit: {unit} | standard: {standard}",
-    ),
     "arena.page.weights_total": (
         "权重合计 {total:g} 分，按占比计入综合得分（满分100）。权重为0的指标不计分。",
         "Weights total {total:g} points and count by their share of the composite (out of 100). An indicator at 0 is left out.",
@@ -74,70 +61,43 @@ STRINGS = {
         "show why a community is ahead.",
     ),
     "arena.page.missing_title": ("缺失数据", "Missing data"),
-    "arena.page.all_missing": (
-        "“{label}”全组都没有数据，其权重已分配到其他指标。",
-        "Nobody has data for “{label}”; its weight moved to the other indicators for everyone.",
-    ),
     "arena.page.side": ("逐项对比", "Side by side"),
     "arena.page.side_help": (
         "▲绿色为该项组内最好，▼红色为最差；“—”为缺失。",
         "▲ green: best in the group on that row; ▼ red: worst; “—”: missing.",
     ),
     "arena.page.show_delta": ("显示与组中位数之差", "Show differences to the group median"),
-    "arena.page.median": ("组中位数", "Group median"),
-    "arena.page.indicator": ("指标", "Indicator"),
     "arena.page.radar": ("雷达图", "Radar"),
     "arena.page.radar_pick": ("雷达图中的村(社区)（最多8个）", "Communities on the radar (up to 8)"),
     "arena.page.trends": ("月度走势", "Monthly trends"),
     "arena.page.strengths": ("长处与短板（按0–100得分）", "Strengths and gaps (by 0–100 score)"),
-    "arena.page.strong_weak": ("长处：{strong}；短板：{weak}", "strong: {strong}; weak: {weak}"),
     "arena.page.trend_pick": ("走势指标", "Indicators to plot"),
     "arena.page.sensitivity": ("名次稳健性", "How robust is the ranking?"),
     "arena.page.download": ("下载比武材料", "Download the arena pack"),
     "arena.page.download_xlsx": ("Excel 材料", "Excel pack"),
     "arena.page.download_html": ("打印版（HTML，可离线打开后打印为A4）", "Printable (HTML, opens offline, prints A4)"),
-    "arena.page.pick_title": ("{first}等{n}个村(社区)", "{first} and {more} more"),
-    "arena.page.col_rank": ("名次", "Rank"),
-    "arena.page.col_name": ("村(社区)", "Community"),
-    "arena.page.col_town": ("乡镇(街道)", "Township"),
-    "arena.page.col_composite": ("综合得分", "Composite"),
-    "arena.page.col_range": ("名次范围", "Rank range"),
-    "arena.page.col_first": ("第一名占比", "First in"),
-    "arena.page.col_missing": ("缺失指标", "Missing"),
-    "arena.page.col_moved": ("转移权重", "Weight moved"),
-    "arena.page.col_other": ("按“{method}”的名次", "Rank by “{method}”"),
 }
 register(STRINGS)
 
-DRAWS, SPREAD, SEED = 500, 0.2, 20221102
-MAX_PICK, RADAR_MAX = 20, 8
-KEYS = [i.key for i in arena.INDICATORS]
+MAX_PICK, RADAR_MAX, RADAR_FIRST = 20, 8, 6
+TRENDS = ("m2_per_100_households", "resolution_rate", "satisfaction_rate", "volunteers_per_100hh")
+WEIGHT = {i.key: f"arena_weight_{i.key}_w" for i in arena.INDICATORS}  # indicator → its weight widget
 ss = st.session_state
 
 
-def kept(name: str, default: object) -> str:
-    """Widget key for `name`, its value copied from a plain session key that survives page
-    changes (Streamlit drops keyed widget values when the user leaves the page)."""
-    plain = f"arena_{name}"
-    if plain not in ss:
-        ss[plain] = default
-    ss[f"{plain}_w"] = ss[plain]
-    return f"{plain}_w"
-
-
-def keep(name: str) -> None:
-    ss[f"arena_{name}"] = ss[f"arena_{name}_w"]
+def _put(key: str, value: object) -> None:
+    """From a callback, give the kept widget `key` a new value (through its own on_change, so the
+    value kept across pages follows)."""
+    hook = kept(key, value)
+    ss[key] = value
+    hook["on_change"](*hook["args"])
 
 
 def _set_weights(weights: dict[str, float], method: str | None = None) -> None:
-    for k in KEYS:
-        ss[f"arena_weight_{k}"] = int(round(weights.get(k, 0)))
+    for k, key in WEIGHT.items():
+        _put(key, int(round(weights.get(k, 0))))
     if method in arena.METHODS:
-        ss["arena_method"] = method
-
-
-def _notice(text: str) -> None:
-    ss["arena_notice"] = text
+        _put("arena_method_w", method)
 
 
 def _load_preset() -> None:
@@ -145,42 +105,26 @@ def _load_preset() -> None:
     preset = arena.load_presets().get(name or "")
     if preset:
         _set_weights(arena.preset_weights(preset), preset.get("method"))
-        _notice(tr("arena.page.preset_loaded", name=name))
+        ss["arena_notice"] = tr("arena.page.preset_loaded", name=name)
 
 
 def _delete_preset() -> None:
     name = ss.get("arena_preset_pick_w")
     if name:
         arena.delete_preset(name)
-        _notice(tr("arena.page.preset_deleted", name=name))
+        ss["arena_notice"] = tr("arena.page.preset_deleted", name=name)
 
 
 def _save_preset() -> None:
     name = (ss.get("arena_preset_name_w") or "").strip()
+    weights = {k: float(ss.get(key, arena.DEFAULT_WEIGHTS[k])) for k, key in WEIGHT.items()}
     try:
-        arena.save_preset(name, current_weights(), ss.get("arena_method", "minmax"))
+        arena.save_preset(name, weights, ss.get("arena_method_w", "minmax"))
     except (ValueError, OSError) as e:
-        _notice("! " + tr("arena.page.preset_error", error=e))
+        ss["arena_notice"] = "! " + tr("arena.page.preset_error", error=e)
         return
-    ss["arena_preset_pick"] = name
-    _notice(tr("arena.page.preset_saved", name=name))
-
-
-def current_weights() -> dict[str, float]:
-    return {k: float(ss.get(f"arena_weight_{k}", arena.DEFAULT_WEIGHTS[k])) for k in KEYS}
-
-
-_NUMERALS = {c: i for i, c in enumerate("〇一二三四五六七八九十", start=0)}
-
-
-def _natural(group: str) -> tuple:
-    """城乡融合片区二组 before 城乡融合片区十组; 乡村振兴片区2组 before 乡村振兴片区10组."""
-    m = re.search(r"(\d+|[一二三四五六七八九十]+)组$", group)
-    if not m:
-        return (group, 0)
-    tail = m.group(1)
-    n = int(tail) if tail.isdigit() else sum(_NUMERALS[c] for c in tail) + (9 if tail.startswith("十") else 0)
-    return (group[: m.start()], n)
+    _put("arena_preset_pick_w", name)
+    ss["arena_notice"] = tr("arena.page.preset_saved", name=name)
 
 
 # ------------------------------------------------------------------ page
@@ -190,181 +134,102 @@ lang = f.lang
 st.title(tr("page.arena"))
 st.caption(tr("arena.page.intro"))
 
-reg = communities()
-all_months = months()
-if empty_notice(reg) or not all_months:
-    if not all_months:
-        empty_notice(None)
+reg, all_months = communities(), months()
+if empty_notice(reg if all_months else None):
     st.stop()
-town_of = dict(zip(reg["community_code"], reg["town_name"], strict=False))
 name_of = dict(zip(reg["community_code"], reg["community_name"], strict=False))
-groups = sorted(reg["group_name"].dropna().unique().tolist(), key=_natural)
+town_of = dict(zip(reg["community_code"], reg["town_name"], strict=False))
 
 # --- who and when
 who_col, when_col = st.columns(2)
 with who_col:
     st.subheader(tr("arena.page.who"))
-    picked_default = list(f.community_codes[:MAX_PICK])
+    picked = list(f.community_codes[:MAX_PICK])
     who = st.radio(
         tr("arena.page.who"),
         ("group", "pick"),
         format_func=lambda v: t(f"arena.page.who_{v}", lang),
         horizontal=True,
         label_visibility="collapsed",
-        key=kept("who", "pick" if len(picked_default) >= 2 else "group"),
-        on_change=keep,
-        args=("who",),
+        **kept("arena_who_w", "pick" if len(picked) >= 2 else "group", ("group", "pick")),
     )
     if who == "group":
-        default_group = f.group or next(
-            (reg.loc[reg["community_code"] == c, "group_name"].iloc[0] for c in f.community_codes),
-            "城乡融合片区一组" if "城乡融合片区一组" in groups else groups[0],
-        )
-        if ss.get("arena_group") not in groups:
-            ss.pop("arena_group", None)
-        group = st.selectbox(
-            tr("arena.page.group"), groups, key=kept("group", default_group), on_change=keep, args=("group",)
-        )
+        groups = entrants.groups(reg)
+        first = entrants.default_group(reg, f.group, f.community_codes)
+        group = st.selectbox(tr("arena.page.group"), groups, **kept("arena_group_w", first, groups))
         codes = reg.loc[reg["group_name"] == group, "community_code"].tolist()
         title = group
     else:
-        ss["arena_pick"] = [c for c in ss.get("arena_pick", picked_default) if c in name_of][:MAX_PICK]
         codes = st.multiselect(
             tr("arena.page.pick"),
-            reg["community_code"].tolist(),
+            list(name_of),
             format_func=lambda c: f"{town_of[c]} · {name_of[c]}",
             max_selections=MAX_PICK,
-            key=kept("pick", picked_default),
-            on_change=keep,
-            args=("pick",),
+            **kept("arena_pick_w", picked, list(name_of)),
         )
-        n = len(codes)
-        title = (
-            "、".join(name_of[c] for c in codes)
-            if n <= 3
-            else tr("arena.page.pick_title", first=name_of[codes[0]], n=n, more=n - 1)
-        )
+        title = entrants.picked_title(codes, name_of, lang)
 
 with when_col:
     st.subheader(tr("arena.page.when"))
     kind = st.radio(
         tr("arena.page.when"),
-        ("month", "quarter", "year", "range"),
-        format_func=lambda v: t(f"arena.page.kind_{v}", lang),
+        period.KINDS,
+        format_func=lambda v: period.kind_label(v, lang),
         horizontal=True,
         label_visibility="collapsed",
-        key=kept("kind", "range"),
-        on_change=keep,
-        args=("kind",),
+        **kept("arena_kind_w", "range", period.KINDS),
     )
-    latest = all_months[-1]
-    if kind == "month":
-        opts = list(reversed(all_months))
-        if ss.get("arena_month") not in opts:
-            ss.pop("arena_month", None)
-        m = st.selectbox(
-            tr("arena.page.kind_month"),
-            opts,
-            format_func=lambda d: fmt_month(d, lang),
-            key=kept("month", latest),
-            on_change=keep,
-            args=("month",),
+    choice = None
+    if kind != "range":
+        options = period.choices(kind, all_months)
+        choice = st.selectbox(
+            period.kind_label(kind, lang),
+            options,
+            format_func=lambda v: period.choice_label(kind, v, lang),
+            **kept(f"arena_{kind}_w", options[0], options),
         )
-        start, end = m, m
-    elif kind == "quarter":
-        quarters = sorted({(d.year, (d.month - 1) // 3 + 1) for d in all_months}, reverse=True)
-        if ss.get("arena_quarter") not in quarters:
-            ss.pop("arena_quarter", None)
-        y, qn = st.selectbox(
-            tr("arena.page.kind_quarter"),
-            quarters,
-            format_func=lambda yq: t("arena.page.quarter_fmt", lang, y=yq[0], q=yq[1]),
-            key=kept("quarter", quarters[0]),
-            on_change=keep,
-            args=("quarter",),
-        )
-        start, end = date(y, 3 * qn - 2, 1), date(y, 3 * qn, 1)
-    elif kind == "year":
-        years = sorted({d.year for d in all_months}, reverse=True)
-        if ss.get("arena_year") not in years:
-            ss.pop("arena_year", None)
-        y = st.selectbox(
-            tr("arena.page.kind_year"),
-            years,
-            format_func=lambda v: t("arena.page.year_fmt", lang, y=v),
-            key=kept("year", years[0]),
-            on_change=keep,
-            args=("year",),
-        )
-        start, end = date(y, 1, 1), date(y, 12, 1)
-    else:
-        start, end = f.month_from, f.month_to
-    if end > latest:
-        end = latest
-        st.caption(tr("arena.page.period_clipped", month=fmt_month(latest, lang)))
-    start = max(start, all_months[0])
-    period = fmt_month(start, lang) + ("" if start == end else " – " + fmt_month(end, lang))
-    st.markdown(f"**{period}**")
+    when = period.pick(kind, choice, (f.month_from, f.month_to), all_months)
+    if when.clipped:
+        st.caption(tr("arena.page.period_clipped", month=fmt_month(all_months[-1], lang)))
+    st.markdown(f"**{when.label(lang)}**")
     st.caption(tr("arena.page.period_note"))
 
 # --- indicators, weights, method
 st.subheader(tr("arena.page.weights"))
-if ss.get("arena_notice"):
-    text = ss.pop("arena_notice")
-    (st.error if text.startswith("! ") else st.success)(text.removeprefix("! "))
-
-cols = st.columns(3)
-for col, family in zip(cols, ("force", "service", "mechanism"), strict=True):
+if notice := ss.pop("arena_notice", None):
+    (st.error if notice.startswith("! ") else st.success)(notice.removeprefix("! "))
+weights: dict[str, float] = {}
+for col, family in zip(st.columns(3), arena.FAMILIES, strict=True):
     col.markdown(f"**{tr('arena.family.' + family)}**")
-    for ind in arena.INDICATORS:
-        if ind.family != family:
-            continue
-        col.number_input(
+    for ind in (i for i in arena.INDICATORS if i.family == family):
+        weights[ind.key] = col.number_input(
             f"{ind.label(lang)} · {tr('arena.part.' + ind.part)}",
             min_value=0,
             max_value=100,
             step=1,
-            key=kept(f"weight_{ind.key}", int(ind.weight)),
-            on_change=keep,
-            args=(f"weight_{ind.key}",),
-            help=tr(
-                "arena.page.weight_help",
-                part=arena.part_label(ind, lang),
-                unit=ind.unit(lang),
-                standard=tr("arena.pack.no_standard")
-                if ind.standard is None
-                else ("≥ " if ind.higher_is_better else "≤ ") + ind.format(ind.standard).lstrip("+"),
-            ),
+            help=ind.summary(lang),
+            **kept(WEIGHT[ind.key], int(ind.weight)),
         )
-weights = current_weights()
 total = sum(weights.values())
 st.caption(tr("arena.page.weights_total", total=total))
 
 with st.expander(tr("arena.page.presets"), icon=":material/bookmark:"):
-    presets = arena.load_presets()
+    saved = sorted(arena.load_presets())
     p1, p2 = st.columns(2)
     with p1:
-        names = sorted(presets)
-        if ss.get("arena_preset_pick") not in names:
-            ss.pop("arena_preset_pick", None)
         st.selectbox(
             tr("arena.page.preset_pick"),
-            names,
+            saved,
             placeholder=tr("arena.page.preset_none"),
-            key=kept("preset_pick", names[0] if names else None),
-            on_change=keep,
-            args=("preset_pick",),
+            **kept("arena_preset_pick_w", saved[0] if saved else None, saved),
         )
         b1, b2, b3 = st.columns(3)
-        b1.button(tr("arena.page.preset_load"), key="arena_preset_load", on_click=_load_preset, disabled=not names)
+        b1.button(tr("arena.page.preset_load"), key="arena_preset_load", on_click=_load_preset, disabled=not saved)
         b2.button(
-            tr("arena.page.preset_delete"), key="arena_preset_delete", on_click=_delete_preset, disabled=not names
+            tr("arena.page.preset_delete"), key="arena_preset_delete", on_click=_delete_preset, disabled=not saved
         )
         b3.button(
-            tr("arena.page.defaults"),
-            key="arena_weights_reset",
-            on_click=_set_weights,
-            args=(arena.DEFAULT_WEIGHTS,),
+            tr("arena.page.defaults"), key="arena_weights_reset", on_click=_set_weights, args=(arena.DEFAULT_WEIGHTS,)
         )
     with p2:
         st.text_input(tr("arena.page.preset_name"), key="arena_preset_name_w", max_chars=40)
@@ -375,11 +240,9 @@ method = st.radio(
     arena.METHODS,
     format_func=lambda v: t(f"arena.method.{v}", lang),
     horizontal=True,
-    key=kept("method", "minmax"),
-    on_change=keep,
-    args=("method",),
+    **kept("arena_method_w", "minmax", arena.METHODS),
 )
-st.markdown(tr(f"arena.method.{method}_text"))
+st.markdown(arena.method_text(method, lang))
 
 if total <= 0:
     st.error(tr("arena.page.weights_zero"))
@@ -389,186 +252,77 @@ if len(codes) < 2:
     st.stop()
 
 # --- score
-info = q.indicator_values(codes, start, end)
+info = q.indicator_values(codes, when.start, when.end)
 if empty_notice(info):
     st.stop()
 info = info.set_index("community_code")
-names = display_names(info)
-result = arena.score(info[KEYS], weights, method)
-sens = arena.sensitivity(result, draws=DRAWS, spread=SPREAD, seed=SEED)
+names = scoreboard.display_names(info)
+values = info[list(WEIGHT)]
+result = arena.score(values, weights, method)
+sens = arena.sensitivity(result)
+other_method = next(m for m in arena.METHODS if m != method)  # does the method, not the data, decide the order?
+board = scoreboard.board(result, sens, info, lang, other=arena.score(values, weights, other_method))
+ranked = board.index[board["rank"].notna()].tolist()
 colours = figs.community_colours(sorted(info.index))
-order = list(result.table().index)
 
 st.subheader(tr("arena.page.scoreboard"))
 st.caption(tr("arena.page.scoreboard_help"))
 st.plotly_chart(figs.contributions(result, names, lang), key="arena_contrib")
+st.dataframe(scoreboard.ranking_table(board, lang, other_method), hide_index=True, key="arena_board")
 
-
-def _missing_items(code: str) -> str:
-    sep = "、" if lang == "zh" else ", "
-    return sep.join(arena.indicator(k).label(lang) for k in result.missing[code])
-
-
-other_method = next(m for m in arena.METHODS if m != method)
-other = arena.score(info[KEYS], weights, other_method)  # a second check: does the method decide the order?
-scored = [c for c in order if pd.notna(result.composite[c])]  # no-data ones are listed below
-board = pd.DataFrame(
-    {
-        tr("arena.page.col_rank"): result.rank[scored].to_numpy(),
-        tr("arena.page.col_name"): [names[c] for c in scored],
-        tr("arena.page.col_town"): [info.at[c, "town_name"] for c in scored],
-        tr("arena.page.col_composite"): result.composite[scored].round(1).to_numpy(),
-        tr("arena.page.col_range"): [
-            "—" if pd.isna(sens.at[c, "rank_min"]) else f"{sens.at[c, 'rank_min']:.0f}–{sens.at[c, 'rank_max']:.0f}"
-            for c in scored
-        ],
-        tr("arena.page.col_first"): sens.loc[scored, "share_first"].to_numpy(),
-        tr("arena.page.col_missing"): [_missing_items(c) or "—" for c in scored],
-        tr("arena.page.col_moved"): result.redistributed[scored].to_numpy(),
-        tr("arena.page.col_other", method=tr(f"arena.method.{other_method}")): other.rank[scored].to_numpy(),
-    }
-)
-rank_col, comp_col = tr("arena.page.col_rank"), tr("arena.page.col_composite")
-first_col, moved_col = tr("arena.page.col_first"), tr("arena.page.col_moved")
-other_col = tr("arena.page.col_other", method=tr(f"arena.method.{other_method}"))
-st.dataframe(
-    board.style.format(
-        {rank_col: "{:.0f}", comp_col: "{:.1f}", first_col: "{:.0%}", moved_col: "{:.0%}", other_col: "{:.0f}"},
-        na_rep="—",
-    ),
-    hide_index=True,
-    key="arena_board",
-)
-
-# --- missing data, said plainly
-lines = []
-for c in order:
-    if pd.isna(result.composite[c]):
-        lines.append(tr("arena.pack.no_data_line", name=names[c]))
-    elif result.missing[c]:
-        lines.append(
-            tr("arena.pack.missing_line", name=names[c], items=_missing_items(c), share=result.redistributed[c])
-        )
-for k in KEYS:
-    if weights[k] > 0 and result.values[k].isna().all():
-        lines.append(tr("arena.page.all_missing", label=arena.indicator(k).label(lang)))
+lines = scoreboard.missing_lines(result, names, lang) + scoreboard.nobody_lines(result, lang)
 if lines:
     st.warning(
-        f"**{tr('arena.page.missing_title')}** — {tr('arena.pack.missing_note')}\n\n"
-        + "\n".join(f"- {x}" for x in lines)
+        f"**{tr('arena.page.missing_title')}** — {tr('arena.missing_note')}\n\n" + "\n".join(f"- {x}" for x in lines)
     )
 
 # --- side by side
 st.subheader(tr("arena.page.side"))
 st.caption(tr("arena.page.side_help"))
-show_delta = st.toggle(tr("arena.page.show_delta"), key=kept("delta", False), on_change=keep, args=("delta",))
-active = [arena.indicator(k) for k in KEYS if weights[k] > 0]
-sbs = arena.side_by_side(result.values[[i.key for i in active]].loc[order])
-deltas = arena.deltas_to_median(result.values[[i.key for i in active]].loc[order])
-median_col = tr("arena.page.median")
-rows, marks = [], []
-for ind in active:
-    k = ind.key
-    unit = ind.delta_unit(lang) if show_delta else ind.unit(lang)
-    row = {tr("arena.page.indicator"): f"{ind.label(lang)}（{unit}）"}
-    for c in order:
-        text = ind.format_delta(deltas.at[k, c], lang, with_unit=False) if show_delta else ind.format(sbs.at[k, c])
-        mark = " ▲" if c in sbs.at[k, "best"] else " ▼" if c in sbs.at[k, "worst"] else ""
-        row[names[c]] = text + mark
-    row[median_col] = ind.format(sbs.at[k, "median"])
-    rows.append(row)
-    marks.append((sbs.at[k, "best"], sbs.at[k, "worst"]))
-table = pd.DataFrame(rows)
-
-
-def _colour(row: pd.Series) -> list[str]:
-    best, worst = marks[row.name]
-    best_names, worst_names = {names[c] for c in best}, {names[c] for c in worst}
-    return [
-        "background-color: #D5F5E3" if col in best_names else "background-color: #FADBD8" if col in worst_names else ""
-        for col in row.index
-    ]
-
-
-st.dataframe(table.style.apply(_colour, axis=1), hide_index=True, key="arena_side")
+show_delta = st.toggle(tr("arena.page.show_delta"), **kept("arena_delta_w", False))
+st.dataframe(scoreboard.comparison(result, names, lang, deltas=show_delta), hide_index=True, key="arena_side")
 
 # --- radar, strengths and gaps
 st.subheader(tr("arena.page.radar"))
-ranked = [c for c in order if pd.notna(result.rank[c])]
-ss["arena_radar"] = [c for c in ss.get("arena_radar", []) if c in ranked][:RADAR_MAX] or ranked[:6]
+radar = kept("arena_radar_w", ranked[:RADAR_FIRST], ranked)
+if not ss["arena_radar_w"]:  # none of the kept ones competes here: the first ones again
+    ss["arena_radar_w"] = ranked[:RADAR_FIRST]
 radar_codes = st.multiselect(
-    tr("arena.page.radar_pick"),
-    ranked,
-    format_func=names.get,
-    max_selections=RADAR_MAX,
-    key=kept("radar", ranked[:6]),
-    on_change=keep,
-    args=("radar",),
+    tr("arena.page.radar_pick"), ranked, format_func=names.get, max_selections=RADAR_MAX, **radar
 )
 left, right = st.columns([3, 2])
 left.plotly_chart(figs.radar(result, radar_codes, names, colours, lang), key="arena_radar_fig")
 with right:
     st.markdown(f"**{tr('arena.page.strengths')}**")
-    sep = "、" if lang == "zh" else ", "
     for c in radar_codes:
-        best, gaps = arena.strengths_and_gaps(result, c)
-        st.markdown(
-            f"**{names[c]}**（{result.composite[c]:.1f}）　"
-            + tr(
-                "arena.page.strong_weak",
-                strong=sep.join(arena.indicator(k).label(lang) for k in best) or "—",
-                weak=sep.join(arena.indicator(k).label(lang) for k in gaps) or "—",
-            )
-        )
+        st.markdown(f"**{names[c]}**（{result.composite[c]:.1f}）　{scoreboard.strengths(result, c, lang)}")
 
 # --- trends
 st.subheader(tr("arena.page.trends"))
-monthly = q.monthly_values(codes, start, end)
-trend_opts = [i.key for i in active if i.transform != "growth"]
-default_trend = [
-    k
-    for k in ("m2_per_100_households", "resolution_rate", "satisfaction_rate", "volunteers_per_100hh")
-    if k in trend_opts
-]
-ss["arena_trend"] = [k for k in ss.get("arena_trend", default_trend) if k in trend_opts]
+monthly = q.monthly_values(codes, when.start, when.end)
+trend_opts = [i.key for i in arena.INDICATORS if weights[i.key] > 0 and i.transform != "growth"]
 trend_keys = st.multiselect(
     tr("arena.page.trend_pick"),
     trend_opts,
     format_func=lambda k: arena.indicator(k).label(lang),
-    key=kept("trend", default_trend),
-    on_change=keep,
-    args=("trend",),
+    **kept("arena_trend_w", [k for k in TRENDS if k in trend_opts], trend_opts),
 )
 if trend_keys and not empty_notice(monthly):
     st.plotly_chart(figs.trends(monthly, trend_keys, names, colours, lang), key="arena_trends")
 
 # --- sensitivity
 st.subheader(tr("arena.page.sensitivity"))
-st.caption(tr("arena.pack.sensitivity_text", spread=SPREAD, draws=DRAWS, seed=SEED))
-st.plotly_chart(figs.rank_ranges(sens, names, lang, DRAWS, SPREAD), key="arena_ranks")
+st.caption(tr("arena.pack.sensitivity_text", spread=arena.SPREAD, draws=arena.DRAWS, seed=arena.SEED))
+st.plotly_chart(figs.rank_ranges(sens, names, lang, arena.DRAWS, arena.SPREAD), key="arena_ranks")
 
 # --- the pack
 st.subheader(tr("arena.page.download"))
-pack = Pack(
-    title=title,
-    month_from=start,
-    month_to=end,
-    lang=lang,
-    result=result,
-    sensitivity=sens,
-    info=info[["community_name", "town_name", "households", "months_reported"]],
-    monthly=monthly,
-    draws=DRAWS,
-    spread=SPREAD,
-    seed=SEED,
-)
-stem = f"{tr('arena.pack.title')}_{title}_{start:%Y-%m}" + ("" if start == end else f"_{end:%Y-%m}")
-stem = re.sub(r'[\\/:*?"<>|\s]+', "_", stem)
+pack = Pack(title, when.start, when.end, lang, result, sens, info, monthly, arena.DRAWS, arena.SPREAD, arena.SEED)
 d1, d2, _ = st.columns([1, 2, 2])
 d1.download_button(
     tr("arena.page.download_xlsx"),
-    data=lambda: build_xlsx(pack),
-    file_name=f"{stem}.xlsx",
+    data=lambda: xlsx.build_xlsx(pack),
+    file_name=pack.file_name("xlsx"),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="arena_dl_xlsx",
     on_click="ignore",
@@ -576,8 +330,8 @@ d1.download_button(
 )
 d2.download_button(
     tr("arena.page.download_html"),
-    data=lambda: build_html(pack, colours),
-    file_name=f"{stem}.html",
+    data=lambda: html.build_html(pack, colours),
+    file_name=pack.file_name("html"),
     mime="text/html",
     key="arena_dl_html",
     on_click="ignore",

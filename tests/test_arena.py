@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core import metrics
 from oversight import arena
 from oversight.arena import INDICATORS, normalise, score, sensitivity
 
@@ -68,6 +70,43 @@ def test_standard_scores_distance_to_standard_capped_at_100() -> None:
     assert s["resolution_rate"].tolist() == pytest.approx([50, 100, 100])  # 92%
     # no national standard for the on-time rate: min–max within the group
     assert s["on_time_rate"].tolist() == pytest.approx([0, 50, 100])
+
+
+def test_a_standard_follows_the_metric_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    v = frame({"A": {"resolution_rate": 0.93}, "B": {"resolution_rate": 0.96}})
+    assert normalise(v, "standard")["resolution_rate"].tolist() == pytest.approx([100, 100])  # ≥ 92%
+    assert "办结率92%" in arena.method_text("standard", "zh")
+
+    raised = dataclasses.replace(metrics.METRICS["resolution_rate"], target=0.95, alert=0.95)
+    monkeypatch.setitem(metrics.METRICS, "resolution_rate", raised)
+    s = normalise(v, "standard")["resolution_rate"]
+    assert s["A"] == pytest.approx(100 * 0.93 / 0.95) and s["A"] < 100
+    assert s["B"] == pytest.approx(100)
+    assert "办结率95%（四川县级底线）" in arena.method_text("standard", "zh")
+    assert "95% resolution" in arena.method_text("standard", "en")
+    assert arena.indicator("resolution_rate").standard_text("zh") == "≥ 95%"  # the pack's standard column
+
+
+def test_standards_as_officials_read_them() -> None:
+    texts = {i.key: i.standard_text("zh") for i in INDICATORS}
+    assert texts["households_per_grid"] == "≤ 500"  # fewer is better
+    assert texts["m2_per_100_households"] == "≥ 30"
+    assert texts["satisfaction_rate"] == "≥ 85%"
+    assert texts["party_members_per_100hh"] == texts["volunteers_growth"] == "无公认标准，组内比较"
+    assert (
+        "标准值：每百户服务设施面积30㎡（十四五规划）、小区党组织覆盖率100%（应建尽建）、办结率92%（四川县级底线）、"
+        "满意率85%（预警线）、格均户数不超过500户。"
+    ) in arena.method_text("standard", "zh")
+    assert "at most 500 households per grid" in arena.method_text("standard", "en")
+    assert "{" not in arena.method_text("minmax", "en")
+
+
+def test_a_new_standard_in_the_catalogue_is_named_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
+    on_time = dataclasses.replace(metrics.METRICS["on_time_rate"], target=0.9)
+    monkeypatch.setitem(metrics.METRICS, "on_time_rate", on_time)
+    assert arena.method_text("standard", "zh").endswith(
+        "格均户数不超过500户、按时办结率 ≥ 90%。没有公认标准的指标（如每百户党员数、志愿者增长率）仍按组内最小–最大计分，并在指标表中注明。"
+    )
 
 
 # --- weighting and aggregation ----------------------------------------------------------------

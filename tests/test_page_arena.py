@@ -217,7 +217,7 @@ def test_hand_picked_communities(arena_env: Path) -> None:
 
 def _pack(arena_env: Path, lang: str = "zh", method: str = "minmax"):  # noqa: ANN202
     from oversight import arena
-    from oversight.arena_pack import Pack
+    from oversight.arena.pack import Pack
     from oversight.queries import arena as q
     from oversight.queries.common import communities
 
@@ -233,7 +233,7 @@ def _pack(arena_env: Path, lang: str = "zh", method: str = "minmax"):  # noqa: A
 
 
 def test_pack_xlsx_reads_back_with_the_communities_and_scores(arena_env: Path) -> None:
-    from oversight.arena_pack import build_xlsx
+    from oversight.arena.pack.xlsx import build_xlsx
 
     p = _pack(arena_env)
     data = build_xlsx(p)
@@ -251,7 +251,7 @@ def test_pack_xlsx_reads_back_with_the_communities_and_scores(arena_env: Path) -
 
 
 def test_pack_html_is_self_contained_and_printable(arena_env: Path) -> None:
-    from oversight.arena_pack import build_html
+    from oversight.arena.pack.html import build_html
 
     for lang in ("zh", "en"):
         html = build_html(_pack(arena_env, lang))
@@ -261,3 +261,35 @@ def test_pack_html_is_self_contained_and_printable(arena_env: Path) -> None:
         assert "@page" in html and "size: A4" in html and '"Noto Sans CJK SC"' in html
         assert html.count('class="community"') == len(LEVELS) + 1
     assert "东北社区" in html and "<svg" in html
+
+
+def test_a_quarter_and_the_default_weights(arena_env: Path) -> None:
+    at = run_page()
+    at.radio(key="arena_kind_w").set_value("quarter").run()
+    assert not at.exception, at.exception
+    assert "**2024年10月 – 2024年12月**" in [m.value for m in at.markdown]  # the latest quarter first
+    at.selectbox(key="arena_quarter_w").set_value((2024, 1)).run()
+    assert "**2024年1月 – 2024年3月**" in [m.value for m in at.markdown]
+
+    at.number_input(key="arena_weight_resolution_rate_w").set_value(40).run()
+    at.radio(key="arena_method_w").set_value("standard").run()
+    at.button(key="arena_weights_reset").click().run()
+    assert not at.exception, at.exception
+    assert at.number_input(key="arena_weight_resolution_rate_w").value == 15
+    assert at.radio(key="arena_method_w").value == "standard"  # the defaults button leaves the method
+    assert at.selectbox(key="arena_quarter_w").value == (2024, 1)  # and every other choice
+
+
+def test_the_radar_is_never_left_empty_by_a_new_list(arena_env: Path) -> None:
+    from oversight.queries.common import communities
+
+    reg = communities().set_index("community_name")["community_code"]
+    at = run_page()
+    at.radio(key="arena_who_w").set_value("group").run()
+    at.selectbox(key="arena_group_w").set_value(GROUP).run()
+    assert len(at.multiselect(key="arena_radar_w").value) == 6  # the first six of the group
+    tail = [reg[n] for n in ("临江社区", "凤井社区", "德垭社区")]  # none of them among the six
+    at.radio(key="arena_who_w").set_value("pick").run()
+    at.multiselect(key="arena_pick_w").set_value(tail).run()
+    assert not at.exception, at.exception
+    assert sorted(at.multiselect(key="arena_radar_w").value) == sorted(tail)

@@ -10,7 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from oversight.arena import INDICATORS, ArenaResult, indicator
+from oversight.arena.indicators import INDICATOR_COLOURS, indicator
+from oversight.arena.scoring import ArenaResult
 from oversight.figures.base import BAD, GOOD, OTHER_COLOUR, style
 from oversight.i18n import register, t
 
@@ -20,43 +21,16 @@ STRINGS = {
         "Composite score and each indicator's contribution (out of 100)",
     ),
     "arena.fig.points": ("得分（分）", "Points"),
-    "arena.fig.missing_n": ("缺{n}项", "{n} missing"),
-    "arena.fig.no_data": ("无数据", "no data"),
     "arena.fig.radar": ("各指标得分雷达图（0–100）", "Indicator scores (0–100)"),
     "arena.fig.ranks": (
         "权重±{spread:.0%}随机扰动{draws}次的名次范围",
         "Rank range when every weight moves ±{spread:.0%} ({draws} draws)",
     ),
     "arena.fig.rank_axis": ("名次（1 = 第一）", "Rank (1 = first)"),
-    "arena.fig.rank_base": ("当前权重名次", "Rank at these weights"),
-    "arena.fig.rank_median": ("中位名次", "Median rank"),
-    "arena.fig.rank_range": ("名次范围", "Rank range"),
-    "arena.fig.first_share": ("第一名占比 {share:.0%}", "first in {share:.0%}"),
     "arena.fig.trends": ("月度走势", "Monthly trends"),
 }
 register(STRINGS)
 
-# Warm for the 3 forces, blue for the 6 services, green for the 5 mechanisms.
-_FAMILY_SHADES = {
-    "force": ["#C0392B", "#E67E22", "#D35400", "#F1948A"],
-    "service": ["#1F4E79", "#2E86C1", "#5DADE2", "#85C1E9"],
-    "mechanism": ["#1E8449", "#52BE80", "#117A65", "#A9DFBF"],
-}
-
-
-def indicator_colours() -> dict[str, str]:
-    """A fixed colour per arena indicator."""
-    seen: dict[str, int] = {}
-    out = {}
-    for ind in INDICATORS:
-        i = seen.get(ind.family, 0)
-        seen[ind.family] = i + 1
-        shades = _FAMILY_SHADES[ind.family]
-        out[ind.key] = shades[i % len(shades)]
-    return out
-
-
-INDICATOR_COLOURS = indicator_colours()
 _COMMUNITY_PALETTE = [
     "#1F77B4", "#D62728", "#2CA02C", "#FF7F0E", "#9467BD", "#8C564B", "#E377C2", "#17BECF",
     "#BCBD22", "#7F7F7F", "#393B79", "#AD494A", "#637939", "#8C6D31", "#7B4173", "#3182BD",
@@ -118,9 +92,9 @@ def contributions(result: ArenaResult, names: Mapping[str, str], lang: str) -> g
         comp = result.composite[c]
         n_missing = len(result.missing[c])
         if pd.isna(comp):
-            text = t("arena.fig.no_data", lang)
+            text = t("arena.no_data", lang)
         else:
-            text = f"<b>{comp:.1f}</b>" + (f"  ({t('arena.fig.missing_n', lang, n=n_missing)})" if n_missing else "")
+            text = f"<b>{comp:.1f}</b>" + (f"  ({t('arena.missing_n', lang, n=n_missing)})" if n_missing else "")
         fig.add_annotation(
             y=label,
             x=0 if pd.isna(comp) else comp,
@@ -192,7 +166,7 @@ def rank_ranges(sens: pd.DataFrame, names: Mapping[str, str], lang: str, draws: 
         orientation="h",
         marker_color=[GOOD if st else "#F5B041" for st in s["stable"]],
         opacity=0.55,
-        name=t("arena.fig.rank_range", lang),
+        name=t("arena.rank_range", lang),
         customdata=s[["rank_min", "rank_max", "share_first"]].to_numpy(),
         hovertemplate="%{y}: %{customdata[0]:.0f}–%{customdata[1]:.0f}<extra></extra>",
     )
@@ -201,21 +175,21 @@ def rank_ranges(sens: pd.DataFrame, names: Mapping[str, str], lang: str, draws: 
         x=s["rank_median"].tolist(),
         mode="markers",
         marker={"color": "#333", "size": 8},
-        name=t("arena.fig.rank_median", lang),
+        name=t("arena.rank_median", lang),
     )
     fig.add_scatter(
         y=labels,
         x=s["rank"].tolist(),
         mode="markers",
         marker={"color": BAD, "size": 11, "symbol": "diamond-open", "line": {"width": 2}},
-        name=t("arena.fig.rank_base", lang),
+        name=t("arena.rank_base", lang),
     )
     for label, share, hi in zip(labels, s["share_first"], s["rank_max"], strict=True):
         if share and share > 0:
             fig.add_annotation(
                 y=label,
                 x=hi + 0.35,
-                text=t("arena.fig.first_share", lang, share=share),
+                text=t("arena.first_share", lang, share=share),
                 showarrow=False,
                 xanchor="left",
             )

@@ -13,7 +13,7 @@ import pandas as pd
 from core.metrics import sql as metric_sql
 from core.months import add_months
 from core.sql import ident
-from oversight.arena import INDICATORS, Indicator
+from oversight.arena.indicators import INDICATORS, Indicator
 from oversight.db import query
 
 __all__ = ["add_months", "indicator_values", "monthly_values"]

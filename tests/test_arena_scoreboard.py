@@ -1,0 +1,128 @@
+"""The tables the 擂台比武 page shows and the pack prints, built once (oversight.arena.scoreboard),
+and the pack's file names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from oversight import arena
+from oversight.arena import scoreboard
+from oversight.arena.pack import Pack
+
+WEIGHTS = {"resolution_rate": 1, "households_per_grid": 1, "party_org_coverage": 1}
+
+
+def group() -> tuple[arena.ArenaResult, pd.DataFrame, pd.DataFrame]:
+    """Four communities: 东北社区 best, 新政镇华堂村 without 小区 (no coverage), 新井村 without any
+    report, and a second 华堂村 in another township."""
+    values = pd.DataFrame(
+        {
+            "resolution_rate": [0.97, 0.90, np.nan, 0.80],
+            "households_per_grid": [300, 500, np.nan, 400],
+            "party_org_coverage": [1.0, np.nan, np.nan, 0.5],
+        },
+        index=["c1", "c2", "c3", "c4"],
+    )
+    info = pd.DataFrame(
+        {
+            "community_name": ["东北社区", "华堂村", "新井村", "华堂村"],
+            "town_name": ["新政镇", "新政镇", "立山镇", "度门街道"],
+        },
+        index=values.index,
+    )
+    result = arena.score(values, WEIGHTS)
+    return result, arena.sensitivity(result, draws=50), info
+
+
+def test_board_lists_every_community_best_first_with_what_it_lacks() -> None:
+    result, sens, info = group()
+    b = scoreboard.board(result, sens, info, "zh")
+    assert list(b.index) == ["c1", "c2", "c4", "c3"]  # 新井村 without data last
+    assert b["name"].tolist() == ["东北社区", "新政镇华堂村", "度门街道华堂村", "新井村"]  # the same name: town added
+    assert b.loc["c1", "rank"] == 1 and np.isnan(b.loc["c3", "rank"])
+    assert b.loc["c2", "missing"] == "小区党组织覆盖率" and b.loc["c1", "missing"] == ""
+    assert b.loc["c3", "missing"] == "无数据" and b.loc["c3", "rank_range"] == "—"
+    assert b.loc["c1", "rank_range"] == "1–1"
+    points = b[list(WEIGHTS)].sum(axis=1)
+    assert points[["c1", "c2", "c4"]].tolist() == pytest.approx(
+        b["composite"].dropna().loc[["c1", "c2", "c4"]].tolist()
+    )
+    assert "other_rank" not in b
+    other = arena.score(result.values, WEIGHTS, "standard")
+    assert scoreboard.board(result, sens, info, "en", other)["other_rank"].notna().sum() == 3
+
+
+def test_the_page_scoreboard_shows_only_ranked_communities_with_translated_headers() -> None:
+    result, sens, info = group()
+    b = scoreboard.board(result, sens, info, "zh", arena.score(result.values, WEIGHTS, "standard"))
+    shown = scoreboard.ranking_table(b, "zh", "standard").data
+    assert list(shown.columns) == [
+        "名次",
+        "村(社区)",
+        "乡镇(街道)",
+        "综合得分",
+        "名次范围",
+        "第一名占比",
+        "缺失指标",
+        "转移权重",
+        "按“对标标准值”的名次",
+    ]
+    assert shown["村(社区)"].tolist() == ["东北社区", "新政镇华堂村", "度门街道华堂村"]  # 新井村 is not ranked
+    assert shown["缺失指标"].tolist() == ["—", "小区党组织覆盖率", "—"]
+    assert shown["综合得分"].tolist() == [100.0, 29.4, 16.7]
+    english = scoreboard.ranking_table(b, "en", "standard").data
+    assert english.columns[0] == "Rank" and english.columns[-1] == "Rank by “Distance to standard”"
+
+
+def test_missing_data_said_in_sentences() -> None:
+    result, _, info = group()
+    names = scoreboard.display_names(info)
+    assert scoreboard.missing_lines(result, names, "zh") == [
+        "新政镇华堂村：缺小区党组织覆盖率，其权重33%已分配到其他指标。",
+        "新井村：统计期内没有报送数据，未参与排名。",
+    ]
+    assert scoreboard.missing_line(result, "c1", names, "zh") is None
+    assert scoreboard.nobody_lines(result, "zh") == []
+    empty = arena.score(result.values.assign(party_org_coverage=np.nan), WEIGHTS)
+    assert scoreboard.nobody_lines(empty, "zh") == ["“小区党组织覆盖率”全组都没有数据，其权重已分配到其他指标。"]
+    assert scoreboard.strengths(result, "c2", "zh") == "长处：办结率；短板：格均户数"
+
+
+def test_comparison_marks_best_and_worst_by_direction() -> None:
+    result, _, info = group()
+    names = scoreboard.display_names(info)
+    styled = scoreboard.comparison(result, names, "zh")
+    table = styled.data.set_index("指标")
+    assert list(table.columns) == ["东北社区", "新政镇华堂村", "度门街道华堂村", "新井村", "组中位数"]
+    grid = table.loc["格均户数（户/网格）"]
+    assert grid["东北社区"] == "300.0 ▲"  # fewer households per grid is better
+    assert grid["新政镇华堂村"] == "500.0 ▼" and grid["新井村"] == "—"
+    assert table.loc["办结率（%）", "组中位数"] == "90.0%"
+    html = styled.to_html()
+    assert scoreboard.BEST_COLOUR in html and scoreboard.WORST_COLOUR in html
+    deltas = scoreboard.comparison(result, names, "zh", deltas=True).data.set_index("指标")
+    assert deltas.loc["办结率（百分点）", "东北社区"] == "+7.0 ▲"
+
+
+def _pack(title: str, start: date, end: date, lang: str = "zh") -> Pack:
+    result, sens, info = group()
+    return Pack(title, start, end, lang, result, sens, info, pd.DataFrame(), 50, 0.2, 1)
+
+
+def test_pack_file_names_carry_the_group_and_the_months() -> None:
+    assert (
+        _pack("城乡融合片区一组", date(2024, 1, 1), date(2024, 12, 1)).file_name("xlsx")
+        == "擂台比武对比材料_城乡融合片区一组_2024-01_2024-12.xlsx"
+    )
+    assert _pack("东北社区、临江社区", date(2024, 3, 1), date(2024, 3, 1)).file_name("html") == (
+        "擂台比武对比材料_东北社区、临江社区_2024-03.html"
+    )
+    # what a file name cannot hold, and spaces, become _
+    english = _pack('东北社区 and 3 more: "a/b"', date(2024, 1, 1), date(2024, 2, 1), "en")
+    assert (
+        english.file_name("xlsx") == "Arena_competition_comparison_pack_东北社区_and_3_more_a_b__2024-01_2024-02.xlsx"
+    )
