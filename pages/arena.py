@@ -10,6 +10,8 @@ from oversight.arena import entrants, period, scoreboard
 from oversight.arena.pack import Pack, html, xlsx
 from oversight.figures import arena as figs
 from oversight.frame import empty_notice, kept, page_setup, tr
+from oversight.frame.state import put
+from oversight.frame.weights import weights_panel
 from oversight.i18n import fmt_month, register, t
 from oversight.queries import arena as q
 from oversight.queries.common import communities, months
@@ -35,25 +37,6 @@ STRINGS = {
         "Stocks (households, area, coverage …) are read at the period's last month; flows (requests, "
         "volunteer hours) are summed over the period; growth is the last month against the first.",
     ),
-    "arena.page.weights": ("指标与权重", "Indicators and weights"),
-    "arena.page.weights_total": (
-        "权重合计 {total:g} 分，按占比计入综合得分（满分100）。权重为0的指标不计分。",
-        "Weights total {total:g} points and count by their share of the composite (out of 100). An indicator at 0 is left out.",
-    ),
-    "arena.page.weights_zero": ("至少要有一项指标的权重大于0。", "At least one indicator needs a weight above 0."),
-    "arena.page.defaults": ("恢复默认权重", "Default weights"),
-    "arena.page.presets": ("权重方案", "Weight presets"),
-    "arena.page.preset_pick": ("已保存的方案", "Saved presets"),
-    "arena.page.preset_none": ("（还没有保存的方案）", "(no saved presets yet)"),
-    "arena.page.preset_load": ("载入", "Load"),
-    "arena.page.preset_delete": ("删除", "Delete"),
-    "arena.page.preset_name": ("方案名称", "Preset name"),
-    "arena.page.preset_save": ("保存当前权重", "Save these weights"),
-    "arena.page.preset_saved": ("已保存方案“{name}”。", "Saved preset “{name}”."),
-    "arena.page.preset_loaded": ("已载入方案“{name}”。", "Loaded preset “{name}”."),
-    "arena.page.preset_deleted": ("已删除方案“{name}”。", "Deleted preset “{name}”."),
-    "arena.page.preset_error": ("无法保存方案：{error}", "Cannot save the preset: {error}"),
-    "arena.page.method": ("标准化方法", "Normalisation"),
     "arena.page.scoreboard": ("排名与得分构成", "Scoreboard"),
     "arena.page.scoreboard_help": (
         "每根横条的长度是综合得分，各色段是每项指标贡献的分数：看条形就知道谁为什么领先。",
@@ -81,50 +64,6 @@ register(STRINGS)
 
 MAX_PICK, RADAR_MAX, RADAR_FIRST = 20, 8, 6
 TRENDS = ("m2_per_100_households", "resolution_rate", "satisfaction_rate", "volunteers_per_100hh")
-WEIGHT = {i.key: f"arena_weight_{i.key}_w" for i in arena.INDICATORS}  # indicator → its weight widget
-ss = st.session_state
-
-
-def _put(key: str, value: object) -> None:
-    """From a callback, give the kept widget `key` a new value (through its own on_change, so the
-    value kept across pages follows)."""
-    hook = kept(key, value)
-    ss[key] = value
-    hook["on_change"](*hook["args"])
-
-
-def _set_weights(weights: dict[str, float], method: str | None = None) -> None:
-    for k, key in WEIGHT.items():
-        _put(key, int(round(weights.get(k, 0))))
-    if method in arena.METHODS:
-        _put("arena_method_w", method)
-
-
-def _load_preset() -> None:
-    name = ss.get("arena_preset_pick_w")
-    preset = arena.load_presets().get(name or "")
-    if preset:
-        _set_weights(arena.preset_weights(preset), preset.get("method"))
-        ss["arena_notice"] = tr("arena.page.preset_loaded", name=name)
-
-
-def _delete_preset() -> None:
-    name = ss.get("arena_preset_pick_w")
-    if name:
-        arena.delete_preset(name)
-        ss["arena_notice"] = tr("arena.page.preset_deleted", name=name)
-
-
-def _save_preset() -> None:
-    name = (ss.get("arena_preset_name_w") or "").strip()
-    weights = {k: float(ss.get(key, arena.DEFAULT_WEIGHTS[k])) for k, key in WEIGHT.items()}
-    try:
-        arena.save_preset(name, weights, ss.get("arena_method_w", "minmax"))
-    except (ValueError, OSError) as e:
-        ss["arena_notice"] = "! " + tr("arena.page.preset_error", error=e)
-        return
-    _put("arena_preset_pick_w", name)
-    ss["arena_notice"] = tr("arena.page.preset_saved", name=name)
 
 
 # ------------------------------------------------------------------ page
@@ -195,57 +134,8 @@ with when_col:
     st.caption(tr("arena.page.period_note"))
 
 # --- indicators, weights, method
-st.subheader(tr("arena.page.weights"))
-if notice := ss.pop("arena_notice", None):
-    (st.error if notice.startswith("! ") else st.success)(notice.removeprefix("! "))
-weights: dict[str, float] = {}
-for col, family in zip(st.columns(3), arena.FAMILIES, strict=True):
-    col.markdown(f"**{tr('arena.family.' + family)}**")
-    for ind in (i for i in arena.INDICATORS if i.family == family):
-        weights[ind.key] = col.number_input(
-            f"{ind.label(lang)} · {tr('arena.part.' + ind.part)}",
-            min_value=0,
-            max_value=100,
-            step=1,
-            help=ind.summary(lang),
-            **kept(WEIGHT[ind.key], int(ind.weight)),
-        )
-total = sum(weights.values())
-st.caption(tr("arena.page.weights_total", total=total))
-
-with st.expander(tr("arena.page.presets"), icon=":material/bookmark:"):
-    saved = sorted(arena.load_presets())
-    p1, p2 = st.columns(2)
-    with p1:
-        st.selectbox(
-            tr("arena.page.preset_pick"),
-            saved,
-            placeholder=tr("arena.page.preset_none"),
-            **kept("arena_preset_pick_w", saved[0] if saved else None, saved),
-        )
-        b1, b2, b3 = st.columns(3)
-        b1.button(tr("arena.page.preset_load"), key="arena_preset_load", on_click=_load_preset, disabled=not saved)
-        b2.button(
-            tr("arena.page.preset_delete"), key="arena_preset_delete", on_click=_delete_preset, disabled=not saved
-        )
-        b3.button(
-            tr("arena.page.defaults"), key="arena_weights_reset", on_click=_set_weights, args=(arena.DEFAULT_WEIGHTS,)
-        )
-    with p2:
-        st.text_input(tr("arena.page.preset_name"), key="arena_preset_name_w", max_chars=40)
-        st.button(tr("arena.page.preset_save"), key="arena_preset_save", on_click=_save_preset, type="primary")
-
-method = st.radio(
-    tr("arena.page.method"),
-    arena.METHODS,
-    format_func=lambda v: t(f"arena.method.{v}", lang),
-    horizontal=True,
-    **kept("arena_method_w", "minmax", arena.METHODS),
-)
-st.markdown(arena.method_text(method, lang))
-
-if total <= 0:
-    st.error(tr("arena.page.weights_zero"))
+weights, method = weights_panel(lang)
+if sum(weights.values()) <= 0:
     st.stop()
 if len(codes) < 2:
     st.info(tr("arena.page.pick_few"))
@@ -257,7 +147,7 @@ if empty_notice(info):
     st.stop()
 info = info.set_index("community_code")
 names = scoreboard.display_names(info)
-values = info[list(WEIGHT)]
+values = info[[i.key for i in arena.INDICATORS]]
 result = arena.score(values, weights, method)
 sens = arena.sensitivity(result)
 other_method = next(m for m in arena.METHODS if m != method)  # does the method, not the data, decide the order?
@@ -285,8 +175,8 @@ st.dataframe(scoreboard.comparison(result, names, lang, deltas=show_delta), hide
 # --- radar, strengths and gaps
 st.subheader(tr("arena.page.radar"))
 radar = kept("arena_radar_w", ranked[:RADAR_FIRST], ranked)
-if not ss["arena_radar_w"]:  # none of the kept ones competes here: the first ones again
-    ss["arena_radar_w"] = ranked[:RADAR_FIRST]
+if not st.session_state["arena_radar_w"]:  # none of the kept ones competes here: the first ones again
+    put("arena_radar_w", ranked[:RADAR_FIRST])
 radar_codes = st.multiselect(
     tr("arena.page.radar_pick"), ranked, format_func=names.get, max_selections=RADAR_MAX, **radar
 )

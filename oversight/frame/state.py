@@ -87,6 +87,13 @@ def kept(key: str, default: object, options: Sequence[object] | None = None) -> 
     return {"key": key, "on_change": _keep_widget, "args": (key,)}
 
 
+def put(key: str, value: object) -> None:
+    """From a callback, give the `kept` widget `key` a new value, kept across pages as if the
+    user had chosen it."""
+    st.session_state[_KEPT + key] = value
+    st.session_state[key] = value
+
+
 def reset() -> None:
     for name in ("towns", "comms"):
         st.session_state[FILTER_KEYS[name]] = []
