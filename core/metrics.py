@@ -71,13 +71,13 @@ class Metric:
         text = format(value, self.fmt)
         return text.replace(".0%", "%") if self.is_rate else text.removesuffix(".0")
 
-    def standard_text(self, lang: str) -> str:
-        """The standard as a rule: "≥ 92%", "≥ 30 ㎡/百户", "≤ 500 户/网格" ("" without one)."""
-        if self.target is None:
+    def standard_text(self, lang: str, with_unit: bool = True) -> str:
+        """The line as a rule: "≥ 92%", "≥ 30 ㎡/百户", "≤ 500 户/网格" ("" without a line)."""
+        if self.line is None:
             return ""
         op = "≥" if self.higher_is_better else "≤"
-        unit = "" if self.is_rate else " " + self.unit(lang)
-        return f"{op} {self.format_value(self.target)}{unit}".rstrip()
+        unit = "" if self.is_rate or not with_unit else " " + self.unit(lang)
+        return f"{op} {self.line_text()}{unit}".rstrip()
 
     def line_text(self) -> str:
         """The alert line (or standard) as a bare figure: "85%", "30"."""

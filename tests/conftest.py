@@ -78,7 +78,7 @@ def tiny_db(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled sample county (data/sample/, what `make run` loads) loaded by the real ETL,
-    once per session. tests/test_sample.py checks data/sample is what the generator writes."""
+    once per session. tests/sample/test_sample.py checks data/sample is what the generator writes."""
     from etl.load import load_paths
 
     db = tmp_path_factory.mktemp("sample") / "warehouse.duckdb"

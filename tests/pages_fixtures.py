@@ -1,6 +1,6 @@
 """A small warehouse for the page tests: conftest's tiny monthly indicators (4 communities ×
 2024-01..03) plus hand-written 小区 rosters, projects, volunteer activities and request cases,
-each small enough to compute every figure by hand (expected values in tests/test_queries_pages.py)."""
+each small enough to compute every figure by hand (expected values in tests/oversight/test_queries_pages.py)."""
 
 from __future__ import annotations
 

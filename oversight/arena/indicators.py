@@ -58,7 +58,7 @@ class Indicator:
         """The standard as a rule for a table or a tooltip: "≥ 92%", "≤ 500", or that there is none."""
         if self.standard is None:
             return t("arena.no_standard", lang)
-        return ("≥ " if self.higher_is_better else "≤ ") + self.base.format_value(self.standard)
+        return self.base.standard_text(lang, with_unit=False)
 
     @property
     def higher_is_better(self) -> bool:

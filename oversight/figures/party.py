@@ -1,4 +1,4 @@
-"""Charts of the 党组织 page: coverage of 小区 against 100%, the five-level system, property
+"""Charts of the 党组织 page: coverage of 小区 against its target, the five-level system, property
 companies' party organisations and owners' committees."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Run from the repo root: `.venv/bin/python tests/files/load/make_files.py`. Deterministic; the
 files are committed, so this only needs rerunning when the expected contents change (update
-EXPECTED in tests/test_load.py with them).
+EXPECTED in tests/etl/test_load.py with them).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Write the messy report files that tests/test_readers.py reads, as real offices produce them.
+"""Write the messy report files that tests/etl/test_readers.py reads, as real offices produce them.
 
 Run from the repo root: `.venv/bin/python tests/files/readers/make_files.py`. Deterministic: the
 same bytes every run (fixed timestamps), except encrypted.xlsx, which is only rewritten when

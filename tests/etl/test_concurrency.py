@@ -21,7 +21,7 @@ import pytest
 from core.contract import MONTHLY
 from tests.conftest import build_tiny
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NEW_M2 = 2500.0  # 东北社区's service-centre area in the new report (1,800 in the tiny warehouse)
 
 READER = textwrap.dedent(

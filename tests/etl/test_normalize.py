@@ -14,7 +14,7 @@ from etl.normalize import Registry
 from etl.validate import check_frame
 
 TODAY = date(2026, 11, 28)
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 COMMUNITIES = pd.read_csv(ROOT / "data" / "reference" / "communities.csv", dtype=str)

@@ -1,6 +1,6 @@
 """One home for each standard: change 办结率's standard in the metric catalogue and every place
-that judges or names it follows — the 诉求 page's KPI card, flags and charts, and the column
-labels of a download."""
+that judges or names it follows — the 诉求 page's KPI card, flags and charts, the column labels
+of a download, and the arena's normalisation to the standard and its method text."""
 
 from __future__ import annotations
 
@@ -49,3 +49,14 @@ def test_download_labels_follow_the_catalogue(stricter) -> None:
     header = [c.value for c in next(book.active.iter_rows(max_row=1))]
     assert "办结率低于97%" in header
     assert exports.column_label("below_resolution", "en") == "Resolution rate below 97%"
+
+
+def test_the_arena_scores_and_names_the_new_standard(stricter) -> None:  # noqa: ANN001
+    import pandas as pd
+
+    from oversight import arena
+
+    values = pd.DataFrame({"resolution_rate": [0.95, 0.99]}, index=["A", "B"])
+    scores = arena.normalise(values, "standard")["resolution_rate"]
+    assert scores["A"] == pytest.approx(100 * 0.95 / 0.97) and scores["B"] == 100
+    assert "97%" in arena.method_text("standard", "zh") and "92%" not in arena.method_text("standard", "zh")

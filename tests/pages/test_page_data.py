@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from oversight.queries import data as dataq
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 XINZHENG = "511324101000"
 
 

@@ -17,7 +17,7 @@ from core import metrics
 from oversight import arena
 from oversight.arena import INDICATORS, normalise, score, sensitivity
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def frame(rows: dict[str, dict[str, float | None]]) -> pd.DataFrame:

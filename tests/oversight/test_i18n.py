@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from oversight import i18n
 from tests.pages_fixtures import pages_db  # noqa: F401  (a fixture)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ["dashboard.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.pages_fixtures import build_pages_db
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NUMBER = re.compile(r"^\d[\d,]*(\.\d+)?(×| MiB.*)?$")
 
 

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from oversight.frame import column_label
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = str(ROOT / "dashboard.py")
 XINZHENG, JINCHENG = "511324101000", "511324100000"
 

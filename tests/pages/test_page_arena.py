@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl.warehouse import writer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "arena.py"
 GROUP = "城乡融合片区一组"
 MONTHS = pd.date_range("2024-01-01", "2024-12-01", freq="MS")

@@ -75,7 +75,7 @@ def test_upload_loads_good_rows_and_lists_the_quarantined(tmp_path: Path, monkey
 def test_browser_limit_matches_the_server_check() -> None:
     import tomllib
 
-    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    config = tomllib.loads((Path(__file__).parents[2] / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] * 2**20 == upload.MAX_BYTES
 
 
@@ -86,7 +86,7 @@ def test_upload_page_opens_without_a_warehouse(tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.setenv("OVERSIGHT_DB", str(tmp_path / "none.duckdb"))
     st.cache_data.clear()
-    at = AppTest.from_file(str(Path(__file__).parents[1] / "pages" / "upload.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(Path(__file__).parents[2] / "pages" / "upload.py"), default_timeout=30).run()
     assert not at.exception
     assert at.title[0].value == "上传报表"
     assert any("20 MB" in m.value for m in at.markdown)

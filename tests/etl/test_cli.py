@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-LOAD = Path(__file__).with_name("files") / "load"
+ROOT = Path(__file__).resolve().parents[2]
+LOAD = Path(__file__).resolve().parents[1].joinpath("files") / "load"
 COUNT_KEYS = {"rows_read", "rows_loaded", "rows_replaced", "rows_quarantined"}
 
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from oversight import frame
 from oversight.filters import Filters
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = str(ROOT / "dashboard.py")
 XINZHENG, DONGBEI, BAIXI = "511324101000", "511324101001", "511324101003"
 

@@ -11,7 +11,7 @@ import pytest
 from etl import readers
 from etl.readers import FileRead, Sheet, cell_text, header_key, is_unit_cell, iter_report_files, read_file
 
-FILES = Path(__file__).with_name("files") / "readers"
+FILES = Path(__file__).resolve().parents[1].joinpath("files") / "readers"
 
 
 def _only(path: Path) -> Sheet:

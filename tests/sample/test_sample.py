@@ -19,7 +19,7 @@ from etl.warehouse import reader
 from sample import DEFAULT_SEED, REGISTRY_DIR, generate
 from sample.__main__ import main as sample_main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "data" / "sample"
 SEED_MONTHS = {"first": date(2022, 10, 1), "last": date(2022, 11, 1)}
 

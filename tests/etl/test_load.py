@@ -22,8 +22,8 @@ from etl import load as load_module
 from etl.load import STATUSES, FileResult, load_paths
 from etl.warehouse import reader
 
-ROOT = Path(__file__).resolve().parents[1]
-FILES = Path(__file__).with_name("files")
+ROOT = Path(__file__).resolve().parents[2]
+FILES = Path(__file__).resolve().parents[1].joinpath("files")
 LOAD = FILES / "load"
 TODAY = date(2026, 11, 28)
 
