@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.contract import MONTHLY
-from core.sql import param, qualified
+from core.sql import Fragment, param, qualified
 
 Agg = Literal["sum", "ratio"]
 Over = Literal["row", "group", "range"]
@@ -92,7 +92,7 @@ class Metric:
         word = self.line_words[0] if lang == "zh" else self.line_words[1]
         return f"{word} {self.line_text()}{unit}".rstrip()
 
-    def sql(self, alias: str = "", over: Over = "group", **kw: str) -> str:
+    def sql(self, alias: str = "", over: Over = "group", **kw: str) -> Fragment:
         """This metric as SQL over community_month rows; see `sql()`."""
         return sql(self, over=over, alias=alias, **kw)
 
@@ -252,7 +252,7 @@ def sql(
     transform: Transform = "value",
     last: str = "month_last",
     first: str = "month_first",
-) -> str:
+) -> Fragment:
     """The SQL expression of metric `m` (a Metric or its name) over community_month rows.
 
     over:
@@ -269,13 +269,13 @@ def sql(
     """
     m = metric(m) if isinstance(m, str) else m
     if transform == "value":
-        return _value(m, over, alias, last)
+        return Fragment(_value(m, over, alias, last))
     if transform == "per100":
         households = _value(metric("households"), over, alias, last)
-        return f"CAST({_value(m, over, alias, last)} AS DOUBLE) * 100 / NULLIF({households}, 0)"
+        return Fragment(f"CAST({_value(m, over, alias, last)} AS DOUBLE) * 100 / NULLIF({households}, 0)")
     if transform == "growth":
         if over != "range":
             raise ValueError("growth is measured over a range of months")
         end, start = _value(m, over, alias, last), _value(m, over, alias, first)
-        return f"(CAST({end} AS DOUBLE) - {start}) / NULLIF({start}, 0)"
+        return Fragment(f"(CAST({end} AS DOUBLE) - {start}) / NULLIF({start}, 0)")
     raise ValueError(f"unknown transform {transform!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.sql import compose
 from oversight.db import query
 from oversight.filters import Filters
 from oversight.queries.common import per_unit, unit_columns, where
@@ -15,14 +16,19 @@ def area_by_month(f: Filters) -> pd.DataFrame:
     code, name = unit_columns(f)
     sql, params = where(f)
     return query(
-        f"""
+        compose(
+            """
         SELECT month, {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
                SUM(service_center_m2) AS service_center_m2
         FROM community_month
         WHERE {sql}
         GROUP BY month, {code}
         ORDER BY month, {code}
-        """,  # noqa: S608  (identifiers from UNIT_COLUMNS)
+        """,
+            code=code,
+            name=name,
+            sql=sql,
+        ),
         params,
     )
 
@@ -39,13 +45,18 @@ def projects(f: Filters) -> pd.DataFrame:
     code, name = unit_columns(f)
     sql, params = where(f, "completed_on")
     return query(
-        f"""
+        compose(
+            """
         SELECT completed_on, town_name, community_name, project_type, area_added_m2, rooms_integrated,
                service_platforms, note, {code} AS unit_code, {name} AS unit_name, town_code
         FROM service_center_project
         WHERE {sql}
         ORDER BY completed_on, town_code, community_code
-        """,  # noqa: S608
+        """,
+            code=code,
+            name=name,
+            sql=sql,
+        ),
         params,
     )
 

@@ -14,58 +14,57 @@ import pandas as pd
 from core.metrics import metric
 from core.metrics import sql as metric_sql
 from core.months import next_month
-from core.sql import ident
+from core.sql import Fragment, compose, ident, join, param, qualified
 from oversight.db import query
 from oversight.filters import Filters
 
 
-def _prefix(alias: str) -> str:
-    return f"{ident(alias)}." if alias else ""
-
-
-def _in_list(column: str, values: tuple[str, ...], stem: str) -> tuple[str, dict[str, Any]]:
+def _in_list(column: Fragment, values: tuple[str, ...], stem: str) -> tuple[Fragment, dict[str, Any]]:
     names = [f"{stem}_{i}" for i in range(len(values))]
-    return f"{column} IN ({', '.join('$' + n for n in names)})", dict(zip(names, values, strict=True))
+    return compose("{c} IN ({p})", c=column, p=join(param(n) for n in names)), dict(zip(names, values, strict=True))
 
 
-def scope_sql(f: Filters, alias: str = "") -> tuple[str, dict[str, Any]]:
+def scope_sql(f: Filters, alias: str = "") -> tuple[Fragment, dict[str, Any]]:
     """WHERE-clause text for the township / 片区 / community selection ("TRUE" for the whole
     county) and its bound parameters. Works on every public view with town_code and
     community_code (the 片区 goes through the community view)."""
-    p = _prefix(alias)
-    parts: list[str] = []
+    parts: list[Fragment] = []
     params: dict[str, Any] = {}
     if f.town_codes:
-        sql, pr = _in_list(f"{p}town_code", f.town_codes, "scope_town")
+        sql, pr = _in_list(qualified(alias, "town_code"), f.town_codes, "scope_town")
         parts.append(sql)
         params |= pr
     if f.group:
-        parts.append(f"{p}community_code IN (SELECT community_code FROM community WHERE group_name = $scope_group)")  # noqa: S608 - alias checked by ident()
+        parts.append(
+            compose(
+                "{c} IN (SELECT community_code FROM community WHERE group_name = $scope_group)",
+                c=qualified(alias, "community_code"),
+            )
+        )
         params["scope_group"] = f.group
     if f.community_codes:
-        sql, pr = _in_list(f"{p}community_code", f.community_codes, "scope_comm")
+        sql, pr = _in_list(qualified(alias, "community_code"), f.community_codes, "scope_comm")
         parts.append(sql)
         params |= pr
-    return (" AND ".join(parts) or "TRUE"), params
+    return (join(parts, " AND ") if parts else Fragment("TRUE")), params
 
 
-def month_sql(f: Filters, col: str = "month", alias: str = "") -> tuple[str, dict[str, Any]]:
+def month_sql(f: Filters, col: str = "month", alias: str = "") -> tuple[Fragment, dict[str, Any]]:
     """`col` within the filters' month range, inclusive of both months; works for month columns
     (first of month) and for day dates (received_on, activity_date, completed_on)."""
-    c = f"{_prefix(alias)}{ident(col)}"
-    return f"{c} >= $month_from AND {c} < $month_end", {
+    return compose("{c} >= $month_from AND {c} < $month_end", c=qualified(alias, col)), {
         "month_from": f.month_from,
         "month_end": next_month(f.month_to),
     }
 
 
-def where(f: Filters, col: str | None = "month", alias: str = "") -> tuple[str, dict[str, Any]]:
+def where(f: Filters, col: str | None = "month", alias: str = "") -> tuple[Fragment, dict[str, Any]]:
     """scope_sql and (unless col is None) month_sql joined with AND."""
     s, p = scope_sql(f, alias)
     if col is None:
         return s, p
     m, mp = month_sql(f, col, alias)
-    return f"{s} AND {m}", p | mp
+    return join((s, m), " AND "), p | mp
 
 
 def communities() -> pd.DataFrame:
@@ -94,15 +93,21 @@ UNIT_COLUMNS = {
 }
 
 
-def unit_columns(f: Filters) -> tuple[str, str]:
-    """(code column, name column) that the selection's charts break down by."""
-    return UNIT_COLUMNS[f.level]
+def unit_columns(f: Filters, level: str | None = None) -> tuple[Fragment, Fragment]:
+    """(code column, name column) that the selection's charts break down by, as identifiers."""
+    code, name = UNIT_COLUMNS[level or f.level]
+    return ident(code), ident(name)
+
+
+def metric_columns(names: tuple[str, ...], over: str = "range", alias: str = "") -> Fragment:
+    """`<metric SQL> AS "name"` for each metric name, comma-separated."""
+    return join((compose("{e} AS {n}", e=metric_sql(n, over, alias), n=ident(metric(n).name)) for n in names), ",\n")
 
 
 def last_month(f: Filters) -> date | None:
     """The latest month in the range with a monthly report in scope: where stocks are read."""
     sql, params = where(f)
-    df = query(f"SELECT max(month) AS m FROM community_month WHERE {sql}", params)  # noqa: S608
+    df = query(compose("SELECT max(month) AS m FROM community_month WHERE {w}", w=sql), params)
     m = df.iloc[0]["m"]
     return None if pd.isna(m) else pd.Timestamp(m).date()
 
@@ -111,20 +116,26 @@ def per_unit(f: Filters, names: tuple[str, ...], level: str | None = None) -> pd
     """Metrics `names` over the range per unit (unit_code, unit_name, town_code, *names): flows
     summed, stocks at the last reported month, ratios sum/sum. `level="community"` gives one
     row per community whatever the selection's level."""
-    code, name = UNIT_COLUMNS[level or f.level]
+    code, name = unit_columns(f, level)
     sql, params = where(f)
-    cols = ",\n".join(f"{metric_sql(n, 'range')} AS {metric(n).name}" for n in names)
+    cols = metric_columns(names)
     if "$month_last" in cols:  # DuckDB rejects a bound parameter the statement does not use
         params = params | {"month_last": last_month(f)}
     return query(
-        f"""
-        SELECT {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
-               any_value(town_name) AS town_name, {cols}
-        FROM community_month
-        WHERE {sql}
-        GROUP BY {code}
-        ORDER BY {code}
-        """,  # noqa: S608  (identifiers from UNIT_COLUMNS and core.metrics)
+        compose(
+            """
+            SELECT {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
+                   any_value(town_name) AS town_name, {cols}
+            FROM community_month
+            WHERE {w}
+            GROUP BY {code}
+            ORDER BY {code}
+            """,
+            code=code,
+            name=name,
+            cols=cols,
+            w=sql,
+        ),
         params,
     )
 
@@ -134,10 +145,10 @@ def totals(f: Filters, names: tuple[str, ...]) -> dict[str, float | None]:
     summed, stocks at the range's last reported month, ratios sum/sum): name → value, None
     where nothing is reported. These are the figures on a page's KPI cards."""
     sql, params = where(f)
-    cols = ", ".join(f"{metric_sql(n, 'range')} AS {ident(n)}" for n in names)
+    cols = metric_columns(names)
     if "$month_last" in cols:
         params = params | {"month_last": last_month(f)}
-    row = query(f"SELECT {cols} FROM community_month WHERE {sql}", params).iloc[0]  # noqa: S608 - identifiers from the catalogue
+    row = query(compose("SELECT {cols} FROM community_month WHERE {w}", cols=cols, w=sql), params).iloc[0]
     return {n: None if pd.isna(row[n]) else float(row[n]) for n in names}
 
 

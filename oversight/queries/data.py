@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.sql import ident
+from core.sql import Fragment, compose, ident, join
 from oversight.db import query
 from oversight.filters import Filters
 from oversight.queries.common import month_sql, scope_sql
@@ -55,7 +55,7 @@ def columns(name: str) -> list[str]:
     return df["column_name"].tolist()
 
 
-def _where(v: View, f: Filters) -> tuple[str, dict]:
+def _where(v: View, f: Filters) -> tuple[Fragment, dict]:
     parts, params = [], {}
     if v.scoped:
         s, p = scope_sql(f)
@@ -65,14 +65,15 @@ def _where(v: View, f: Filters) -> tuple[str, dict]:
         s, p = month_sql(f, v.date_column)
         parts.append(s)
         params |= p
-    return (" AND ".join(parts) or "TRUE"), params
+    return (join(parts, " AND ") if parts else Fragment("TRUE")), params
 
 
 def count(name: str, f: Filters) -> int:
     """Rows of the view within the filters."""
     v = view(name)
     where, params = _where(v, f)
-    return int(query(f"SELECT COUNT(*) AS n FROM {v.name} WHERE {where}", params).iloc[0]["n"])  # noqa: S608
+    sql = compose("SELECT COUNT(*) AS n FROM {view} WHERE {w}", view=ident(v.name), w=where)
+    return int(query(sql, params).iloc[0]["n"])
 
 
 def rows(
@@ -93,11 +94,18 @@ def rows(
         raise ValueError(f"unknown columns for {name}: {sorted(set(cols) - allowed)}")
     if sort is not None and sort not in allowed:
         raise ValueError(f"cannot sort {name} by {sort!r}")
-    order = [f"{ident(sort)} {'DESC' if descending else 'ASC'} NULLS LAST"] if sort else []
+    direction = Fragment("DESC" if descending else "ASC")
+    order = [compose("{c} {d} NULLS LAST", c=ident(sort), d=direction)] if sort else []
     order += [ident(c) for c in v.order if c in allowed and c != sort]
     where, params = _where(v, f)
-    sql = f"SELECT {', '.join(picked)} FROM {v.name} WHERE {where} ORDER BY {', '.join(order)}"  # noqa: S608
+    sql = compose(
+        "SELECT {cols} FROM {view} WHERE {w} ORDER BY {order}{limit}",
+        cols=join(picked),
+        view=ident(v.name),
+        w=where,
+        order=join(order),
+        limit=Fragment(" LIMIT $limit" if limit is not None else ""),
+    )
     if limit is not None:
-        sql += " LIMIT $limit"
         params = params | {"limit": int(limit)}
     return query(sql, params, cached=cached)

@@ -10,10 +10,10 @@ import pandas as pd
 from core.contract import REPORT_DUE_DAY
 from core.metrics import metric
 from core.months import add_months
-from core.sql import ident
+from core.sql import Fragment, compose, join, qualified
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import scope_sql
+from oversight.queries.common import metric_columns, scope_sql
 
 # The headline metrics, in card order (names from core.metrics).
 KPI_METRICS = (
@@ -39,14 +39,17 @@ def kpis(f: Filters) -> pd.DataFrame:
     reporting communities); a month without reports has no row."""
     scope, params = scope_sql(f)
     months = compare_months(f)
-    cols = ",\n".join(f"{metric(n).sql()} AS {n}" for n in KPI_METRICS)
     df = query(
-        f"""
-        SELECT month, {cols}, COUNT(*) AS reporting
-        FROM community_month
-        WHERE {scope} AND month IN ($cur, $prev, $year)
-        GROUP BY month
-        """,  # noqa: S608  (metric SQL from core.metrics)
+        compose(
+            """
+            SELECT month, {cols}, COUNT(*) AS reporting
+            FROM community_month
+            WHERE {scope} AND month IN ($cur, $prev, $year)
+            GROUP BY month
+            """,
+            cols=metric_columns(KPI_METRICS, "group"),
+            scope=scope,
+        ),
         params | months,
     )
     df["month"] = pd.to_datetime(df["month"]).dt.date
@@ -61,7 +64,8 @@ def roster_counts(f: Filters) -> pd.DataFrame:
     scope, params = scope_sql(f, "r")
     months = compare_months(f)
     df = query(
-        f"""
+        compose(
+            """
         WITH as_of AS (
           SELECT CAST($cur AS DATE) AS month UNION ALL SELECT CAST($prev AS DATE) UNION ALL SELECT CAST($year AS DATE)
         ),
@@ -82,7 +86,9 @@ def roster_counts(f: Filters) -> pd.DataFrame:
         FROM latest AS l
         JOIN roster AS r ON r.community_code = l.community_code AND r.month = l.roster_month
         GROUP BY l.as_of
-        """,  # noqa: S608
+        """,
+            scope=scope,
+        ),
         params | months,
     )
     df["month"] = pd.to_datetime(df["month"]).dt.date
@@ -109,25 +115,36 @@ def ranking(f: Filters, sort_by: str) -> pd.DataFrame:
     code, name = ("town_code", "town_name") if level == "town" else ("community_code", "community_name")
     scope_c, params = scope_sql(f, "c")
     scope_m, _ = scope_sql(f, "m")
-    cols = ",\n".join(f"{metric(n).sql('m')} AS {n}" for n in KPI_METRICS)
-    direction = "DESC" if metric(sort_by).higher_is_better else "ASC"
-    town_col = "" if level == "town" else "u.town_name,"
+    shown = [qualified("v", n) for n in KPI_METRICS]
+    if level != "town":
+        shown.insert(0, qualified("u", "town_name"))
     df = query(
-        f"""
-        WITH units AS (
-          SELECT c.{code} AS unit_code, any_value(c.{name}) AS unit_name, any_value(c.town_name) AS town_name
-          FROM community AS c WHERE {scope_c} GROUP BY c.{code}
+        compose(
+            """
+            WITH units AS (
+              SELECT {c_code} AS unit_code, any_value({c_name}) AS unit_name, any_value(c.town_name) AS town_name
+              FROM community AS c WHERE {scope_c} GROUP BY {c_code}
+            ),
+            vals AS (
+              SELECT {m_code} AS unit_code, {cols}
+              FROM community_month AS m
+              WHERE {scope_m} AND m.month = $cur
+              GROUP BY {m_code}
+            )
+            SELECT u.unit_code, u.unit_name, {shown}
+            FROM units AS u LEFT JOIN vals AS v ON v.unit_code = u.unit_code
+            ORDER BY {sort} {direction} NULLS LAST, u.unit_code
+            """,
+            c_code=qualified("c", code),
+            c_name=qualified("c", name),
+            m_code=qualified("m", code),
+            cols=metric_columns(KPI_METRICS, "group", "m"),
+            scope_c=scope_c,
+            scope_m=scope_m,
+            shown=join(shown),
+            sort=qualified("v", sort_by),
+            direction=Fragment("DESC" if metric(sort_by).higher_is_better else "ASC"),
         ),
-        vals AS (
-          SELECT m.{code} AS unit_code, {cols}
-          FROM community_month AS m
-          WHERE {scope_m} AND m.month = $cur
-          GROUP BY m.{code}
-        )
-        SELECT u.unit_code, u.unit_name, {town_col} {", ".join(f"v.{n}" for n in KPI_METRICS)}
-        FROM units AS u LEFT JOIN vals AS v ON v.unit_code = u.unit_code
-        ORDER BY v.{ident(sort_by)} {direction} NULLS LAST, u.unit_code
-        """,  # noqa: S608  (identifiers from fixed choices and core.metrics)
         params | {"cur": f.month_to},
     )
     # Equal values share a rank (1, 1, 3); units without a value have none.
@@ -142,7 +159,8 @@ def submissions(f: Filters, today: date | None = None) -> pd.DataFrame:
     the following month), late, missing (past due, no report) or pending (not yet due)."""
     scope, params = scope_sql(f, "c")
     return query(
-        f"""
+        compose(
+            """
         WITH months AS (
           SELECT CAST(m AS DATE) AS month
           FROM generate_series(CAST($month_from AS DATE), CAST($month_to AS DATE), INTERVAL 1 MONTH) AS t(m)
@@ -162,7 +180,9 @@ def submissions(f: Filters, today: date | None = None) -> pd.DataFrame:
         FROM grid AS g
         LEFT JOIN community_month AS cm ON cm.community_code = g.community_code AND cm.month = g.month
         ORDER BY g.town_code, g.community_code, g.month
-        """,  # noqa: S608
+        """,
+            scope=scope,
+        ),
         params
         | {
             "month_from": f.month_from,

@@ -8,11 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from core.metrics import metric
 from core.months import next_month
+from core.sql import compose
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import per_unit, scope_sql, unit_columns, where
+from oversight.queries.common import metric_columns, per_unit, scope_sql, unit_columns, where
 
 
 def coverage_by_unit(f: Filters) -> pd.DataFrame:
@@ -24,17 +24,18 @@ def coverage_by_unit(f: Filters) -> pd.DataFrame:
 def coverage_by_month(f: Filters) -> pd.DataFrame:
     """Per month of the range, the whole selection: neighborhoods, with org, coverage."""
     sql, params = where(f)
-    m = metric("party_org_coverage")
     return query(
-        f"""
-        SELECT month, SUM(neighborhoods) AS neighborhoods,
-               SUM(neighborhoods_with_party_org) AS neighborhoods_with_party_org,
-               {m.sql()} AS party_org_coverage
-        FROM community_month
-        WHERE {sql}
-        GROUP BY month
-        ORDER BY month
-        """,  # noqa: S608
+        compose(
+            """
+            SELECT month, {cols}
+            FROM community_month
+            WHERE {w}
+            GROUP BY month
+            ORDER BY month
+            """,
+            cols=metric_columns(("neighborhoods", "neighborhoods_with_party_org", "party_org_coverage"), "group"),
+            w=sql,
+        ),
         params,
     )
 
@@ -43,12 +44,15 @@ def _roster_cte(f: Filters) -> tuple[str, dict[str, Any]]:
     """Each community's latest 小区 roster on or before the range's last month (a roster is a
     snapshot: it holds until the community sends a newer one)."""
     sql, params = scope_sql(f)
-    cte = f"""
+    cte = compose(
+        """
         roster AS (
           SELECT * FROM neighborhood_month
           WHERE {sql} AND month < $month_end
           QUALIFY month = max(month) OVER (PARTITION BY community_code)
-        )"""  # noqa: S608
+        )""",
+        sql=sql,
+    )
     return cte, params | {"month_end": next_month(f.month_to)}
 
 
@@ -59,7 +63,8 @@ def levels_by_unit(f: Filters) -> pd.DataFrame:
     code, name = unit_columns(f)
     cte, params = _roster_cte(f)
     return query(
-        f"""
+        compose(
+            """
         WITH {cte}
         SELECT {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
                COUNT(DISTINCT community_code) AS communities,
@@ -74,7 +79,11 @@ def levels_by_unit(f: Filters) -> pd.DataFrame:
         FROM roster
         GROUP BY {code}
         ORDER BY {code}
-        """,  # noqa: S608
+        """,
+            cte=cte,
+            code=code,
+            name=name,
+        ),
         params,
     )
 
@@ -97,13 +106,16 @@ def without_org(f: Filters) -> pd.DataFrame:
     has_owners_committee, month."""
     cte, params = _roster_cte(f)
     return query(
-        f"""
+        compose(
+            """
         WITH {cte}
         SELECT town_name, community_name, neighborhood_name, households, has_party_org,
                has_property_party_org, has_owners_committee, month
         FROM roster
         WHERE has_party_org IS NOT TRUE
         ORDER BY town_code, community_code, neighborhood_name
-        """,  # noqa: S608
+        """,
+            cte=cte,
+        ),
         params,
     )

@@ -8,6 +8,7 @@ import dataclasses
 import pandas as pd
 
 from core.metrics import metric
+from core.sql import compose, ident, join
 from oversight.db import query
 from oversight.filters import Filters
 from oversight.queries.common import per_unit, scope_sql, where
@@ -36,13 +37,17 @@ def options(f: Filters) -> pd.DataFrame:
     scope, params = scope_sql(f, alias="c")
     months, mparams = where(f)
     return query(
-        f"""
+        compose(
+            """
         SELECT c.community_code, c.community_name, c.town_code, c.town_name
         FROM community AS c
         WHERE {scope}
         ORDER BY c.community_code NOT IN (SELECT community_code FROM community_month WHERE {months}),
                  c.town_code, c.community_code
-        """,  # noqa: S608  (fragments from oversight.queries.common)
+        """,
+            scope=scope,
+            months=months,
+        ),
         params | mparams,
     )
 
@@ -60,9 +65,9 @@ def trend(f: Filters, code: str) -> pd.DataFrame:
     """The community's monthly rows in the range: month, KEY_METRICS and CONTEXT columns
     (ratios per month from community_month's derived columns)."""
     sql, params = where(community_filters(f, code))
-    cols = ", ".join(dict.fromkeys((*KEY_METRICS, *CONTEXT)))
+    cols = join(ident(c) for c in dict.fromkeys((*KEY_METRICS, *CONTEXT)))
     return query(
-        f"SELECT month, {cols} FROM community_month WHERE {sql} ORDER BY month",  # noqa: S608
+        compose("SELECT month, {cols} FROM community_month WHERE {sql} ORDER BY month", cols=cols, sql=sql),
         params,
     )
 

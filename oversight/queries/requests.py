@@ -9,9 +9,10 @@ import pandas as pd
 from core.columns import FLAGS
 from core.metrics import metric
 from core.months import next_month
+from core.sql import compose
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import per_unit, scope_sql, unit_columns, where
+from oversight.queries.common import metric_columns, per_unit, scope_sql, unit_columns, where
 
 COUNTS = ("requests_received", "requests_resolved", "requests_on_time", "followups_satisfied", "followups_total")
 RATES = ("resolution_rate", "on_time_rate", "satisfaction_rate")
@@ -61,16 +62,18 @@ def by_month(f: Filters) -> pd.DataFrame:
     received − resolved from the range's start) and open_cases (cases from the case list still
     unresolved at the month's end; missing when the selection has no case list)."""
     sql, params = where(f)
-    rates = ",\n".join(f"{metric(n).sql()} AS {n}" for n in RATES)
-    counts = ", ".join(f"SUM({c}) AS {c}" for c in COUNTS)
     df = query(
-        f"""
-        SELECT month, {counts}, {rates}
-        FROM community_month
-        WHERE {sql}
-        GROUP BY month
-        ORDER BY month
-        """,  # noqa: S608  (identifiers from core.metrics)
+        compose(
+            """
+            SELECT month, {cols}
+            FROM community_month
+            WHERE {w}
+            GROUP BY month
+            ORDER BY month
+            """,
+            cols=metric_columns((*COUNTS, *RATES), "group"),
+            w=sql,
+        ),
         params,
     )
     flow = (df["requests_received"] - df["requests_resolved"]).astype("Float64")
@@ -78,7 +81,8 @@ def by_month(f: Filters) -> pd.DataFrame:
     df.loc[flow.isna(), "backlog"] = pd.NA
     scope, sparams = scope_sql(f)
     opened = query(
-        f"""
+        compose(
+            """
         WITH months AS (
           SELECT CAST(m AS DATE) AS month FROM range($month_from, $month_end, INTERVAL 1 MONTH) AS r(m)
         ),
@@ -90,7 +94,9 @@ def by_month(f: Filters) -> pd.DataFrame:
                (SELECT COUNT(*) FROM cases) AS any_cases
         FROM months
         ORDER BY months.month
-        """,  # noqa: S608
+        """,
+            scope=scope,
+        ),
         sparams | {"month_from": f.month_from, "month_end": next_month(f.month_to)},
     )
     opened["month"] = pd.to_datetime(opened["month"])
@@ -103,13 +109,16 @@ def by_category_source(f: Filters) -> pd.DataFrame:
     """Cases received in the range per category and source: category, source, cases, resolved."""
     sql, params = where(f, "received_on")
     return query(
-        f"""
+        compose(
+            """
         SELECT category, source, COUNT(*) AS cases, COUNT(resolved_on) AS resolved
         FROM request_case
         WHERE {sql}
         GROUP BY category, source
         ORDER BY category, source
-        """,  # noqa: S608
+        """,
+            sql=sql,
+        ),
         params,
     )
 
@@ -131,13 +140,16 @@ def resolved_cases(f: Filters) -> pd.DataFrame:
     received_on, resolved_on, days_to_resolve (calendar), working_days, on_time, followup_result."""
     sql, params = where(f, "resolved_on")
     df = query(
-        f"""
+        compose(
+            """
         SELECT case_id, town_name, community_name, category, source, received_on, resolved_on,
                days_to_resolve, on_time, followup_result
         FROM request_case
         WHERE {sql}
         ORDER BY resolved_on, case_id
-        """,  # noqa: S608
+        """,
+            sql=sql,
+        ),
         params,
     )
     df.insert(
@@ -173,13 +185,18 @@ def open_cases(f: Filters) -> pd.DataFrame:
     scope, params = scope_sql(f)
     end = next_month(f.month_to)
     df = query(
-        f"""
+        compose(
+            """
         SELECT case_id, town_name, community_name, category, source, received_on,
                {code} AS unit_code, {name} AS unit_name, town_code
         FROM request_case
         WHERE {scope} AND received_on < $month_end AND (resolved_on IS NULL OR resolved_on >= $month_end)
         ORDER BY received_on, case_id
-        """,  # noqa: S608  (identifiers from UNIT_COLUMNS)
+        """,
+            code=code,
+            name=name,
+            scope=scope,
+        ),
         params | {"month_end": end},
     )
     last_day = pd.Series(pd.Timestamp(end) - pd.Timedelta(days=1), index=df.index)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.sql import compose
 from oversight.db import query
 from oversight.filters import Filters
 from oversight.queries.common import per_unit, unit_columns, where
@@ -17,14 +18,19 @@ def hours_by_month(f: Filters) -> pd.DataFrame:
     code, name = unit_columns(f)
     sql, params = where(f)
     return query(
-        f"""
+        compose(
+            """
         SELECT month, {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
                SUM(volunteer_hours) AS volunteer_hours, SUM(volunteer_activities) AS volunteer_activities
         FROM community_month
         WHERE {sql}
         GROUP BY month, {code}
         ORDER BY month, {code}
-        """,  # noqa: S608  (identifiers from UNIT_COLUMNS)
+        """,
+            code=code,
+            name=name,
+            sql=sql,
+        ),
         params,
     )
 
@@ -41,14 +47,19 @@ def by_category(f: Filters) -> pd.DataFrame:
     code, name = unit_columns(f)
     sql, params = where(f, "activity_date")
     return query(
-        f"""
+        compose(
+            """
         SELECT {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
                service_category, COUNT(*) AS activities, SUM(participants) AS participants, SUM(hours) AS hours
         FROM volunteer_activity
         WHERE {sql}
         GROUP BY {code}, service_category
         ORDER BY {code}, service_category
-        """,  # noqa: S608
+        """,
+            code=code,
+            name=name,
+            sql=sql,
+        ),
         params,
     )
 
