@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from core.contract import Kind
-from core.sql import ident
+from core.sql import compose, ident, join, qualified
 from etl.normalize import Registry
 from etl.readers import FileRead, iter_report_files, read_file
 from etl.validate import SheetFrame, stage
@@ -178,7 +178,7 @@ def _flush(
             done(p.index, _apply_file(con, p, file_no, list(own.values())))
     finally:
         for kind, _ in kinds.values():
-            con.execute(f"DROP TABLE IF EXISTS {ident(_staged(kind))}")
+            con.execute(compose("DROP TABLE IF EXISTS {t}", t=ident(_staged(kind))))
 
 
 def _staged(kind: Kind) -> str:
@@ -200,8 +200,11 @@ def _apply_file(con: duckdb.DuckDBPyConnection, p: _Pending, file_no: int, kinds
             result.rows_quarantined += quarantined
             if quarantined and first_problem is None:
                 first_problem = con.execute(
-                    f"SELECT _sheet, _row, _reason FROM {ident(_staged(kind))} "  # noqa: S608
-                    "WHERE _file_no = $f AND _reason IS NOT NULL ORDER BY _row LIMIT 1",
+                    compose(
+                        "SELECT _sheet, _row, _reason FROM {staged} "
+                        "WHERE _file_no = $f AND _reason IS NOT NULL ORDER BY _row LIMIT 1",
+                        staged=ident(_staged(kind)),
+                    ),
                     {"f": file_no},
                 ).fetchall()[0]
         result.status, result.message = _outcome(result, p.read, first_problem)
@@ -219,23 +222,35 @@ def _apply(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file: str, 
     staged = ident(_staged(kind))
     p = {"load_id": load_id, "file": file, "f": file_no}
     quarantined = con.execute(
-        "INSERT INTO etl_quarantine (load_id, file, sheet, row_number, kind, original, reason) "  # noqa: S608
-        f"SELECT $load_id, $file, _sheet, _row, $kind, _original, _reason FROM {staged} "
-        "WHERE _file_no = $f AND _reason IS NOT NULL",
+        compose(
+            "INSERT INTO etl_quarantine (load_id, file, sheet, row_number, kind, original, reason) "
+            "SELECT $load_id, $file, _sheet, _row, $kind, _original, _reason FROM {staged} "
+            "WHERE _file_no = $f AND _reason IS NOT NULL",
+            staged=staged,
+        ),
         {**p, "kind": kind.name},
     ).fetchall()[0][0]
     table = ident(kind.table)
-    match = " AND ".join(f"t.{ident(k)} = s.{ident(k)}" for k in kind.key)
+    match = join((compose("{t} = {s}", t=qualified("t", k), s=qualified("s", k)) for k in kind.key), " AND ")
     replaced = con.execute(
-        f"DELETE FROM {table} AS t USING {staged} AS s "  # noqa: S608
-        f"WHERE s._file_no = $f AND s._reason IS NULL AND {match}",
+        compose(
+            "DELETE FROM {table} AS t USING {staged} AS s WHERE s._file_no = $f AND s._reason IS NULL AND {match}",
+            table=table,
+            staged=staged,
+            match=match,
+        ),
         {"f": file_no},
     ).fetchall()[0][0]
     data = [ident(n) for n, _ in stored_columns(kind) if n not in LINEAGE]
-    cols = ", ".join([*data, *LINEAGE])
     loaded = con.execute(
-        f"INSERT INTO {table} ({cols}) "  # noqa: S608  (identifiers from the contract)
-        f"SELECT {', '.join(data)}, $load_id, $file, _sheet, _row FROM {staged} WHERE _file_no = $f AND _reason IS NULL",
+        compose(
+            "INSERT INTO {table} ({cols}) SELECT {data}, $load_id, $file, _sheet, _row FROM {staged} "
+            "WHERE _file_no = $f AND _reason IS NULL",
+            table=table,
+            cols=join([*data, *(ident(n) for n in LINEAGE)]),
+            data=join(data),
+            staged=staged,
+        ),
         p,
     ).fetchall()[0][0]
     return loaded, replaced, quarantined
