@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from etl import readers
-from etl.readers import FileRead, Sheet, cell_text, header_key, is_unit_cell, iter_report_files, read_file
+from etl.readers import FileRead, Sheet, cell_text, delimited, header_key, is_unit_cell, iter_report_files, read_file
 
 FILES = Path(__file__).resolve().parents[1].joinpath("files") / "readers"
 
@@ -189,7 +189,7 @@ def test_csv_row_numbers_are_line_numbers_across_blank_lines_and_quoted_line_bre
 )
 def test_duckdb_bulk_path_gives_the_same_sheet(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     slow = _only(FILES / name)
-    monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
+    monkeypatch.setattr(delimited, "FAST_CSV_MIN_BYTES", 0)
     fast = _only(FILES / name)
     pd.testing.assert_frame_equal(fast.frame, slow.frame)
     assert (fast.skipped, fast.notes, fast.original_keys) == (slow.skipped, slow.notes, slow.original_keys)
@@ -201,7 +201,7 @@ def test_duckdb_bulk_path_strips_cells(space: str, tmp_path: Path, monkeypatch: 
     lines += [f"2022-07,{space}社区{i} , {i}{space}" for i in range(3000)] + ["合计,,", "填表人：张三,,"]
     path = tmp_path / "big.csv"
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
+    monkeypatch.setattr(delimited, "FAST_CSV_MIN_BYTES", 0)
     sheet = _only(path)
     assert len(sheet.frame) == 3000 and sheet.skipped == 4
     assert sheet.frame["_row"].tolist() == list(range(4, 3004))
@@ -276,7 +276,7 @@ def test_many_skipped_rows_between_data_rows(tmp_path: Path, monkeypatch: pytest
     lines = ["报告月份,村(社区),户数"] + [f"2022-07,社区{i},{i}\r\n,," for i in range(2500)]
     path = tmp_path / "sparse.csv"
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
+    monkeypatch.setattr(delimited, "FAST_CSV_MIN_BYTES", 0)
     sheet = _only(path)
     assert sheet.frame["_row"].tolist() == list(range(2, 5002, 2))
     assert sheet.skipped == 2500

@@ -1,0 +1,136 @@
+"""Workbooks (.xlsx/.xlsm/.xls, read with python-calamine): refuse what is not really a
+workbook, read every worksheet's cells as text, fill merged ranges, find each sheet's header."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+import python_calamine as calamine
+
+from etl.readers.delimited import detect_encoding
+from etl.readers.headers import Header, find_header
+from etl.readers.model import HEAD_ROWS, Cell, FileRead, ReadError
+from etl.readers.shaping import connect, sheet_from_grid
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def cell_text(value: object) -> Cell:
+    """A calamine cell as text: 12 → "12", 1800.0 → "1800", date → "2022-07-01", True → "是", "" → None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(value, ".15g")  # Excel shows 15 significant digits
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def _merge_head(grid: list[list[Cell]], merges: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[list[Cell]]:
+    """The first rows with every merged range filled with its top-left value."""
+    head = [list(r) for r in grid[: HEAD_ROWS + 1]]
+    for (r0, c0), (r1, c1) in merges:
+        if r0 >= len(head) or (value := head[r0][c0] if c0 < len(head[r0]) else None) is None:
+            continue
+        for r in range(r0, min(r1, len(head) - 1) + 1):
+            head[r].extend([None] * (c1 + 1 - len(head[r])))
+            for c in range(c0, c1 + 1):
+                if head[r][c] is None:
+                    head[r][c] = value
+    return head
+
+
+def _merge_body(
+    grid: list[list[Cell]], merges: list[tuple[tuple[int, int], tuple[int, int]]], header: Header
+) -> list[str]:
+    """Fill merged ranges below the header in place, except in number columns (a count must not repeat)."""
+    numeric = {p for p, n in header.names.items() if header.kind.column(n).type in ("int", "float")}
+    notes = []
+    for (r0, c0), (r1, c1) in merges:
+        if r0 <= header.row or r0 >= len(grid) or (value := grid[r0][c0] if c0 < len(grid[r0]) else None) is None:
+            continue
+        if c0 in numeric and r1 > r0:
+            ref = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
+            notes.append(f"合并单元格 {ref} 的数值只计入第{r0 + 1}行 / merged number counted once, in row {r0 + 1}")
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            grid[r].extend([None] * (c1 + 1 - len(grid[r])))
+            for c in range(c0, c1 + 1):
+                if grid[r][c] is None and c not in numeric:
+                    grid[r][c] = value
+    return notes
+
+
+def _col_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _is_text(head: bytes) -> bool:
+    try:
+        detect_encoding(head[: head.rfind(b"\n") + 1] or head)
+    except ReadError:
+        return False
+    return b"\x00" not in head
+
+
+def _open_workbook(data: bytes) -> calamine.CalamineWorkbook:
+    if data[:8] == _OLE_MAGIC and _ENCRYPTED in data:
+        raise ReadError("文件设有打开密码，请取消密码后重新报送 / the file is password-protected")
+    if data.lstrip()[:1] == b"<":
+        raise ReadError("文件实为网页(HTML)格式，请用 Excel 另存为 .xlsx / the file is HTML saved with an Excel name")
+    if data[:4] != b"PK\x03\x04" and data[:8] != _OLE_MAGIC and _is_text(data[:4096]):
+        raise ReadError(
+            "无法打开 Excel 文件：内容是文本（可能是改了扩展名的 CSV），请另存为 .xlsx 或 .csv"
+            " / cannot open as Excel: the file is plain text (a renamed CSV?)"
+        )
+    try:
+        # from_filelike detects the format from the content, so an .xls renamed to .xlsx still opens.
+        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.PasswordError as exc:
+        raise ReadError("文件设有打开密码，请取消密码后重新报送 / the file is password-protected") from exc
+    except calamine.CalamineError as exc:
+        raise ReadError(f"无法打开 Excel 文件（文件损坏或不是 Excel 格式） / cannot open as Excel: {exc}") from exc
+
+
+def read_workbook(path: Path, data: bytes, result: FileRead) -> None:
+    workbook = _open_workbook(data)
+    with connect() as con:
+        for meta in workbook.sheets_metadata:
+            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+                result.ignored_sheets.append(meta.name)
+                continue
+            try:
+                sheet = workbook.get_sheet_by_name(meta.name)
+                grid = [[cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+                merges = sheet.merged_cell_ranges or []
+            except calamine.CalamineError as exc:
+                raise ReadError(f"工作表「{meta.name}」无法读取 / sheet {meta.name!r} cannot be read: {exc}") from exc
+            while grid and all(c is None for c in grid[-1]):
+                grid.pop()
+            header = find_header(_merge_head(grid, merges), meta.name)
+            if header is None:
+                result.ignored_sheets.append(meta.name)
+                continue
+            notes = header.notes + _merge_body(grid, merges, header)
+            body = grid[header.row + 1 :]
+            rows = np.arange(header.row + 2, header.row + 2 + len(body))
+            result.sheets.append(sheet_from_grid(con, path, meta.name, header, body, rows, notes))
