@@ -21,12 +21,13 @@ from core.contract import KINDS
 from etl.readers.delimited import detect_encoding, read_csv
 from etl.readers.excel import cell_text, read_workbook
 from etl.readers.headers import header_key, is_unit_cell
-from etl.readers.model import SUPPORTED_SUFFIXES, Cell, FileRead, ReadError, Sheet
+from etl.readers.model import SUPPORTED_SUFFIXES, Cell, FileRead, Note, ReadError, Sheet
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "Cell",
     "FileRead",
+    "Note",
     "ReadError",
     "Sheet",
     "cell_text",

@@ -13,7 +13,7 @@ import python_calamine as calamine
 
 from etl.readers.delimited import detect_encoding
 from etl.readers.headers import Header, find_header
-from etl.readers.model import HEAD_ROWS, Cell, FileRead, ReadError
+from etl.readers.model import HEAD_ROWS, Cell, FileRead, Note, ReadError
 from etl.readers.shaping import connect, sheet_from_grid
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -57,16 +57,17 @@ def _merge_head(grid: list[list[Cell]], merges: list[tuple[tuple[int, int], tupl
 
 def _merge_body(
     grid: list[list[Cell]], merges: list[tuple[tuple[int, int], tuple[int, int]]], header: Header
-) -> list[str]:
+) -> list[Note]:
     """Fill merged ranges below the header in place, except in number columns (a count must not repeat)."""
     numeric = {p for p, n in header.names.items() if header.kind.column(n).type in ("int", "float")}
-    notes = []
+    notes: list[Note] = []
     for (r0, c0), (r1, c1) in merges:
         if r0 <= header.row or r0 >= len(grid) or (value := grid[r0][c0] if c0 < len(grid[r0]) else None) is None:
             continue
         if c0 in numeric and r1 > r0:
             ref = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
-            notes.append(f"合并单元格 {ref} 的数值只计入第{r0 + 1}行 / merged number counted once, in row {r0 + 1}")
+            text = f"合并单元格 {ref} 的数值只计入第{r0 + 1}行 / merged number counted once, in row {r0 + 1}"
+            notes.append(Note("merged_number", text, column=c0))
         for r in range(r0, min(r1, len(grid) - 1) + 1):
             grid[r].extend([None] * (c1 + 1 - len(grid[r])))
             for c in range(c0, c1 + 1):

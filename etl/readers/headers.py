@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.contract import KINDS, Kind
-from etl.readers.model import HEAD_ROWS, Cell
+from core.metrics import RATIOS, metric
+from etl.readers.model import HEAD_ROWS, Cell, Note
 
 _UNITS = frozenset(
     "m2 平方米 平米 小时 h 个 人 户 件 场 场次 次 人次 % 元 万元 天 名 处 项 间 宗 起 套 栋 幢 支 家 年 月 日 张 册".split()
@@ -63,13 +64,19 @@ def _sheet_hint(kind: Kind, sheet_name: str) -> bool:
     return any(header_key(a) in s for a in (kind.zh, kind.name, *kind.sheet_aliases))
 
 
+# Headed columns that are not loaded and lose nothing: a rate the product computes from the
+# counts (the catalogue's ratios), a row number.
+_DERIVED = {header_key(m.zh): m for m in RATIOS}
+_ROW_NUMBERS = frozenset(header_key(t) for t in ("序号", "行号", "编号", "No", "No.", "#"))
+
+
 @dataclass
 class Header:
     row: int  # 0-based index of the header row in the grid
     kind: Kind
     names: dict[int, str]  # column position -> contract column name (first occurrence only)
     texts: dict[int, str]  # column position -> header text as in the file (all non-empty headers)
-    notes: list[str]
+    notes: list[Note]
 
 
 def _match(row: Sequence[Cell], above: Sequence[Cell], labels: dict[str, str]) -> dict[int, tuple[str, str]]:
@@ -84,6 +91,23 @@ def _match(row: Sequence[Cell], above: Sequence[Cell], labels: dict[str, str]) -
         if text is not None and (name := labels.get(header_key(text))):
             found[pos] = (name, text)
     return found
+
+
+def _unknown_column(text: str, pos: int) -> Note:
+    """The note for a headed column the contract does not know. A rate the product computes
+    itself (办结率 …) and a row number (序号) lose nothing; any other filled column does."""
+    key = header_key(text)
+    if key in _DERIVED:
+        m = _DERIVED[key]
+        num, den = metric(m.numerator), metric(m.denominator)
+        return Note(
+            "derived_column",
+            f"「{text}」不装载，由 {num.zh} ÷ {den.zh} 计算 / {m.en} is not loaded: it is computed from {num.en} and {den.en}",
+            column=pos,
+        )
+    if key in _ROW_NUMBERS:
+        return Note("row_number_column", f"序号列「{text}」不装载 / row numbers are not loaded", column=pos)
+    return Note("unknown_column", f"忽略未知列: {text} / unknown column ignored", column=pos)
 
 
 def find_header(head: Sequence[Sequence[Cell]], sheet_name: str) -> Header | None:
@@ -107,17 +131,23 @@ def find_header(head: Sequence[Sequence[Cell]], sheet_name: str) -> Header | Non
     _, r, kind, found = best
     names: dict[int, str] = {}
     texts: dict[int, str] = {pos: t for pos, t in enumerate(head[r]) if t is not None}
-    notes: list[str] = []
+    notes: list[Note] = []
     seen: dict[str, str] = {}
     for pos in sorted(found):
         name, text = found[pos]
         texts[pos] = text
         if name in seen:
-            notes.append(f"重复列，保留第一列「{seen[name]}」: {text} / duplicate column ignored")
+            notes.append(
+                Note(
+                    "duplicate_column",
+                    f"重复列，保留第一列「{seen[name]}」: {text} / duplicate column ignored",
+                    column=pos,
+                )
+            )
             continue
         seen[name] = text
         names[pos] = name
     for pos in sorted(texts):
         if pos not in found:
-            notes.append(f"忽略未知列: {texts[pos]} / unknown column ignored")
+            notes.append(_unknown_column(texts[pos], pos))
     return Header(r, kind, names, texts, notes)

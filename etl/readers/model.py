@@ -17,6 +17,28 @@ HEAD_ROWS = 20  # the header must start within this many rows
 Cell = str | None
 
 
+@dataclass(frozen=True)
+class Note:
+    """Something the reader did with a file that its sender should hear about: a column ignored,
+    a merged number counted once, a sheet skipped. Part of the file's load result (CLI summary,
+    --json, load_log, the upload and 数据 pages; docs/loading.md).
+
+    `code`: a stable name for the kind of note (unknown_column, duplicate_column,
+    unheaded_column, merged_number, …); `text`: bilingual, for the sender; `sheet`: where (None
+    for the whole file); `column`: 0-based position in the sheet, when the note is about one;
+    `loses_data`: a value the sender filled in was not loaded — the file is then `partial`.
+    """
+
+    code: str
+    text: str
+    sheet: str | None = None
+    column: int | None = None
+    loses_data: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "sheet": self.sheet, "text": self.text, "loses_data": self.loses_data}
+
+
 @dataclass
 class Sheet:
     """One recognised worksheet (or CSV) of one report kind, as raw text rows.
@@ -32,7 +54,7 @@ class Sheet:
     kind: Kind
     frame: pd.DataFrame
     skipped: int
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     original_keys: dict[str, str] = field(default_factory=dict)
 
     def original(self, i: int) -> dict[str, str | None]:
@@ -49,6 +71,12 @@ class FileRead:
     sheets: list[Sheet] = field(default_factory=list)
     error: str | None = None
     ignored_sheets: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # about the file as a whole (sheets skipped …)
+
+    @property
+    def all_notes(self) -> list[Note]:
+        """The file's notes, then every sheet's, in file order."""
+        return [*self.notes, *(n for s in self.sheets for n in s.notes)]
 
 
 class ReadError(Exception):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -14,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from etl.readers.headers import Header, is_unit_cell, squash
-from etl.readers.model import Cell, Sheet
+from etl.readers.model import Cell, Note, Sheet
 
 _TOTAL = re.compile(r"^(合计|总计|小计|共计)|(合计|总计|小计)$")
 
@@ -99,7 +100,7 @@ def _keep_slices(table: pa.Table, keep: np.ndarray) -> pa.Table:
 
 
 def finish(
-    file: Path, name: str, header: Header, table: pa.Table, ncols: int, rows: np.ndarray, notes: list[str]
+    file: Path, name: str, header: Header, table: pa.Table, ncols: int, rows: np.ndarray, notes: list[Note]
 ) -> Sheet:
     """Drop blank, unit, total and note rows from the shaped body; name the columns; count what was skipped."""
     blank = table.column("_first").is_null().to_numpy(zero_copy_only=False)
@@ -114,10 +115,21 @@ def finish(
         drop[i] |= all(is_unit_cell(c) for c in _row_cells(table, ncols, i) if c is not None)
     keep = ~drop
     kept = _keep_slices(table, keep)
-    notes = list(notes)
+
+    def filled(p: int) -> bool:
+        return p < ncols and kept.column(f"c{p}").null_count < kept.num_rows
+
+    # An ignored column the sender filled in loses data; one left empty only needs saying.
+    notes = [
+        replace(n, sheet=name, loses_data=n.code in ("unknown_column", "duplicate_column") and filled(n.column))
+        if n.column is not None
+        else replace(n, sheet=name)
+        for n in notes
+    ]
     for p in range(ncols):
-        if p not in header.texts and kept.column(f"c{p}").null_count < kept.num_rows:
-            notes.append(f"忽略无表头的列: 第{p + 1}列 / column {p + 1} has no header, ignored")
+        if p not in header.texts and filled(p):
+            text = f"忽略无表头的列: 第{p + 1}列 / column {p + 1} has no header, ignored"
+            notes.append(Note("unheaded_column", text, sheet=name, column=p, loses_data=True))
     picked = {header.names[p]: f"c{p}" for p in sorted(header.names)}
     columns = [c.name for c in header.kind.columns if c.name in picked]
     extra = [p for p in sorted(header.texts) if p not in header.names]
@@ -145,7 +157,7 @@ def sheet_from_grid(
     header: Header,
     body: Sequence[Sequence[Cell]],
     rows: np.ndarray,
-    notes: list[str],
+    notes: list[Note],
 ) -> Sheet:
     ncols = max([len(r) for r in body] + [max(header.texts, default=0) + 1])
     con.register("body", _text_table(body, ncols))

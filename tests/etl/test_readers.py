@@ -55,7 +55,9 @@ def test_headers_in_any_order_with_units_and_full_width_brackets_map_to_contract
         "_x8",  # 备注2
         "_row",
     ]
-    assert sheet.notes == ["忽略未知列: 序号 / unknown column ignored", "忽略未知列: 备注2 / unknown column ignored"]
+    # 序号 is a row number and loses nothing; 备注2 was filled in and is not loaded.
+    assert [(n.code, n.loses_data) for n in sheet.notes] == [("row_number_column", False), ("unknown_column", True)]
+    assert sheet.notes[1].text == "忽略未知列: 备注2 / unknown column ignored"
 
 
 def test_typed_excel_cells_become_text_without_loss() -> None:
@@ -99,7 +101,9 @@ def test_merged_community_cell_belongs_to_every_row_it_spans_but_a_merged_count_
     assert _col(sheet, "month") == ["2022-11"] * 4
     assert _col(sheet, "building_party_groups") == ["3", None, None, "2"]
     assert _col(sheet, "has_party_org") == ["是", "否", "是", "否"]  # Excel TRUE/FALSE as 是/否
-    assert sheet.notes == ["合并单元格 F2:F3 的数值只计入第2行 / merged number counted once, in row 2"]
+    assert [n.text for n in sheet.notes] == [
+        "合并单元格 F2:F3 的数值只计入第2行 / merged number counted once, in row 2"
+    ]
     assert sheet.frame["_row"].tolist() == [2, 3, 4, 5]
 
 
@@ -157,7 +161,9 @@ def test_csv_as_chinese_excel_saves_it(name: str) -> None:
     assert sheet.frame["_row"].tolist() == [5, 6]  # lines: title, 填报单位, header, units, data, data, blank, 合计
     assert sheet.skipped == 5
     assert _col(sheet, "households") == ["3000", "1,800"]  # first of 户数 / 总户数
-    assert sheet.notes == ["重复列，保留第一列「户数」: 总户数 / duplicate column ignored"]
+    assert [(n.code, n.text, n.sheet, n.loses_data) for n in sheet.notes] == [
+        ("duplicate_column", "重复列，保留第一列「户数」: 总户数 / duplicate column ignored", name, True)
+    ]
     assert sheet.original(0)["总户数"] == "3001"
     assert sheet.original_keys["总户数"].startswith("_x")  # the duplicate column's cells are kept for the original
 
