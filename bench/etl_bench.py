@@ -82,6 +82,7 @@ def _sections() -> Any:
     """Wrap the ETL's stages with timers; yields the dict they add to."""
     import etl.load as load
     import etl.readers as readers
+    from etl.readers import shaping
 
     times: dict[str, float] = {}
     saved: list[tuple[object, str, object]] = []
@@ -113,8 +114,8 @@ def _sections() -> Any:
     wrap(load, "sha256", "sha256")
     # load.py may import read_file by name or call it through etl.readers: wrap the one it uses
     wrap(load if hasattr(load, "read_file") else readers, "read_file", "read_file")
-    wrap(readers, "_shape", "read_file: DuckDB read+shape")
-    wrap(readers, "_finish", "read_file: finish")
+    wrap(shaping, "shape", "read_file: DuckDB read+shape")
+    wrap(shaping, "finish", "read_file: finish")
     wrap(load, "stage", "stage (type+check)")
     wrap(load, "_apply", "apply (upsert)")
     saved.append((load, "writer", orig_writer))

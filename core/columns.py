@@ -64,6 +64,8 @@ EXTRA: dict[str, tuple[str, str, str, str]] = {
     "rows_replaced": ("替换行数", "Rows replaced", "行", "rows"),
     "rows_quarantined": ("隔离行数", "Rows quarantined", "行", "rows"),
     "message": ("说明", "Message", "", ""),
+    "notes": ("读取说明", "Reader's notes", "", ""),
+    "sheets_skipped": ("跳过的工作表", "Sheets skipped", "", ""),
     "file": ("文件", "File", "", ""),
     "sheet": ("工作表", "Sheet", "", ""),
     "row_number": ("行号", "Row", "", ""),

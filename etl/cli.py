@@ -1,7 +1,9 @@
 """`python -m etl load PATH…` and `python -m etl status`: load reports, see who reported.
 
-Exit codes: 0 every row loaded; 1 some rows or files quarantined/rejected; 2 the command could
-not run (no such path, no report files, warehouse cannot be opened). Messages: Chinese first.
+Exit codes: 0 every row loaded; 1 some rows or files quarantined/rejected, or a filled-in column
+not loaded (status partial); 2 the command could not run (no such path, no report files,
+warehouse cannot be opened). Messages: Chinese first. The load result's format (also --json):
+docs/loading.md.
 """
 
 from __future__ import annotations
@@ -116,6 +118,11 @@ def _print_results(results: list[FileResult], totals: dict[str, int], db: Path) 
     out.print(table)
     for r in results:
         out.print(f"[bold]{_shown_path(r.path)}[/bold]: {r.message}", highlight=False)
+        for n in r.notes:
+            mark = "[yellow]![/yellow]" if n["loses_data"] else "·"
+            out.print(f"  {mark} {n['sheet'] or ''} {n['text']}".rstrip(), highlight=False)
+        for s in r.sheets_skipped:
+            out.print(f"  · 跳过工作表 / sheet skipped {s['sheet']}: {s['reason']}", highlight=False)
     if totals["rows_quarantined"] or any(r.status == "rejected" for r in results):
         out.print("被隔离的行及原因见仓库视图 quarantine / quarantined rows and reasons: view `quarantine`")
 

@@ -12,9 +12,10 @@ For every file, rows_read = rows_loaded + rows_quarantined.
 from __future__ import annotations
 
 import hashlib
+import json
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import duckdb
 from core.contract import Kind
 from core.sql import compose, ident, join, qualified
 from etl.normalize import Registry
-from etl.readers import FileRead, iter_report_files, read_file
+from etl.readers import FileRead, Note, iter_report_files, read_file
 from etl.validate import SheetFrame, stage
 from etl.warehouse import DEFAULT_DB, LINEAGE, stored_columns, writer
 
@@ -33,7 +34,16 @@ COUNTS = ("rows_read", "rows_loaded", "rows_replaced", "rows_quarantined")
 
 @dataclass
 class FileResult:
-    """What happened to one file (status is one of STATUSES)."""
+    """The load result of one file — the one format the CLI (--json), load_log, the upload page
+    and the 数据 page show (docs/loading.md).
+
+    status: one of STATUSES; counts: rows_read = rows_loaded + rows_quarantined, rows_replaced
+    of those loaded; message: what happened, Chinese / English, with the first problem;
+    reasons: the distinct reasons rows were set aside, with how many rows each ({reason, rows});
+    notes: what the reader did that the sender should hear about ({code, sheet, text,
+    loses_data}: a note that loses data makes the file `partial`); sheets_skipped: sheets not
+    loaded and why ({sheet, reason}).
+    """
 
     path: Path
     status: str
@@ -42,6 +52,9 @@ class FileResult:
     rows_replaced: int = 0
     rows_quarantined: int = 0
     message: str = ""
+    reasons: list[dict[str, object]] = field(default_factory=list)
+    notes: list[dict[str, object]] = field(default_factory=list)
+    sheets_skipped: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "path": str(self.path)}
@@ -137,9 +150,8 @@ def _prepare(
     read = read_file(Path(path))
     if read.error or not read.sheets:
         ignored = f"（{'、'.join(read.ignored_sheets)}）" if read.ignored_sheets else ""
-        done(
-            i, _reject(con, name, digest, 0, read.error or f"未找到可识别的报表{ignored} / no report sheet recognised")
-        )
+        reason = read.error or f"未找到可识别的报表{ignored} / no report sheet recognised"
+        done(i, _reject(con, name, digest, 0, reason, read))
         return None
     return _Pending(i, name, digest, read)
 
@@ -170,7 +182,7 @@ def _flush(
             return
         rows_read = sum(len(s.frame) for s in batch[0].read.sheets)
         msg = f"装载出错，整个文件未写入 / load failed, nothing from this file was written: {traceback.format_exc(limit=0).strip()}"
-        done(batch[0].index, _reject(con, batch[0].name, batch[0].digest, rows_read, msg))
+        done(batch[0].index, _reject(con, batch[0].name, batch[0].digest, rows_read, msg, batch[0].read))
         return
     try:
         for file_no, p in enumerate(batch):
@@ -188,7 +200,7 @@ def _staged(kind: Kind) -> str:
 def _apply_file(con: duckdb.DuckDBPyConnection, p: _Pending, file_no: int, kinds: list[Kind]) -> FileResult:
     """Quarantine and upsert one staged file, in its own transaction; any error rejects it whole."""
     rows_read = sum(len(s.frame) for s in p.read.sheets)
-    result = FileResult(Path(p.name), "loaded", rows_read=rows_read)
+    result = FileResult(Path(p.name), "loaded", rows_read=rows_read, **_read_findings(p.read))
     first_problem = None
     con.execute("BEGIN TRANSACTION")
     try:
@@ -207,6 +219,8 @@ def _apply_file(con: duckdb.DuckDBPyConnection, p: _Pending, file_no: int, kinds
                     ),
                     {"f": file_no},
                 ).fetchall()[0]
+            if quarantined:
+                result.reasons += _reasons(con, kind, file_no)
         result.status, result.message = _outcome(result, p.read, first_problem)
         _log(con, load_id, p.digest, result)
         con.execute("COMMIT")
@@ -214,7 +228,7 @@ def _apply_file(con: duckdb.DuckDBPyConnection, p: _Pending, file_no: int, kinds
     except Exception as e:  # any failure rejects this file alone, with its reason
         con.execute("ROLLBACK")
         msg = f"装载出错，整个文件未写入 / load failed, nothing from this file was written: {type(e).__name__}: {e}"
-        return _reject(con, p.name, p.digest, rows_read, msg)
+        return _reject(con, p.name, p.digest, rows_read, msg, p.read)
 
 
 def _apply(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file: str, file_no: int) -> tuple[int, int, int]:
@@ -273,6 +287,11 @@ def _outcome(result: FileResult, read: FileRead, first_problem: tuple | None) ->
             f"装载 {r.rows_loaded} 行（替换 {r.rows_replaced} 行），隔离 {r.rows_quarantined} 行"
             f" / loaded {r.rows_loaded} rows ({r.rows_replaced} replaced), {r.rows_quarantined} quarantined"
         )
+    lost = [n for n in result.notes if n["loses_data"]]
+    if lost and status == "loaded":
+        status = "partial"
+    if lost:
+        msg += f"；{len(lost)} 处填报内容未装载（见说明）/ {len(lost)} filled-in columns not loaded (see notes)"
     if first_problem is not None:
         sheet, row, reason = first_problem
         msg += f"；例 / e.g. {sheet} 第 {row} 行 / row {row}: {reason}"
@@ -289,10 +308,40 @@ def _next_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT nextval('etl_load_seq')").fetchall()[0][0]
 
 
+MAX_REASONS = 20  # distinct quarantine reasons listed per file (all rows stay in `quarantine`)
+
+
+def _reasons(con: duckdb.DuckDBPyConnection, kind: Kind, file_no: int) -> list[dict[str, object]]:
+    """The distinct reasons one file's rows of `kind` were set aside, most rows first."""
+    rows = con.execute(
+        compose(
+            "SELECT _reason, COUNT(*) AS n FROM {staged} WHERE _file_no = $f AND _reason IS NOT NULL "
+            "GROUP BY _reason ORDER BY n DESC, min(_row) LIMIT $most",
+            staged=ident(_staged(kind)),
+        ),
+        {"f": file_no, "most": MAX_REASONS},
+    ).fetchall()
+    return [{"reason": reason, "rows": n} for reason, n in rows]
+
+
+def _read_findings(read: FileRead | None) -> dict[str, list]:
+    """The reader's notes and the sheets it skipped, in the load result's format."""
+    if read is None:
+        return {"notes": [], "sheets_skipped": []}
+    notes: list[Note] = read.all_notes
+    said = {n.sheet: n.text for n in read.notes if n.code.endswith("_sheet") and n.sheet}
+    skipped = [
+        {"sheet": s, "reason": said.get(s, "未找到可识别的表头 / no report header found")} for s in read.ignored_sheets
+    ]
+    skipped += [{"sheet": s, "reason": text} for s, text in said.items() if s not in read.ignored_sheets]
+    return {"notes": [n.as_dict() for n in notes], "sheets_skipped": skipped}
+
+
 def _log(con: duckdb.DuckDBPyConnection, load_id: int, digest: str, r: FileResult) -> None:
     con.execute(
         "INSERT INTO etl_load (load_id, path, sha256, loaded_at, status, rows_read, rows_loaded, rows_replaced, "
-        "rows_quarantined, message) VALUES ($id, $path, $sha, $at, $status, $read, $loaded, $replaced, $q, $msg)",
+        "rows_quarantined, message, notes, sheets_skipped) "
+        "VALUES ($id, $path, $sha, $at, $status, $read, $loaded, $replaced, $q, $msg, $notes, $skipped)",
         {
             "id": load_id,
             "path": str(r.path),
@@ -304,13 +353,25 @@ def _log(con: duckdb.DuckDBPyConnection, load_id: int, digest: str, r: FileResul
             "replaced": r.rows_replaced,
             "q": r.rows_quarantined,
             "msg": r.message,
+            "notes": json.dumps(r.notes, ensure_ascii=False) if r.notes else None,
+            "skipped": json.dumps(r.sheets_skipped, ensure_ascii=False) if r.sheets_skipped else None,
         },
     )
 
 
-def _reject(con: duckdb.DuckDBPyConnection, file: str, digest: str, rows_read: int, reason: str) -> FileResult:
+def _reject(
+    con: duckdb.DuckDBPyConnection, file: str, digest: str, rows_read: int, reason: str, read: FileRead | None = None
+) -> FileResult:
     """Record a whole file as rejected: one quarantine row (row_number NULL) and its log row."""
-    result = FileResult(Path(file), "rejected", rows_read=rows_read, rows_quarantined=rows_read, message=reason)
+    result = FileResult(
+        Path(file),
+        "rejected",
+        rows_read=rows_read,
+        rows_quarantined=rows_read,
+        message=reason,
+        reasons=[{"reason": reason, "rows": rows_read}],
+        **_read_findings(read),
+    )
     con.execute("BEGIN TRANSACTION")
     load_id = _next_id(con)
     con.execute(

@@ -91,8 +91,25 @@ def load_uploads(files: list[tuple[str, bytes]], db: Path) -> tuple[list[FileRes
 
 
 def summary(results: list[FileResult]) -> tuple[pd.DataFrame, dict[str, int]]:
-    """The load results as a table (one row per file) and the batch's totals: loaded,
-    replaced and quarantined rows."""
-    table = pd.DataFrame([r.as_dict() for r in results])
+    """The load results as the page shows them — one row per file: file (its name, never a
+    server path), status, the counts, message, notes and sheets skipped as text — and the
+    batch's totals: loaded, replaced and quarantined rows."""
+    rows = []
+    for r in results:
+        d = r.as_dict()
+        rows.append(
+            {
+                "file": r.path.name,
+                **{
+                    k: d[k]
+                    for k in ("status", "rows_read", "rows_loaded", "rows_replaced", "rows_quarantined", "message")
+                },
+                "notes": "；".join(
+                    ("！" if n["loses_data"] else "") + f"{n['sheet'] or ''} {n['text']}".strip() for n in r.notes
+                ),
+                "sheets_skipped": "；".join(f"{s['sheet']}: {s['reason']}" for s in r.sheets_skipped),
+            }
+        )
+    table = pd.DataFrame(rows)
     counts = {k: int(table[f"rows_{k}"].sum()) for k in ("loaded", "replaced", "quarantined")}
     return table, counts

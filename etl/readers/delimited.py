@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from etl.readers import shaping
 from etl.readers.headers import Header, find_header
 from etl.readers.model import HEAD_ROWS, Cell, FileRead, ReadError, Sheet
-from etl.readers.shaping import connect, finish, shape, sheet_from_grid
 
 FAST_CSV_MIN_BYTES = 1 << 20  # CSVs at least this big go through DuckDB's parallel reader
 
@@ -108,7 +108,7 @@ def read_csv(path: Path, data: bytes, result: FileRead) -> None:
     if header is None:
         result.ignored_sheets.append(path.name)
         return
-    with connect() as con:
+    with shaping.connect() as con:
         sheet = None
         if big:
             sheet = _read_csv_fast(con, path, data, encoding, delimiter, head, header)
@@ -117,7 +117,7 @@ def read_csv(path: Path, data: bytes, result: FileRead) -> None:
             records, starts, _ = _records(data.decode(encoding), delimiter)
             body = records[header.row + 1 :]
             rows = np.array(starts[header.row + 1 :], dtype=np.int64)
-            sheet = sheet_from_grid(con, path, path.name, header, body, rows, header.notes)
+            sheet = shaping.sheet_from_grid(con, path, path.name, header, body, rows, header.notes)
         result.sheets.append(sheet)
 
 
@@ -150,11 +150,11 @@ def _read_csv_fast(
             csv_path.write_bytes(data)
         try:
             trim = "all" if _odd_whitespace(data, delimiter, _nth_line_end(data, header_end)) else "spaces"
-            table = shape(con, source, [str(csv_path), delimiter], ncols, header, trim)
+            table = shaping.shape(con, source, [str(csv_path), delimiter], ncols, header, trim)
         except duckdb.Error:
             return None  # e.g. a row wider than the header region, or bytes that are not UTF-8
     expected = _physical_lines(data) - header_end
     if table.num_rows != expected:
         return None  # blank lines or line breaks inside quotes: DuckDB's records are not lines
     rows = np.arange(header_end + 1, header_end + 1 + table.num_rows, dtype=np.int64)
-    return finish(path, path.name, header, table, ncols, rows, header.notes)
+    return shaping.finish(path, path.name, header, table, ncols, rows, header.notes)

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import python_calamine as calamine
 
+from etl.readers import shaping
 from etl.readers.delimited import detect_encoding
 from etl.readers.headers import Header, find_header
 from etl.readers.model import HEAD_ROWS, Cell, FileRead, Note, ReadError
-from etl.readers.shaping import connect, sheet_from_grid
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -114,7 +114,7 @@ def _open_workbook(data: bytes) -> calamine.CalamineWorkbook:
 
 def read_workbook(path: Path, data: bytes, result: FileRead) -> None:
     workbook = _open_workbook(data)
-    with connect() as con:
+    with shaping.connect() as con:
         for meta in workbook.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 result.ignored_sheets.append(meta.name)
@@ -134,4 +134,4 @@ def read_workbook(path: Path, data: bytes, result: FileRead) -> None:
             notes = header.notes + _merge_body(grid, merges, header)
             body = grid[header.row + 1 :]
             rows = np.arange(header.row + 2, header.row + 2 + len(body))
-            result.sheets.append(sheet_from_grid(con, path, meta.name, header, body, rows, notes))
+            result.sheets.append(shaping.sheet_from_grid(con, path, meta.name, header, body, rows, notes))

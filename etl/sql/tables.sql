@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS etl_load (
   rows_quarantined BIGINT NOT NULL,
   message VARCHAR
 );
+-- The reader's notes and the skipped sheets of each load (JSON arrays; docs/loading.md).
+ALTER TABLE etl_load ADD COLUMN IF NOT EXISTS notes VARCHAR;
+ALTER TABLE etl_load ADD COLUMN IF NOT EXISTS sheets_skipped VARCHAR;
 
 -- Rows (or whole files, row_number NULL) that were not loaded, and why.
 CREATE TABLE IF NOT EXISTS etl_quarantine (

@@ -41,7 +41,7 @@ JOIN community AS c USING (community_code);
 
 CREATE OR REPLACE VIEW load_log AS
 SELECT load_id, path, sha256, loaded_at, status, rows_read, rows_loaded, rows_replaced,
-       rows_quarantined, message
+       rows_quarantined, message, notes, sheets_skipped
 FROM etl_load;
 
 CREATE OR REPLACE VIEW quarantine AS

@@ -90,3 +90,14 @@ def test_upload_page_opens_without_a_warehouse(tmp_path: Path, monkeypatch: pyte
     assert not at.exception
     assert at.title[0].value == "上传报表"
     assert any("20 MB" in m.value for m in at.markdown)
+
+
+def test_the_upload_summary_shows_notes_and_no_server_path(tmp_path: Path) -> None:
+    db = build_tiny(tmp_path / "w.duckdb")
+    csv = "报告月份,村(社区),户数,备注\n2024-03,东北社区,3000,新建小区2个\n".encode()
+    results, _ = upload.load_uploads([("新政镇.csv", csv)], db)
+    table, counts = upload.summary(results)
+    row = table.iloc[0]
+    assert row["file"] == "新政镇.csv" and str(tmp_path) not in " ".join(map(str, row.tolist()))
+    assert row["status"] == "partial" and "忽略未知列: 备注" in row["notes"] and row["notes"].startswith("！")
+    assert counts == {"loaded": 1, "replaced": 1, "quarantined": 0}  # the tiny warehouse has 东北社区 2024-03
