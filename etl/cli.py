@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from core import incidents
 from core.paths import db_path
 from etl.load import COUNTS, FileResult, load_paths
 from etl.readers import iter_report_files
@@ -62,6 +63,14 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
+def _could_not_run(args: argparse.Namespace, message: str) -> int:
+    """Exit 2 with the reason on stderr (and, with --json, as JSON on stdout: nothing was loaded)."""
+    if getattr(args, "json", False):
+        totals = dict.fromkeys(COUNTS, 0)
+        print(json.dumps({"files": [], "totals": totals, "error": message}, ensure_ascii=False))
+    return _fail(message)
+
+
 def run_load(args: argparse.Namespace) -> int:
     db = args.db or db_path()
     missing = [p for p in args.paths if not p.exists()]
@@ -85,7 +94,9 @@ def run_load(args: argparse.Namespace) -> int:
                 files, db=db, today=args.today, progress=lambda p: bar.update(task, advance=1, description=p.name)
             )
     except WarehouseError as e:
-        return _fail(str(e))
+        return _could_not_run(args, str(e))
+    except Exception:  # never a traceback on screen: recorded, and the command says it could not run
+        return _could_not_run(args, incidents.user_message(incidents.record(f"etl load {args.paths}", db)))
     totals = {k: sum(getattr(r, k) for r in results) for k in COUNTS}
     if args.json:
         print(json.dumps({"files": [r.as_dict() for r in results], "totals": totals}, ensure_ascii=False))

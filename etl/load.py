@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from core import incidents
 from core.contract import Kind
 from core.sql import compose, ident, join, qualified
 from etl.normalize import Registry
@@ -103,16 +103,16 @@ def load_paths(
         for i, path in enumerate(files):
             digest = _digest_or_none(path)
             if digest is not None and any(p.digest == digest for p in batch):
-                _flush(con, batch, today, registry, done)  # an identical file waits: settle the first one
+                _flush(con, batch, today, registry, done, db)  # an identical file waits: settle the first one
                 batch = []
-            pending = _prepare(con, i, path, digest, done)
+            pending = _prepare(con, i, path, digest, done, db)
             if pending is None:
                 continue
             batch.append(pending)
             if sum(len(s.frame) for p in batch for s in p.read.sheets) >= BATCH_ROWS or len(batch) >= BATCH_FILES:
-                _flush(con, batch, today, registry, done)
+                _flush(con, batch, today, registry, done, db)
                 batch = []
-        _flush(con, batch, today, registry, done)
+        _flush(con, batch, today, registry, done, db)
     return [results[i] for i in range(len(files))]
 
 
@@ -128,7 +128,12 @@ def _digest_or_none(path: Path) -> str | None:
 
 
 def _prepare(
-    con: duckdb.DuckDBPyConnection, i: int, path: Path, digest: str | None, done: Callable[[int, FileResult], None]
+    con: duckdb.DuckDBPyConnection,
+    i: int,
+    path: Path,
+    digest: str | None,
+    done: Callable[[int, FileResult], None],
+    db: Path | None = None,
 ) -> _Pending | None:
     """Read one file; settle it at once when it is unchanged or unreadable (None then)."""
     name = str(Path(path).resolve())
@@ -147,7 +152,17 @@ def _prepare(
         _log(con, _next_id(con), digest, result)
         done(i, result)
         return None
-    read = read_file(Path(path))
+    try:
+        read = read_file(Path(path))
+    except Exception:  # a reader fault (not ReadError): this file alone is rejected
+        incident = incidents.record(f"reading {name}", db)
+        done(
+            i,
+            _reject(
+                con, name, digest, 0, f"读取文件时出错 / the file could not be read: {incidents.user_message(incident)}"
+            ),
+        )
+        return None
     if read.error or not read.sheets:
         ignored = f"（{'、'.join(read.ignored_sheets)}）" if read.ignored_sheets else ""
         reason = read.error or f"未找到可识别的报表{ignored} / no report sheet recognised"
@@ -162,6 +177,7 @@ def _flush(
     today: date,
     registry: Registry,
     done: Callable[[int, FileResult], None],
+    db: Path | None = None,
 ) -> None:
     """Stage a batch of read files (one pass per kind), then apply each file in its own transaction."""
     if not batch:
@@ -178,16 +194,17 @@ def _flush(
     except Exception:  # something in one file broke the shared pass: stage them one by one
         if len(batch) > 1:
             for p in batch:
-                _flush(con, [p], today, registry, done)
+                _flush(con, [p], today, registry, done, db)
             return
         rows_read = sum(len(s.frame) for s in batch[0].read.sheets)
-        msg = f"装载出错，整个文件未写入 / load failed, nothing from this file was written: {traceback.format_exc(limit=0).strip()}"
+        incident = incidents.record(f"checking {batch[0].name}", db)
+        msg = f"装载出错，整个文件未写入 / load failed, nothing from this file was written: {incidents.user_message(incident)}"
         done(batch[0].index, _reject(con, batch[0].name, batch[0].digest, rows_read, msg, batch[0].read))
         return
     try:
         for file_no, p in enumerate(batch):
             own = {s.kind.name: s.kind for s in p.read.sheets}
-            done(p.index, _apply_file(con, p, file_no, list(own.values())))
+            done(p.index, _apply_file(con, p, file_no, list(own.values()), db))
     finally:
         for kind, _ in kinds.values():
             con.execute(compose("DROP TABLE IF EXISTS {t}", t=ident(_staged(kind))))
@@ -197,7 +214,9 @@ def _staged(kind: Kind) -> str:
     return f"_staged_{kind.name}"
 
 
-def _apply_file(con: duckdb.DuckDBPyConnection, p: _Pending, file_no: int, kinds: list[Kind]) -> FileResult:
+def _apply_file(
+    con: duckdb.DuckDBPyConnection, p: _Pending, file_no: int, kinds: list[Kind], db: Path | None = None
+) -> FileResult:
     """Quarantine and upsert one staged file, in its own transaction; any error rejects it whole."""
     rows_read = sum(len(s.frame) for s in p.read.sheets)
     result = FileResult(Path(p.name), "loaded", rows_read=rows_read, **_read_findings(p.read))
@@ -225,9 +244,10 @@ def _apply_file(con: duckdb.DuckDBPyConnection, p: _Pending, file_no: int, kinds
         _log(con, load_id, p.digest, result)
         con.execute("COMMIT")
         return result
-    except Exception as e:  # any failure rejects this file alone, with its reason
+    except Exception:  # any failure rejects this file alone, with its reason
         con.execute("ROLLBACK")
-        msg = f"装载出错，整个文件未写入 / load failed, nothing from this file was written: {type(e).__name__}: {e}"
+        incident = incidents.record(f"writing {p.name}", db)
+        msg = f"装载出错，整个文件未写入 / load failed, nothing from this file was written: {incidents.user_message(incident)}"
         return _reject(con, p.name, p.digest, rows_read, msg, p.read)
 
 

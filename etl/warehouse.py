@@ -142,11 +142,17 @@ def writer(db: Path | str = DEFAULT_DB) -> Iterator[duckdb.DuckDBPyConnection]:
             except duckdb.Error as e:
                 raise WarehouseError(f"仓库结构不兼容 / not a warehouse of this version {live}: {e}") from e
             yield con
-            con.execute("CHECKPOINT")
-            con.close()
-            with nxt.open("rb") as f:
-                os.fsync(f.fileno())
-            os.replace(nxt, live)
+            try:
+                con.execute("CHECKPOINT")
+                con.close()
+                with nxt.open("rb") as f:
+                    os.fsync(f.fileno())
+                os.replace(nxt, live)
+            except (OSError, duckdb.Error) as e:  # e.g. no space left for the new version
+                raise WarehouseError(
+                    f"无法写入新版本仓库（磁盘空间不足？），仓库保持原样 / cannot write the warehouse "
+                    f"(disk full?); it is unchanged: {e}"
+                ) from e
         except BaseException:
             con.close()
             nxt.unlink(missing_ok=True)

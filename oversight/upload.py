@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from core import incidents
 from core.paths import ROOT
 from etl.load import FileResult, load_paths
 from etl.readers import SUPPORTED_SUFFIXES
+from etl.warehouse import WarehouseError
 
 MAX_BYTES = 20 * 1024 * 1024  # a township's monthly workbook is well under 1 MB
 UPLOAD_DIR_NAME = "uploads"
@@ -86,7 +88,17 @@ def load_uploads(files: list[tuple[str, bytes]], db: Path) -> tuple[list[FileRes
             accepted.append(store(name, data, db.parent).path)
         except UploadRejected as e:
             refused.append((name, str(e)))
-    results = load_paths(accepted, db=db) if accepted else []
+    if not accepted:
+        return [], refused
+    try:
+        results = load_paths(accepted, db=db)
+    except WarehouseError as e:
+        refused += [(p.name, str(e)) for p in accepted]
+        return [], refused
+    except Exception:  # never a traceback on the page: recorded, each file told
+        message = incidents.user_message(incidents.record(f"upload {[p.name for p in accepted]}", db))
+        refused += [(p.name, message) for p in accepted]
+        return [], refused
     return results, refused
 
 

@@ -14,6 +14,7 @@ For every sheet: rows up to the last non-blank one = `skipped` + 1 header row + 
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -56,6 +57,10 @@ def read_file(path: Path) -> FileRead:
             read_csv(path, data, result)
         else:
             read_workbook(path, data, result)
+    except csv.Error as exc:  # e.g. a cell over the csv module's field limit, a NUL byte
+        result.error = f"CSV 文件无法解析：{exc} / the CSV cannot be parsed: {exc}"
+        result.sheets = []
+        return result
     except ReadError as exc:
         result.error = str(exc)
         result.sheets = []

@@ -233,7 +233,8 @@ def test_an_error_inside_a_file_rolls_back_that_file_only(tmp_path: Path, monkey
     db = tmp_path / "rollback.duckdb"
     results = load_paths([LOAD / "workbook_2022-11.xlsx", LOAD / "monthly_duplicates.csv"], db=db, today=TODAY)
     assert [counts(r) for r in results] == [("partial", 3, 2, 0, 1), ("rejected", 14, 0, 0, 14)]
-    assert "disk full" in results[1].message
+    assert "编号" in results[1].message and "disk full" not in results[1].message  # the user sees an incident id
+    assert "RuntimeError: disk full" in (tmp_path / "logs" / "incidents.log").read_text(encoding="utf-8")
     assert rows(db, "SELECT count(*) FROM community_month WHERE month = DATE '2022-11-01'") == [(0,)]
     assert rows(db, "SELECT count(*) FROM community_month") == [(2,)]
     assert rows(db, "SELECT row_number FROM quarantine WHERE file LIKE '%workbook%'") == [(None,)]

@@ -101,3 +101,19 @@ def test_the_upload_summary_shows_notes_and_no_server_path(tmp_path: Path) -> No
     assert row["file"] == "新政镇.csv" and str(tmp_path) not in " ".join(map(str, row.tolist()))
     assert row["status"] == "partial" and "忽略未知列: 备注" in row["notes"] and row["notes"].startswith("！")
     assert counts == {"loaded": 1, "replaced": 1, "quarantined": 0}  # the tiny warehouse has 东北社区 2024-03
+
+
+def test_an_unexpected_error_is_an_incident_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = build_tiny(tmp_path / "w.duckdb")
+
+    def broken(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("disk on fire at /srv/secret/path")
+
+    monkeypatch.setattr(upload, "load_paths", broken)
+    results, refused = upload.load_uploads(
+        [("新政镇.csv", "报告月份,村(社区),户数\n2024-03,东北社区,3000\n".encode())], db
+    )
+    assert results == [] and len(refused) == 1
+    name, reason = refused[0]
+    assert name == "新政镇.csv" and "编号" in reason and "/srv/secret" not in reason
+    assert "disk on fire" in (tmp_path / "logs" / "incidents.log").read_text(encoding="utf-8")
