@@ -22,7 +22,7 @@ from core import incidents
 from core.paths import db_path
 from etl.load import COUNTS, FileResult, load_paths
 from etl.readers import iter_report_files
-from etl.warehouse import SQL_DIR, WarehouseError, reader
+from etl.warehouse import SQL_DIR, Waiting, WarehouseError, reader
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 STATUS_LABELS = {
@@ -90,8 +90,20 @@ def run_load(args: argparse.Namespace) -> int:
     try:
         with Progress(*columns, console=err, transient=True) as bar:
             task = bar.add_task("装载 / loading", total=len(files))
+            told = [-10.0]
+
+            def waiting(w: Waiting) -> None:  # say so at once, then every 10 s
+                if w.waited - told[0] >= 10:
+                    told[0] = w.waited
+                    err.print(f"[yellow]{w.message()}[/yellow]", highlight=False)
+                bar.update(task, description="等待另一个装载结束 / waiting for another load")
+
             results = load_paths(
-                files, db=db, today=args.today, progress=lambda p: bar.update(task, advance=1, description=p.name)
+                files,
+                db=db,
+                today=args.today,
+                progress=lambda p: bar.update(task, advance=1, description=p.name),
+                on_wait=waiting,
             )
     except WarehouseError as e:
         return _could_not_run(args, str(e))

@@ -26,7 +26,7 @@ from core.sql import compose, ident, join, qualified
 from etl.normalize import Registry
 from etl.readers import FileRead, Note, iter_report_files, read_file
 from etl.validate import SheetFrame, stage
-from etl.warehouse import DEFAULT_DB, LINEAGE, stored_columns, writer
+from etl.warehouse import DEFAULT_DB, LINEAGE, Waiting, stored_columns, writer
 
 STATUSES = ("loaded", "partial", "rejected", "unchanged")
 COUNTS = ("rows_read", "rows_loaded", "rows_replaced", "rows_quarantined")
@@ -80,12 +80,14 @@ def load_paths(
     db: Path = DEFAULT_DB,
     today: date | None = None,
     progress: Callable[[Path], None] | None = None,
+    on_wait: Callable[[Waiting], None] | None = None,
 ) -> list[FileResult]:
     """Load report files (and folders, recursively) into the warehouse at `db`; one result per file.
 
     All files go into one new version of the warehouse, swapped in when the last one is done;
     each file is its own transaction inside it. `today` is the load date (no month or date after
-    it is accepted); `progress` is called with each file's path when that file is done.
+    it is accepted); `progress` is called with each file's path when that file is done;
+    `on_wait` while another load holds the warehouse (see etl.warehouse.writer).
     Raises WarehouseError if `db` cannot be opened.
     """
     files = iter_report_files([Path(p) for p in paths])
@@ -97,7 +99,7 @@ def load_paths(
         if progress is not None:
             progress(files[i])
 
-    with writer(db) as con:
+    with writer(db, on_wait=on_wait, what=f"load of {len(files)} files") as con:
         registry = Registry.from_connection(con)
         batch: list[_Pending] = []
         for i, path in enumerate(files):

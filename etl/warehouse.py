@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -113,19 +117,77 @@ def _next_path(live: Path) -> Path:
     return live.with_name(f"{live.name}.next-{os.getpid()}")
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """Another load holds the warehouse: who (its process id and what it said it is doing, as
+    written into the lock file), since when, and how long this one has waited (seconds)."""
+
+    pid: int | None
+    what: str
+    since: datetime | None
+    waited: float
+
+    def message(self) -> str:
+        """ "另一个装载正在进行（进程 1234，已运行 12 秒），等待中… / another load is running …"."""
+        ran = f"，已运行 {(datetime.now() - self.since).seconds} 秒" if self.since else ""
+        ran_en = f", running for {(datetime.now() - self.since).seconds} s" if self.since else ""
+        who = f"进程 {self.pid}" if self.pid else "另一进程"
+        return (
+            f"另一个装载正在进行（{who}{ran}），已等待 {self.waited:.0f} 秒 / another load is running "
+            f"(pid {self.pid or '?'}{ran_en}); waited {self.waited:.0f} s"
+        )
+
+
+WAIT_POLL = 0.5  # seconds between tries for a held lock; on_wait is told at every try
+
+
+def _holder(lock_path: Path) -> tuple[int | None, str, datetime | None]:
+    try:
+        info = json.loads(lock_path.read_text(encoding="utf-8") or "{}")
+        return (
+            info.get("pid"),
+            info.get("what", ""),
+            datetime.fromisoformat(info["since"]) if info.get("since") else None,
+        )
+    except (OSError, ValueError, KeyError):
+        return None, "", None
+
+
+def _acquire(fd: int, lock_path: Path, on_wait: Callable[[Waiting], None] | None) -> None:
+    """Take the exclusive lock; while another load holds it, tell `on_wait` who and for how long."""
+    start = time.monotonic()
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait(Waiting(*_holder(lock_path), waited=time.monotonic() - start))
+            time.sleep(WAIT_POLL)
+
+
 @contextlib.contextmanager
-def writer(db: Path | str = DEFAULT_DB) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer(
+    db: Path | str = DEFAULT_DB, on_wait: Callable[[Waiting], None] | None = None, what: str = "load"
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to the next version of the warehouse at `db`.
 
     On a clean exit the new version replaces the live file atomically; on any exception (or a
-    kill) the live file is untouched. Concurrent writers wait for each other on a lock file.
+    kill) the live file is untouched. Concurrent writers wait for each other on a lock file;
+    the holder writes its pid, `what` and start time into it, and a waiting writer calls
+    `on_wait(Waiting)` every WAIT_POLL seconds so its user knows why nothing happens.
     """
     live = Path(db)
     if not live.parent.is_dir():
         raise WarehouseError(f"仓库目录不存在 / warehouse folder does not exist: {live.parent}")
     lock_path = live.with_name(live.name + ".lock")
     with lock_path.open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        _acquire(lock.fileno(), lock_path, on_wait)
+        os.ftruncate(lock.fileno(), 0)
+        lock.write(
+            json.dumps({"pid": os.getpid(), "what": what, "since": datetime.now().isoformat(timespec="seconds")})
+        )
+        lock.flush()
         for stale in live.parent.glob(live.name + ".next-*"):
             stale.unlink(missing_ok=True)
         nxt = _next_path(live)

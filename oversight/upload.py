@@ -4,6 +4,7 @@ kept under data/uploads/ (the warehouse's lineage points at them), then loaded b
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from core import incidents
 from core.paths import ROOT
 from etl.load import FileResult, load_paths
 from etl.readers import SUPPORTED_SUFFIXES
-from etl.warehouse import WarehouseError
+from etl.warehouse import Waiting, WarehouseError
 
 MAX_BYTES = 20 * 1024 * 1024  # a township's monthly workbook is well under 1 MB
 UPLOAD_DIR_NAME = "uploads"
@@ -76,8 +77,11 @@ def store(name: str, data: bytes, root: Path) -> Accepted:
     return Accepted(path, len(data))
 
 
-def load_uploads(files: list[tuple[str, bytes]], db: Path) -> tuple[list[FileResult], list[tuple[str, str]]]:
-    """Store and load uploaded files into the warehouse at `db` in one load.
+def load_uploads(
+    files: list[tuple[str, bytes]], db: Path, on_wait: Callable[[Waiting], None] | None = None
+) -> tuple[list[FileResult], list[tuple[str, str]]]:
+    """Store and load uploaded files into the warehouse at `db` in one load; `on_wait` is told
+    while another load holds the warehouse.
 
     Returns (results of the files loaded, [(name, reason)] of the uploads refused before
     loading)."""
@@ -91,7 +95,7 @@ def load_uploads(files: list[tuple[str, bytes]], db: Path) -> tuple[list[FileRes
     if not accepted:
         return [], refused
     try:
-        results = load_paths(accepted, db=db)
+        results = load_paths(accepted, db=db, on_wait=on_wait)
     except WarehouseError as e:
         refused += [(p.name, str(e)) for p in accepted]
         return [], refused
@@ -125,3 +129,9 @@ def summary(results: list[FileResult]) -> tuple[pd.DataFrame, dict[str, int]]:
     table = pd.DataFrame(rows)
     counts = {k: int(table[f"rows_{k}"].sum()) for k in ("loaded", "replaced", "quarantined")}
     return table, counts
+
+
+def waiting_text(w: Waiting, lang: str) -> str:
+    """What the page says while another load holds the warehouse, in the page's language."""
+    zh, en = w.message().split(" / ", 1)
+    return zh if lang == "zh" else en

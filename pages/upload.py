@@ -43,7 +43,13 @@ files = st.file_uploader(
     frame.tr("upload.pick"), type=[s.lstrip(".") for s in upload.SUPPORTED_SUFFIXES], accept_multiple_files=True
 )
 if files and st.button(frame.tr("upload.button"), type="primary"):
-    results, refused = upload.load_uploads([(u.name, u.getvalue()) for u in files], db_path())
+    notice = st.empty()
+    results, refused = upload.load_uploads(
+        [(u.name, u.getvalue()) for u in files],
+        db_path(),
+        on_wait=lambda w: notice.warning(upload.waiting_text(w, f.lang)),
+    )
+    notice.empty()
     for name, reason in refused:
         st.error(frame.tr("upload.refused", name=name, reason=reason))
     if results:

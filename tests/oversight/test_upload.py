@@ -117,3 +117,11 @@ def test_an_unexpected_error_is_an_incident_not_a_traceback(tmp_path: Path, monk
     name, reason = refused[0]
     assert name == "新政镇.csv" and "编号" in reason and "/srv/secret" not in reason
     assert "disk on fire" in (tmp_path / "logs" / "incidents.log").read_text(encoding="utf-8")
+
+
+def test_the_page_says_who_it_waits_for_in_its_language() -> None:
+    from etl.warehouse import Waiting
+
+    w = Waiting(pid=4321, what="load of 3 files", since=None, waited=12.4)
+    assert upload.waiting_text(w, "zh") == "另一个装载正在进行（进程 4321），已等待 12 秒"
+    assert upload.waiting_text(w, "en") == "another load is running (pid 4321); waited 12 s"
