@@ -1,4 +1,5 @@
-"""`python -m etl load PATH…` and `python -m etl status`: load reports, see who reported.
+"""`python -m etl load PATH…`, `python -m etl status`, `python -m etl registry update FOLDER…`:
+load reports, see who reported, keep the registry of townships and communities.
 
 Exit codes: 0 every row loaded; 1 some rows or files quarantined/rejected, or a filled-in column
 not loaded (status partial); 2 the command could not run (no such path, no report files,
@@ -22,7 +23,7 @@ from core import incidents
 from core.paths import db_path
 from etl.load import COUNTS, FileResult, load_paths
 from etl.readers import iter_report_files
-from etl.warehouse import SQL_DIR, Waiting, WarehouseError, reader
+from etl.warehouse import SQL_DIR, Waiting, WarehouseError, reader, update_registry, writer
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 STATUS_LABELS = {
@@ -42,7 +43,14 @@ def _day(text: str) -> date:
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
-    """Arguments of the `load` and `status` subcommands."""
+    """Arguments of the `load`, `status` and `registry` subcommands."""
+    if name == "registry":
+        parser.add_argument(
+            "action", choices=("update",), help="update: 新增或更新，从不删除 / add or update, never delete"
+        )
+        parser.add_argument(
+            "folders", nargs="+", type=Path, metavar="FOLDER", help="含 towns.csv 与 communities.csv 的文件夹 / folders"
+        )
     if name == "load":
         parser.add_argument(
             "paths", nargs="+", type=Path, metavar="PATH", help="报表文件或文件夹 / report files or folders"
@@ -55,7 +63,30 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return run_load(args) if args.command == "load" else run_status(args)
+    return {"load": run_load, "status": run_status, "registry": run_registry}[args.command](args)
+
+
+def run_registry(args: argparse.Namespace) -> int:
+    """`python -m etl registry update FOLDER…`: the registry from division-code files, by code."""
+    db = args.db or db_path()
+    try:
+        with writer(db, what="registry update") as con:
+            counts = update_registry(con, args.folders)
+    except FileNotFoundError as e:
+        return _could_not_run(args, str(e))
+    except WarehouseError as e:
+        return _could_not_run(args, str(e))
+    if args.json:
+        print(json.dumps(counts, ensure_ascii=False))
+    else:
+        Console().print(
+            f"乡镇(街道) 新增 {counts['towns_added']}、更新 {counts['towns_updated']}；村(社区) 新增 "
+            f"{counts['communities_added']}、更新 {counts['communities_updated']}（名录从不删减）/ towns added "
+            f"{counts['towns_added']}, updated {counts['towns_updated']}; communities added "
+            f"{counts['communities_added']}, updated {counts['communities_updated']} (nothing is ever removed)",
+            highlight=False,
+        )
+    return EXIT_OK
 
 
 def _fail(message: str) -> int:

@@ -93,24 +93,66 @@ def reference_dirs() -> list[Path]:
 
 
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create tables and views, and refresh the reference data from data/reference/ (and extensions)."""
+    """Create tables and views. A new warehouse's registry is seeded from data/reference/ (and
+    the extensions of reference_dirs); an existing registry is never touched by a load — it is
+    data in the warehouse, changed only by `update_registry` (`python -m etl registry update`)."""
     con.execute(schema_sql())
-    con.execute("DELETE FROM ref_town")
-    con.execute("DELETE FROM ref_community")
-    for folder in reference_dirs():
+    if con.execute("SELECT COUNT(*) FROM ref_community").fetchall()[0][0] == 0:
+        update_registry(con, reference_dirs())
+
+
+def update_registry(con: duckdb.DuckDBPyConnection, folders: list[Path]) -> dict[str, int]:
+    """Add and update townships and communities from division-code files (`towns.csv`,
+    `communities.csv` in each folder, the columns of data/reference/), by code: a new code is
+    added, a known one takes the file's name, type and 片区. Nothing is ever deleted, so a
+    folder holding one county never shrinks a province warehouse. Returns counts:
+    towns_added, towns_updated, communities_added, communities_updated. Raises
+    FileNotFoundError when a folder lacks either file."""
+    counts = dict.fromkeys(("towns_added", "towns_updated", "communities_added", "communities_updated"), 0)
+    for folder in folders:
+        towns, communities = Path(folder) / "towns.csv", Path(folder) / "communities.csv"
+        for f in (towns, communities):
+            if not f.is_file():
+                raise FileNotFoundError(f"缺少名录文件 / missing registry file: {f.name} in {folder}")
         con.execute(
-            "INSERT INTO ref_town SELECT town_code, town_name, town_type FROM read_csv($p, all_varchar = true)",
-            {"p": str(folder / "towns.csv")},
+            "CREATE OR REPLACE TEMP TABLE _towns AS SELECT DISTINCT town_code, town_name, town_type "
+            "FROM read_csv($p, all_varchar = true)",
+            {"p": str(towns)},
         )
         con.execute(
-            """
-            INSERT INTO ref_community
-            SELECT community_code, community_name, town_code, community_type, group_name,
-                   urban = 'true', synthetic = 'true', aliases
-            FROM read_csv($p, all_varchar = true)
-            """,
-            {"p": str(folder / "communities.csv")},
+            """CREATE OR REPLACE TEMP TABLE _communities AS
+               SELECT DISTINCT community_code, community_name, town_code, community_type, group_name,
+                      urban = 'true' AS urban, synthetic = 'true' AS synthetic, aliases
+               FROM read_csv($p, all_varchar = true)""",
+            {"p": str(communities)},
         )
+        counts["towns_added"] += _count(
+            con, "SELECT COUNT(*) FROM _towns WHERE town_code NOT IN (SELECT town_code FROM ref_town)"
+        )
+        counts["towns_updated"] += _count(
+            con,
+            "SELECT COUNT(*) FROM _towns AS n JOIN ref_town AS o USING (town_code) "
+            "WHERE (n.town_name, n.town_type) IS DISTINCT FROM (o.town_name, o.town_type)",
+        )
+        counts["communities_added"] += _count(
+            con,
+            "SELECT COUNT(*) FROM _communities WHERE community_code NOT IN (SELECT community_code FROM ref_community)",
+        )
+        counts["communities_updated"] += _count(
+            con,
+            "SELECT COUNT(*) FROM _communities AS n JOIN ref_community AS o USING (community_code) "
+            "WHERE (n.community_name, n.town_code, n.community_type, n.group_name, n.urban, n.synthetic, n.aliases) "
+            "IS DISTINCT FROM (o.community_name, o.town_code, o.community_type, o.group_name, o.urban, o.synthetic, o.aliases)",
+        )
+        con.execute("DELETE FROM ref_town WHERE town_code IN (SELECT town_code FROM _towns)")
+        con.execute("INSERT INTO ref_town SELECT * FROM _towns")
+        con.execute("DELETE FROM ref_community WHERE community_code IN (SELECT community_code FROM _communities)")
+        con.execute("INSERT INTO ref_community SELECT * FROM _communities")
+    return counts
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    return int(con.execute(sql).fetchall()[0][0])
 
 
 def _next_path(live: Path) -> Path:

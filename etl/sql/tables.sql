@@ -1,4 +1,5 @@
--- Reference data (refreshed from data/reference/ on every load).
+-- Reference data: seeded from data/reference/ when the warehouse is new, then changed only by
+-- `python -m etl registry update` (by code; never deleted).
 CREATE TABLE IF NOT EXISTS ref_town (
   town_code VARCHAR NOT NULL,
   town_name VARCHAR NOT NULL,
