@@ -96,8 +96,9 @@ def load_uploads(
         return [], refused
     try:
         results = load_paths(accepted, db=db, on_wait=on_wait)
-    except WarehouseError as e:
-        refused += [(p.name, str(e)) for p in accepted]
+    except WarehouseError:  # its text names server paths: recorded, the page gets an incident id
+        message = incidents.user_message(incidents.record(f"upload {[p.name for p in accepted]}", db))
+        refused += [(p.name, message) for p in accepted]
         return [], refused
     except Exception:  # never a traceback on the page: recorded, each file told
         message = incidents.user_message(incidents.record(f"upload {[p.name for p in accepted]}", db))

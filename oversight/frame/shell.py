@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.errors import StreamlitAPIException
 
+from core import incidents
 from core.paths import ROOT, db_path
 from oversight.db import WarehouseError, data_as_of, warehouse_exists
 from oversight.filters import Filters
@@ -63,8 +64,8 @@ STRINGS = {
     "frame.updated": ("更新于 {when}", "updated {when}"),
     "frame.no_data_yet": ("仓库中还没有月度报表数据", "No monthly reports in the warehouse yet"),
     "frame.no_warehouse": (
-        "找不到数据仓库文件：`{path}`。请先在项目目录中构建它（示例数据）：",
-        "The data warehouse `{path}` was not found. Build it first, from the project folder (sample data):",
+        "找不到数据仓库文件 `{name}`。请先在项目目录中构建它（示例数据）：",
+        "The data warehouse `{name}` was not found. Build it first, from the project folder (sample data):",
     ),
     "frame.no_warehouse_hint": (
         "如果 data/sample 为空，先运行 `python -m sample --out data/sample` 生成示例报表；"
@@ -72,7 +73,7 @@ STRINGS = {
         "If data/sample is empty, run `python -m sample --out data/sample` first; to load real reports: "
         "`python -m etl load <files or folder>`. Or set OVERSIGHT_DB to an existing warehouse.",
     ),
-    "frame.bad_warehouse": ("无法读取数据仓库：{error}", "Cannot read the data warehouse: {error}"),
+    "frame.bad_warehouse": ("无法读取数据仓库（{incident}）", "Cannot read the data warehouse ({incident})"),
 }
 register(STRINGS)
 
@@ -117,7 +118,7 @@ def _lang_widget() -> None:
 
 
 def _missing_warehouse() -> None:
-    st.error(tr("frame.no_warehouse", path=db_path()))
+    st.error(tr("frame.no_warehouse", name=db_path().name))  # the file's name, never a server path
     st.code("python -m etl load data/sample", language="bash")
     st.caption(tr("frame.no_warehouse_hint"))
 
@@ -236,7 +237,7 @@ def page_setup(page: str, require_data: bool = True) -> Filters:
         reg, months = common.communities(), common.months()
     except WarehouseError as e:
         _nav(nav_box, None)
-        st.error(tr("frame.bad_warehouse", error=e))
+        st.error(tr("frame.bad_warehouse", incident=incidents.user_message(incidents.record(f"reading: {e}"))))
         st.stop()
     f = _filter_widgets(reg, months)
     params = f.to_params()

@@ -109,7 +109,8 @@ def test_missing_warehouse_says_how_to_build_it(tmp_path: Path, monkeypatch: pyt
     _clear()
     at = AppTest.from_file(DASHBOARD, default_timeout=30).run()
     assert not at.exception
-    assert "找不到数据仓库文件" in at.error[0].value
+    assert "找不到数据仓库文件 `nothing-here.duckdb`" in at.error[0].value
+    assert str(tmp_path) not in at.error[0].value  # never a server path
     assert at.code[0].value == "python -m etl load data/sample"
     at.sidebar.radio(key="w_f_lang").set_value("en").run()
     assert "was not found" in at.error[0].value
@@ -194,3 +195,11 @@ def test_clicking_a_bar_narrows_the_filters_to_it() -> None:
     assert at.session_state["after_town"] == (["511324101000"], [])
     assert at.session_state["after_comm"] == (["511324101000"], ["511324101001"])
     assert at.session_state["after_miss"] == at.session_state["after_comm"]
+
+
+def test_the_browser_never_gets_a_traceback() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["enableXsrfProtection"] is True
