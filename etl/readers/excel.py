@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import python_calamine as calamine
 
-from etl.readers.delimited import detect_encoding
+from etl.readers.delimited import decode_head
 from etl.readers.headers import Header, find_header
 from etl.readers.model import HEAD_ROWS, Cell, FileRead, Note, ReadError
 from etl.readers.shaping import connect, sheet_from_grid
@@ -85,12 +85,13 @@ def _col_letter(index: int) -> str:
     return letters
 
 
-def _is_text(head: bytes) -> bool:
+def _is_text(data: bytes) -> bool:
+    """True when the first 4 KiB are text in an encoding a CSV may have (UTF-16 included)."""
     try:
-        detect_encoding(head[: head.rfind(b"\n") + 1] or head)
+        _, text = decode_head(data, 4096)
     except ReadError:
         return False
-    return b"\x00" not in head
+    return "\x00" not in text
 
 
 def _open_workbook(data: bytes) -> calamine.CalamineWorkbook:
@@ -98,7 +99,7 @@ def _open_workbook(data: bytes) -> calamine.CalamineWorkbook:
         raise ReadError("文件设有打开密码，请取消密码后重新报送 / the file is password-protected")
     if data.lstrip()[:1] == b"<":
         raise ReadError("文件实为网页(HTML)格式，请用 Excel 另存为 .xlsx / the file is HTML saved with an Excel name")
-    if data[:4] != b"PK\x03\x04" and data[:8] != _OLE_MAGIC and _is_text(data[:4096]):
+    if data[:4] != b"PK\x03\x04" and data[:8] != _OLE_MAGIC and _is_text(data):
         raise ReadError(
             "无法打开 Excel 文件：内容是文本（可能是改了扩展名的 CSV），请另存为 .xlsx 或 .csv"
             " / cannot open as Excel: the file is plain text (a renamed CSV?)"

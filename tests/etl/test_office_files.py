@@ -1,0 +1,201 @@
+"""Report files as real offices produce them, each standing for a kind of silent data loss: the
+exact values read, the rows stored through `load_paths`, and the notes the sender gets.
+
+tests/files/cases/ holds the small real-world files (see its README.md); the siblings of each
+kind are generated here, in tmp_path, so their bytes say what they test.
+"""
+
+from __future__ import annotations
+
+import codecs
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from etl.load import FileResult, load_paths
+from etl.readers import FileRead, Sheet, delimited, read_file
+from etl.warehouse import reader
+
+CASES = Path(__file__).resolve().parents[1].joinpath("files") / "cases"
+TODAY = date(2026, 11, 28)
+MIB = 1 << 20
+
+
+def _read(path: Path) -> FileRead:
+    result = read_file(path)
+    assert result.error is None, result.error
+    return result
+
+
+def _only(path: Path) -> Sheet:
+    result = _read(path)
+    assert len(result.sheets) == 1, [s.name for s in result.sheets]
+    return result.sheets[0]
+
+
+def _col(sheet: Sheet, name: str) -> list[str | None]:
+    return [None if pd.isna(v) else v for v in sheet.frame[name]]
+
+
+def _load(paths: list[Path], db: Path) -> list[FileResult]:
+    return load_paths(paths, db=db, today=TODAY)
+
+
+def _stored(db: Path, sql: str) -> list[tuple]:
+    con = reader(db)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _counts(r: FileResult) -> tuple[str, int, int, int]:
+    return (r.status, r.rows_read, r.rows_loaded, r.rows_quarantined)
+
+
+@pytest.fixture
+def fast_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail if a big CSV falls back to the Python reader instead of DuckDB's."""
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the CSV fell back to the Python reader")
+
+    monkeypatch.setattr(delimited, "sheet_from_grid", refuse)
+
+
+# 1. A byte prefix probed for the encoding must end on a character boundary of that encoding.
+
+
+def test_big_utf16_unicode_text_loads_every_case(tmp_path: Path) -> None:
+    """Excel's "Unicode 文本" (UTF-16LE, BOM, tabs), 1.36 MB: the probe used to cut a character in two."""
+    path = CASES / "05_utf16_unicode_text_big_requests.csv"
+    assert path.stat().st_size > MIB and path.read_bytes()[:2] == b"\xff\xfe"
+    sheet = _only(path)
+    assert (sheet.kind.name, len(sheet.frame), sheet.skipped, sheet.notes) == ("request", 12000, 0, [])
+    assert sheet.frame.iloc[0].tolist() == [
+        "2207-000000",
+        "2022-07-01",
+        "新政镇东北社区",
+        "文化服务",
+        "来访",
+        "2022-07-03",
+        "是",
+        "满意",
+        2,
+    ]
+    assert sheet.frame["_row"].tolist() == list(range(2, 12002))
+    assert sheet.frame["case_id"].is_unique
+    db = tmp_path / "w.duckdb"
+    (result,) = _load([path], db)
+    assert _counts(result) == ("loaded", 12000, 12000, 0)
+    assert _stored(db, "SELECT count(*), count(DISTINCT case_id), min(received_on) FROM request_case") == [
+        (12000, 12000, date(2022, 7, 1))
+    ]
+    assert _stored(
+        db, "SELECT community_name, category, source, on_time FROM request_case WHERE case_id = '2207-000000'"
+    ) == [("东北社区", "文化服务", "来访", True)]
+
+
+def test_big_utf16_goes_through_duckdb(fast_only: None) -> None:
+    assert len(_only(CASES / "05_utf16_unicode_text_big_requests.csv").frame) == 12000
+
+
+def test_small_utf16_unicode_text_still_loads() -> None:
+    sheet = _only(CASES / "04_utf16_unicode_text_small.csv")
+    assert sheet.kind.name == "monthly"
+    assert _col(sheet, "community_name") == ["东北社区", "临江社区"]
+    assert _col(sheet, "households") == ["1466", "980"]
+
+
+# (encoding, BOM, delimiter, a character of several bytes in that encoding)
+_WIDE = [
+    ("utf-8", b"", ",", "中"),
+    ("gbk", b"", ",", "中"),
+    ("gb18030", b"", ",", "𠀀"),  # four bytes, not in GBK
+    ("utf-16-le", codecs.BOM_UTF16_LE, "\t", "𠀀"),  # a surrogate pair
+    ("utf-16-be", codecs.BOM_UTF16_BE, "\t", "𠀀"),
+]
+
+
+def _activity_file(path: Path, encoding: str, bom: bytes, delimiter: str, wide: str, end: str = "\r\n") -> list[str]:
+    """An activity CSV of ~1.1 MiB whose byte 1 MiB falls inside a character; returns the activity names."""
+    names = [f"{wide * 8}巡查{i}" for i in range(20_000)]
+    for pad in range(80):
+        lines = [
+            "志愿服务活动登记表" + " " * pad,
+            delimiter.join(["日期", "村(社区)", "活动名称", "服务类别", "参与人数", "服务时长(小时)"]),
+            *(
+                delimiter.join([f"2022-07-{i % 28 + 1:02d}", "东北社区", n, "平安服务", "3", "6"])
+                for i, n in enumerate(names)
+            ),
+        ]
+        data = bom + (end.join(lines) + end).encode(encoding)
+        whole = codecs.getincrementaldecoder(encoding)().decode(data[len(bom) : MIB], final=False)
+        if len(data) > MIB and len(bom) + len(whole.encode(encoding)) < MIB:  # it held back part of a character
+            path.write_bytes(data)
+            return names
+    raise AssertionError("no padding puts byte 1 MiB inside a character")
+
+
+@pytest.mark.parametrize(("encoding", "bom", "delimiter", "wide"), _WIDE, ids=[w[0] for w in _WIDE])
+def test_big_csv_whose_first_mebibyte_ends_inside_a_character(
+    encoding: str, bom: bytes, delimiter: str, wide: str, tmp_path: Path, fast_only: None
+) -> None:
+    path = tmp_path / f"activity_{encoding}.csv"
+    names = _activity_file(path, encoding, bom, delimiter, wide)
+    sheet = _only(path)
+    assert (sheet.kind.name, sheet.skipped) == ("activity", 1)
+    assert _col(sheet, "activity_name") == names
+    assert sheet.frame["_row"].tolist() == list(range(3, 3 + len(names)))
+
+
+def test_big_gbk_csv_split_inside_a_character_stores_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "activity_gbk.csv"
+    names = _activity_file(path, "gbk", b"", ",", "中")
+    db = tmp_path / "w.duckdb"
+    (result,) = _load([path], db)
+    assert _counts(result) == ("loaded", len(names), len(names), 0)
+    assert _stored(db, "SELECT count(*), sum(hours), max(source_row) FROM volunteer_activity") == [
+        (len(names), 6.0 * len(names), len(names) + 2)
+    ]
+
+
+def test_mac_csv_with_carriage_returns_only(tmp_path: Path) -> None:
+    """Mac Excel's "CSV (Macintosh)" ends lines with CR alone: the csv module used to crash the whole load."""
+    small = tmp_path / "monthly_mac.csv"
+    small.write_bytes("报告月份,村(社区),户数\r2022-07,东北社区,3000\r2022-07,临江社区,980\r".encode("gbk"))
+    sheet = _only(small)
+    assert (_col(sheet, "households"), sheet.frame["_row"].tolist()) == (["3000", "980"], [2, 3])
+    big = tmp_path / "activity_mac.csv"
+    names = _activity_file(big, "utf-8", b"", ",", "中", end="\r")
+    assert b"\n" not in big.read_bytes()
+    sheet = _only(big)
+    assert _col(sheet, "activity_name") == names
+    assert sheet.frame["_row"].tolist() == list(range(3, 3 + len(names)))
+    db = tmp_path / "w.duckdb"
+    assert [_counts(r) for r in _load([small], db)] == [("loaded", 2, 2, 0)]
+
+
+def test_csv_the_csv_module_cannot_parse_is_rejected_with_the_reason(tmp_path: Path) -> None:
+    """A stray quote that never closes makes one field of the rest of the file: a reason, not a crash."""
+    path = tmp_path / "stray_quote.csv"
+    path.write_text(
+        '报告月份,村(社区),户数\n2022-07,"东北社区,3000\n' + "2022-07,临江社区,980\n" * 10_000, encoding="utf-8"
+    )
+    result = read_file(path)
+    assert result.sheets == []
+    assert result.error is not None and result.error.startswith("CSV 无法解析 / the CSV cannot be parsed: field larger")
+
+
+def test_text_renamed_xls_is_named_as_text_in_any_encoding(tmp_path: Path) -> None:
+    """A UTF-16 "Unicode 文本" or a GBK CSV with a 4 KiB first line, saved with an Excel name, is said to be text."""
+    utf16 = tmp_path / "unicode_text.xls"
+    utf16.write_bytes(codecs.BOM_UTF16_LE + "报告月份\t村(社区)\r\n2022-07\t东北社区\r\n".encode("utf-16-le"))
+    long_line = tmp_path / "long_title.xlsx"
+    # no line break in the first 4 KiB, and byte 4096 inside a character
+    long_line.write_bytes(("x" + "说明" * 1500 + "\r\n报告月份,村(社区)\r\n").encode("gbk"))
+    for path in (utf16, long_line):
+        result = read_file(path)
+        assert result.error is not None and "plain text (a renamed CSV?)" in result.error, result.error
