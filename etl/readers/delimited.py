@@ -8,6 +8,7 @@ import codecs
 import csv
 import io
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -59,10 +60,35 @@ def _whole_lines(text: str) -> str:
     return text[: end + 1] if end >= 0 else text
 
 
-def _sniff_delimiter(text: str) -> str:
-    lines = text.splitlines()[:30]
-    widths = {d: max((len(r) for r in csv.reader(lines, delimiter=d)), default=0) for d in CSV_DELIMITERS}
-    return max(CSV_DELIMITERS, key=lambda d: (widths[d], -CSV_DELIMITERS.index(d)))
+def _sniff(text: str, name: str) -> tuple[str, list[list[Cell]], Header | None]:
+    """The delimiter, the head records and the header: under each delimiter that occurs in `text`,
+    the first records are parsed with quoting respected; a delimiter under which a report header is
+    recognised wins (most columns), then the one whose records agree most in width, then comma, tab,
+    semicolon. A quoted 说明 full of semicolons, a title with commas over a semicolon table, or
+    commas in the cells of a tab file do not change the delimiter."""
+    best: tuple[tuple[int, int, int], str, list[list[Cell]], Header | None] | None = None
+    failure = ReadError("CSV 无法解析 / the CSV cannot be parsed")
+    for index, delimiter in enumerate(CSV_DELIMITERS):
+        if index and delimiter not in text:
+            continue
+        try:
+            head, _, _ = _records(text, delimiter, HEAD_ROWS + 1)
+        except ReadError as exc:
+            failure = exc  # e.g. a quote opened by this delimiter's split never closes
+            continue
+        header = find_header(head, name)
+        score = (len(header.names) if header else 0, _agreement(head), -index)
+        if best is None or score > best[0]:
+            best = (score, delimiter, head, header)
+    if best is None:
+        raise failure
+    return best[1], best[2], best[3]
+
+
+def _agreement(records: list[list[Cell]]) -> int:
+    """How many records share the most common width above one (a real delimiter splits every line alike)."""
+    widths = Counter(len(r) for r in records if len(r) > 1)
+    return max(widths.values(), default=0)
 
 
 def _records(text: str, delimiter: str, limit: int | None = None) -> tuple[list[list[Cell]], list[int], int]:
@@ -138,9 +164,7 @@ def read_csv(path: Path, data: bytes, result: FileRead) -> None:
     whole = not big or len(data) <= _HEAD_BYTES
     if not whole:
         head_text = _whole_lines(head_text)
-    delimiter = _sniff_delimiter(head_text)
-    head, _, _ = _records(head_text, delimiter, HEAD_ROWS + 1)
-    header = find_header(head, path.name)
+    delimiter, head, header = _sniff(head_text, path.name)
     if header is None:
         result.ignored_sheets.append(path.name)
         return

@@ -199,3 +199,72 @@ def test_text_renamed_xls_is_named_as_text_in_any_encoding(tmp_path: Path) -> No
     for path in (utf16, long_line):
         result = read_file(path)
         assert result.error is not None and "plain text (a renamed CSV?)" in result.error, result.error
+
+
+# 2. The delimiter is the one under which a report header is recognised, quoting respected.
+
+
+def test_comma_csv_whose_quoted_note_lists_rooms_with_semicolons(tmp_path: Path) -> None:
+    """The widest line split on ";" used to win, and the file was rejected as having no header."""
+    path = CASES / "07_comma_csv_note_with_semicolons.csv"
+    sheet = _only(path)
+    assert sheet.kind.name == "project"
+    assert _col(sheet, "community_name") == ["东北社区", "临江社区"]
+    assert _col(sheet, "area_added_m2") == ["400", None]
+    rooms = "整合图书室;调解室;儿童之家;老年活动室;党员活动室;志愿者之家;心理咨询室;法律服务室;文体活动室"
+    assert _col(sheet, "note") == [rooms, "拆除柜台"]
+    db = tmp_path / "w.duckdb"
+    (result,) = _load([path], db)
+    assert _counts(result) == ("loaded", 2, 2, 0)
+    sql = (
+        "SELECT completed_on, community_name, project_type, area_added_m2, rooms_integrated, service_platforms, note"
+        " FROM service_center_project ORDER BY completed_on"
+    )
+    assert _stored(db, sql) == [
+        (date(2022, 7, 15), "东北社区", "改扩建", 400.0, 9, 26, rooms),
+        (date(2022, 7, 18), "临江社区", "亲民化改造", None, 2, 12, "拆除柜台"),
+    ]
+
+
+def test_tab_file_with_tabs_and_commas_inside_quoted_cells(tmp_path: Path) -> None:
+    path = tmp_path / "activity_tab.csv"
+    lines = [
+        "日期\t村(社区)\t活动名称\t服务类别\t参与人数\t服务时长(小时)",
+        '2022-10-20\t东北社区\t"敬老院探访\t（重阳节）"\t文化服务\t25\t50',
+        '2022-10-28\t临江社区\t"义诊,理发,量血压,测血糖,修家电,磨剪刀,送春联,讲政策,办社保"\t便民服务\t12\t24',
+    ]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    sheet = _only(path)
+    assert _col(sheet, "activity_name") == [
+        "敬老院探访\t（重阳节）",
+        "义诊,理发,量血压,测血糖,修家电,磨剪刀,送春联,讲政策,办社保",
+    ]
+    assert _col(sheet, "hours") == ["50", "24"]
+    db = tmp_path / "w.duckdb"
+    assert [_counts(r) for r in _load([path], db)] == [("loaded", 2, 2, 0)]
+    assert _stored(db, "SELECT participants, hours FROM volunteer_activity ORDER BY activity_date") == [
+        (25, 50.0),
+        (12, 24.0),
+    ]
+
+
+def test_semicolon_table_under_a_title_line_full_of_commas(tmp_path: Path) -> None:
+    """The title line split on "," was the widest; the table's thousands are unquoted "1,466"."""
+    path = tmp_path / "monthly_semicolon.csv"
+    lines = [
+        "仪陇县社区治理月报表,新政镇,2022年7月,填报人,张三,审核人,李四,联系电话,0817-7223456",
+        "报告月份;乡镇(街道);村(社区);户数;网格数;诉求受理数;诉求办结数",
+        "2022-07;新政镇;东北社区;1,466;6;20;19",
+        "2022-07;新政镇;临江社区;980;4;12;12",
+    ]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    sheet = _only(path)
+    assert (sheet.kind.name, sheet.skipped, sheet.frame["_row"].tolist()) == ("monthly", 1, [3, 4])
+    assert _col(sheet, "households") == ["1,466", "980"]
+    assert _col(sheet, "requests_resolved") == ["19", "12"]
+    db = tmp_path / "w.duckdb"
+    assert [_counts(r) for r in _load([path], db)] == [("loaded", 2, 2, 0)]
+    assert _stored(db, "SELECT community_name, households, requests_received FROM community_month ORDER BY 2") == [
+        ("临江社区", 980, 12),
+        ("东北社区", 1466, 20),
+    ]
