@@ -120,9 +120,11 @@ def read_workbook(path: Path, data: bytes, result: FileRead) -> None:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 result.ignored_sheets.append(meta.name)
                 continue
+            hidden = meta.visible != calamine.SheetVisibleEnum.Visible
             try:
                 sheet = workbook.get_sheet_by_name(meta.name)
-                grid = [[cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+                values = sheet.to_python(skip_empty_area=False, nrows=HEAD_ROWS + 1 if hidden else None)
+                grid = [[cell_text(v) for v in row] for row in values]
                 merges = sheet.merged_cell_ranges or []
             except calamine.CalamineError as exc:
                 raise ReadError(f"工作表「{meta.name}」无法读取 / sheet {meta.name!r} cannot be read: {exc}") from exc
@@ -132,7 +134,16 @@ def read_workbook(path: Path, data: bytes, result: FileRead) -> None:
             if header is None:
                 result.ignored_sheets.append(meta.name)
                 continue
+            if hidden:  # often a stale copy the sender hid; a hidden list for dropdowns has no report header
+                result.notes.append(_hidden_note(meta.name, header))
+                continue
             notes = header.notes + _merge_body(grid, merges, header)
             body = grid[header.row + 1 :]
             rows = np.arange(header.row + 2, header.row + 2 + len(body))
             result.sheets.append(sheet_from_grid(con, path, meta.name, header, body, rows, notes))
+
+
+def _hidden_note(name: str, header: Header) -> Note:
+    kind = header.kind
+    text = f"隐藏的工作表未装载: {name}（{kind.zh}）/ hidden sheet not loaded: {name} ({kind.name})"
+    return Note("hidden_sheet", text, sheet=name)

@@ -11,11 +11,14 @@ import codecs
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
+import xlwt
 
 from etl.load import FileResult, load_paths
-from etl.readers import FileRead, Sheet, delimited, read_file
+from etl.readers import FileRead, Note, Sheet, delimited, read_file
+from etl.template import write_template
 from etl.warehouse import reader
 
 CASES = Path(__file__).resolve().parents[1].joinpath("files") / "cases"
@@ -268,3 +271,91 @@ def test_semicolon_table_under_a_title_line_full_of_commas(tmp_path: Path) -> No
         ("临江社区", 980, 12),
         ("东北社区", 1466, 20),
     ]
+
+
+# 4. Hidden and very hidden sheets are not loaded, and the sender is told which.
+
+_MONTHLY = ["报告月份", "乡镇(街道)", "村(社区)", "户数", "网格数"]
+
+
+def _hidden_note(name: str, kind: str = "月度指标", en: str = "monthly") -> Note:
+    return Note("hidden_sheet", f"隐藏的工作表未装载: {name}（{kind}）/ hidden sheet not loaded: {name} ({en})", name)
+
+
+def test_hidden_stale_copy_of_the_month_is_skipped_and_named(tmp_path: Path) -> None:
+    """The hidden 月度指标(旧) comes first and used to be loaded; the visible sheet's figures then lost."""
+    path = CASES / "09_hidden_sheet_stale.xlsx"
+    result = _read(path)
+    assert [s.name for s in result.sheets] == ["月度指标"]
+    assert result.notes == [_hidden_note("月度指标(旧)")]
+    assert result.notes[0].loses_data is False and result.ignored_sheets == []
+    assert _col(result.sheets[0], "households") == ["1466", "980"]
+    db = tmp_path / "w.duckdb"
+    (loaded,) = _load([path], db)
+    assert _counts(loaded) == ("loaded", 2, 2, 0)
+    sql = (
+        "SELECT community_name, households, service_center_m2, source_sheet, source_row FROM community_month ORDER BY 5"
+    )
+    assert _stored(db, sql) == [("东北社区", 1466, 1800.0, "月度指标", 3), ("临江社区", 980, 620.0, "月度指标", 4)]
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_hidden_and_very_hidden_xlsx_sheets(state: str, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    stale = wb.active
+    stale.title = "旧表"
+    current = wb.create_sheet("月报")
+    lists = wb.create_sheet("名录")  # a hidden list the dropdowns read: no report header, nothing to say
+    lists.append(["东北社区"])
+    for ws, households, grids in ((stale, 1400, 5), (current, 1466, 6)):
+        ws.append(_MONTHLY)
+        ws.append(["2022-07", "新政镇", "东北社区", households, grids])
+    stale.sheet_state = state
+    lists.sheet_state = "hidden"
+    wb.active = 1
+    path = tmp_path / f"{state}.xlsx"
+    wb.save(path)
+    result = _read(path)
+    assert [(s.name, _col(s, "households")) for s in result.sheets] == [("月报", ["1466"])]
+    assert (result.notes, result.ignored_sheets) == ([_hidden_note("旧表")], ["名录"])
+
+
+@pytest.mark.parametrize("visibility", [1, 2], ids=["hidden", "very_hidden"])
+def test_hidden_xls_sheets(visibility: int, tmp_path: Path) -> None:
+    """Old .xls (BIFF): calamine reads the BOUNDSHEET visibility too."""
+    wb = xlwt.Workbook(encoding="utf-8")
+    stale, current = wb.add_sheet("旧表"), wb.add_sheet("月报")
+    for ws, households, grids in ((stale, 1400, 5), (current, 1466, 6)):
+        for r, row in enumerate([_MONTHLY, ["2022-07", "新政镇", "东北社区", households, grids]]):
+            for c, value in enumerate(row):
+                ws.write(r, c, value)
+    stale.visibility = visibility
+    path = tmp_path / "hidden.xls"
+    wb.save(str(path))
+    result = _read(path)
+    assert [(s.name, _col(s, "households"), _col(s, "grids")) for s in result.sheets] == [("月报", ["1466"], ["6"])]
+    assert result.notes == [_hidden_note("旧表")]
+
+
+def test_a_report_only_on_a_hidden_sheet_is_rejected_saying_so(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "说明"
+    hidden = wb.create_sheet("志愿")
+    hidden.append(["日期", "村(社区)", "活动名称", "服务时长(小时)"])
+    hidden.append(["2022-07-05", "东北社区", "防溺水巡查", 76])
+    hidden.sheet_state = "hidden"
+    path = tmp_path / "only_hidden.xlsx"
+    wb.save(path)
+    result = read_file(path)
+    assert result.sheets == [] and result.notes == [_hidden_note("志愿", "志愿服务", "activity")]
+    assert result.error == (
+        "报表只在隐藏的工作表中（志愿），隐藏工作表不装载，请取消隐藏后重新报送"
+        " / the report is only on hidden sheets (志愿): unhide it and send the file again"
+    )
+    (rejected,) = _load([path], tmp_path / "w.duckdb")
+    assert rejected.status == "rejected" and rejected.message.startswith("报表只在隐藏的工作表中（志愿）")
+
+
+def test_the_county_template_hidden_list_sheet_says_nothing(tmp_path: Path) -> None:
+    result = _read(write_template(tmp_path / "template.xlsx"))
+    assert result.notes == [] and "名录" in result.ignored_sheets
