@@ -56,7 +56,18 @@ def _labels(kind: Kind) -> dict[str, str]:
     return labels
 
 
+def _prefixes(labels: dict[str, str]) -> dict[str, str]:
+    """Every start of a label (two characters or more) that belongs to one column only -> that column."""
+    owners: dict[str, set[str]] = {}
+    for key, name in labels.items():
+        for end in range(2, len(key) + 1):
+            owners.setdefault(key[:end], set()).add(name)
+    return {start: names.pop() for start, names in owners.items() if len(names) == 1}
+
+
 _LABELS: dict[str, dict[str, str]] = {k.name: _labels(k) for k in KINDS}
+
+_PREFIXES: dict[str, dict[str, str]] = {k: _prefixes(labels) for k, labels in _LABELS.items()}
 
 
 def _sheet_hint(kind: Kind, sheet_name: str) -> bool:
@@ -79,17 +90,54 @@ class Header:
     notes: list[Note]
 
 
-def _match(row: Sequence[Cell], above: Sequence[Cell], labels: dict[str, str]) -> dict[int, tuple[str, str]]:
-    """Position -> (contract name, header text); an empty cell may take a matching label from the row above."""
-    found: dict[int, tuple[str, str]] = {}
+def _parents(row: Sequence[Cell], above: Sequence[Cell]) -> dict[int, str]:
+    """Position -> the group label over it, for a header row under a row of group labels.
+
+    A group label stands over the first of its sub-columns, and over the others too when its cell
+    is merged across them (merged ranges are filled before this): typed without merging, it
+    reaches right over the sub-columns that follow until the next label above or an empty cell
+    in `row`. A row above with one text only (a title) is not a group row.
+    """
+    if len({t for t in above if t is not None}) < 2:
+        return {}
+    parents: dict[int, str] = {}
+    group: str | None = None
+    for pos, text in enumerate(row):
+        over = above[pos] if pos < len(above) else None
+        if over is not None:
+            group = over if text is not None else None  # a label over an empty cell is a column of its own
+        elif text is None:
+            group = None
+        if text is not None and group is not None:
+            parents[pos] = group
+    return parents
+
+
+def _combined(parent: str, child: str, labels: dict[str, str], prefixes: dict[str, str]) -> str | None:
+    """The column a sub-column header names with its group: 诉求(件)+受理数 → 诉求受理数, 网格员数+专职 →
+    专职网格员数, and a child that only one column's label starts with (诉求(件)+按时 → 按时办结数)."""
+    p, c = header_key(parent), header_key(child)
+    return labels.get(p + c) or labels.get(c + p) or prefixes.get(c)
+
+
+def _match(
+    row: Sequence[Cell], above: Sequence[Cell], parents: dict[int, str], labels: dict[str, str], prefixes: dict[str, str]
+) -> dict[int, tuple[str, str, str | None]]:
+    """Position -> (contract name, header text, group label it was combined with); an empty cell may
+    take a matching label from the row above, and a sub-column header names its column with its group's."""
+    found: dict[int, tuple[str, str, str | None]] = {}
     for pos in range(max(len(row), len(above))):
         text = row[pos] if pos < len(row) else None
         if text is None and pos < len(above):
             text = above[pos]
             if text is None or header_key(text) not in labels:
                 continue
-        if text is not None and (name := labels.get(header_key(text))):
-            found[pos] = (name, text)
+        if text is None:
+            continue
+        if name := labels.get(header_key(text)):
+            found[pos] = (name, text, None)
+        elif (parent := parents.get(pos)) is not None and (name := _combined(parent, text, labels, prefixes)):
+            found[pos] = (name, f"{parent}/{text}", parent)
     return found
 
 
@@ -112,12 +160,13 @@ def _unknown_column(text: str, pos: int) -> Note:
 
 def find_header(head: Sequence[Sequence[Cell]], sheet_name: str) -> Header | None:
     """The best header row of the first rows and its kind, or None when no kind's required columns appear."""
-    best: tuple[tuple[int, int, int, float, int], int, Kind, dict[int, tuple[str, str]]] | None = None
+    best: tuple[tuple[int, int, int, float, int], int, Kind, dict[int, tuple[str, str, str | None]]] | None = None
     for r, row in enumerate(head[:HEAD_ROWS]):
         above = head[r - 1] if r else []
+        parents = _parents(row, above)
         for k_index, kind in enumerate(KINDS):
-            found = _match(row, above, _LABELS[kind.name])
-            matched = {name for name, _ in found.values()}
+            found = _match(row, above, parents, _LABELS[kind.name], _PREFIXES[kind.name])
+            matched = {name for name, _, _ in found.values()}
             required = {c.name for c in kind.columns if c.required}
             if not required <= matched or len(matched) < 2:
                 continue
@@ -134,7 +183,7 @@ def find_header(head: Sequence[Sequence[Cell]], sheet_name: str) -> Header | Non
     notes: list[Note] = []
     seen: dict[str, str] = {}
     for pos in sorted(found):
-        name, text = found[pos]
+        name, text, parent = found[pos]
         texts[pos] = text
         if name in seen:
             notes.append(
@@ -147,6 +196,15 @@ def find_header(head: Sequence[Sequence[Cell]], sheet_name: str) -> Header | Non
             continue
         seen[name] = text
         names[pos] = name
+        if parent is not None:
+            col = kind.column(name)
+            notes.append(
+                Note(
+                    "combined_header",
+                    f"两行表头「{text}」读作「{col.zh}」/ two-row header {text} read as {name}",
+                    column=pos,
+                )
+            )
     for pos in sorted(texts):
         if pos not in found:
             notes.append(_unknown_column(texts[pos], pos))

@@ -359,3 +359,114 @@ def test_a_report_only_on_a_hidden_sheet_is_rejected_saying_so(tmp_path: Path) -
 def test_the_county_template_hidden_list_sheet_says_nothing(tmp_path: Path) -> None:
     result = _read(write_template(tmp_path / "template.xlsx"))
     assert result.notes == [] and "名录" in result.ignored_sheets
+
+
+# 8. A two-row header: a group label over sub-columns names each column together with the sub-header.
+
+
+def _combined(text: str, zh: str, name: str, column: int, sheet: str) -> Note:
+    return Note(
+        "combined_header", f"两行表头「{text}」读作「{zh}」/ two-row header {text} read as {name}", sheet, column
+    )
+
+
+def test_merged_group_labels_over_sub_columns(tmp_path: Path) -> None:
+    """网格员数 over 专职/兼职 and 诉求（件） over 受理数/办结数: the four columns used to be dropped and the
+    sub-header row quarantined as data."""
+    path = CASES / "19_two_row_header_merged_parent.xlsx"
+    sheet = _only(path)
+    assert list(sheet.frame.columns) == [
+        "month",
+        "town_name",
+        "community_name",
+        "households",
+        "grid_workers_fulltime",
+        "grid_workers_parttime",
+        "requests_received",
+        "requests_resolved",
+        "_row",
+    ]
+    assert sheet.frame.drop(columns="_row").values.tolist() == [
+        ["2022-07", "新政镇", "东北社区", "1466", "6", "30", "20", "19"],
+        ["2022-07", "新政镇", "临江社区", "980", "4", "20", "12", "12"],
+    ]
+    assert (sheet.frame["_row"].tolist(), sheet.skipped) == ([4, 5], 2)
+    assert sheet.notes == [
+        _combined("网格员数/专职", "专职网格员数", "grid_workers_fulltime", 4, "月度指标"),
+        _combined("网格员数/兼职", "兼职网格员数", "grid_workers_parttime", 5, "月度指标"),
+        _combined("诉求（件）/受理数", "诉求受理数", "requests_received", 6, "月度指标"),
+        _combined("诉求（件）/办结数", "诉求办结数", "requests_resolved", 7, "月度指标"),
+    ]
+    assert not any(n.loses_data for n in sheet.notes)
+    assert sheet.original(0)["网格员数/兼职"] == "30"
+    db = tmp_path / "w.duckdb"
+    (result,) = _load([path], db)
+    assert _counts(result) == ("loaded", 2, 2, 0)
+    sql = (
+        "SELECT community_name, grid_workers_fulltime, grid_workers_parttime, requests_received, requests_resolved"
+        " FROM community_month ORDER BY households DESC"
+    )
+    assert _stored(db, sql) == [("东北社区", 6, 30, 20, 19), ("临江社区", 4, 20, 12, 12)]
+
+
+_GROUPED = [
+    ["仪陇县社区治理月报表"],
+    ["报告月份", "村(社区)", "网格员数（人）", None, "诉求（件）", None, None],
+    [None, None, "专职", "兼职", "受理数", "办结数", "按时"],
+    ["2022-07", "东北社区", 6, 30, 20, 19, 18],
+    ["2022-07", "临江社区", 4, 20, 12, 12, 11],
+]
+
+_GROUPED_NOTES = [
+    ("网格员数（人）/专职", "专职网格员数", "grid_workers_fulltime", 2),
+    ("网格员数（人）/兼职", "兼职网格员数", "grid_workers_parttime", 3),
+    ("诉求（件）/受理数", "诉求受理数", "requests_received", 4),
+    ("诉求（件）/办结数", "诉求办结数", "requests_resolved", 5),
+    ("诉求（件）/按时", "按时办结数", "requests_on_time", 6),  # only 按时办结数 starts with 按时
+]
+
+
+def _grouped_values(sheet: Sheet) -> list[list[str]]:
+    cols = ["community_name", *(n for _, _, n, _ in _GROUPED_NOTES)]
+    return sheet.frame[cols].values.tolist()
+
+
+def test_group_labels_typed_over_the_first_sub_column_only(tmp_path: Path) -> None:
+    """As some offices type it: no merged cells, the group label in its first column only."""
+    wb = openpyxl.Workbook()
+    for row in _GROUPED:
+        wb.active.append(row)
+    path = tmp_path / "grouped.xlsx"
+    wb.save(path)
+    sheet = _only(path)
+    assert _grouped_values(sheet) == [
+        ["东北社区", "6", "30", "20", "19", "18"],
+        ["临江社区", "4", "20", "12", "12", "11"],
+    ]
+    assert (sheet.frame["_row"].tolist(), sheet.skipped) == ([4, 5], 2)
+    assert sheet.notes == [_combined(*n, "Sheet") for n in _GROUPED_NOTES]
+    db = tmp_path / "w.duckdb"
+    assert [_counts(r) for r in _load([path], db)] == [("loaded", 2, 2, 0)]
+    sql = (
+        "SELECT community_name, requests_received, requests_resolved, requests_on_time FROM community_month ORDER BY 2"
+    )
+    assert _stored(db, sql) == [("临江社区", 12, 12, 11), ("东北社区", 20, 19, 18)]
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["python", "duckdb"])
+def test_group_labels_in_a_csv_with_two_header_lines(
+    fast: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel saves a merged group label as CSV in its first column: the same header, in two lines."""
+    if fast:
+        monkeypatch.setattr(delimited, "FAST_CSV_MIN_BYTES", 0)
+    path = tmp_path / "grouped.csv"
+    lines = [",".join("" if v is None else str(v) for v in row) for row in _GROUPED]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    sheet = _only(path)
+    assert _grouped_values(sheet) == [
+        ["东北社区", "6", "30", "20", "19", "18"],
+        ["临江社区", "4", "20", "12", "12", "11"],
+    ]
+    assert (sheet.frame["_row"].tolist(), sheet.skipped) == ([4, 5], 2)
+    assert sheet.notes == [_combined(*n, "grouped.csv") for n in _GROUPED_NOTES]
