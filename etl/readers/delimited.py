@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from etl.readers.blocks import has_later_header, split_tables, table_note
 from etl.readers.headers import Header, find_header
 from etl.readers.model import HEAD_ROWS, Cell, FileRead, ReadError, Sheet
 from etl.readers.shaping import connect, finish, shape, sheet_from_grid
@@ -172,14 +173,20 @@ def read_csv(path: Path, data: bytes, result: FileRead) -> None:
         sheet = None
         if big:
             sheet = _read_csv_fast(con, path, data, encoding, head_text, delimiter, head, header)
-        if sheet is None:
-            # the head's encoding may not hold for the rest (GB18030-only characters, GBK after an ASCII head)
-            text = head_text if whole else decode_head(data)[1]
-            records, starts, _ = _records(text, delimiter)
-            body = records[header.row + 1 :]
-            rows = np.array(starts[header.row + 1 :], dtype=np.int64)
-            sheet = sheet_from_grid(con, path, path.name, header, body, rows, header.notes)
-        result.sheets.append(sheet)
+        if sheet is not None:
+            result.sheets.append(sheet)
+            return
+        # the head's encoding may not hold for the rest (GB18030-only characters, GBK after an ASCII head)
+        text = head_text if whole else decode_head(data)[1]
+        records, starts, _ = _records(text, delimiter)
+        name = path.name
+        for start, end, table in split_tables(
+            records, header, lambda s: find_header(records[s : s + HEAD_ROWS + 1], name), name
+        ):
+            first = start + table.row + 1  # the table's first body record
+            notes = [table_note(table, starts[first - 1]), *table.notes] if start else table.notes
+            rows = np.array(starts[first:end], dtype=np.int64)
+            result.sheets.append(sheet_from_grid(con, path, name, table, records[first:end], rows, notes))
 
 
 def _read_csv_fast(
@@ -218,5 +225,7 @@ def _read_csv_fast(
     expected = _physical_lines(data) - header_end
     if table.num_rows != expected:
         return None  # blank lines or line breaks inside quotes: DuckDB's records are not lines
+    if has_later_header(table, ncols, header, path.name):
+        return None  # tables stacked in the file: the Python reader splits them
     rows = np.arange(header_end + 1, header_end + 1 + table.num_rows, dtype=np.int64)
     return finish(path, path.name, header, table, ncols, rows, header.notes)

@@ -20,6 +20,12 @@ _UNITS = frozenset(
 
 _PLACEHOLDERS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\"})
 
+_VALUE = re.compile(r"[\d０-９.,，%:/\-年月日号 ]+")  # a number or a date as a cell shows it
+
+DIGIT = "[0-9０-９]"  # how every month, date and count starts
+
+_DIGIT_FIRST = re.compile(DIGIT)
+
 _UNIT_SUFFIX = re.compile(r"(.+?)(?:\((?:单位:?)?([^()]*)\)|/([^/]+))")
 
 
@@ -90,15 +96,20 @@ class Header:
     notes: list[Note]
 
 
+Found = dict[int, tuple[str, str, str | None]]  # position -> (contract name, header text, group label)
+
+
 def _parents(row: Sequence[Cell], above: Sequence[Cell]) -> dict[int, str]:
     """Position -> the group label over it, for a header row under a row of group labels.
 
     A group label stands over the first of its sub-columns, and over the others too when its cell
     is merged across them (merged ranges are filled before this): typed without merging, it
     reaches right over the sub-columns that follow until the next label above or an empty cell
-    in `row`. A row above with one text only (a title) is not a group row.
+    in `row`. A row above with one text only (a title), or with a number or a date (data, a
+    填报 line), is not a group row.
     """
-    if len({t for t in above if t is not None}) < 2:
+    texts = {t for t in above if t is not None}
+    if len(texts) < 2 or any(_VALUE.fullmatch(t) for t in texts):
         return {}
     parents: dict[int, str] = {}
     group: str | None = None
@@ -121,11 +132,15 @@ def _combined(parent: str, child: str, labels: dict[str, str], prefixes: dict[st
 
 
 def _match(
-    row: Sequence[Cell], above: Sequence[Cell], parents: dict[int, str], labels: dict[str, str], prefixes: dict[str, str]
-) -> dict[int, tuple[str, str, str | None]]:
+    row: Sequence[Cell],
+    above: Sequence[Cell],
+    parents: dict[int, str],
+    labels: dict[str, str],
+    prefixes: dict[str, str],
+) -> Found:
     """Position -> (contract name, header text, group label it was combined with); an empty cell may
     take a matching label from the row above, and a sub-column header names its column with its group's."""
-    found: dict[int, tuple[str, str, str | None]] = {}
+    found: Found = {}
     for pos in range(max(len(row), len(above))):
         text = row[pos] if pos < len(row) else None
         if text is None and pos < len(above):
@@ -158,26 +173,76 @@ def _unknown_column(text: str, pos: int) -> Note:
     return Note("unknown_column", f"忽略未知列: {text} / unknown column ignored", column=pos)
 
 
+def _row_header(row: Sequence[Cell], above: Sequence[Cell], sheet_name: str) -> tuple[int, Kind, Found] | None:
+    """The kind whose header `row` is (under `above`) with the most columns, their count and the match; None if none."""
+    parents = _parents(row, above)
+    best: tuple[tuple[int, int, float, int], Kind, Found] | None = None
+    for k_index, kind in enumerate(KINDS):
+        found = _match(row, above, parents, _LABELS[kind.name], _PREFIXES[kind.name])
+        matched = {name for name, _, _ in found.values()}
+        required = {c.name for c in kind.columns if c.required}
+        if not required <= matched or len(matched) < 2:
+            continue
+        # most columns; then sheet name, share of the kind's columns, contract order
+        score = (len(matched), int(_sheet_hint(kind, sheet_name)), len(matched) / len(kind.columns), -k_index)
+        if best is None or score > best[0]:
+            best = (score, kind, found)
+    return None if best is None else (best[0][0], best[1], best[2])
+
+
+def header_columns(row: Sequence[Cell], above: Sequence[Cell], sheet_name: str) -> int:
+    """How many contract columns `row` heads under `above` as a report header (0 when it is not one)."""
+    got = _row_header(row, above, sheet_name)
+    return 0 if got is None else got[0]
+
+
+def key_position(kind: Kind, names: dict[int, str]) -> int | None:
+    """Where the kind's first required date or month column is: every data row's cell there starts with a digit."""
+    wanted = next((c.name for c in kind.columns if c.required and c.type in ("date", "month")), None)
+    return next((p for p, n in names.items() if n == wanted), None)
+
+
+def starts_with_digit(cell: Cell) -> bool:
+    return cell is not None and _DIGIT_FIRST.match(cell) is not None
+
+
+Scored = tuple[int, int, Kind, Found]  # row, columns headed, kind, match
+
+
+def _first_table(head: Sequence[Sequence[Cell]], rows: list[Scored], best: int) -> int:
+    """The header row of the sheet's first table: the best of the first run of header rows that has
+    data below it before the `best` header row (then the best one starts a later table), else `best`."""
+    run: list[Scored] = []
+    for scored in rows:
+        r = scored[0]
+        if run and r != run[-1][0] + 1:
+            top, _, kind, found = max(run, key=lambda x: (x[1], -x[0]))
+            key = key_position(kind, {p: n for p, (n, _, _) in found.items()})
+            if key is not None and any(
+                key < len(head[i]) and starts_with_digit(head[i][key]) for i in range(run[-1][0] + 1, r)
+            ):
+                return top
+            run = []
+        if r == best:
+            break
+        run.append(scored)
+    return best
+
+
 def find_header(head: Sequence[Sequence[Cell]], sheet_name: str) -> Header | None:
-    """The best header row of the first rows and its kind, or None when no kind's required columns appear."""
-    best: tuple[tuple[int, int, int, float, int], int, Kind, dict[int, tuple[str, str, str | None]]] | None = None
-    for r, row in enumerate(head[:HEAD_ROWS]):
-        above = head[r - 1] if r else []
-        parents = _parents(row, above)
-        for k_index, kind in enumerate(KINDS):
-            found = _match(row, above, parents, _LABELS[kind.name], _PREFIXES[kind.name])
-            matched = {name for name, _, _ in found.values()}
-            required = {c.name for c in kind.columns if c.required}
-            if not required <= matched or len(matched) < 2:
-                continue
-            # most columns; then the earlier row; then sheet name, share of the kind's columns, contract order
-            hint = int(_sheet_hint(kind, sheet_name))
-            score = (len(matched), -r, hint, len(matched) / len(kind.columns), -k_index)
-            if best is None or score > best[0]:
-                best = (score, r, kind, found)
-    if best is None:
+    """The header row of the first table in the first rows and its kind, or None when no kind's required
+    columns appear: the row heading the most columns (the earliest of equals), unless a table with data
+    rows comes before it."""
+    rows = [
+        (r, *got)
+        for r, row in enumerate(head[:HEAD_ROWS])
+        if (got := _row_header(row, head[r - 1] if r else [], sheet_name)) is not None
+    ]
+    if not rows:
         return None
-    _, r, kind, found = best
+    best = max(rows, key=lambda x: (x[1], -x[0]))[0]
+    r = _first_table(head, rows, best)
+    _, _, kind, found = next(x for x in rows if x[0] == r)
     names: dict[int, str] = {}
     texts: dict[int, str] = {pos: t for pos, t in enumerate(head[r]) if t is not None}
     notes: list[Note] = []

@@ -470,3 +470,132 @@ def test_group_labels_in_a_csv_with_two_header_lines(
     ]
     assert (sheet.frame["_row"].tolist(), sheet.skipped) == ([4, 5], 2)
     assert sheet.notes == [_combined(*n, "grouped.csv") for n in _GROUPED_NOTES]
+
+
+# 7. Tables stacked in one sheet: each header row starts a table of its own kind.
+
+
+def _stacked_note(row: int, zh: str, en: str, sheet: str) -> Note:
+    return Note(
+        "stacked_table", f"第 {row} 行起是另一张表（{zh}），单独装载 / another table ({en}) starts at row {row}", sheet
+    )
+
+
+def test_a_monthly_table_and_an_activity_table_stacked_in_one_sheet(tmp_path: Path) -> None:
+    """The second table's title, header and rows used to be quarantined as nonsense monthly rows."""
+    path = CASES / "17_two_kinds_stacked.xlsx"
+    monthly, activity = _read(path).sheets
+    assert (monthly.name, monthly.kind.name, monthly.skipped, monthly.notes) == ("Sheet1", "monthly", 2, [])
+    assert (monthly.frame["_row"].tolist(), _col(monthly, "households")) == ([3, 4], ["1466", "980"])
+    assert (activity.name, activity.kind.name, activity.skipped) == ("Sheet1", "activity", 1)  # the title row 6
+    assert activity.notes == [_stacked_note(7, "志愿服务", "activity", "Sheet1")]
+    assert activity.frame.drop(columns="_row").values.tolist() == [
+        ["2022-07-05", "东北社区", "防溺水巡查", "平安服务", "19", "76"],
+        ["2022-07-13", "临江社区", "七一党员先锋行", "党建服务", "10", "20"],
+    ]
+    assert activity.frame["_row"].tolist() == [8, 9]
+    db = tmp_path / "w.duckdb"
+    (result,) = _load([path], db)
+    assert _counts(result) == ("loaded", 4, 4, 0)
+    assert _stored(db, "SELECT community_name, households, source_row FROM community_month ORDER BY 3") == [
+        ("东北社区", 1466, 3),
+        ("临江社区", 980, 4),
+    ]
+    assert _stored(db, "SELECT activity_name, hours, source_sheet, source_row FROM volunteer_activity ORDER BY 4") == [
+        ("防溺水巡查", 76.0, "Sheet1", 8),
+        ("七一党员先锋行", 20.0, "Sheet1", 9),
+    ]
+
+
+# Two months of one kind stacked with no blank row between them; the second table heads more
+# columns than the first and starts within the first 20 rows (where the header is looked for).
+_TWO_MONTHS = [
+    ["新政镇 2022年7月"],
+    ["报告月份", "村(社区)", "户数"],
+    ["2022-07", "东北社区", 1466],
+    ["2022-07", "临江社区", 980],
+    ["合计", None, 2446],
+    ["新政镇 2022年8月"],
+    ["报告月份", "村(社区)", "户数", "网格数"],
+    ["2022-08", "东北社区", 1470, 6],
+    ["2022-08", "临江社区", 981, 4],
+]
+
+
+def _two_months_checked(sheets: list[Sheet], name: str, rows: tuple[list[int], list[int]]) -> None:
+    july, august = sheets
+    assert (july.kind.name, august.kind.name) == ("monthly", "monthly")
+    assert (_col(july, "month"), _col(july, "households")) == (["2022-07"] * 2, ["1466", "980"])
+    assert (_col(august, "month"), _col(august, "grids")) == (["2022-08"] * 2, ["6", "4"])
+    assert (july.frame["_row"].tolist(), august.frame["_row"].tolist()) == rows
+    assert august.notes == [_stacked_note(rows[1][0] - 1, "月度指标", "monthly", name)]
+
+
+def test_two_months_stacked_in_one_sheet(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    for row in _TWO_MONTHS:
+        wb.active.append(row)
+    wb.active.merge_cells("A6:D6")
+    path = tmp_path / "two_months.xlsx"
+    wb.save(path)
+    july, august = _read(path).sheets
+    assert (july.skipped, august.skipped) == (2, 1)  # title, 合计; the second title
+    _two_months_checked([july, august], "Sheet", ([3, 4], [8, 9]))
+    db = tmp_path / "w.duckdb"
+    assert [_counts(r) for r in _load([path], db)] == [("loaded", 4, 4, 0)]
+    sql = "SELECT month, community_name, households, grids FROM community_month ORDER BY month, households"
+    assert _stored(db, sql) == [
+        (date(2022, 7, 1), "临江社区", 980, None),
+        (date(2022, 7, 1), "东北社区", 1466, None),
+        (date(2022, 8, 1), "临江社区", 981, 4),
+        (date(2022, 8, 1), "东北社区", 1470, 6),
+    ]
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["python", "duckdb"])
+def test_two_tables_stacked_in_a_csv(fast: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both readers give the same tables (DuckDB's hands a file with a second header to Python's)."""
+    if fast:
+        monkeypatch.setattr(delimited, "FAST_CSV_MIN_BYTES", 0)
+    path = tmp_path / "two_months.csv"
+    lines = [",".join("" if v is None else str(v) for v in (row + [None] * 4)[:4]) for row in _TWO_MONTHS]
+    path.write_bytes(("\r\n".join(lines[:5] + [",,,"] + lines[5:]) + "\r\n").encode("gbk"))  # a blank line too
+    july, august = _read(path).sheets
+    assert (july.skipped, august.skipped) == (3, 1)  # title, 合计, the blank line; the second title
+    _two_months_checked([july, august], "two_months.csv", ([3, 4], [9, 10]))
+
+
+def test_a_second_table_with_a_merged_two_row_header(tmp_path: Path) -> None:
+    """The group-label row of the lower table's header belongs to that table, merged cells and all."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [
+        ["报告月份", "村(社区)", "户数", None],
+        ["2022-07", "东北社区", 1466, None],
+        [None, None, None, None],
+        ["二、网格员"],
+        ["报告月份", "村(社区)", "网格员数", None],
+        [None, None, "专职", "兼职"],
+        ["2022-07", "东北社区", 6, 30],
+    ]:
+        ws.append(row)
+    for ref in ("A4:D4", "A5:A6", "B5:B6", "C5:D5"):
+        ws.merge_cells(ref)
+    path = tmp_path / "stacked_grouped.xlsx"
+    wb.save(path)
+    first, second = _read(path).sheets
+    assert (first.frame["_row"].tolist(), first.skipped) == ([2], 1)  # the blank row 3
+    assert (second.frame["_row"].tolist(), second.skipped) == ([7], 2)  # the title row 4, the group row 5
+    assert second.frame.drop(columns="_row").values.tolist() == [["2022-07", "东北社区", "6", "30"]]
+    assert [n.code for n in second.notes] == ["stacked_table", "combined_header", "combined_header"]
+    assert second.notes[0] == _stacked_note(6, "月度指标", "monthly", "Sheet")
+
+
+def test_a_label_and_value_line_above_the_header_is_not_a_table(tmp_path: Path) -> None:
+    """报告月份 | 2022-07 | 村(社区) | 东北社区 names two columns, but no data follows it before the header."""
+    path = tmp_path / "info_line.csv"
+    path.write_text(
+        "报告月份,2022-07,村(社区),东北社区\n报告月份,村(社区),户数,网格数\n2022-07,东北社区,1466,6\n", encoding="utf-8"
+    )
+    sheet = _only(path)
+    assert (sheet.skipped, sheet.frame["_row"].tolist(), _col(sheet, "grids")) == (1, [3], ["6"])
