@@ -46,6 +46,13 @@ def _load(paths: list[Path], db: Path) -> list[FileResult]:
     return load_paths(paths, db=db, today=TODAY)
 
 
+def _loaded(path: Path, tmp_path: Path, counts: tuple[str, int, int, int]) -> Path:
+    """Load `path` into a new warehouse, check (status, rows read, loaded, quarantined); the warehouse."""
+    db = tmp_path / "w.duckdb"
+    assert [_counts(r) for r in _load([path], db)] == [counts]
+    return db
+
+
 def _stored(db: Path, sql: str) -> list[tuple]:
     con = reader(db)
     try:
@@ -90,9 +97,7 @@ def test_big_utf16_unicode_text_loads_every_case(tmp_path: Path) -> None:
     ]
     assert sheet.frame["_row"].tolist() == list(range(2, 12002))
     assert sheet.frame["case_id"].is_unique
-    db = tmp_path / "w.duckdb"
-    (result,) = _load([path], db)
-    assert _counts(result) == ("loaded", 12000, 12000, 0)
+    db = _loaded(path, tmp_path, ("loaded", 12000, 12000, 0))
     assert _stored(db, "SELECT count(*), count(DISTINCT case_id), min(received_on) FROM request_case") == [
         (12000, 12000, date(2022, 7, 1))
     ]
@@ -157,9 +162,7 @@ def test_big_csv_whose_first_mebibyte_ends_inside_a_character(
 def test_big_gbk_csv_split_inside_a_character_stores_every_row(tmp_path: Path) -> None:
     path = tmp_path / "activity_gbk.csv"
     names = _activity_file(path, "gbk", b"", ",", "中")
-    db = tmp_path / "w.duckdb"
-    (result,) = _load([path], db)
-    assert _counts(result) == ("loaded", len(names), len(names), 0)
+    db = _loaded(path, tmp_path, ("loaded", len(names), len(names), 0))
     assert _stored(db, "SELECT count(*), sum(hours), max(source_row) FROM volunteer_activity") == [
         (len(names), 6.0 * len(names), len(names) + 2)
     ]
@@ -177,8 +180,7 @@ def test_mac_csv_with_carriage_returns_only(tmp_path: Path) -> None:
     sheet = _only(big)
     assert _col(sheet, "activity_name") == names
     assert sheet.frame["_row"].tolist() == list(range(3, 3 + len(names)))
-    db = tmp_path / "w.duckdb"
-    assert [_counts(r) for r in _load([small], db)] == [("loaded", 2, 2, 0)]
+    _loaded(small, tmp_path, ("loaded", 2, 2, 0))
 
 
 def test_csv_the_csv_module_cannot_parse_is_rejected_with_the_reason(tmp_path: Path) -> None:
@@ -216,9 +218,7 @@ def test_comma_csv_whose_quoted_note_lists_rooms_with_semicolons(tmp_path: Path)
     assert _col(sheet, "area_added_m2") == ["400", None]
     rooms = "整合图书室;调解室;儿童之家;老年活动室;党员活动室;志愿者之家;心理咨询室;法律服务室;文体活动室"
     assert _col(sheet, "note") == [rooms, "拆除柜台"]
-    db = tmp_path / "w.duckdb"
-    (result,) = _load([path], db)
-    assert _counts(result) == ("loaded", 2, 2, 0)
+    db = _loaded(path, tmp_path, ("loaded", 2, 2, 0))
     sql = (
         "SELECT completed_on, community_name, project_type, area_added_m2, rooms_integrated, service_platforms, note"
         " FROM service_center_project ORDER BY completed_on"
@@ -243,8 +243,7 @@ def test_tab_file_with_tabs_and_commas_inside_quoted_cells(tmp_path: Path) -> No
         "义诊,理发,量血压,测血糖,修家电,磨剪刀,送春联,讲政策,办社保",
     ]
     assert _col(sheet, "hours") == ["50", "24"]
-    db = tmp_path / "w.duckdb"
-    assert [_counts(r) for r in _load([path], db)] == [("loaded", 2, 2, 0)]
+    db = _loaded(path, tmp_path, ("loaded", 2, 2, 0))
     assert _stored(db, "SELECT participants, hours FROM volunteer_activity ORDER BY activity_date") == [
         (25, 50.0),
         (12, 24.0),
@@ -265,8 +264,7 @@ def test_semicolon_table_under_a_title_line_full_of_commas(tmp_path: Path) -> No
     assert (sheet.kind.name, sheet.skipped, sheet.frame["_row"].tolist()) == ("monthly", 1, [3, 4])
     assert _col(sheet, "households") == ["1,466", "980"]
     assert _col(sheet, "requests_resolved") == ["19", "12"]
-    db = tmp_path / "w.duckdb"
-    assert [_counts(r) for r in _load([path], db)] == [("loaded", 2, 2, 0)]
+    db = _loaded(path, tmp_path, ("loaded", 2, 2, 0))
     assert _stored(db, "SELECT community_name, households, requests_received FROM community_month ORDER BY 2") == [
         ("临江社区", 980, 12),
         ("东北社区", 1466, 20),
@@ -290,9 +288,7 @@ def test_hidden_stale_copy_of_the_month_is_skipped_and_named(tmp_path: Path) -> 
     assert result.notes == [_hidden_note("月度指标(旧)")]
     assert result.notes[0].loses_data is False and result.ignored_sheets == []
     assert _col(result.sheets[0], "households") == ["1466", "980"]
-    db = tmp_path / "w.duckdb"
-    (loaded,) = _load([path], db)
-    assert _counts(loaded) == ("loaded", 2, 2, 0)
+    db = _loaded(path, tmp_path, ("loaded", 2, 2, 0))
     sql = (
         "SELECT community_name, households, service_center_m2, source_sheet, source_row FROM community_month ORDER BY 5"
     )
@@ -399,9 +395,7 @@ def test_merged_group_labels_over_sub_columns(tmp_path: Path) -> None:
     ]
     assert not any(n.loses_data for n in sheet.notes)
     assert sheet.original(0)["网格员数/兼职"] == "30"
-    db = tmp_path / "w.duckdb"
-    (result,) = _load([path], db)
-    assert _counts(result) == ("loaded", 2, 2, 0)
+    db = _loaded(path, tmp_path, ("loaded", 2, 2, 0))
     sql = (
         "SELECT community_name, grid_workers_fulltime, grid_workers_parttime, requests_received, requests_resolved"
         " FROM community_month ORDER BY households DESC"
@@ -426,9 +420,20 @@ _GROUPED_NOTES = [
 ]
 
 
-def _grouped_values(sheet: Sheet) -> list[list[str]]:
+def _grouped_checked(sheet: Sheet, name: str) -> None:
     cols = ["community_name", *(n for _, _, n, _ in _GROUPED_NOTES)]
-    return sheet.frame[cols].values.tolist()
+    assert sheet.frame[cols].values.tolist() == [
+        ["东北社区", "6", "30", "20", "19", "18"],
+        ["临江社区", "4", "20", "12", "12", "11"],
+    ]
+    assert (sheet.frame["_row"].tolist(), sheet.skipped) == ([4, 5], 2)  # the title, the group-label row
+    assert sheet.notes == [_combined(*n, name) for n in _GROUPED_NOTES]
+
+
+def _csv_bytes(rows: list[list[object]], width: int, encoding: str = "gbk") -> bytes:
+    """Rows as Excel saves them to CSV: every line as wide as the table, CRLF."""
+    cells = (["" if v is None else str(v) for v in row] + [""] * width for row in rows)
+    return "".join(",".join(c[:width]) + "\r\n" for c in cells).encode(encoding)
 
 
 def test_group_labels_typed_over_the_first_sub_column_only(tmp_path: Path) -> None:
@@ -438,15 +443,8 @@ def test_group_labels_typed_over_the_first_sub_column_only(tmp_path: Path) -> No
         wb.active.append(row)
     path = tmp_path / "grouped.xlsx"
     wb.save(path)
-    sheet = _only(path)
-    assert _grouped_values(sheet) == [
-        ["东北社区", "6", "30", "20", "19", "18"],
-        ["临江社区", "4", "20", "12", "12", "11"],
-    ]
-    assert (sheet.frame["_row"].tolist(), sheet.skipped) == ([4, 5], 2)
-    assert sheet.notes == [_combined(*n, "Sheet") for n in _GROUPED_NOTES]
-    db = tmp_path / "w.duckdb"
-    assert [_counts(r) for r in _load([path], db)] == [("loaded", 2, 2, 0)]
+    _grouped_checked(_only(path), "Sheet")
+    db = _loaded(path, tmp_path, ("loaded", 2, 2, 0))
     sql = (
         "SELECT community_name, requests_received, requests_resolved, requests_on_time FROM community_month ORDER BY 2"
     )
@@ -461,15 +459,8 @@ def test_group_labels_in_a_csv_with_two_header_lines(
     if fast:
         monkeypatch.setattr(delimited, "FAST_CSV_MIN_BYTES", 0)
     path = tmp_path / "grouped.csv"
-    lines = [",".join("" if v is None else str(v) for v in row) for row in _GROUPED]
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
-    sheet = _only(path)
-    assert _grouped_values(sheet) == [
-        ["东北社区", "6", "30", "20", "19", "18"],
-        ["临江社区", "4", "20", "12", "12", "11"],
-    ]
-    assert (sheet.frame["_row"].tolist(), sheet.skipped) == ([4, 5], 2)
-    assert sheet.notes == [_combined(*n, "grouped.csv") for n in _GROUPED_NOTES]
+    path.write_bytes(_csv_bytes(_GROUPED, 7))
+    _grouped_checked(_only(path), "grouped.csv")
 
 
 # 7. Tables stacked in one sheet: each header row starts a table of its own kind.
@@ -494,9 +485,7 @@ def test_a_monthly_table_and_an_activity_table_stacked_in_one_sheet(tmp_path: Pa
         ["2022-07-13", "临江社区", "七一党员先锋行", "党建服务", "10", "20"],
     ]
     assert activity.frame["_row"].tolist() == [8, 9]
-    db = tmp_path / "w.duckdb"
-    (result,) = _load([path], db)
-    assert _counts(result) == ("loaded", 4, 4, 0)
+    db = _loaded(path, tmp_path, ("loaded", 4, 4, 0))
     assert _stored(db, "SELECT community_name, households, source_row FROM community_month ORDER BY 3") == [
         ("东北社区", 1466, 3),
         ("临江社区", 980, 4),
@@ -541,8 +530,7 @@ def test_two_months_stacked_in_one_sheet(tmp_path: Path) -> None:
     july, august = _read(path).sheets
     assert (july.skipped, august.skipped) == (2, 1)  # title, 合计; the second title
     _two_months_checked([july, august], "Sheet", ([3, 4], [8, 9]))
-    db = tmp_path / "w.duckdb"
-    assert [_counts(r) for r in _load([path], db)] == [("loaded", 4, 4, 0)]
+    db = _loaded(path, tmp_path, ("loaded", 4, 4, 0))
     sql = "SELECT month, community_name, households, grids FROM community_month ORDER BY month, households"
     assert _stored(db, sql) == [
         (date(2022, 7, 1), "临江社区", 980, None),
@@ -558,8 +546,7 @@ def test_two_tables_stacked_in_a_csv(fast: bool, tmp_path: Path, monkeypatch: py
     if fast:
         monkeypatch.setattr(delimited, "FAST_CSV_MIN_BYTES", 0)
     path = tmp_path / "two_months.csv"
-    lines = [",".join("" if v is None else str(v) for v in (row + [None] * 4)[:4]) for row in _TWO_MONTHS]
-    path.write_bytes(("\r\n".join(lines[:5] + [",,,"] + lines[5:]) + "\r\n").encode("gbk"))  # a blank line too
+    path.write_bytes(_csv_bytes([*_TWO_MONTHS[:5], [], *_TWO_MONTHS[5:]], 4))  # a blank line too
     july, august = _read(path).sheets
     assert (july.skipped, august.skipped) == (3, 1)  # title, 合计, the blank line; the second title
     _two_months_checked([july, august], "two_months.csv", ([3, 4], [9, 10]))
