@@ -82,7 +82,7 @@ def _sections() -> Any:
     """Wrap the ETL's stages with timers; yields the dict they add to."""
     import etl.load as load
     import etl.readers as readers
-    from etl.readers import delimited, excel, shaping
+    from etl.readers import shaping
 
     times: dict[str, float] = {}
     saved: list[tuple[object, str, object]] = []
@@ -114,11 +114,8 @@ def _sections() -> Any:
     wrap(load, "sha256", "sha256")
     # load.py may import read_file by name or call it through etl.readers: wrap the one it uses
     wrap(load if hasattr(load, "read_file") else readers, "read_file", "read_file")
-    # the readers import shape/finish by name: wrap each module's reference
-    for module in (shaping, delimited, excel):
-        for name, label in (("shape", "read_file: DuckDB read+shape"), ("finish", "read_file: finish")):
-            if hasattr(module, name):
-                wrap(module, name, label)
+    wrap(shaping, "shape", "read_file: DuckDB read+shape")
+    wrap(shaping, "finish", "read_file: finish")
     wrap(load, "stage", "stage (type+check)")
     wrap(load, "_apply", "apply (upsert)")
     saved.append((load, "writer", orig_writer))
@@ -141,7 +138,7 @@ def _sections() -> Any:
     finally:
         for module, name, fn in saved:
             setattr(module, name, fn)
-    # finish includes the DuckDB → pandas conversion; the rest of read_file is header sniffing etc.
+    # _finish includes the DuckDB → pandas conversion; the rest of read_file is header sniffing etc.
     finish = times.pop("read_file: finish", 0.0)
     times["read_file: to pandas"] = finish
     times["read_file: other"] = times.pop("read_file", 0.0) - finish - times.get("read_file: DuckDB read+shape", 0.0)

@@ -14,10 +14,10 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from etl.readers import shaping
 from etl.readers.blocks import has_later_header, split_tables, table_note
 from etl.readers.headers import Header, find_header
 from etl.readers.model import HEAD_ROWS, Cell, FileRead, ReadError, Sheet
-from etl.readers.shaping import connect, finish, shape, sheet_from_grid
 
 FAST_CSV_MIN_BYTES = 1 << 20  # CSVs at least this big go through DuckDB's parallel reader
 
@@ -68,7 +68,7 @@ def _sniff(text: str, name: str) -> tuple[str, list[list[Cell]], Header | None]:
     semicolon. A quoted 说明 full of semicolons, a title with commas over a semicolon table, or
     commas in the cells of a tab file do not change the delimiter."""
     best: tuple[tuple[int, int, int], str, list[list[Cell]], Header | None] | None = None
-    failure = ReadError("CSV 无法解析 / the CSV cannot be parsed")
+    failure = ReadError("CSV 文件无法解析 / the CSV cannot be parsed")
     for index, delimiter in enumerate(CSV_DELIMITERS):
         if index and delimiter not in text:
             continue
@@ -104,7 +104,7 @@ def _records(text: str, delimiter: str, limit: int | None = None) -> tuple[list[
         try:
             return _parse(io.StringIO(text, newline=""), delimiter, limit)
         except csv.Error as exc:
-            raise ReadError(f"CSV 无法解析 / the CSV cannot be parsed: {exc}") from exc
+            raise ReadError(f"CSV 文件无法解析：{exc} / the CSV cannot be parsed: {exc}") from exc
 
 
 def _parse(lines: io.StringIO, delimiter: str, limit: int | None) -> tuple[list[list[Cell]], list[int], int]:
@@ -169,7 +169,7 @@ def read_csv(path: Path, data: bytes, result: FileRead) -> None:
     if header is None:
         result.ignored_sheets.append(path.name)
         return
-    with connect() as con:
+    with shaping.connect() as con:
         sheet = None
         if big:
             sheet = _read_csv_fast(con, path, data, encoding, head_text, delimiter, head, header)
@@ -186,7 +186,7 @@ def read_csv(path: Path, data: bytes, result: FileRead) -> None:
             first = start + table.row + 1  # the table's first body record
             notes = [table_note(table, starts[first - 1]), *table.notes] if start else table.notes
             rows = np.array(starts[first:end], dtype=np.int64)
-            result.sheets.append(sheet_from_grid(con, path, name, table, records[first:end], rows, notes))
+            result.sheets.append(shaping.sheet_from_grid(con, path, name, table, records[first:end], rows, notes))
 
 
 def _read_csv_fast(
@@ -219,7 +219,7 @@ def _read_csv_fast(
             csv_path.write_bytes(data)
         try:
             trim = "all" if _odd_whitespace(data, delimiter, _nth_line_end(data, header_end)) else "spaces"
-            table = shape(con, source, [str(csv_path), delimiter], ncols, header, trim)
+            table = shaping.shape(con, source, [str(csv_path), delimiter], ncols, header, trim)
         except duckdb.Error:
             return None  # e.g. a row wider than the header region, or bytes that are not UTF-8
     expected = _physical_lines(data) - header_end
@@ -228,4 +228,4 @@ def _read_csv_fast(
     if has_later_header(table, ncols, header, path.name):
         return None  # tables stacked in the file: the Python reader splits them
     rows = np.arange(header_end + 1, header_end + 1 + table.num_rows, dtype=np.int64)
-    return finish(path, path.name, header, table, ncols, rows, header.notes)
+    return shaping.finish(path, path.name, header, table, ncols, rows, header.notes)

@@ -12,11 +12,11 @@ import duckdb
 import numpy as np
 import python_calamine as calamine
 
+from etl.readers import shaping
 from etl.readers.blocks import split_tables, table_note
 from etl.readers.delimited import decode_head
 from etl.readers.headers import Header, find_header
 from etl.readers.model import HEAD_ROWS, Cell, FileRead, Note, ReadError, Sheet
-from etl.readers.shaping import connect, sheet_from_grid
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -123,7 +123,7 @@ def _open_workbook(data: bytes) -> calamine.CalamineWorkbook:
 
 def read_workbook(path: Path, data: bytes, result: FileRead) -> None:
     workbook = _open_workbook(data)
-    with connect() as con:
+    with shaping.connect() as con:
         for meta in workbook.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 result.ignored_sheets.append(meta.name)
@@ -159,7 +159,7 @@ def _tables(
         notes = [table_note(table, first)] if start else []
         notes += table.notes + _merge_body(grid, merges, table, start, end)
         rows = np.arange(first + 1, end + 1)
-        sheets.append(sheet_from_grid(con, path, name, table, grid[first:end], rows, notes))
+        sheets.append(shaping.sheet_from_grid(con, path, name, table, grid[first:end], rows, notes))
     return sheets
 
 

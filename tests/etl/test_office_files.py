@@ -17,7 +17,7 @@ import pytest
 import xlwt
 
 from etl.load import FileResult, load_paths
-from etl.readers import FileRead, Note, Sheet, delimited, read_file
+from etl.readers import FileRead, Note, Sheet, delimited, read_file, shaping
 from etl.template import write_template
 from etl.warehouse import reader
 
@@ -72,7 +72,7 @@ def fast_only(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object) -> None:
         raise AssertionError("the CSV fell back to the Python reader")
 
-    monkeypatch.setattr(delimited, "sheet_from_grid", refuse)
+    monkeypatch.setattr(shaping, "sheet_from_grid", refuse)
 
 
 # 1. A byte prefix probed for the encoding must end on a character boundary of that encoding.
@@ -191,7 +191,7 @@ def test_csv_the_csv_module_cannot_parse_is_rejected_with_the_reason(tmp_path: P
     )
     result = read_file(path)
     assert result.sheets == []
-    assert result.error is not None and result.error.startswith("CSV 无法解析 / the CSV cannot be parsed: field larger")
+    assert result.error is not None and result.error.startswith("CSV 文件无法解析：field larger")
 
 
 def test_text_renamed_xls_is_named_as_text_in_any_encoding(tmp_path: Path) -> None:
