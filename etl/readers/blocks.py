@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.readers.headers import DIGIT, Header, header_columns, key_position, starts_with_digit
+from etl.readers.headers import Header, header_columns, key_position, starts_with_digit
 from etl.readers.model import Cell, Note
 
 Table = tuple[int, int, Header]  # first grid row, row after the last, header (its row counted from the first)
@@ -21,24 +21,24 @@ def _is_title(row: Sequence[Cell]) -> bool:
     return len({c for c in row if c is not None}) == 1
 
 
-def _is_header(grid: Sequence[Sequence[Cell]], i: int, name: str) -> bool:
-    return header_columns(grid[i], grid[i - 1], name) > 0
+def _is_header(row: Sequence[Cell], above: Sequence[Cell], name: str) -> bool:
+    """Whether a row below a table's header starts another table. Data rows are ruled out cheaply:
+    no header cell starts with a digit, and every data row has one (its date or month, its counts)."""
+    if not any(c is not None for c in row) or any(starts_with_digit(c) for c in row):
+        return False
+    return header_columns(row, above, name) > 0
 
 
 def _next_table(grid: Sequence[Sequence[Cell]], header_row: int, header: Header, name: str) -> int | None:
-    """The first grid row of the table after the one headed at `header_row`, or None.
-
-    Only rows whose key cell (the table's date or month) does not start with a digit can be a
-    header; that is every row but data, so the rest are checked in full.
-    """
+    """The first grid row of the table after the one headed at `header_row`, or None."""
     key = key_position(header.kind, header.names)
     if key is None:
         return None
     for i in range(header_row + 1, len(grid)):
         row = grid[i]
-        if (key < len(row) and starts_with_digit(row[key])) or not any(c is not None for c in row):
-            continue
-        if _is_header(grid, i, name):
+        if key < len(row) and starts_with_digit(row[key]):
+            continue  # the common case, decided by one cell
+        if _is_header(row, grid[i - 1], name):
             return _table_start(grid, header_row, i, name)
     return None
 
@@ -78,17 +78,30 @@ def table_note(header: Header, row_number: int) -> Note:
     )
 
 
+def _digit_first(cells: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Per cell: starts with an ASCII or full-width digit (false for a null). Compares the first
+    three UTF-8 bytes, which is several times faster than a regular expression."""
+    head = pc.binary_slice(cells.cast(pa.large_binary()), 0, 3)
+
+    def between(low: bytes, high: bytes) -> pa.ChunkedArray:
+        return pc.and_(
+            pc.greater_equal(head, pa.scalar(low, pa.large_binary())), pc.less(head, pa.scalar(high, pa.large_binary()))
+        )
+
+    return pc.fill_null(pc.or_(between(b"0", b":"), between("０".encode(), "：".encode())), False)
+
+
 def has_later_header(table: pa.Table, ncols: int, header: Header, name: str) -> bool:
     """True when a row of a shaped body (cells c0…, `_first`) below `header` is another table's header."""
     key = key_position(header.kind, header.names)
     if key is None or table.num_rows == 0:
         return False
-    cells = table.column(f"c{key}")
-    data = pc.fill_null(pc.match_substring_regex(cells, "^" + DIGIT), False)
-    maybe = np.flatnonzero(pc.and_(pc.invert(data), pc.is_valid(table.column("_first"))).to_numpy(zero_copy_only=False))
+    data = _digit_first(table.column(f"c{key}"))
+    filled = pc.is_valid(table.column("_first"))
+    maybe = np.flatnonzero(pc.and_(pc.invert(data), filled).to_numpy(zero_copy_only=False))
     columns = [table.column(f"c{j}") for j in range(ncols)]
 
     def row(i: int) -> list[Cell]:
         return [c[i].as_py() for c in columns] if i >= 0 else []
 
-    return any(header_columns(row(i), row(i - 1), name) > 0 for i in maybe)
+    return any(_is_header(row(i), row(i - 1), name) for i in maybe)

@@ -22,9 +22,7 @@ _PLACEHOLDERS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\"})
 
 _VALUE = re.compile(r"[\d０-９.,，%:/\-年月日号 ]+")  # a number or a date as a cell shows it
 
-DIGIT = "[0-9０-９]"  # how every month, date and count starts
-
-_DIGIT_FIRST = re.compile(DIGIT)
+_DIGIT_FIRST = re.compile("[0-9０-９]")  # how every month, date and count starts
 
 _UNIT_SUFFIX = re.compile(r"(.+?)(?:\((?:单位:?)?([^()]*)\)|/([^/]+))")
 
