@@ -65,7 +65,13 @@ def read_file(path: Path) -> FileRead:
         result.error = str(exc)
         result.sheets = []
         return result
-    if not result.sheets:
+    hidden = "、".join(n.sheet or "" for n in result.notes if n.code == "hidden_sheet")
+    if not result.sheets and hidden:
+        result.error = (
+            f"报表只在隐藏的工作表中（{hidden}），隐藏工作表不装载，请取消隐藏后重新报送"
+            f" / the report is only on hidden sheets ({hidden}): unhide it and send the file again"
+        )
+    elif not result.sheets:
         looked = "、".join(result.ignored_sheets) or "-"
         kinds = "、".join(k.zh for k in KINDS)
         result.error = (
