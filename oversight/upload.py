@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from core import incidents
+from core.limits import limits
 from core.paths import ROOT
 from etl.load import FileResult, load_paths
 from etl.readers import SUPPORTED_SUFFIXES
 from etl.warehouse import Waiting, WarehouseError
 
-MAX_BYTES = 20 * 1024 * 1024  # a township's monthly workbook is well under 1 MB
+MAX_BYTES = limits().upload_bytes  # core.limits: one configuration with the CLI; a monthly workbook is < 1 MB
 UPLOAD_DIR_NAME = "uploads"
 TEMPLATE = ROOT / "data" / "templates" / "仪陇县社区治理月报模板.xlsx"
 __all__ = ["SUPPORTED_SUFFIXES", "TEMPLATE", "MAX_BYTES", "UploadRejected", "check", "load_uploads", "store"]

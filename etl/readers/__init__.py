@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from core.contract import KINDS
+from core.limits import limits
+from etl.readers.bounds import check_csv, check_workbook
 from etl.readers.delimited import detect_encoding, read_csv
 from etl.readers.excel import cell_text, read_workbook
 from etl.readers.headers import header_key, is_unit_cell
@@ -53,6 +55,11 @@ def read_file(path: Path) -> FileRead:
             raise ReadError(f"无法读取文件 / cannot read the file: {exc.strerror or exc}") from exc
         if not data.strip():
             raise ReadError("文件为空 / the file is empty")
+        lim = limits()
+        if suffix == ".csv":
+            check_csv(data, lim)  # before anything expands the file
+        else:
+            check_workbook(data, lim)
         if suffix == ".csv":
             read_csv(path, data, result)
         else:
