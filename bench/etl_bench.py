@@ -113,8 +113,12 @@ def _sections() -> Any:
     wrap(load, "sha256", "sha256")
     # load.py may import read_file by name or call it through etl.readers: wrap the one it uses
     wrap(load if hasattr(load, "read_file") else readers, "read_file", "read_file")
-    wrap(readers, "_shape", "read_file: DuckDB read+shape")
-    wrap(readers, "_finish", "read_file: finish")
+    # shape/finish live in etl.readers.shaping and are imported by name where they are called
+    for module in (readers, *(getattr(readers, m, None) for m in ("shaping", "delimited"))):
+        for name, label in (("shape", "read_file: DuckDB read+shape"), ("finish", "read_file: finish")):
+            for fn_name in (name, "_" + name):
+                if module is not None and callable(getattr(module, fn_name, None)):
+                    wrap(module, fn_name, label)
     wrap(load, "stage", "stage (type+check)")
     wrap(load, "_apply", "apply (upsert)")
     saved.append((load, "writer", orig_writer))
