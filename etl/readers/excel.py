@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import python_calamine as calamine
 
+from etl.readers.cells import WorkbookCells
 from etl.readers.delimited import detect_encoding
 from etl.readers.headers import Header, find_header
 from etl.readers.model import HEAD_ROWS, Cell, FileRead, Note, ReadError
@@ -114,14 +115,16 @@ def _open_workbook(data: bytes) -> calamine.CalamineWorkbook:
 
 def read_workbook(path: Path, data: bytes, result: FileRead) -> None:
     workbook = _open_workbook(data)
+    cells = WorkbookCells(data, workbook)  # error values and formulas without a result, which calamine reads as ""
     with connect() as con:
         for meta in workbook.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 result.ignored_sheets.append(meta.name)
                 continue
             try:
-                sheet = workbook.get_sheet_by_name(meta.name)
+                sheet = cells.sheet(meta.name)
                 grid = [[cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+                cells.restore(meta.name, grid)
                 merges = sheet.merged_cell_ranges or []
             except calamine.CalamineError as exc:
                 raise ReadError(f"工作表「{meta.name}」无法读取 / sheet {meta.name!r} cannot be read: {exc}") from exc
