@@ -5,7 +5,8 @@ the reason): cell readable, required cell present, community in the registry, va
 column's range and choices, no month or date after the load date, each contract `Rule`
 (`left <= right`), and no second row with the same natural key in one file. `stage()` runs
 them over the reader's sheets and leaves a temp table with the typed columns and `_reason`
-(NULL for a good row; every broken rule's reason joined with "；" otherwise), and `_original`:
+(NULL for a good row; every broken rule's reason joined with "；" otherwise; a quoted cell's
+invisible characters written as `<U+200B>`), and `_original`:
 for a row with a reason only, the row as JSON under the file's header texts (built from the
 frame's raw columns and the sheet's `original_keys`, see `etl.readers.Sheet`).
 """
@@ -23,7 +24,7 @@ import pandas as pd
 
 from core.contract import Column, Kind
 from core.sql import ident
-from etl.normalize import Registry, blank, column_sql, lit, shown
+from etl.normalize import Registry, blank, column_sql, escaped_sql, lit, register_functions, shown
 from etl.warehouse import LINEAGE, stored_columns
 
 EARLIEST = date(2000, 1, 1)
@@ -80,7 +81,9 @@ def column_checks(kind: Kind, c: Column) -> list[Check]:
         fails = f"{v} IS NULL AND ({cleaned} IS NULL OR {blank(cleaned)})"
         out.append(Check(f"{name}:required", fails, lit(MSG_REQUIRED.format(zh=c.zh, name=name))))
     if name == "community_name":
-        out.append(Check(f"{name}:registry", "_match_error IS NOT NULL", "_match_error"))
+        # a name (or township) that is an Excel error value has its own reason
+        named = " AND ".join(f"{ident('_e_' + n)} IS NULL" for n in ("town_name", name) if n in kind.names)
+        out.append(Check(f"{name}:registry", f"_match_error IS NOT NULL AND {named}", "_match_error"))
     if c.type in ("int", "float"):
         if c.min_value is not None:
             template = MSG_NEGATIVE if c.min_value == 0 else MSG_BELOW
@@ -92,7 +95,8 @@ def column_checks(kind: Kind, c: Column) -> list[Check]:
     if c.choices:
         msg = MSG_CHOICES.format(zh=c.zh, name=name, choices="、".join(c.choices), choices_en=", ".join(c.choices))
         allowed = ", ".join(map(lit, c.choices))
-        out.append(Check(f"{name}:choices", f"{v} NOT IN ({allowed})", _fmt(msg, _shown(c))))
+        fails = f"{v} NOT IN ({allowed}) AND {ident('_e_' + name)} IS NULL"  # an Excel error has its own reason
+        out.append(Check(f"{name}:choices", fails, _fmt(msg, _shown(c))))
     if c.type in ("month", "date"):
         msg = MSG_TOO_EARLY.format(zh=c.zh, name=name, year=EARLIEST.year)
         out.append(Check(f"{name}:earliest", f"{v} < DATE '{EARLIEST.isoformat()}'", _fmt(msg, _shown(c))))
@@ -224,7 +228,7 @@ checked AS (
   SELECT *, nullif(concat_ws({lit(REASON_SEPARATOR)}, {reasons}), '') AS _reason FROM keyed
 )
 SELECT {", ".join(ident(n) for n in stored)}, _file_no, _sheet, _row,
-       CASE WHEN _reason IS NOT NULL THEN {original} END AS _original, _reason
+       CASE WHEN _reason IS NOT NULL THEN {original} END AS _original, {escaped_sql("_reason")} AS _reason
 FROM checked
 """  # noqa: S608  (identifiers from the contract; values bound as parameters)
 
@@ -268,6 +272,7 @@ def stage(
     original keys) of one kind into temp table `table`, all in one pass (planning the query costs
     more than running it on a small sheet). Duplicate keys are looked for within each file number.
     A sheet without original keys gets a NULL `_original`."""
+    register_functions(con)
     keys = [_original_keys(s) for s in sheets]
     originals = [None if k is None else list(k.values()) for k in keys]
     _, extra = original_sql(kind, originals)
