@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from core.contract import Column, Kind
+from core.contract import COMMUNITY, TOWN, Column, Kind
 from etl.text import ODD_SPACES, ZERO_WIDTH, escaped, visible
 
 FULLWIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
@@ -118,6 +118,7 @@ def _re_chars(chars: str) -> str:
 
 
 HIDDEN = f"[{_re_chars(ZERO_WIDTH + ODD_SPACES)}]"  # RE2 class: what `visible_sql` changes
+_NARROWED = f"[{_re_chars(FULLWIDTH[:-1] + ZERO_WIDTH + ODD_SPACES)}]"  # RE2 class: what `halfwidth` changes
 _SPACE = f"[\\s{_re_chars(ODD_SPACES)}\\x{{3000}}]"  # RE2 class: any space
 
 
@@ -135,7 +136,8 @@ def escaped_sql(c: str) -> str:
     out = c
     for ch in ZERO_WIDTH:
         out = f"replace({out}, {lit(ch)}, '<U+{ord(ch):04X}>')"
-    return f"CASE WHEN regexp_matches({c}, {lit(f'[{_re_chars(ZERO_WIDTH)}]')}) THEN {out} ELSE {c} END"
+    hidden = lit(f"[{_re_chars(ZERO_WIDTH)}]")
+    return f"CASE WHEN {c} IS NULL THEN NULL WHEN regexp_matches({c}, {hidden}) THEN {out} ELSE {c} END"
 
 
 REASON_FUNCTION = "etl_cell_reason"
@@ -170,7 +172,7 @@ def reason_sql(text: str, column: Column, template: str = "") -> str:
 
 def may_be_cell_error(c: str) -> str:
     """SQL: a cheap test that the trimmed cell `c` might be an Excel error value or a formula."""
-    return f"ascii({c}) IN (35, 61, 69)"  # "#", "=", "E" (LibreOffice's Err:502)
+    return f"({c} LIKE '#%' OR {c} LIKE '=%' OR {c} LIKE 'Err:%')"  # LIKE 'x%' is the cheapest prefix test
 
 
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
@@ -182,10 +184,13 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def halfwidth(c: str) -> str:
-    """`c` with full-width ASCII (１８００，) made half-width; translate() is slow, so only when needed."""
+    """`c` with full-width ASCII (１８００，) made half-width, zero-width marks dropped and odd spaces
+    made spaces (`etl.text`): one test and one translate(), which is slow, only when needed (each
+    regular expression in the SQL also costs planning time)."""
     return (
-        f"CASE WHEN regexp_matches({c}, '[\\x{{FF01}}-\\x{{FF5E}}]') "
-        f"THEN translate({c}, {lit(FULLWIDTH)}, {lit(HALFWIDTH)}) ELSE {c} END"
+        f"CASE WHEN regexp_matches({c}, {lit(_NARROWED)}) "
+        f"THEN translate({c}, {lit(FULLWIDTH + ODD_SPACES + ZERO_WIDTH)}, {lit(HALFWIDTH + ' ' * len(ODD_SPACES))}) "
+        f"ELSE {c} END"
     )
 
 
@@ -229,7 +234,7 @@ def number_sql(column: Column, c: str) -> str:
     slow = f"TRY_CAST({plain} AS DOUBLE)"
     if column.unit == "%":
         slow = f"{slow} / CASE WHEN ends_with({t}, '%') THEN 100 ELSE 1 END"
-    return first_of(number_fast(c), let(f"trim({halfwidth(visible_sql(c))}, {lit(WHITESPACE)})", t, slow))
+    return first_of(number_fast(c), let(f"trim({halfwidth(c)}, {lit(WHITESPACE)})", t, slow))
 
 
 # Chinese digits as offices write a year digit by digit (二〇二二, also with ○ or the letter O).
@@ -253,7 +258,7 @@ def _date_fast(c: str, month: bool) -> list[str]:
 
 def compact_sql(c: str) -> str:
     """`c` half-width, without invisible characters or any space (what a date's slow path reads)."""
-    return f"regexp_replace({halfwidth(visible_sql(c))}, '{_SPACE}', '', 'g')"
+    return f"regexp_replace({halfwidth(c)}, '{_SPACE}', '', 'g')"
 
 
 def date_sql(c: str, month: bool) -> str:
@@ -297,12 +302,13 @@ def shown(c: str) -> str:
     return f"trim({c}, {lit(WHITESPACE + ODD_SPACES)})"
 
 
-def column_sql(column: Column, c: str, p: str, key: bool = False) -> ColumnSQL:
+def column_sql(column: Column, c: str, p: str, key: bool = False, matched: bool = False) -> ColumnSQL:
     """SQL for `column`: `parsed` over the cell text `c`; `value`/`error` over the parsed value `p`.
 
     `key` marks a natural-key text column: an ID typed in a number cell comes back from Excel
     as "20220001.0" and is read as "20220001". An Excel error value or a formula without its
-    result ("#N/A", "=A2+B2") in any column is no value, and its reason says what it is.
+    result ("#N/A", "=A2+B2") in any column is no value, and its reason says what it is;
+    `matched` marks a name the registry match reads, which says so itself (`Registry.match`).
     """
 
     def unreadable(template: str, value: str) -> str:
@@ -323,16 +329,14 @@ def column_sql(column: Column, c: str, p: str, key: bool = False) -> ColumnSQL:
         parsed = f"nullif(CASE WHEN regexp_matches({c}, '{odd}') THEN {cleaned} ELSE {c} END, '')"
         if key:
             parsed = f"regexp_replace({parsed}, '^(\\d+)\\.0+$', '\\1')"
-        return textual(parsed)
+        return ColumnSQL(parsed, p, "NULL") if matched else textual(parsed)
     if column.type == "category":
         choices = ", ".join(map(lit, column.choices)) or "NULL"
-        slow = (
-            f"nullif(regexp_replace(trim({halfwidth(visible_sql(c))}, {lit(WHITESPACE)}), '^(\\d+)\\.0+$', '\\1'), '')"
-        )
+        slow = f"nullif(regexp_replace(trim({halfwidth(c)}, {lit(WHITESPACE)}), '^(\\d+)\\.0+$', '\\1'), '')"
         return textual(f"CASE WHEN {c} IN ({choices}) THEN {c} ELSE {slow} END")
     if column.type == "bool":
         yes, no = ", ".join(map(lit, TRUE_WORDS)), ", ".join(map(lit, FALSE_WORDS))
-        b = f"lower(trim({halfwidth(visible_sql(c))}, {lit(WHITESPACE)}))"
+        b = f"lower(trim({halfwidth(c)}, {lit(WHITESPACE)}))"
         slow = f"CASE WHEN {b} IN ({yes}) THEN true WHEN {b} IN ({no}) THEN false END"
         parsed = f"CASE WHEN {c} IN ({yes}) THEN true WHEN {c} IN ({no}) THEN false ELSE {slow} END"
         return ColumnSQL(parsed, p, unreadable(MSG_NOT_BOOL, p))
@@ -424,9 +428,17 @@ class Registry:
         return cls(dict(exact), dict(loose), towns, town_of, town_name, label)
 
     def match(self, town: str | None, name: str | None) -> tuple[str | None, str | None]:
-        """(community_code, None) for a unique match, else (None, reason). Blank name → (None, None)."""
+        """(community_code, None) for a unique match, else (None, reason). Blank name → (None, None).
+        A name or township that is an Excel error value or a formula gets `cell_reason`'s reason."""
         if name is None or not key_text(name):
             return None, None
+        errors = [
+            r
+            for col, text in ((COMMUNITY, name), (TOWN, town))
+            if text and (r := cell_reason(text.strip(), col.zh, col.name, ""))
+        ]
+        if errors:
+            return None, "；".join(errors)
         shown = escaped(name.strip())
         town_code = None
         if town is not None and key_text(town):

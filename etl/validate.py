@@ -81,9 +81,7 @@ def column_checks(kind: Kind, c: Column) -> list[Check]:
         fails = f"{v} IS NULL AND ({cleaned} IS NULL OR {blank(cleaned)})"
         out.append(Check(f"{name}:required", fails, lit(MSG_REQUIRED.format(zh=c.zh, name=name))))
     if name == "community_name":
-        # a name (or township) that is an Excel error value has its own reason
-        named = " AND ".join(f"{ident('_e_' + n)} IS NULL" for n in ("town_name", name) if n in kind.names)
-        out.append(Check(f"{name}:registry", f"_match_error IS NOT NULL AND {named}", "_match_error"))
+        out.append(Check(f"{name}:registry", "_match_error IS NOT NULL", "_match_error"))
     if c.type in ("int", "float"):
         if c.min_value is not None:
             template = MSG_NEGATIVE if c.min_value == 0 else MSG_BELOW
@@ -139,7 +137,7 @@ def _typed_ctes(kind: Kind, columns: list[Column], extra: Sequence[str] = ()) ->
     cleaned_cols, parsed_cols, typed_cols = [f"src.{ident(x)}" for x in extra], [], []
     for c in columns:
         cl, p = ident("_c_" + c.name), ident("_p_" + c.name)
-        sql = column_sql(c, cl, p, key=c.name in kind.key)
+        sql = column_sql(c, cl, p, key=c.name in kind.key, matched=c.name in ("community_name", "town_name"))
         cleaned_cols.append(f"src.{ident(c.name)} AS {cl}")
         parsed_cols.append(f"{sql.parsed} AS {p}")
         typed_cols.append(f"{sql.value} AS {ident(c.name)}, {sql.error} AS {ident('_e_' + c.name)}")
