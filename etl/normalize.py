@@ -1,9 +1,12 @@
 """Raw report text → typed values, as DuckDB SQL over the reader's text frame; names → codes.
 
 Every contract column type has a `ColumnSQL`: how its cell text is cleaned (full-width
-characters, spaces, units, thousands separators), what typed value it becomes, and the
-message when it cannot be read. The expressions run inside DuckDB, so a million-row CSV is
-parsed column-at-a-time, never cell by cell in Python. A blank cell stays NULL, never 0.
+characters, invisible characters and odd spaces (`etl.text`), units, thousands separators), what
+typed value it becomes, and the message when it cannot be read. The expressions run inside
+DuckDB, so a million-row CSV is parsed column-at-a-time, never cell by cell in Python; only a
+cell that cannot be read goes to Python (`cell_reason`), to say why: an Excel error value or a
+formula without its result ("#N/A", "=A2+B2") in any column, an ambiguous month ("2022.1"), or
+the column's own message. A blank cell stays NULL, never 0.
 
 Community names are few (a few hundred distinct values even in a big file), so they are
 matched in Python against the registry (`Registry.match`) and joined back.
@@ -18,7 +21,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from core.contract import Column, Kind
+from core.contract import COMMUNITY, TOWN, Column, Kind
+from etl.text import ODD_SPACES, ZERO_WIDTH, escaped, visible
 
 FULLWIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 HALFWIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
@@ -46,16 +50,42 @@ MSG_NOT_NUMBER = "{zh} '{{}}' 不是数字 / {name} is not a number"
 MSG_NOT_BOOL = "{zh} '{{}}' 不是 是/否 / {name} is not yes/no"
 MSG_NOT_MONTH = "{zh} '{{}}' 不是有效月份 / {name} is not a valid month"
 MSG_NOT_DATE = "{zh} '{{}}' 不是有效日期 / {name} is not a valid date"
+# "2022.1" is January or October: a number cell drops the 0 of 2022.10 (2022.2 … 2022.9 are not).
+AMBIGUOUS_MONTH = r"\d{4}\.1"
+MSG_AMBIGUOUS_MONTH = (
+    "{zh} '{{}}' 不明确：是 {{}}年1月还是 {{}}年10月？请写作 {{}}-01 或 {{}}-10"
+    " / {name} is ambiguous: January or October?"
+)
+MSG_EXCEL_ERROR = "{zh} 为 Excel 错误值 {{}}，请改正公式后重新报送 / {name} is an Excel error value"
+MSG_FORMULA = (
+    "{zh} '{{}}' 是公式，文件中没有它的计算结果（请用 Excel 打开、保存后重新报送）"
+    " / {name} is a formula saved without its result"
+)
+
+# Excel's error values (and LibreOffice's Err:nnn), as Excel shows them and a CSV export holds them.
+EXCEL_ERRORS = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#UNKNOWN!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#PYTHON!",
+)
 
 
 def lit(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
-
-
-def message(template: str, column: Column) -> str:
-    """A message template for `column`, with `{}` left for the cell value (DuckDB `format`)."""
-    return template.format(zh=column.zh, name=column.name)
 
 
 @dataclass(frozen=True)
@@ -75,11 +105,92 @@ class ColumnSQL:
 WHITESPACE = " \t\r\n\u3000"
 
 
-def halfwidth(c: str) -> str:
-    """`c` with full-width ASCII (１８００，) made half-width; translate() is slow, so only when needed."""
+def _re_chars(chars: str) -> str:
+    """The characters `chars` for an RE2 class, runs written as ranges (a shorter pattern plans faster)."""
+    points = sorted(set(map(ord, chars)))
+    runs: list[list[int]] = []
+    for cp in points:
+        if runs and cp == runs[-1][1] + 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp])
+    return "".join(f"\\x{{{a:04X}}}" + (f"-\\x{{{b:04X}}}" if b > a else "") for a, b in runs)
+
+
+HIDDEN = f"[{_re_chars(ZERO_WIDTH + ODD_SPACES)}]"  # RE2 class: what `visible_sql` changes
+_NARROWED = f"[{_re_chars(FULLWIDTH[:-1] + ZERO_WIDTH + ODD_SPACES)}]"  # RE2 class: what `halfwidth` changes
+_SPACE = f"[\\s{_re_chars(ODD_SPACES)}\\x{{3000}}]"  # RE2 class: any space
+
+
+def visible_sql(c: str) -> str:
+    """`c` without zero-width marks and with odd spaces made spaces (as `etl.text.visible`); only when
+    needed (translate() is slow, a regular expression in the SQL costs planning time)."""
     return (
-        f"CASE WHEN regexp_matches({c}, '[\\x{{FF01}}-\\x{{FF5E}}]') "
-        f"THEN translate({c}, {lit(FULLWIDTH)}, {lit(HALFWIDTH)}) ELSE {c} END"
+        f"CASE WHEN regexp_matches({c}, {lit(HIDDEN)}) "
+        f"THEN translate({c}, {lit(ODD_SPACES + ZERO_WIDTH)}, {lit(' ' * len(ODD_SPACES))}) ELSE {c} END"
+    )
+
+
+def escaped_sql(c: str) -> str:
+    """`c` with each zero-width mark written `<U+200B>` (as `etl.text.escaped`), for a reason."""
+    out = c
+    for ch in ZERO_WIDTH:
+        out = f"replace({out}, {lit(ch)}, '<U+{ord(ch):04X}>')"
+    hidden = lit(f"[{_re_chars(ZERO_WIDTH)}]")
+    return f"CASE WHEN {c} IS NULL THEN NULL WHEN regexp_matches({c}, {hidden}) THEN {out} ELSE {c} END"
+
+
+REASON_FUNCTION = "etl_cell_reason"
+_LIBREOFFICE_ERROR = re.compile(r"Err:\d{3}")
+_AMBIGUOUS_MONTH = re.compile(AMBIGUOUS_MONTH)
+
+
+def cell_reason(text: str, zh: str, name: str, template: str) -> str | None:
+    """The reason for a cell (trimmed) that its column could not read, or None (text, category):
+    an Excel error value or a formula without its result (the readers pass both on as text:
+    "#DIV/0!", "=A2+B2") whatever the column; a month "2022.1" (January or October?); else
+    `template` (MSG_NOT_INT … with `{zh}`, `{name}`, and `{}` for the cell; "" for none).
+
+    Called from SQL (`reason_sql`) for those cells only, so that each column's SQL stays small.
+    """
+    names = {"zh": zh, "name": name}
+    plain = unicodedata.normalize("NFKC", visible(text)).strip()
+    if plain.upper() in EXCEL_ERRORS or _LIBREOFFICE_ERROR.fullmatch(plain):
+        return MSG_EXCEL_ERROR.format(**names).format(text)
+    if plain.startswith("=") and len(plain) > 1:
+        return MSG_FORMULA.format(**names).format(text)
+    if template == MSG_NOT_MONTH and _AMBIGUOUS_MONTH.fullmatch(plain):
+        return MSG_AMBIGUOUS_MONTH.format(**names).format(text, *[plain[:4]] * 4)
+    return template.format(**names).format(text) if template else None
+
+
+def reason_sql(text: str, column: Column, template: str = "") -> str:
+    """SQL: `cell_reason` of the trimmed cell `text` in `column` (a function of the connection,
+    see `register_functions`)."""
+    return f"{REASON_FUNCTION}({text}, {lit(column.zh)}, {lit(column.name)}, {lit(template)})"
+
+
+def may_be_cell_error(c: str) -> str:
+    """SQL: a cheap test that the trimmed cell `c` might be an Excel error value or a formula."""
+    return f"({c} LIKE '#%' OR {c} LIKE '=%' OR {c} LIKE 'Err:%')"  # LIKE 'x%' is the cheapest prefix test
+
+
+def register_functions(con: duckdb.DuckDBPyConnection) -> None:
+    """Make `cell_reason` callable from SQL on `con` (once per connection)."""
+    try:
+        con.create_function(REASON_FUNCTION, cell_reason, ["VARCHAR"] * 4, "VARCHAR", side_effects=False)
+    except (duckdb.CatalogException, duckdb.NotImplementedException):
+        pass  # registered on this connection (or the one it is a cursor of) already
+
+
+def halfwidth(c: str) -> str:
+    """`c` with full-width ASCII (１８００，) made half-width, zero-width marks dropped and odd spaces
+    made spaces (`etl.text`): one test and one translate(), which is slow, only when needed (each
+    regular expression in the SQL also costs planning time)."""
+    return (
+        f"CASE WHEN regexp_matches({c}, {lit(_NARROWED)}) "
+        f"THEN translate({c}, {lit(FULLWIDTH + ODD_SPACES + ZERO_WIDTH)}, {lit(HALFWIDTH + ' ' * len(ODD_SPACES))}) "
+        f"ELSE {c} END"
     )
 
 
@@ -96,97 +207,143 @@ def _unit_regex(unit: str) -> str:
     return r"\s*(?:" + "|".join(re.escape(w) for w in words) + ")$" if words else ""
 
 
+def number_fast(c: str) -> str:
+    """The fast path of a number: one TRY_CAST."""
+    return f"TRY_CAST({c} AS DOUBLE)"
+
+
+def let(value: str, name: str, body: str) -> str:
+    """SQL: `body` with `name` bound to `value`, which is computed once (a one-element list lambda)."""
+    return f"list_transform([{value}], lambda {name}: {body})[1]"
+
+
 def number_sql(column: Column, c: str) -> str:
-    """DOUBLE from cleaned text `c`: full-width, units, thousands separators and percent handled.
+    """DOUBLE from the cell text `c`: full-width, invisible characters, units, thousands separators
+    ("1,800", "1 800" with any space) and percent handled.
 
     Plain numbers take the fast path (one TRY_CAST); only the rest reach the regular expressions.
     May return ±inf/NaN for "inf"/"nan": the caller's `value` step drops those.
     """
-    h = f"trim({halfwidth(c)}, {lit(WHITESPACE)})"
+    t = "_t"  # the cell half-width, without invisible characters, trimmed
     pattern = _unit_regex(column.unit)
-    stripped = f"regexp_replace({h}, {lit(pattern)}, '', 'i')" if pattern else h
+    stripped = f"regexp_replace({t}, {lit(pattern)}, '', 'i')" if pattern else t
     plain = (
-        f"CASE WHEN regexp_full_match({stripped}, '[+-]?\\d{{1,3}}(?:,\\d{{3}})+(?:\\.\\d+)?')"
-        f" THEN replace({stripped}, ',', '') ELSE {stripped} END"
+        f"CASE WHEN regexp_full_match({stripped}, '[+-]?\\d{{1,3}}(?:(?:,\\d{{3}})+|(?: \\d{{3}})+)(?:\\.\\d+)?')"
+        f" THEN replace(replace({stripped}, ',', ''), ' ', '') ELSE {stripped} END"
     )
     slow = f"TRY_CAST({plain} AS DOUBLE)"
     if column.unit == "%":
-        slow = f"{slow} / CASE WHEN ends_with({c}, '%') OR ends_with({c}, '％') THEN 100 ELSE 1 END"
-    return first_of(f"TRY_CAST({c} AS DOUBLE)", slow)
+        slow = f"{slow} / CASE WHEN ends_with({t}, '%') THEN 100 ELSE 1 END"
+    return first_of(number_fast(c), let(f"trim({halfwidth(c)}, {lit(WHITESPACE)})", t, slow))
+
+
+# Chinese digits as offices write a year digit by digit (二〇二二, also with ○ or the letter O).
+CHINESE_DIGITS, CHINESE_VALUES = "〇零○Oo一二三四五六七八九", "00000123456789"
+
+
+def _chinese_numerals(s: str) -> str:
+    """`s` with Chinese numerals made digits: 二〇二二 → 2022, 七 → 7, 十 → 10, 十二 → 12, 二十一 → 21, 元月 → 1月."""
+    t = f"translate(replace({s}, '元月', '1月'), {lit(CHINESE_DIGITS)}, {lit(CHINESE_VALUES)})"
+    for pattern, repl in (("(\\d)十(\\d)", "\\1\\2"), ("(\\d)十", "\\10"), ("十(\\d)", "1\\1"), ("十", "10")):
+        t = f"regexp_replace({t}, '{pattern}', '{repl}', 'g')"
+    return f"CASE WHEN regexp_matches({s}, '[一二三四五六七八九十〇零○元]') THEN {t} ELSE {s} END"
+
+
+def _date_fast(c: str, month: bool) -> list[str]:
+    """The fast paths: ISO text (what an Excel date cell is read as) and, for months, 2022-07."""
+    if month:
+        return [f"TRY_CAST({c} || '-01' AS DATE)", f"CAST(date_trunc('month', TRY_CAST({c} AS DATE)) AS DATE)"]
+    return [f"TRY_CAST({c} AS DATE)"]
+
+
+def compact_sql(c: str) -> str:
+    """`c` half-width, without invisible characters or any space (what a date's slow path reads)."""
+    return f"regexp_replace({halfwidth(c)}, '{_SPACE}', '', 'g')"
 
 
 def date_sql(c: str, month: bool) -> str:
-    """DATE from cleaned text `c` (for a month, its first day).
+    """DATE from the cell text `c`; for a month, its first day.
 
-    Accepts 2022-07-15, 2022/7/15, 2022.7.15, 2022年7月15日, 20220715, an ISO timestamp, an Excel
-    serial number (44743), full-width digits, and for months also 2022-07, 2022/7, 2022.07,
-    2022年7月, 202207 (a full date in a month column means its month).
+    Accepts 2022-07-15, 2022/7/15, 2022.7.15, 2022年7月15日 (also 二〇二二年七月十五日, 22年7月15日),
+    20220715, an ISO timestamp, an Excel serial number (44743, 44757.5), full-width digits, and
+    for months also 2022-07, 2022/7, 2022.07, 2022.7, 2022年7月, 2022年7月份, 2022-7月, 202207
+    (a full date or a serial in a month column means its month). "2022.1" is not read (see
+    AMBIGUOUS_MONTH).
     """
-    h = halfwidth(c)
-    t = f"regexp_replace(regexp_replace({h}, '[\\s\\x{{3000}}]', '', 'g'), 'T?\\d{{1,2}}:\\d{{2}}(?::\\d{{2}}(?:\\.\\d+)?)?$', '')"
+    s = "_s"  # compact_sql(c)
+    t = f"regexp_replace({_chinese_numerals(s)}, 'T?\\d{{1,2}}:\\d{{2}}(?::\\d{{2}}(?:\\.\\d+)?)?$', '')"
+    t = f"regexp_replace({t}, '^(\\d{{2}})年', '20\\1年')"
     t = f"regexp_replace({t}, '^(\\d{{4}})(\\d{{2}})(\\d{{2}})?$', '\\1-\\2-\\3')"
-    t = f"rtrim(regexp_replace(regexp_replace({t}, '[年月/.]', '-', 'g'), '[日号]$', ''), '-')"
+    t = f"rtrim(regexp_replace(regexp_replace({t}, '[年月/.]', '-', 'g'), '(?:[日号]|份)$', ''), '-')"
     day = f"TRY_CAST({t} AS DATE)"
+    serial = f"DATE '{EXCEL_EPOCH}' + CAST(floor(CAST({s} AS DOUBLE)) AS INTEGER)"
     if month:
         day = f"CAST(date_trunc('month', {day}) AS DATE)"
-    branches = [
-        f"WHEN regexp_full_match({h}, '\\d{{5}}(?:\\.\\d+)?') "
-        f"THEN DATE '{EXCEL_EPOCH}' + CAST(floor(CAST({h} AS DOUBLE)) AS INTEGER)",
-        f"WHEN regexp_full_match({t}, '\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}') THEN {day}",
-    ]
+        serial = f"CAST(date_trunc('month', {serial}) AS DATE)"
+    branches = [f"WHEN regexp_full_match({s}, '\\d{{5}}(?:\\.\\d+)?') THEN {serial}"]
+    if month:
+        branches.append(f"WHEN regexp_full_match({s}, '{AMBIGUOUS_MONTH}') THEN NULL")
+    branches.append(f"WHEN regexp_full_match({t}, '\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}') THEN {day}")
     if month:
         branches.append(f"WHEN regexp_full_match({t}, '\\d{{4}}-\\d{{1,2}}') THEN TRY_CAST({t} || '-01' AS DATE)")
     slow = f"(CASE {' '.join(branches)} END)"
-    # Fast paths: ISO text (what an Excel date cell is read as) and, for months, 2022-07.
-    if month:
-        return first_of(
-            f"TRY_CAST({c} || '-01' AS DATE)", f"CAST(date_trunc('month', TRY_CAST({c} AS DATE)) AS DATE)", slow
-        )
-    return first_of(f"TRY_CAST({c} AS DATE)", slow)
+    return first_of(*_date_fast(c, month), let(compact_sql(c), s, slow))
 
 
 def blank(c: str) -> str:
-    """SQL: the cell `c` holds only whitespace (NULL counts as blank only through `IS NULL`)."""
-    return f"regexp_full_match({c}, '[\\s\\x{{3000}}]*')"
+    """SQL: the cell `c` holds only whitespace or invisible characters (NULL counts as blank only
+    through `IS NULL`)."""
+    return f"regexp_full_match({c}, '[\\s\\x{{3000}}{_re_chars(ZERO_WIDTH + ODD_SPACES)}]*')"
 
 
 def shown(c: str) -> str:
-    """SQL: the cell as the sender typed it, trimmed, for a message."""
-    return f"trim({c}, {lit(WHITESPACE)})"
+    """SQL: the cell as the sender typed it, trimmed, for a message (`etl.validate` writes its
+    invisible characters out)."""
+    return f"trim({c}, {lit(WHITESPACE + ODD_SPACES)})"
 
 
-def column_sql(column: Column, c: str, p: str, key: bool = False) -> ColumnSQL:
+def column_sql(column: Column, c: str, p: str, key: bool = False, matched: bool = False) -> ColumnSQL:
     """SQL for `column`: `parsed` over the cell text `c`; `value`/`error` over the parsed value `p`.
 
     `key` marks a natural-key text column: an ID typed in a number cell comes back from Excel
-    as "20220001.0" and is read as "20220001".
+    as "20220001.0" and is read as "20220001". An Excel error value or a formula without its
+    result ("#N/A", "=A2+B2") in any column is no value, and its reason says what it is;
+    `matched` marks a name the registry match reads, which says so itself (`Registry.match`).
     """
 
     def unreadable(template: str, value: str) -> str:
         return (
             f"CASE WHEN ({value}) IS NULL AND {c} IS NOT NULL AND NOT {blank(c)} "
-            f"THEN format({lit(message(template, column))}, {shown(c)}) END"
+            f"THEN {reason_sql(shown(c), column, template)} END"
         )
 
+    def textual(parsed: str) -> ColumnSQL:
+        """Text and categories: the parsed text; the reason when it is an Excel error or a formula
+        (`etl.validate` then skips the column's other checks)."""
+        return ColumnSQL(parsed, p, f"CASE WHEN {may_be_cell_error(p)} THEN {reason_sql(p, column)} END")
+
     if column.type == "text":
-        edges = "'^[\\s\\x{3000}]|[\\s\\x{3000}]$'"  # trim() with a character list is slow: only when needed
-        parsed = f"nullif(CASE WHEN regexp_matches({c}, {edges}) THEN {shown(c)} ELSE {c} END, '')"
+        # trim() with a character list is slow: only when an edge is a space or a character is invisible
+        odd = f"^[\\s\\x{{3000}}]|[\\s\\x{{3000}}]$|{HIDDEN}"
+        cleaned = f"trim({visible_sql(c)}, {lit(WHITESPACE)})"
+        parsed = f"nullif(CASE WHEN regexp_matches({c}, '{odd}') THEN {cleaned} ELSE {c} END, '')"
         if key:
             parsed = f"regexp_replace({parsed}, '^(\\d+)\\.0+$', '\\1')"
-        return ColumnSQL(parsed, p, "NULL")
+        return ColumnSQL(parsed, p, "NULL") if matched else textual(parsed)
     if column.type == "category":
         choices = ", ".join(map(lit, column.choices)) or "NULL"
         slow = f"nullif(regexp_replace(trim({halfwidth(c)}, {lit(WHITESPACE)}), '^(\\d+)\\.0+$', '\\1'), '')"
-        return ColumnSQL(f"CASE WHEN {c} IN ({choices}) THEN {c} ELSE {slow} END", p, "NULL")
+        return textual(f"CASE WHEN {c} IN ({choices}) THEN {c} ELSE {slow} END")
     if column.type == "bool":
         yes, no = ", ".join(map(lit, TRUE_WORDS)), ", ".join(map(lit, FALSE_WORDS))
         b = f"lower(trim({halfwidth(c)}, {lit(WHITESPACE)}))"
         slow = f"CASE WHEN {b} IN ({yes}) THEN true WHEN {b} IN ({no}) THEN false END"
         parsed = f"CASE WHEN {c} IN ({yes}) THEN true WHEN {c} IN ({no}) THEN false ELSE {slow} END"
         return ColumnSQL(parsed, p, unreadable(MSG_NOT_BOOL, p))
-    if column.type in ("month", "date"):
-        template = MSG_NOT_MONTH if column.type == "month" else MSG_NOT_DATE
-        return ColumnSQL(date_sql(c, month=column.type == "month"), p, unreadable(template, p))
+    if column.type == "month":
+        return ColumnSQL(date_sql(c, month=True), p, unreadable(MSG_NOT_MONTH, p))
+    if column.type == "date":
+        return ColumnSQL(date_sql(c, month=False), p, unreadable(MSG_NOT_DATE, p))
     if column.type == "int":
         value = f"CASE WHEN isfinite({p}) AND {p} = floor({p}) AND abs({p}) < 1e15 THEN CAST({p} AS BIGINT) END"
         return ColumnSQL(number_sql(column, c), value, unreadable(MSG_NOT_INT, value))
@@ -208,8 +365,8 @@ MSG_TOWN_UNKNOWN = "乡镇(街道) '{town}' 不在名录中 / township not in th
 
 
 def key_text(text: str) -> str:
-    """Comparable form of a name: NFKC (full-width → half-width, （）→ ()), no whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Comparable form of a name: NFKC (full-width → half-width, （）→ ()), no whitespace or invisible characters."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", visible(text)))
 
 
 def _strip(name: str, suffixes: tuple[str, ...]) -> str:
@@ -271,15 +428,23 @@ class Registry:
         return cls(dict(exact), dict(loose), towns, town_of, town_name, label)
 
     def match(self, town: str | None, name: str | None) -> tuple[str | None, str | None]:
-        """(community_code, None) for a unique match, else (None, reason). Blank name → (None, None)."""
+        """(community_code, None) for a unique match, else (None, reason). Blank name → (None, None).
+        A name or township that is an Excel error value or a formula gets `cell_reason`'s reason."""
         if name is None or not key_text(name):
             return None, None
-        shown = name.strip()
+        errors = [
+            r
+            for col, text in ((COMMUNITY, name), (TOWN, town))
+            if text and (r := cell_reason(text.strip(), col.zh, col.name, ""))
+        ]
+        if errors:
+            return None, "；".join(errors)
+        shown = escaped(name.strip())
         town_code = None
         if town is not None and key_text(town):
             town_code = self.towns.get(key_text(town))
             if town_code is None:
-                return None, MSG_TOWN_UNKNOWN.format(town=town.strip())
+                return None, MSG_TOWN_UNKNOWN.format(town=escaped(town.strip()))
         k = key_text(name)
         elsewhere: set[str] = set()
         for table in (self.exact, self.loose):

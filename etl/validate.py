@@ -5,7 +5,8 @@ the reason): cell readable, required cell present, community in the registry, va
 column's range and choices, no month or date after the load date, each contract `Rule`
 (`left <= right`), and no second row with the same natural key in one file. `stage()` runs
 them over the reader's sheets and leaves a temp table with the typed columns and `_reason`
-(NULL for a good row; every broken rule's reason joined with "；" otherwise), and `_original`:
+(NULL for a good row; every broken rule's reason joined with "；" otherwise; a quoted cell's
+invisible characters written as `<U+200B>`), and `_original`:
 for a row with a reason only, the row as JSON under the file's header texts (built from the
 frame's raw columns and the sheet's `original_keys`, see `etl.readers.Sheet`).
 """
@@ -23,7 +24,7 @@ import pandas as pd
 
 from core.contract import Column, Kind
 from core.sql import ident
-from etl.normalize import Registry, blank, column_sql, lit, shown
+from etl.normalize import Registry, blank, column_sql, escaped_sql, lit, register_functions, shown
 from etl.warehouse import LINEAGE, stored_columns
 
 EARLIEST = date(2000, 1, 1)
@@ -92,7 +93,8 @@ def column_checks(kind: Kind, c: Column) -> list[Check]:
     if c.choices:
         msg = MSG_CHOICES.format(zh=c.zh, name=name, choices="、".join(c.choices), choices_en=", ".join(c.choices))
         allowed = ", ".join(map(lit, c.choices))
-        out.append(Check(f"{name}:choices", f"{v} NOT IN ({allowed})", _fmt(msg, _shown(c))))
+        fails = f"{v} NOT IN ({allowed}) AND {ident('_e_' + name)} IS NULL"  # an Excel error has its own reason
+        out.append(Check(f"{name}:choices", fails, _fmt(msg, _shown(c))))
     if c.type in ("month", "date"):
         msg = MSG_TOO_EARLY.format(zh=c.zh, name=name, year=EARLIEST.year)
         out.append(Check(f"{name}:earliest", f"{v} < DATE '{EARLIEST.isoformat()}'", _fmt(msg, _shown(c))))
@@ -135,7 +137,7 @@ def _typed_ctes(kind: Kind, columns: list[Column], extra: Sequence[str] = ()) ->
     cleaned_cols, parsed_cols, typed_cols = [f"src.{ident(x)}" for x in extra], [], []
     for c in columns:
         cl, p = ident("_c_" + c.name), ident("_p_" + c.name)
-        sql = column_sql(c, cl, p, key=c.name in kind.key)
+        sql = column_sql(c, cl, p, key=c.name in kind.key, matched=c.name in ("community_name", "town_name"))
         cleaned_cols.append(f"src.{ident(c.name)} AS {cl}")
         parsed_cols.append(f"{sql.parsed} AS {p}")
         typed_cols.append(f"{sql.value} AS {ident(c.name)}, {sql.error} AS {ident('_e_' + c.name)}")
@@ -224,7 +226,7 @@ checked AS (
   SELECT *, nullif(concat_ws({lit(REASON_SEPARATOR)}, {reasons}), '') AS _reason FROM keyed
 )
 SELECT {", ".join(ident(n) for n in stored)}, _file_no, _sheet, _row,
-       CASE WHEN _reason IS NOT NULL THEN {original} END AS _original, _reason
+       CASE WHEN _reason IS NOT NULL THEN {original} END AS _original, {escaped_sql("_reason")} AS _reason
 FROM checked
 """  # noqa: S608  (identifiers from the contract; values bound as parameters)
 
@@ -268,6 +270,7 @@ def stage(
     original keys) of one kind into temp table `table`, all in one pass (planning the query costs
     more than running it on a small sheet). Duplicate keys are looked for within each file number.
     A sheet without original keys gets a NULL `_original`."""
+    register_functions(con)
     keys = [_original_keys(s) for s in sheets]
     originals = [None if k is None else list(k.values()) for k in keys]
     _, extra = original_sql(kind, originals)

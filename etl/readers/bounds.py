@@ -78,7 +78,8 @@ def check_csv(data: bytes, lim: Limits) -> None:
     widest = max((max(line.count(d) for d in (b",", b"\t", b";")) + 1 for line in head.splitlines()), default=0)
     if widest > lim.columns:
         _check_shape(0, widest, lim, "CSV")
-    longest = longest_line(data) if len(data) > lim.cell_chars * 4 else 0
+    # a line ends in \n, \r\n or (old Mac) \r alone: the shorter of the two measures is the real one
+    longest = min(longest_line(data, 10), longest_line(data, 13)) if len(data) > lim.cell_chars * 4 else 0
     if longest > lim.cell_chars * 4:  # a UTF-8 character takes up to 4 bytes
         raise ReadError(
             f"CSV 中有一行长达 {longest:,} 字节，单元格最多 {lim.cell_chars:,} 个字符 / a line of {longest:,} bytes: "
@@ -86,12 +87,13 @@ def check_csv(data: bytes, lim: Limits) -> None:
         )
 
 
-def longest_line(data: bytes, chunk: int = 1 << 23) -> int:
-    """The longest line of `data` in bytes, found 8 MiB at a time (memory stays bounded)."""
+def longest_line(data: bytes, end: int = 10, chunk: int = 1 << 23) -> int:
+    """The longest run of `data` between bytes `end` (10: lines), in bytes, found 8 MiB at a
+    time (memory stays bounded)."""
     longest, start = 0, 0  # start: offset where the current line began
     for offset in range(0, len(data), chunk):
         breaks = np.flatnonzero(
-            np.frombuffer(data, np.uint8, count=min(chunk, len(data) - offset), offset=offset) == 10
+            np.frombuffer(data, np.uint8, count=min(chunk, len(data) - offset), offset=offset) == end
         )
         if len(breaks):
             ends = breaks + offset

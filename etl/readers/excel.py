@@ -14,6 +14,7 @@ import python_calamine as calamine
 
 from etl.readers import shaping
 from etl.readers.blocks import split_tables, table_note
+from etl.readers.cells import WorkbookCells
 from etl.readers.delimited import decode_head
 from etl.readers.headers import Header, find_header
 from etl.readers.model import HEAD_ROWS, Cell, FileRead, Note, ReadError, Sheet
@@ -123,6 +124,7 @@ def _open_workbook(data: bytes) -> calamine.CalamineWorkbook:
 
 def read_workbook(path: Path, data: bytes, result: FileRead) -> None:
     workbook = _open_workbook(data)
+    cells = WorkbookCells(data, workbook)  # error values and formulas without a result, which calamine reads as ""
     with shaping.connect() as con:
         for meta in workbook.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
@@ -130,9 +132,10 @@ def read_workbook(path: Path, data: bytes, result: FileRead) -> None:
                 continue
             hidden = meta.visible != calamine.SheetVisibleEnum.Visible
             try:
-                sheet = workbook.get_sheet_by_name(meta.name)
+                sheet = cells.sheet(meta.name)
                 values = sheet.to_python(skip_empty_area=False, nrows=HEAD_ROWS + 1 if hidden else None)
                 grid = [[cell_text(v) for v in row] for row in values]
+                cells.restore(meta.name, grid)
                 merges = sheet.merged_cell_ranges or []
             except calamine.CalamineError as exc:
                 raise ReadError(f"工作表「{meta.name}」无法读取 / sheet {meta.name!r} cannot be read: {exc}") from exc

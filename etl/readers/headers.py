@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from core.contract import KINDS, Kind
 from core.metrics import RATIOS, metric
 from etl.readers.model import HEAD_ROWS, Cell, Note
+from etl.text import visible
 
 _UNITS = frozenset(
     "m2 平方米 平米 小时 h 个 人 户 件 场 场次 次 人次 % 元 万元 天 名 处 项 间 宗 起 套 栋 幢 支 家 年 月 日 张 册".split()
@@ -28,8 +29,8 @@ _UNIT_SUFFIX = re.compile(r"(.+?)(?:\((?:单位:?)?([^()]*)\)|/([^/]+))")
 
 
 def squash(text: str) -> str:
-    """NFKC (full-width → half-width, ㎡ → m2) and drop all whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """NFKC (full-width → half-width, ㎡ → m2) and drop all whitespace and invisible characters."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", visible(text)))
 
 
 @functools.lru_cache(maxsize=16384)
