@@ -52,6 +52,10 @@ class Kind:
     columns: tuple[Column, ...]
     rules: tuple[Rule, ...] = ()
     sheet_aliases: tuple[str, ...] = field(default=())
+    # The key is unique only within one township (a case number issued by its own system): a row
+    # whose key another township already owns is set aside, never taken over. The other kinds'
+    # keys begin with community_code, so they cannot clash across communities at all.
+    key_owned_by_town: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -200,6 +204,7 @@ REQUEST = Kind(
     zh="民情诉求",
     table="stg_request",
     key=("case_id",),
+    key_owned_by_town=True,
     sheet_aliases=("诉求", "requests"),
     columns=(
         Column("case_id", "诉求编号", "text", required=True, aliases=("编号", "案件编号")),

@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from core.contract import Column, Kind
-from core.sql import ident
+from core.sql import Fragment, compose, ident, qualified
 from etl.normalize import Registry, blank, column_sql, escaped_sql, lit, register_functions, shown
 from etl.warehouse import LINEAGE, stored_columns
 
@@ -40,6 +40,9 @@ MSG_TOO_EARLY = "{zh} '{{}}' 早于 {year} 年 / {name} is before {year}"
 MSG_FUTURE = "{zh} {{}} 晚于装载日期 {{}} / {name} is after the load date"
 MSG_RULE = "{lzh} {{}} > {rzh} {{}} / {left} > {right}"
 MSG_DUPLICATE = "与第 {} 行重复 / duplicate of row {}"
+MSG_OTHER_TOWN_KEY = (
+    "{zh} '{{}}' 已是{{}}的案件，不能改属本乡镇；请核对编号 / {name} already belongs to another township's case"
+)
 MSG_DUPLICATE_SHEET = "与工作表 '{}' 第 {} 行重复 / duplicate of sheet '{}' row {}"
 
 
@@ -118,6 +121,8 @@ def checks(kind: Kind) -> list[Check]:
                 _fmt(msg, _value_text(left), _value_text(right)),
             )
         )
+    if kind.key_owned_by_town:
+        out.append(_other_town_check(kind))
     same_sheet = _fmt(MSG_DUPLICATE, "_dup_row", "_dup_row")
     other_sheet = _fmt(MSG_DUPLICATE_SHEET, "_dup_sheet", "_dup_row", "_dup_sheet", "_dup_row")
     out.append(
@@ -128,6 +133,27 @@ def checks(kind: Kind) -> list[Check]:
         )
     )
     return out
+
+
+def _other_town_check(kind: Kind) -> Check:
+    """A key another township already owns: in the warehouse, or in an earlier file of the same
+    load. Evaluated over `keyed` (the row's own columns qualified, so the subqueries cannot
+    capture them)."""
+    key = kind.key[0]
+    col = kind.column(key)
+    k, comm = qualified("keyed", key), qualified("keyed", "community_code")
+    owner_in = """(SELECT any_value(ot.town_name) FROM {source} AS o
+        JOIN ref_community AS oc ON oc.community_code = o.community_code
+        JOIN ref_town AS ot ON ot.town_code = oc.town_code
+        JOIN ref_community AS nc ON nc.community_code = {comm}
+        WHERE o.{key} = {k} AND oc.town_code <> nc.town_code{earlier})"""
+    parts = {"comm": comm, "key": ident(key), "k": k}
+    stored = compose(owner_in, source=ident(kind.table), earlier=Fragment(""), **parts)
+    earlier = compose(owner_in, source=ident("typed"), earlier=Fragment(" AND o._file_no < keyed._file_no"), **parts)
+    owner = compose("coalesce({a}, {b})", a=stored, b=earlier)
+    msg = MSG_OTHER_TOWN_KEY.format(zh=col.zh, name=col.name)
+    fails = compose("{k} IS NOT NULL AND {comm} IS NOT NULL AND {owner} IS NOT NULL", k=k, comm=comm, owner=owner)
+    return Check(f"{key}:town", fails, _fmt(msg, k, owner))
 
 
 def _typed_ctes(kind: Kind, columns: list[Column], extra: Sequence[str] = ()) -> str:
