@@ -98,7 +98,25 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     data in the warehouse, changed only by `update_registry` (`python -m etl registry update`)."""
     con.execute(schema_sql())
     if con.execute("SELECT COUNT(*) FROM ref_community").fetchall()[0][0] == 0:
-        update_registry(con, reference_dirs())
+        _seed_registry(con, reference_dirs())
+
+
+def _seed_registry(con: duckdb.DuckDBPyConnection, folders: list[Path]) -> None:
+    """A new warehouse's registry: the folders' rows as they are (two inserts a folder)."""
+    for folder in folders:
+        con.execute(
+            "INSERT INTO ref_town SELECT town_code, town_name, town_type FROM read_csv($p, all_varchar = true)",
+            {"p": str(folder / "towns.csv")},
+        )
+        con.execute(
+            """
+            INSERT INTO ref_community
+            SELECT community_code, community_name, town_code, community_type, group_name,
+                   urban = 'true', synthetic = 'true', aliases
+            FROM read_csv($p, all_varchar = true)
+            """,
+            {"p": str(folder / "communities.csv")},
+        )
 
 
 def update_registry(con: duckdb.DuckDBPyConnection, folders: list[Path]) -> dict[str, int]:

@@ -79,7 +79,9 @@ def check_csv(data: bytes, lim: Limits) -> None:
     if widest > lim.columns:
         _check_shape(0, widest, lim, "CSV")
     # a line ends in \n, \r\n or (old Mac) \r alone: the shorter of the two measures is the real one
-    longest = min(longest_line(data, 10), longest_line(data, 13)) if len(data) > lim.cell_chars * 4 else 0
+    longest = longest_line(data, 10) if len(data) > lim.cell_chars * 4 else 0
+    if longest > lim.cell_chars * 4:
+        longest = min(longest, longest_line(data, 13))
     if longest > lim.cell_chars * 4:  # a UTF-8 character takes up to 4 bytes
         raise ReadError(
             f"CSV 中有一行长达 {longest:,} 字节，单元格最多 {lim.cell_chars:,} 个字符 / a line of {longest:,} bytes: "
