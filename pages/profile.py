@@ -4,6 +4,7 @@ county."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from core.metrics import metric
@@ -99,7 +100,7 @@ def card(box: st.delta_generator.DeltaGenerator, name: str) -> None:
     delta = gap_delta(m, value)
     help_parts = [line_help(m)] if m.line is not None else []
     r = ranks.loc[name]
-    if not (r["town_rank"] is None or r["town_rank"] != r["town_rank"]):
+    if not pd.isna(r["town_rank"]):  # no rank in a month the township has no figure for (pd.NA)
         help_parts.append(
             tr(
                 "profile.rank_help",

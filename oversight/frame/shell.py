@@ -63,6 +63,10 @@ STRINGS = {
     "frame.as_of": ("数据截至 {month}", "Data as of {month}"),
     "frame.updated": ("更新于 {when}", "updated {when}"),
     "frame.no_data_yet": ("仓库中还没有月度报表数据", "No monthly reports in the warehouse yet"),
+    "frame.incomplete": (
+        "{month} 仅 {n}/{expected} 个村(社区)报送，数据尚不完整，不宜与完整月份比较",
+        "{month}: only {n} of {expected} communities have reported; the month is not complete yet",
+    ),
     "frame.no_warehouse": (
         "找不到数据仓库文件 `{name}`。请先在项目目录中构建它（示例数据）：",
         "The data warehouse `{name}` was not found. Build it first, from the project folder (sample data):",
@@ -139,8 +143,11 @@ def _filter_widgets(reg: pd.DataFrame, months: list[date]) -> Filters:
 
     if months:
         start, end = ss.get(FILTER_KEYS["months"]) or (None, None)
-        start = start or months[max(0, len(months) - DEFAULT_MONTHS)]
-        end = end or months[-1]
+        # a fresh visit ends at the latest complete month, not one that has only begun to come in
+        end = end or common.default_end(common.month_coverage()) or months[-1]
+        if start is None:
+            last = max((i for i, m in enumerate(months) if m <= end), default=len(months) - 1)
+            start = months[max(0, last + 1 - DEFAULT_MONTHS)]
         start = min((m for m in months if m >= start), default=months[0])
         end = max((m for m in months if m <= end), default=months[-1])
         start, end = min(start, end), max(start, end)
@@ -210,6 +217,19 @@ def _header(f: Filters) -> None:
         period += " – " + fmt_month(f.month_to, f.lang)
     parts.insert(1, period)
     st.caption("　|　".join(parts))
+    cov = common.month_coverage()
+    row = cov[cov["month"] == f.month_to]
+    if len(row) and not bool(row["complete"].iloc[0]):
+        r = row.iloc[0]
+        st.warning(
+            tr(
+                "frame.incomplete",
+                month=fmt_month(f.month_to, f.lang),
+                n=int(r["reporting"]),
+                expected=int(r["expected"]),
+            ),
+            icon=":material/hourglass_top:",
+        )
 
 
 def page_setup(page: str, require_data: bool = True) -> Filters:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from core.contract import complete_share
 from core.metrics import metric
 from core.metrics import sql as metric_sql
 from core.months import next_month
@@ -76,6 +77,32 @@ def communities() -> pd.DataFrame:
         ORDER BY town_code, community_code
         """
     )
+
+
+def month_coverage() -> pd.DataFrame:
+    """Per month with reports: month, reporting (communities with a monthly report) and expected
+    (communities with a report in the 12 months up to it), and complete (reporting ≥
+    core.contract.complete_share() × expected)."""
+    df = query(
+        """
+        WITH m AS (SELECT month, COUNT(*) AS reporting FROM community_month GROUP BY month)
+        SELECT m.month, any_value(m.reporting) AS reporting, COUNT(DISTINCT c.community_code) AS expected
+        FROM m JOIN community_month AS c ON c.month <= m.month AND c.month > m.month - INTERVAL 12 MONTH
+        GROUP BY m.month
+        ORDER BY m.month
+        """
+    )
+    df["month"] = [pd.Timestamp(m).date() for m in df["month"]]
+    df["complete"] = df["reporting"] >= complete_share() * df["expected"]
+    return df
+
+
+def default_end(coverage: pd.DataFrame) -> date | None:
+    """The month a fresh visit shows: the latest complete one (else the latest with reports)."""
+    if coverage.empty:
+        return None
+    done = coverage.loc[coverage["complete"], "month"]
+    return done.iloc[-1] if len(done) else coverage["month"].iloc[-1]
 
 
 def months() -> list[date]:
