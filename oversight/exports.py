@@ -65,9 +65,24 @@ def _is_date_col(s: pd.Series) -> bool:
     return False
 
 
+def _rounded(name: str, s: pd.Series) -> pd.Series:
+    """A number column as a file should hold it: whole numbers as integers (298, not 298.0),
+    others to the metric's own decimals (a share to 0.1 percentage point), else 2 decimals."""
+    values = pd.to_numeric(s, errors="coerce").astype("Float64")
+    present = values.dropna()
+    if present.empty or (present == present.round(0)).all():
+        return values.round(0).astype("Int64")
+    m = METRICS.get(name)
+    if m is not None:
+        decimals = int(m.fmt.rsplit(".", 1)[-1].rstrip("f%") or 0) + (2 if m.is_rate else 0)
+        return values.round(decimals)
+    return values.round(2)
+
+
 def prepare(df: pd.DataFrame, lang: str, percent_as_number: bool = False) -> pd.DataFrame:
     """The table as it goes into a file: formula-like text escaped, booleans as 是/否,
-    percentages ×100 when `percent_as_number` (CSV), headers translated (with units)."""
+    percentages ×100 when `percent_as_number` (CSV), counts as integers and other numbers
+    rounded (`_rounded`), headers translated (with units)."""
     out = pd.DataFrame(index=range(len(df)))
     for name in df.columns:
         s = df[name].reset_index(drop=True)
@@ -76,7 +91,9 @@ def prepare(df: pd.DataFrame, lang: str, percent_as_number: bool = False) -> pd.
         ):
             s = s.map(_yes_no(lang), na_action="ignore")
         elif percent_as_number and is_percent(str(name)):
-            s = (pd.to_numeric(s) * 100).round(2)
+            s = (pd.to_numeric(s) * 100).round(1)  # as on screen: 90.9 (%)
+        elif pd.api.types.is_float_dtype(s):
+            s = _rounded(str(name), s)
         elif _is_date_col(s):
             s = pd.to_datetime(s)
         elif _is_text(s):

@@ -100,3 +100,24 @@ def test_empty_table_still_makes_valid_files() -> None:
     empty = _table().iloc[0:0]
     assert pd.read_excel(io.BytesIO(exports.to_xlsx(empty, "zh")), engine="openpyxl").columns[0] == "月份"
     assert exports.to_csv(empty, "zh").startswith(b"\xef\xbb\xbf")
+
+
+def test_counts_stay_integers_and_rates_are_rounded_as_on_screen() -> None:
+    """A pivot leaves counts as floats (NaN for a missing month) and ratios at full precision:
+    the file says 298, not 298.0, and 17.6 hours, not 17.638406537282943."""
+    df = pd.DataFrame(
+        {
+            "community_name": ["东北社区", "临江社区"],
+            "volunteer_hours": [298.0, None],
+            "hours_per_volunteer": [17.638406537282943, 2.0],
+            "resolution_rate": [0.90909, 1.0],
+        }
+    )
+    text = exports.to_csv(df, "zh").decode("utf-8-sig")
+    first = text.splitlines()[1].split(",")
+    assert first == ["东北社区", "298", "17.6", "90.9"]
+    assert text.splitlines()[2].split(",")[1] == ""  # missing stays missing, not 0
+    ws = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(df, "zh"))).active
+    row = [c.value for c in ws[2]]
+    assert row[1] == 298 and isinstance(row[1], int)
+    assert row[2] == 17.6 and row[3] == 0.909
