@@ -26,7 +26,7 @@ import duckdb
 from core.contract import KINDS, Kind
 from core.metrics import METRICS, RATIOS, sql
 from core.paths import DEFAULT_DB, REFERENCE
-from core.sql import ident
+from core.sql import compose, ident, join, qualified
 
 SQL_DIR = Path(__file__).with_name("sql")
 MARTS = ("community_month", "town_month")  # etl/sql/marts/<name>.sql, contracts in contracts.toml
@@ -98,25 +98,10 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     data in the warehouse, changed only by `update_registry` (`python -m etl registry update`)."""
     con.execute(schema_sql())
     if con.execute("SELECT COUNT(*) FROM ref_community").fetchall()[0][0] == 0:
-        _seed_registry(con, reference_dirs())
+        update_registry(con, reference_dirs())
 
 
-def _seed_registry(con: duckdb.DuckDBPyConnection, folders: list[Path]) -> None:
-    """A new warehouse's registry: the folders' rows as they are (two inserts a folder)."""
-    for folder in folders:
-        con.execute(
-            "INSERT INTO ref_town SELECT town_code, town_name, town_type FROM read_csv($p, all_varchar = true)",
-            {"p": str(folder / "towns.csv")},
-        )
-        con.execute(
-            """
-            INSERT INTO ref_community
-            SELECT community_code, community_name, town_code, community_type, group_name,
-                   urban = 'true', synthetic = 'true', aliases
-            FROM read_csv($p, all_varchar = true)
-            """,
-            {"p": str(folder / "communities.csv")},
-        )
+_COMMUNITY_COLUMNS = "community_name, town_code, community_type, group_name, urban, synthetic, aliases"
 
 
 def update_registry(con: duckdb.DuckDBPyConnection, folders: list[Path]) -> dict[str, int]:
@@ -144,33 +129,30 @@ def update_registry(con: duckdb.DuckDBPyConnection, folders: list[Path]) -> dict
                FROM read_csv($p, all_varchar = true)""",
             {"p": str(communities)},
         )
-        counts["towns_added"] += _count(
-            con, "SELECT COUNT(*) FROM _towns WHERE town_code NOT IN (SELECT town_code FROM ref_town)"
-        )
-        counts["towns_updated"] += _count(
-            con,
-            "SELECT COUNT(*) FROM _towns AS n JOIN ref_town AS o USING (town_code) "
-            "WHERE (n.town_name, n.town_type) IS DISTINCT FROM (o.town_name, o.town_type)",
-        )
-        counts["communities_added"] += _count(
-            con,
-            "SELECT COUNT(*) FROM _communities WHERE community_code NOT IN (SELECT community_code FROM ref_community)",
-        )
-        counts["communities_updated"] += _count(
-            con,
-            "SELECT COUNT(*) FROM _communities AS n JOIN ref_community AS o USING (community_code) "
-            "WHERE (n.community_name, n.town_code, n.community_type, n.group_name, n.urban, n.synthetic, n.aliases) "
-            "IS DISTINCT FROM (o.community_name, o.town_code, o.community_type, o.group_name, o.urban, o.synthetic, o.aliases)",
-        )
+        for table, new, key, cols in (
+            ("ref_town", "_towns", "town_code", "town_name, town_type"),
+            ("ref_community", "_communities", "community_code", _COMMUNITY_COLUMNS),
+        ):
+            added, updated = con.execute(
+                compose(
+                    "SELECT COUNT(*) FILTER (WHERE o.{key} IS NULL), "
+                    "COUNT(*) FILTER (WHERE o.{key} IS NOT NULL AND ({n_cols}) IS DISTINCT FROM ({o_cols})) "
+                    "FROM {new} AS n LEFT JOIN {table} AS o USING ({key})",
+                    key=ident(key),
+                    n_cols=join(qualified("n", c.strip()) for c in cols.split(",")),
+                    o_cols=join(qualified("o", c.strip()) for c in cols.split(",")),
+                    new=ident(new),
+                    table=ident(table),
+                )
+            ).fetchall()[0]
+            noun = "towns" if table == "ref_town" else "communities"
+            counts[f"{noun}_added"] += added
+            counts[f"{noun}_updated"] += updated
         con.execute("DELETE FROM ref_town WHERE town_code IN (SELECT town_code FROM _towns)")
         con.execute("INSERT INTO ref_town SELECT * FROM _towns")
         con.execute("DELETE FROM ref_community WHERE community_code IN (SELECT community_code FROM _communities)")
         con.execute("INSERT INTO ref_community SELECT * FROM _communities")
     return counts
-
-
-def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    return int(con.execute(sql).fetchall()[0][0])
 
 
 def _next_path(live: Path) -> Path:
