@@ -72,9 +72,7 @@ def run_registry(args: argparse.Namespace) -> int:
     try:
         with writer(db, what="registry update") as con:
             counts = update_registry(con, args.folders)
-    except FileNotFoundError as e:
-        return _could_not_run(args, str(e))
-    except WarehouseError as e:
+    except (FileNotFoundError, WarehouseError) as e:
         return _could_not_run(args, str(e))
     if args.json:
         print(json.dumps(counts, ensure_ascii=False))

@@ -24,7 +24,7 @@ from core import incidents
 from core.contract import Kind
 from core.sql import compose, ident, join, qualified
 from etl.normalize import Registry
-from etl.readers import FileRead, Note, iter_report_files, read_file
+from etl.readers import FileRead, iter_report_files, read_file
 from etl.validate import SheetFrame, stage
 from etl.warehouse import DEFAULT_DB, LINEAGE, Waiting, stored_columns, writer
 
@@ -350,13 +350,7 @@ def _read_findings(read: FileRead | None) -> dict[str, list]:
     """The reader's notes and the sheets it skipped, in the load result's format."""
     if read is None:
         return {"notes": [], "sheets_skipped": []}
-    notes: list[Note] = read.all_notes
-    said = {n.sheet: n.text for n in read.notes if n.code.endswith("_sheet") and n.sheet}
-    skipped = [
-        {"sheet": s, "reason": said.get(s, "未找到可识别的表头 / no report header found")} for s in read.ignored_sheets
-    ]
-    skipped += [{"sheet": s, "reason": text} for s, text in said.items() if s not in read.ignored_sheets]
-    return {"notes": [n.as_dict() for n in notes], "sheets_skipped": skipped}
+    return {"notes": [n.as_dict() for n in read.all_notes], "sheets_skipped": read.sheets_skipped}
 
 
 def _log(con: duckdb.DuckDBPyConnection, load_id: int, digest: str, r: FileResult) -> None:

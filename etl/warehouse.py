@@ -169,15 +169,19 @@ class Waiting:
     since: datetime | None
     waited: float
 
-    def message(self) -> str:
-        """ "另一个装载正在进行（进程 1234，已运行 12 秒），等待中… / another load is running …"."""
-        ran = f"，已运行 {(datetime.now() - self.since).seconds} 秒" if self.since else ""
-        ran_en = f", running for {(datetime.now() - self.since).seconds} s" if self.since else ""
-        who = f"进程 {self.pid}" if self.pid else "另一进程"
-        return (
-            f"另一个装载正在进行（{who}{ran}），已等待 {self.waited:.0f} 秒 / another load is running "
-            f"(pid {self.pid or '?'}{ran_en}); waited {self.waited:.0f} s"
+    def message(self, lang: str | None = None) -> str:
+        """ "另一个装载正在进行（进程 1234，已运行 12 秒），已等待 3 秒" in "zh", its English in "en",
+        both joined by " / " when `lang` is None (the CLI)."""
+        ran = (datetime.now() - self.since).seconds if self.since else None
+        zh = (
+            f"另一个装载正在进行（{f'进程 {self.pid}' if self.pid else '另一进程'}"
+            f"{f'，已运行 {ran} 秒' if ran is not None else ''}），已等待 {self.waited:.0f} 秒"
         )
+        en = (
+            f"another load is running (pid {self.pid or '?'}{f', running for {ran} s' if ran is not None else ''});"
+            f" waited {self.waited:.0f} s"
+        )
+        return {"zh": zh, "en": en}.get(lang or "", f"{zh} / {en}")
 
 
 WAIT_POLL = 0.5  # seconds between tries for a held lock; on_wait is told at every try

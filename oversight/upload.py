@@ -16,7 +16,7 @@ from core.limits import limits
 from core.paths import ROOT
 from etl.load import FileResult, load_paths
 from etl.readers import SUPPORTED_SUFFIXES
-from etl.warehouse import Waiting, WarehouseError
+from etl.warehouse import Waiting
 
 MAX_BYTES = limits().upload_bytes  # core.limits: one configuration with the CLI; a monthly workbook is < 1 MB
 UPLOAD_DIR_NAME = "uploads"
@@ -97,11 +97,7 @@ def load_uploads(
         return [], refused
     try:
         results = load_paths(accepted, db=db, on_wait=on_wait)
-    except WarehouseError:  # its text names server paths: recorded, the page gets an incident id
-        message = incidents.user_message(incidents.record(f"upload {[p.name for p in accepted]}", db))
-        refused += [(p.name, message) for p in accepted]
-        return [], refused
-    except Exception:  # never a traceback on the page: recorded, each file told
+    except Exception:  # a WarehouseError names server paths, anything else is a bug: recorded, each file told
         message = incidents.user_message(incidents.record(f"upload {[p.name for p in accepted]}", db))
         refused += [(p.name, message) for p in accepted]
         return [], refused
@@ -131,9 +127,3 @@ def summary(results: list[FileResult]) -> tuple[pd.DataFrame, dict[str, int]]:
     table = pd.DataFrame(rows)
     counts = {k: int(table[f"rows_{k}"].sum()) for k in ("loaded", "replaced", "quarantined")}
     return table, counts
-
-
-def waiting_text(w: Waiting, lang: str) -> str:
-    """What the page says while another load holds the warehouse, in the page's language."""
-    zh, en = w.message().split(" / ", 1)
-    return zh if lang == "zh" else en

@@ -47,7 +47,7 @@ if files and st.button(frame.tr("upload.button"), type="primary"):
     results, refused = upload.load_uploads(
         [(u.name, u.getvalue()) for u in files],
         db_path(),
-        on_wait=lambda w: notice.warning(upload.waiting_text(w, f.lang)),
+        on_wait=lambda w: notice.warning(w.message(f.lang)),
     )
     notice.empty()
     for name, reason in refused:

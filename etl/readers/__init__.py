@@ -64,12 +64,10 @@ def read_file(path: Path) -> FileRead:
             read_csv(path, data, result)
         else:
             read_workbook(path, data, result)
-    except csv.Error as exc:  # e.g. a cell over the csv module's field limit, a NUL byte
-        result.error = f"CSV 文件无法解析：{exc} / the CSV cannot be parsed: {exc}"
-        result.sheets = []
-        return result
-    except ReadError as exc:
-        result.error = str(exc)
+    except (csv.Error, ReadError) as exc:  # csv.Error: e.g. a field over the csv module's limit, a NUL byte
+        result.error = (
+            str(exc) if isinstance(exc, ReadError) else f"CSV 文件无法解析：{exc} / the CSV cannot be parsed: {exc}"
+        )
         result.sheets = []
         return result
     hidden = "、".join(n.sheet or "" for n in result.notes if n.code == "hidden_sheet")

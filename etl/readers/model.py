@@ -74,6 +74,14 @@ class FileRead:
     notes: list[Note] = field(default_factory=list)  # about the file as a whole (sheets skipped …)
 
     @property
+    def sheets_skipped(self) -> list[dict[str, str]]:
+        """Sheets not loaded and why ({sheet, reason}): those without a report header, then
+        hidden sheets that hold one (their `hidden_sheet` note says so)."""
+        hidden = {n.sheet: n.text for n in self.notes if n.code == "hidden_sheet" and n.sheet}
+        skipped = [{"sheet": s, "reason": "未找到可识别的表头 / no report header found"} for s in self.ignored_sheets]
+        return skipped + [{"sheet": s, "reason": text} for s, text in hidden.items() if s not in self.ignored_sheets]
+
+    @property
     def all_notes(self) -> list[Note]:
         """The file's notes, then every sheet's, in file order."""
         return [*self.notes, *(n for s in self.sheets for n in s.notes)]

@@ -179,12 +179,17 @@ def totals(f: Filters, names: tuple[str, ...]) -> dict[str, float | None]:
     return {n: None if pd.isna(row[n]) else float(row[n]) for n in names}
 
 
+def below_mask(values: pd.Series, name: str) -> pd.Series:
+    """Per value of metric `name`: True where it misses the metric's line (below it, or above
+    it when lower is better), False where it meets it, missing where the value is."""
+    m = metric(name)
+    v = values.astype("Float64")
+    return v < m.line if m.higher_is_better else v > m.line
+
+
 def below_line(df: pd.DataFrame, name: str) -> tuple[int, int]:
     """(units below metric `name`'s line, units with a value) in a per-unit frame."""
-    m = metric(name)
-    values = df[name].astype("Float64")
-    below = values < m.line if m.higher_is_better else values > m.line
-    return int(below.fillna(False).sum()), int(values.notna().sum())
+    return int(below_mask(df[name], name).fillna(False).sum()), int(df[name].notna().sum())
 
 
 def unit_table(df: pd.DataFrame, level: str) -> pd.DataFrame:

@@ -7,12 +7,11 @@ import numpy as np
 import pandas as pd
 
 from core.columns import FLAGS
-from core.metrics import metric
 from core.months import next_month
 from core.sql import compose
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import metric_columns, per_unit, scope_sql, unit_columns, where
+from oversight.queries.common import below_mask, metric_columns, per_unit, scope_sql, unit_columns, where
 
 COUNTS = ("requests_received", "requests_resolved", "requests_on_time", "followups_satisfied", "followups_total")
 RATES = ("resolution_rate", "on_time_rate", "satisfaction_rate")
@@ -29,9 +28,7 @@ def flagged(df: pd.DataFrame) -> pd.DataFrame:
     satisfaction alert), False at or above, missing if the rate is."""
     out = df.copy()
     for col, name in FLAGS.items():
-        m = metric(name)
-        below = out[name] < m.line if m.higher_is_better else out[name] > m.line
-        out[col] = below.astype("boolean")
+        out[col] = below_mask(out[name], name).astype("boolean")
     return out
 
 

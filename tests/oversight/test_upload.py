@@ -123,5 +123,6 @@ def test_the_page_says_who_it_waits_for_in_its_language() -> None:
     from etl.warehouse import Waiting
 
     w = Waiting(pid=4321, what="load of 3 files", since=None, waited=12.4)
-    assert upload.waiting_text(w, "zh") == "另一个装载正在进行（进程 4321），已等待 12 秒"
-    assert upload.waiting_text(w, "en") == "another load is running (pid 4321); waited 12 s"
+    assert w.message("zh") == "另一个装载正在进行（进程 4321），已等待 12 秒"
+    assert w.message("en") == "another load is running (pid 4321); waited 12 s"
+    assert w.message() == f"{w.message('zh')} / {w.message('en')}"  # the CLI prints both
