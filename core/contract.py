@@ -6,7 +6,6 @@ tables, the report template) and the sample generator reads these declarations.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -222,18 +221,6 @@ REQUEST = Kind(
 
 # A monthly report is due by this day of the following month; later is 迟报 (late).
 REPORT_DUE_DAY = 10
-
-
-def complete_share() -> float:
-    """The share of the communities that report (those with a monthly report in the 12 months up
-    to a month) that must have reported for that month to count as complete: a month still
-    coming in is not the default view and is bannered when picked. 0.8 unless
-    $OVERSIGHT_COMPLETE_SHARE says otherwise (a number from 0 to 1)."""
-    try:
-        value = float(os.environ.get("OVERSIGHT_COMPLETE_SHARE", "0.8"))
-    except ValueError:
-        return 0.8
-    return min(max(value, 0.0), 1.0)
 
 
 KINDS: tuple[Kind, ...] = (MONTHLY, ROSTER, PROJECT, ACTIVITY, REQUEST)

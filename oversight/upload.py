@@ -12,13 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from core import incidents
-from core.limits import limits
 from core.paths import ROOT
+from core.settings import limits
 from etl.load import FileResult, load_paths
 from etl.readers import SUPPORTED_SUFFIXES
 from etl.warehouse import Waiting
 
-MAX_BYTES = limits().upload_bytes  # core.limits: one configuration with the CLI; a monthly workbook is < 1 MB
+MAX_BYTES = limits().upload_bytes  # core.settings: one configuration with the CLI; a monthly workbook is < 1 MB
 UPLOAD_DIR_NAME = "uploads"
 TEMPLATE = ROOT / "data" / "templates" / "仪陇县社区治理月报模板.xlsx"
 __all__ = ["SUPPORTED_SUFFIXES", "TEMPLATE", "MAX_BYTES", "UploadRejected", "check", "load_uploads", "store"]

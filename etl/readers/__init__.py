@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from core.contract import KINDS
-from core.limits import limits
+from core.settings import limits
 from etl.readers.bounds import check_csv, check_workbook
 from etl.readers.delimited import detect_encoding, read_csv
 from etl.readers.excel import cell_text, read_workbook

@@ -1,4 +1,4 @@
-"""Refuse a file over the limits of core.limits before anything expands it: a workbook by the
+"""Refuse a file over the limits of core.settings before anything expands it: a workbook by the
 unpacked size of its zip parts (a 4 MB .xlsx can unpack to gigabytes) and the dimension each
 worksheet declares, a CSV by its line count, the width of its first lines and its longest line.
 Every check reads the file's bytes or its zip directory only, in bounded memory."""
@@ -11,7 +11,7 @@ import zipfile
 
 import numpy as np
 
-from core.limits import Limits
+from core.settings import Limits
 from etl.readers.model import ReadError
 
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+[0-9]+:([A-Z]+)([0-9]+)"')

@@ -11,10 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from core.contract import complete_share
 from core.metrics import metric
 from core.metrics import sql as metric_sql
 from core.months import next_month
+from core.settings import complete_share
 from core.sql import Fragment, compose, ident, join, param, qualified
 from oversight.db import query
 from oversight.filters import Filters

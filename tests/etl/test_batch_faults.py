@@ -57,7 +57,7 @@ def test_each_file_is_loaded_or_rejected_on_its_own(batch: dict[str, Path], tmp_
     huge = results["b_huge_cell.csv"]
     assert (
         huge.status == "rejected" and "单元格最多 32,767 个字符" in huge.message
-    )  # refused before parsing (core.limits)
+    )  # refused before parsing (core.settings)
     oom = results["c_out_of_memory.csv"]
     assert oom.status == "rejected" and "编号" in oom.message and "Traceback" not in oom.message
     incident = oom.message.split("编号 ")[1][:8]

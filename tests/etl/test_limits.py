@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from core.limits import Limits, limits
+from core.settings import Limits, limits
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_RSS_MIB = 400  # python + duckdb + pandas imported is ~150 MiB; expanding any of these files is far more

@@ -1,4 +1,5 @@
-"""How big a report file may be, in one configuration for the CLI and the upload page.
+"""Settings read from the environment, in one place for the ETL and the dashboard: how big a
+report file may be (`limits`) and when a month counts as complete (`complete_share`).
 
 Defaults are far beyond any real county report and at Excel's own limits, so only a broken or
 hostile file meets them; each can be set in the environment (`OVERSIGHT_MAX_UPLOAD_MB`,
@@ -29,14 +30,17 @@ class Limits:
     cell_chars: int = EXCEL_CELL_CHARS
 
 
-def _env_int(name: str, default: int, scale: int = 1) -> int:
-    value = os.environ.get(name)
-    if not value:
-        return default
+def _env_number(name: str, default: float) -> float:
+    """$name as a number, else `default` (also for a value that is not a number)."""
     try:
-        return max(1, int(float(value) * scale))
+        return float(os.environ.get(name) or default)
     except ValueError:
         return default
+
+
+def _env_int(name: str, default: int, scale: int = 1) -> int:
+    value = _env_number(name, float("nan"))  # NaN: not set, or not a number
+    return default if value != value else max(1, int(value * scale))
 
 
 def limits() -> Limits:
@@ -49,3 +53,11 @@ def limits() -> Limits:
         columns=_env_int("OVERSIGHT_MAX_COLUMNS", d.columns),
         cell_chars=_env_int("OVERSIGHT_MAX_CELL_CHARS", d.cell_chars),
     )
+
+
+def complete_share() -> float:
+    """The share of the communities that report (those with a monthly report in the 12 months up
+    to a month) that must have reported for that month to count as complete: a month still
+    coming in is not the default view and is bannered when picked. 0.8 unless
+    $OVERSIGHT_COMPLETE_SHARE says otherwise (clamped to 0–1)."""
+    return min(max(_env_number("OVERSIGHT_COMPLETE_SHARE", 0.8), 0.0), 1.0)
