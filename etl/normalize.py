@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from core.contract import COMMUNITY, TOWN, Column, Kind
-from etl.text import ODD_SPACES, ZERO_WIDTH, escaped, visible
+from core.contract import COMMUNITY, TOWN, Column
+from etl.text import ODD_SPACES, ZERO_WIDTH, compact, escaped, visible
 
 FULLWIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 HALFWIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
@@ -318,9 +318,13 @@ def column_sql(column: Column, c: str, p: str, key: bool = False, matched: bool 
         )
 
     def textual(parsed: str) -> ColumnSQL:
-        """Text and categories: the parsed text; the reason when it is an Excel error or a formula
-        (`etl.validate` then skips the column's other checks)."""
-        return ColumnSQL(parsed, p, f"CASE WHEN {may_be_cell_error(p)} THEN {reason_sql(p, column)} END")
+        """Text and categories: the parsed text, or no value and the reason when it is an Excel
+        error or a formula — as for every other type, so no other check sees "#N/A" as a value
+        (a duplicate key, a choice, another township's case number)."""
+        error = may_be_cell_error(p)
+        return ColumnSQL(
+            parsed, f"CASE WHEN {error} THEN NULL ELSE {p} END", f"CASE WHEN {error} THEN {reason_sql(p, column)} END"
+        )
 
     if column.type == "text":
         # trim() with a character list is slow: only when an edge is a space or a character is invisible
@@ -366,7 +370,7 @@ MSG_TOWN_UNKNOWN = "乡镇(街道) '{town}' 不在名录中 / township not in th
 
 def key_text(text: str) -> str:
     """Comparable form of a name: NFKC (full-width → half-width, （）→ ()), no whitespace or invisible characters."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", visible(text)))
+    return compact(text)
 
 
 def _strip(name: str, suffixes: tuple[str, ...]) -> str:
@@ -461,7 +465,3 @@ class Registry:
             actual = "、".join(sorted({self.town_name[self.town_of[c]] for c in elsewhere}))
             return None, MSG_OTHER_TOWN.format(name=shown, town=self.town_name[town_code], actual=actual)
         return None, MSG_NOT_IN_REGISTRY.format(name=shown)
-
-
-def has_town_column(kind: Kind) -> bool:
-    return any(c.name == "town_name" for c in kind.columns)

@@ -10,6 +10,7 @@ read as spaces; when a reason quotes a cell, each zero-width mark is written `<U
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Zero-width and formatting marks (soft hyphen, Mongolian vowel separator, zero-width space,
 # non-joiner, joiner, left-to-right and right-to-left marks and embeddings, word joiner and the
@@ -32,3 +33,9 @@ def visible(text: str) -> str:
 def escaped(text: str) -> str:
     """`text` with every zero-width mark written as `<U+XXXX>`, for a message."""
     return _ZERO_WIDTH_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def compact(text: str) -> str:
+    """The comparison form of a header cell or a name: invisible characters dropped, NFKC
+    (full-width → half-width, （）→ (), ㎡ → m2), no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", visible(text)))

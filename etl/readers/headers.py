@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.contract import KINDS, Kind
 from core.metrics import RATIOS, metric
 from etl.readers.model import HEAD_ROWS, Cell, Note
-from etl.text import visible
+from etl.text import compact
 
 _UNITS = frozenset(
     "m2 平方米 平米 小时 h 个 人 户 件 场 场次 次 人次 % 元 万元 天 名 处 项 间 宗 起 套 栋 幢 支 家 年 月 日 张 册".split()
@@ -28,9 +27,7 @@ _DIGIT_FIRST = re.compile("[0-9０-９]")  # how every month, date and count sta
 _UNIT_SUFFIX = re.compile(r"(.+?)(?:\((?:单位:?)?([^()]*)\)|/([^/]+))")
 
 
-def squash(text: str) -> str:
-    """NFKC (full-width → half-width, ㎡ → m2) and drop all whitespace and invisible characters."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", visible(text)))
+squash = compact  # header cells are compared in the same normal form as names (etl.text.compact)
 
 
 @functools.lru_cache(maxsize=16384)

@@ -298,3 +298,27 @@ def test_dates_of_projects_activities_and_requests_as_serials_and_in_chinese(tmp
     assert rows(db, QUARANTINE) == [
         ("阵地建设", 6, "完成日期 '2022.7' 不是有效日期 / completed_on is not a valid date")
     ]
+
+
+def test_an_error_value_in_a_text_key_or_a_yes_no_column_is_no_value(tmp_path: Path) -> None:
+    """#N/A is the only reason a row gets: it is not a case number that another row duplicates,
+    nor a yes/no that fails its own check; the other kinds' text and yes/no columns likewise."""
+    requests = tmp_path / "requests.csv"
+    requests.write_text(
+        "诉求编号,受理日期,村(社区),诉求类别,来源,办结日期,是否按时办结,回访结果\n"
+        "#N/A,2024-03-02,东北社区,便民服务,电话,,,\n"
+        "#N/A,2024-03-03,东北社区,便民服务,电话,,,\n"
+        "XZ-9,2024-03-04,东北社区,便民服务,电话,2024-03-05,#VALUE!,满意\n",
+        encoding="utf-8",
+    )
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "报告月份,村(社区),小区名称,是否建立党组织\n2024-03,东北社区,#REF!,是\n2024-03,东北社区,锦绣花园,#N/A\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "w.duckdb"
+    load_paths([requests, roster], db=db)
+    reasons = [r[0] for r in rows(db, "SELECT reason FROM quarantine ORDER BY file, row_number")]
+    assert len(reasons) == 5
+    assert all("Excel 错误值" in r and "重复" not in r and "REASON" not in r for r in reasons), reasons
+    assert sum("诉求编号" in r for r in reasons) == 2 and sum("是否按时办结" in r for r in reasons) == 1
