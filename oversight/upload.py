@@ -16,6 +16,7 @@ from core.paths import ROOT
 from core.settings import limits
 from etl.load import FileResult, load_paths
 from etl.readers import SUPPORTED_SUFFIXES
+from etl.readers.model import OLE_MAGIC, ZIP_MAGIC
 from etl.warehouse import Waiting
 
 MAX_BYTES = limits().upload_bytes  # core.settings: one configuration with the CLI; a monthly workbook is < 1 MB
@@ -24,8 +25,6 @@ TEMPLATE = ROOT / "data" / "templates" / "仪陇县社区治理月报模板.xlsx
 __all__ = ["SUPPORTED_SUFFIXES", "TEMPLATE", "MAX_BYTES", "UploadRejected", "check", "load_uploads", "store"]
 
 # What the first bytes of each supported type must be; a renamed file fails here.
-_ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class UploadRejected(ValueError):
@@ -56,13 +55,13 @@ def check(name: str, data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise UploadRejected(f"文件太大（{len(data) / 1e6:.1f} MB，上限 {MAX_BYTES // 2**20} MB）/ file too large")
     head = data[:8]
-    if suffix in (".xlsx", ".xlsm") and not head.startswith(_ZIP):
+    if suffix in (".xlsx", ".xlsm") and not head.startswith(ZIP_MAGIC):
         raise UploadRejected(f"文件内容不是 Excel 工作簿（{suffix}）/ not an Excel workbook")
-    if suffix == ".xls" and not head.startswith(_OLE):
+    if suffix == ".xls" and not head.startswith(OLE_MAGIC):
         raise UploadRejected("文件内容不是旧版 Excel 工作簿（.xls）/ not an .xls workbook")
     if suffix == ".csv":
         sample = data[:65536]
-        if b"\x00" in sample or head.startswith((_ZIP, _OLE)):
+        if b"\x00" in sample or head.startswith((ZIP_MAGIC, OLE_MAGIC)):
             raise UploadRejected("文件内容不是 CSV 文本 / not a CSV text file")
     return suffix
 

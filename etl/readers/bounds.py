@@ -12,23 +12,16 @@ import zipfile
 import numpy as np
 
 from core.settings import Limits
-from etl.readers.model import ReadError
+from etl.readers.model import ZIP_MAGIC, ReadError, column_number
 
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+[0-9]+:([A-Z]+)([0-9]+)"')
-
-
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
 
 
 def check_workbook(data: bytes, lim: Limits) -> None:
     """An .xlsx/.xlsm within the limits: unpacked size of all parts, and each worksheet's
     declared dimension (rows, columns). ReadError with the reason otherwise. Not a zip (an .xls,
     a renamed file): nothing to check here, the workbook reader decides."""
-    if data[:4] != b"PK\x03\x04":
+    if data[:4] != ZIP_MAGIC:
         return
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -45,7 +38,7 @@ def check_workbook(data: bytes, lim: Limits) -> None:
                     with z.open(p) as f:
                         head = f.read(4096)  # the dimension comes first in a worksheet part
                     if m := _DIMENSION.search(head):
-                        _check_shape(int(m.group(2)), _col_number(m.group(1)), lim, p.filename)
+                        _check_shape(int(m.group(2)), column_number(m.group(1)), lim, p.filename)
     except zipfile.BadZipFile:
         return  # the workbook reader says why it cannot open it
 

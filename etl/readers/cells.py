@@ -24,10 +24,7 @@ from collections.abc import Callable, Iterable
 
 import python_calamine as calamine
 
-from etl.readers.model import Cell
-
-# Error values calamine reads (as ""); any other one makes it refuse the sheet.
-CALAMINE_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA"})
+from etl.readers.model import OLE_MAGIC, ZIP_MAGIC, Cell, column_number
 
 Lost = dict[str, dict[tuple[int, int], str]]
 """sheet name → {(row, column), 0-based: the cell's text as Excel shows it}"""
@@ -49,10 +46,7 @@ def _position(ref: bytes) -> tuple[int, int] | None:
     m = _REF.fullmatch(ref)
     if m is None:
         return None
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ch - 64
-    return int(m.group(2)) - 1, col - 1
+    return int(m.group(2)) - 1, column_number(m.group(1)) - 1
 
 
 def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
@@ -171,7 +165,7 @@ class WorkbookCells:
 
     def _patched_workbook(self) -> calamine.CalamineWorkbook | None:
         """The workbook with every error value calamine does not know made #N/A (None: not an .xlsx)."""
-        if self._patched is None and self.data[:4] == b"PK\x03\x04":
+        if self._patched is None and self.data[:4] == ZIP_MAGIC:
             try:
                 z, parts = self._open_zip()
                 sheets = set(parts.values())
@@ -189,9 +183,10 @@ class WorkbookCells:
 
 # --- .xls (BIFF8 in an OLE compound file) -----------------------------------------------------
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!"}
 BIFF_ERRORS |= {0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+# Error values calamine reads (as "") — the same eight; any other one makes it refuse the sheet.
+CALAMINE_ERRORS = frozenset(BIFF_ERRORS.values())
 _END_OF_CHAIN = 0xFFFFFFFE
 # A cell holding an error: BOOLERR (0x0205, length 8) with fError = 1, or FORMULA (0x0006) whose
 # cached result is an error (result bytes: 02 00 code 00 00 00 FF FF). Looked for before walking.

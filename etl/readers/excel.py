@@ -17,9 +17,7 @@ from etl.readers.blocks import split_tables, table_note
 from etl.readers.cells import WorkbookCells
 from etl.readers.delimited import decode_head
 from etl.readers.headers import Header, find_header
-from etl.readers.model import HEAD_ROWS, Cell, FileRead, Note, ReadError, Sheet
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+from etl.readers.model import HEAD_ROWS, OLE_MAGIC, ZIP_MAGIC, Cell, FileRead, Note, ReadError, Sheet, column_letters
 
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
@@ -74,7 +72,7 @@ def _merge_body(
         if r0 <= start + header.row or r0 >= end or (value := grid[r0][c0] if c0 < len(grid[r0]) else None) is None:
             continue
         if c0 in numeric and r1 > r0:
-            ref = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
+            ref = f"{column_letters(c0)}{r0 + 1}:{column_letters(c1)}{r1 + 1}"
             text = f"合并单元格 {ref} 的数值只计入第{r0 + 1}行 / merged number counted once, in row {r0 + 1}"
             notes.append(Note("merged_number", text, column=c0))
         for r in range(r0, min(r1, end - 1) + 1):
@@ -83,15 +81,6 @@ def _merge_body(
                 if grid[r][c] is None and c not in numeric:
                     grid[r][c] = value
     return notes
-
-
-def _col_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _is_text(data: bytes) -> bool:
@@ -104,11 +93,11 @@ def _is_text(data: bytes) -> bool:
 
 
 def _open_workbook(data: bytes) -> calamine.CalamineWorkbook:
-    if data[:8] == _OLE_MAGIC and _ENCRYPTED in data:
+    if data[:8] == OLE_MAGIC and _ENCRYPTED in data:
         raise ReadError("文件设有打开密码，请取消密码后重新报送 / the file is password-protected")
     if data.lstrip()[:1] == b"<":
         raise ReadError("文件实为网页(HTML)格式，请用 Excel 另存为 .xlsx / the file is HTML saved with an Excel name")
-    if data[:4] != b"PK\x03\x04" and data[:8] != _OLE_MAGIC and _is_text(data):
+    if data[:4] != ZIP_MAGIC and data[:8] != OLE_MAGIC and _is_text(data):
         raise ReadError(
             "无法打开 Excel 文件：内容是文本（可能是改了扩展名的 CSV），请另存为 .xlsx 或 .csv"
             " / cannot open as Excel: the file is plain text (a renamed CSV?)"

@@ -16,6 +16,26 @@ HEAD_ROWS = 20  # the header must start within this many rows
 
 Cell = str | None
 
+ZIP_MAGIC = b"PK\x03\x04"  # .xlsx / .xlsm
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (an OLE compound file)
+
+
+def column_number(letters: bytes | str) -> int:
+    """Excel's column letters as a 1-based number: A → 1, Z → 26, AA → 27."""
+    n = 0
+    for ch in letters.encode() if isinstance(letters, str) else letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def column_letters(index: int) -> str:
+    """A 0-based column position as Excel's letters: 0 → A, 26 → AA."""
+    letters, index = "", index + 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
 
 @dataclass(frozen=True)
 class Note:
