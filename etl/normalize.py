@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import duckdb
 
 from core.contract import COMMUNITY, TOWN, Column
-from etl.text import ODD_SPACES, ZERO_WIDTH, compact, escaped, visible
+from etl.text import ODD_SPACES, ZERO_WIDTH, compact, visible
 
 FULLWIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 HALFWIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
@@ -443,12 +443,12 @@ class Registry:
         ]
         if errors:
             return None, "；".join(errors)
-        shown = escaped(name.strip())
+        shown = name.strip()  # invisible characters are escaped once, in every reason (validate: escaped_sql)
         town_code = None
         if town is not None and key_text(town):
             town_code = self.towns.get(key_text(town))
             if town_code is None:
-                return None, MSG_TOWN_UNKNOWN.format(town=escaped(town.strip()))
+                return None, MSG_TOWN_UNKNOWN.format(town=town.strip())
         k = key_text(name)
         elsewhere: set[str] = set()
         for table in (self.exact, self.loose):
