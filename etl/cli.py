@@ -170,7 +170,8 @@ def _print_results(results: list[FileResult], totals: dict[str, int], db: Path) 
     out.print(table)
     for r in results:
         out.print(f"[bold]{_shown_path(r.path)}[/bold]: {r.message}", highlight=False)
-        for n in r.notes:
+        skipped = {s["reason"] for s in r.sheets_skipped}  # a hidden sheet's note is its skip reason: say it once
+        for n in (n for n in r.notes if n["text"] not in skipped):
             mark = "[yellow]![/yellow]" if n["loses_data"] else "·"
             out.print(f"  {mark} {n['sheet'] or ''} {n['text']}".rstrip(), highlight=False)
         for s in r.sheets_skipped:

@@ -82,3 +82,10 @@ def test_quarantine_reasons_are_counted_per_file(tmp_path: Path) -> None:
     assert (r.status, r.rows_loaded, r.rows_quarantined) == ("partial", 1, 3)
     assert sum(x["rows"] for x in r.reasons) == r.rows_quarantined
     assert all(isinstance(x["reason"], str) and x["reason"] for x in r.reasons)
+
+
+def test_the_cli_names_a_skipped_hidden_sheet_once(tmp_path: Path) -> None:
+    book = Path(__file__).resolve().parents[1] / "files" / "cases" / "09_hidden_sheet_stale.xlsx"
+    run = etl("load", str(book), "--db", str(tmp_path / "w.duckdb"))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("hidden sheet not loaded") == 1
