@@ -18,6 +18,7 @@ from etl.readers import shaping
 from etl.readers.blocks import has_later_header, split_tables, table_note
 from etl.readers.headers import Header, find_header
 from etl.readers.model import HEAD_ROWS, Cell, FileRead, ReadError, Sheet
+from etl.text import ODD_SPACES
 
 FAST_CSV_MIN_BYTES = 1 << 20  # CSVs at least this big go through DuckDB's parallel reader
 
@@ -126,12 +127,12 @@ def _parse(lines: io.StringIO, delimiter: str, limit: int | None) -> tuple[list[
 
 _ODD_BYTES = (0x09, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F)
 
-_ODD_SEQUENCES = {
-    0xC2: (b"\xc2\x85", b"\xc2\xa0"),
-    0xE1: (b"\xe1\x9a\x80",),
-    0xE2: (*(b"\xe2\x80" + bytes([b]) for b in (*range(0x80, 0x8B), 0xA8, 0xA9, 0xAF)), b"\xe2\x81\x9f"),
-    0xE3: (b"\xe3\x80\x80",),
-}
+# The odd spaces of etl.text, and the other characters str.strip() removes (U+0085, the line and
+# paragraph separators, the ideographic space), as UTF-8 byte sequences grouped by lead byte.
+_ODD_SEQUENCES: dict[int, tuple[bytes, ...]] = {}
+for _ch in ODD_SPACES + "\x85\u2028\u2029\u3000":
+    _seq = _ch.encode()
+    _ODD_SEQUENCES[_seq[0]] = (*_ODD_SEQUENCES.get(_seq[0], ()), _seq)
 
 
 def _odd_whitespace(data: bytes, delimiter: str, start: int) -> bool:
