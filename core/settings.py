@@ -1,5 +1,6 @@
 """Settings read from the environment, in one place for the ETL and the dashboard: how big a
-report file may be (`limits`) and when a month counts as complete (`complete_share`).
+report file may be (`limits`), when a month counts as complete (`complete_share`) and how many
+cases a rate needs before it is ranked (`min_cases`).
 
 Defaults are far beyond any real county report and at Excel's own limits, so only a broken or
 hostile file meets them; each can be set in the environment (`OVERSIGHT_MAX_UPLOAD_MB`,
@@ -61,3 +62,14 @@ def complete_share() -> float:
     coming in is not the default view and is bannered when picked. 0.8 unless
     $OVERSIGHT_COMPLETE_SHARE says otherwise (clamped to 0–1)."""
     return min(max(_env_number("OVERSIGHT_COMPLETE_SHARE", 0.8), 0.0), 1.0)
+
+
+def min_cases() -> int:
+    """The fewest cases (诉求件数, 回访数) a rate must stand on to be ranked or scored: below it
+    the rate is shown (greyed, with its count) but not ranked, not scored in the arena and never
+    puts a unit on the bulletin's 黑榜. One setting for every page and document: 10 unless
+    $OVERSIGHT_MIN_CASES says otherwise. Ten follows the UK Office for National Statistics,
+    which does not publish a rate on fewer than 10 events as too unreliable to compare. A
+    community of the sample has about one case a month, so a single month ranks few of them:
+    pick a quarter or a year."""
+    return _env_int("OVERSIGHT_MIN_CASES", 10)
