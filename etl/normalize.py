@@ -380,56 +380,91 @@ def _strip(name: str, suffixes: tuple[str, ...]) -> str:
     return name
 
 
+def name_forms(rows: list[tuple]) -> list[tuple[str, bool, str]]:
+    """Every form a community's name may be written in → its code, as (form, loose, code) rows.
+
+    `rows`: (community_code, community_name, town_code, town_name, aliases) of the registry.
+    Exact forms: the code, the full name, with the township's name or short name before it.
+    Loose forms (tried only when no exact form matches): the name without its 社区/村 suffix and
+    each alias ("|"-separated), with the same prefixes. Stored as `ref_community_form` by
+    `etl.warehouse.update_registry`, so a load never rebuilds them for a whole province.
+    """
+    out: list[tuple[str, bool, str]] = []
+    for code, name, _, tname, aliases in rows:
+        prefixes = ("", key_text(tname), key_text(_strip(tname, TOWN_SUFFIXES)))
+        full = key_text(name)
+        out.append((code, False, code))
+        out += [(p + full, False, code) for p in dict.fromkeys(prefixes)]
+        forms = {_strip(full, SUFFIXES)} | {key_text(a) for a in (aliases or "").split("|") if a.strip()}
+        out += [(p + form, True, code) for form in forms for p in dict.fromkeys(prefixes)]
+    return out
+
+
 @dataclass
 class Registry:
     """Community names (full, short, aliases, with or without the township) → community codes.
 
     Exact names are tried before short forms and aliases, so 金新社区 never collides with a
     金新村; a name that still matches several communities is reported, never guessed.
+    `from_connection` looks up only the names a load meets (`prefetch`), in the warehouse's
+    `ref_community_form`; `build` holds a whole registry in memory (tests).
     """
 
     exact: dict[str, set[str]]
     loose: dict[str, set[str]]
     towns: dict[str, str]  # town name / short name / code -> town_code
-    town_of: dict[str, str]  # community_code -> town_code
+    town_of: dict[str, str]  # community_code -> town_code (of every community looked up)
     town_name: dict[str, str]  # town_code -> town name
     label: dict[str, str]  # community_code -> "新政镇东北社区"
+    con: duckdb.DuckDBPyConnection | None = None  # where to look up names not yet seen
+    seen: set[str] | None = None  # the name keys looked up so far (None: everything is loaded)
 
     @classmethod
     def from_connection(cls, con: duckdb.DuckDBPyConnection) -> Registry:
-        rows = con.execute(
-            """
-            SELECT c.community_code, c.community_name, c.town_code, t.town_name, c.aliases
-            FROM ref_community AS c JOIN ref_town AS t USING (town_code)
-            """
-        ).fetchall()
+        """The registry of the warehouse `con`, its names looked up on demand (in one query per
+        batch of names: `prefetch`). Builds `ref_community_form` first if the warehouse predates it."""
+        if con.execute("SELECT count(*) FROM ref_community_form").fetchall()[0][0] == 0:
+            store_name_forms(con)
         towns_rows = con.execute("SELECT town_code, town_name FROM ref_town").fetchall()
-        return cls.build(rows, towns_rows)
+        reg = cls.build([], towns_rows)
+        reg.con, reg.seen = con, set()
+        return reg
 
     @classmethod
     def build(cls, rows: list[tuple], towns_rows: list[tuple]) -> Registry:
-        exact: dict[str, set[str]] = defaultdict(set)
-        loose: dict[str, set[str]] = defaultdict(set)
+        """A registry held wholly in memory: `rows` as in `name_forms`; `towns_rows` (town_code, town_name)."""
         towns: dict[str, str] = {}
         town_name: dict[str, str] = {}
         for town_code, name in towns_rows:
             town_name[town_code] = name
             for form in (name, _strip(name, TOWN_SUFFIXES), town_code):
                 towns[key_text(form)] = town_code
-        town_of, label = {}, {}
-        for code, name, town_code, tname, aliases in rows:
-            town_of[code] = town_code
-            label[code] = f"{tname}{name}"
-            prefixes = ("", key_text(tname), key_text(_strip(tname, TOWN_SUFFIXES)))
-            full = key_text(name)
-            exact[code].add(code)
-            for p in prefixes:
-                exact[p + full].add(code)
-            forms = {_strip(full, SUFFIXES)} | {key_text(a) for a in (aliases or "").split("|") if a.strip()}
-            for form in forms:
-                for p in prefixes:
-                    loose[p + form].add(code)
+        exact: dict[str, set[str]] = defaultdict(set)
+        loose: dict[str, set[str]] = defaultdict(set)
+        for form, is_loose, code in name_forms(rows):
+            (loose if is_loose else exact)[form].add(code)
+        town_of = {code: town_code for code, _, town_code, _, _ in rows}
+        label = {code: f"{tname}{name}" for code, name, _, tname, _ in rows}
         return cls(dict(exact), dict(loose), towns, town_of, town_name, label)
+
+    def prefetch(self, names: list[str | None]) -> None:
+        """Look up the forms of `names` in the warehouse, in one query (those not seen before)."""
+        if self.con is None or self.seen is None:
+            return
+        keys = sorted({key_text(n) for n in names if n is not None} - self.seen)
+        if not keys:
+            return
+        self.seen.update(keys)
+        found = self.con.execute(
+            "SELECT f.form, f.loose, f.community_code, c.community_name, c.town_code, t.town_name "
+            "FROM ref_community_form AS f JOIN ref_community AS c USING (community_code) "
+            "JOIN ref_town AS t USING (town_code) WHERE f.form IN (SELECT unnest($keys))",
+            {"keys": keys},
+        ).fetchall()
+        for form, is_loose, code, name, town_code, tname in found:
+            (self.loose if is_loose else self.exact).setdefault(form, set()).add(code)
+            self.town_of[code] = town_code
+            self.label[code] = f"{tname}{name}"
 
     def match(self, town: str | None, name: str | None) -> tuple[str | None, str | None]:
         """(community_code, None) for a unique match, else (None, reason). Blank name → (None, None).
@@ -443,6 +478,7 @@ class Registry:
         ]
         if errors:
             return None, "；".join(errors)
+        self.prefetch([name])
         shown = name.strip()  # invisible characters are escaped once, in every reason (validate: escaped_sql)
         town_code = None
         if town is not None and key_text(town):
@@ -465,3 +501,17 @@ class Registry:
             actual = "、".join(sorted({self.town_name[self.town_of[c]] for c in elsewhere}))
             return None, MSG_OTHER_TOWN.format(name=shown, town=self.town_name[town_code], actual=actual)
         return None, MSG_NOT_IN_REGISTRY.format(name=shown)
+
+
+def store_name_forms(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild `ref_community_form` from the registry tables (after any change to them)."""
+    rows = con.execute(
+        "SELECT c.community_code, c.community_name, c.town_code, t.town_name, c.aliases "
+        "FROM ref_community AS c JOIN ref_town AS t USING (town_code)"
+    ).fetchall()
+    forms = sorted(set(name_forms(rows)))
+    con.execute("DELETE FROM ref_community_form")
+    con.execute(
+        "INSERT INTO ref_community_form SELECT unnest($form), unnest($loose), unnest($code)",
+        {"form": [f for f, _, _ in forms], "loose": [x for _, x, _ in forms], "code": [c for _, _, c in forms]},
+    )

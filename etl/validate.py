@@ -312,6 +312,7 @@ def stage(
     try:
         town = "town_name" if "town_name" in kind.names else "NULL"
         pairs = con.execute(f"SELECT DISTINCT {town}, community_name FROM _src").fetchall()  # noqa: S608
+        registry.prefetch([n for _, n in pairs])
         matches = [(t, n, *registry.match(t, n)) for t, n in pairs]
         cm = pd.DataFrame(matches, columns=["town", "name", "community_code", "match_error"], dtype="str")
         con.register("_community_match", cm)

@@ -27,6 +27,7 @@ from core.contract import KINDS, Kind
 from core.metrics import METRICS, RATIOS, sql
 from core.paths import DEFAULT_DB, REFERENCE
 from core.sql import compose, ident, join, qualified
+from etl.normalize import store_name_forms
 
 SQL_DIR = Path(__file__).with_name("sql")
 MARTS = ("community_month", "town_month")  # etl/sql/marts/<name>.sql, contracts in contracts.toml
@@ -174,6 +175,7 @@ def update_registry(con: duckdb.DuckDBPyConnection, folders: list[Path]) -> dict
         con.execute("INSERT INTO ref_town SELECT * FROM _towns")
         con.execute("DELETE FROM ref_community WHERE community_code IN (SELECT community_code FROM _communities)")
         con.execute("INSERT INTO ref_community SELECT * FROM _communities")
+    store_name_forms(con)
     return counts
 
 

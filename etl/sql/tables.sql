@@ -15,6 +15,14 @@ CREATE TABLE IF NOT EXISTS ref_community (
   synthetic BOOLEAN,
   aliases VARCHAR
 );
+-- Every form a community's name may be written in (full, short, alias; with or without the
+-- township) -> its code: rebuilt from ref_community whenever the registry changes
+-- (etl.normalize.name_forms), so a load looks up only the names it meets.
+CREATE TABLE IF NOT EXISTS ref_community_form (
+  form VARCHAR NOT NULL,
+  loose BOOLEAN NOT NULL,           -- a short form or alias, tried after the exact forms
+  community_code VARCHAR NOT NULL
+);
 
 -- One row per file load attempt.
 CREATE SEQUENCE IF NOT EXISTS etl_load_seq START 1;
