@@ -188,12 +188,9 @@ def flag_rows(community_code: str, month: Any, rule: str, case_id: str | None = 
                 ),
                 params,
             )
-    for df in out.values():
-        if "source_file" in df.columns:
-            df["source_file"] = df["source_file"].map(file_name)
-        for c in ("community_code", "town_code", "load_id"):
-            if c in df.columns:
-                df.drop(columns=c, inplace=True)
+    for view, df in out.items():
+        df["source_file"] = df["source_file"].map(file_name)
+        out[view] = df.drop(columns=[c for c in ("community_code", "town_code", "load_id") if c in df.columns])
     return out
 
 
@@ -226,7 +223,7 @@ def unit_quality(f: Filters, peers: str = DEFAULT_COMMUNITY_RULE) -> pd.DataFram
     """Reporting quality of each community in the selection over the month range, best first:
     town_name, community_name, community_code, peer_group (under core.peers rule `peers`),
     months_due (months of the range with any report in the county, from the community's first
-    report on), on_time, late, missing (the monthly report by core.quality.DUE_DAY of the next
+    report on; every one for a community that never reported), on_time, late, missing (the monthly report by core.quality.DUE_DAY of the next
     month: 填报日期, else the day it was loaded), timeliness (0–1: on time 1, late
     LATE_CREDIT, missing 0), completeness and completeness_optional (0–1: the share of
     REQUIRED_COLUMNS / OPTIONAL_COLUMNS cells filled in the reports sent), flags, flagged_months,
@@ -245,7 +242,8 @@ def unit_quality(f: Filters, peers: str = DEFAULT_COMMUNITY_RULE) -> pd.DataFram
             first_report AS (SELECT community_code, min(month) AS first_month FROM stg_monthly GROUP BY 1),
             due AS (
               SELECT c.community_code, m.month
-              FROM community AS c JOIN first_report AS fr USING (community_code) JOIN months AS m ON m.month >= fr.first_month
+              FROM community AS c LEFT JOIN first_report AS fr USING (community_code)
+              JOIN months AS m ON m.month >= COALESCE(fr.first_month, $month_from)
               WHERE {scope}
             ),
             sent AS (
