@@ -21,6 +21,8 @@ FORCES = ("党员先锋", "网格", "志愿")
 SERVICES = SERVICE_CATEGORIES
 MECHANISMS = ("党建联盟", "网格共融", "民情共解", "社会服务", "道德激励")
 FAMILIES: dict[Family, tuple[str, ...]] = {"force": FORCES, "service": SERVICES, "mechanism": MECHANISMS}
+# Counts of cases: a rate over one of these is only scored on at least core.settings.min_cases().
+CASE_COUNTS = ("requests_received", "requests_resolved", "followups_total")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,14 @@ class Indicator:
         if self.standard is None:
             return t("arena.no_standard", lang)
         return self.base.standard_text(lang, with_unit=False)
+
+    @property
+    def cases_column(self) -> str | None:
+        """The case count a rate stands on (its denominator: 诉求受理数, 诉求办结数, 回访总数), for
+        the minimum-case rule (core.settings.min_cases); None for anything else."""
+        if self.transform == "value" and self.base.is_rate and self.base.denominator in CASE_COUNTS:
+            return self.base.denominator
+        return None
 
     @property
     def higher_is_better(self) -> bool:

@@ -13,7 +13,7 @@ import pandas as pd
 from core.metrics import sql as metric_sql
 from core.months import add_months
 from core.sql import Fragment, compose, ident, join, param
-from oversight.arena.indicators import INDICATORS
+from oversight.arena.indicators import CASE_COUNTS, INDICATORS
 from oversight.db import query
 
 __all__ = ["add_months", "indicator_values", "monthly_values"]
@@ -38,7 +38,8 @@ def _columns(over: str, growth: bool) -> Fragment:
 
 def indicator_values(codes: Sequence[str], month_from: date, month_to: date) -> pd.DataFrame:
     """One row per chosen community (even one with no reports in the period): code, name, town,
-    片区, households at the last month, months reported, then one column per arena indicator
+    片区, households at the last month, months reported, the case counts of CASE_COUNTS summed
+    over the range (for the minimum-case rule), then one column per arena indicator
     over the range — stocks at $month_last, flows summed, growth last vs first (NaN where the
     data is missing)."""
     if not codes:
@@ -49,6 +50,7 @@ def indicator_values(codes: Sequence[str], month_from: date, month_to: date) -> 
         SELECT c.community_code, c.community_name, c.town_name, c.group_name,
           {households} AS households,
           COUNT(m.month) AS months_reported,
+          {cases},
           {cols}
         FROM community AS c
         LEFT JOIN community_month AS m
@@ -58,6 +60,7 @@ def indicator_values(codes: Sequence[str], month_from: date, month_to: date) -> 
         ORDER BY c.town_code, c.community_code
         """,
         households=metric_sql("households", "range", "m"),
+        cases=join((compose("{e} AS {k}", e=metric_sql(c, "range", "m"), k=ident(c)) for c in CASE_COUNTS), ",\n  "),
         cols=_columns("range", growth=True),
         in_list=in_list,
     )
