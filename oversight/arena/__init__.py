@@ -26,12 +26,15 @@ from oversight.arena.indicators import (
 )
 from oversight.arena.presets import delete_preset, load_presets, preset_weights, presets_path, save_preset
 from oversight.arena.scoring import (
+    CORR_DOUBLE,
+    COVERAGE,
     DRAWS,
     METHODS,
     SEED,
     SPREAD,
     ArenaResult,
     Method,
+    correlations,
     deltas_to_median,
     indicator_ranks,
     method_text,
@@ -52,9 +55,12 @@ __all__ = [
     "SEED",
     "SPREAD",
     "ArenaResult",
+    "CORR_DOUBLE",
+    "COVERAGE",
     "Indicator",
     "Method",
     "delete_preset",
+    "correlations",
     "deltas_to_median",
     "indicator",
     "indicator_ranks",

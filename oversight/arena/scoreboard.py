@@ -24,6 +24,7 @@ from oversight.arena.scoring import (
 from oversight.i18n import register, t
 
 BEST_COLOUR, WORST_COLOUR = "#D5F5E3", "#FADBD8"  # the background of the best and the worst of a row
+FEW_COLOUR, FEW_MARK = "#9E9E9E", " *"  # a rate on too few cases: shown, greyed, not scored
 
 STRINGS = {
     "arena.missing_note": (
@@ -46,7 +47,6 @@ STRINGS = {
         "{name}：有数据的指标不足权重的{coverage:.0%}，不参与排名。",
         "{name}: data for less than {coverage:.0%} of the weight, not ranked.",
     ),
-    "arena.unranked": ("未排名", "not ranked"),
     "arena.board.group": ("同类组", "Peer group"),
     "arena.board.movement": ("较上期", "Since last period"),
     "arena.same_place": ("持平", "same"),
@@ -70,6 +70,10 @@ STRINGS = {
     "arena.board.other_rank": ("按“{method}”的名次", "Rank by “{method}”"),
     "arena.board.indicator": ("指标", "Indicator"),
     "arena.board.median": ("组中位数", "Group median"),
+    "arena.corr.a": ("指标一", "Indicator"),
+    "arena.corr.b": ("指标二", "Indicator"),
+    "arena.corr.rho": ("相关系数ρ", "ρ"),
+    "arena.corr.n": ("村(社区)数", "Communities"),
 }
 register(STRINGS)
 
@@ -227,7 +231,8 @@ def standing(sbs: pd.DataFrame, key: str, code: str) -> str:
 def comparison(result: ArenaResult, names: Mapping[str, str], lang: str, deltas: bool = False) -> Styler:
     """The weighted indicators as rows, the communities as columns (best first) and the group
     median: each value, or with `deltas` its difference to the median, ▲ and green on the best of
-    the row, ▼ and red on the worst."""
+    the row, ▼ and red on the worst; a rate on too few cases to be scored is greyed with a *
+    (FEW_MARK)."""
     order = list(result.table().index)
     active = [indicator(k) for k in result.weights.index if result.weights[k] > 0]
     values = result.values[[i.key for i in active]].loc[order]
@@ -240,13 +245,37 @@ def comparison(result: ArenaResult, names: Mapping[str, str], lang: str, deltas:
         row = {t("arena.board.indicator", lang): f"{ind.label(lang)}（{unit}）"}
         for c in order:
             text = ind.format_delta(diffs.at[k, c], lang, with_unit=False) if deltas else ind.format(sbs.at[k, c])
-            row[names[c]] = text + marks[standing(sbs, k, c)]
+            few = result.few_cases is not None and bool(result.few_cases.at[c, k])
+            row[names[c]] = text + (FEW_MARK if few else marks[standing(sbs, k, c)])
         row[t("arena.board.median", lang)] = ind.format(sbs.at[k, "median"])
         rows.append(row)
-        shades.append({names[c]: standing(sbs, k, c) for c in order})
-    colour = {"best": f"background-color: {BEST_COLOUR}", "worst": f"background-color: {WORST_COLOUR}"}
+        shades.append(
+            {
+                names[c]: "few"
+                if result.few_cases is not None and bool(result.few_cases.at[c, k])
+                else standing(sbs, k, c)
+                for c in order
+            }
+        )
+    colour = {
+        "best": f"background-color: {BEST_COLOUR}",
+        "worst": f"background-color: {WORST_COLOUR}",
+        "few": f"color: {FEW_COLOUR}",
+    }
 
     def shade(row: pd.Series) -> list[str]:
         return [colour.get(shades[row.name].get(col, ""), "") for col in row.index]
 
     return pd.DataFrame(rows).style.apply(shade, axis=1)
+
+
+def correlation_table(pairs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Pairs of `scoring.correlations` with the indicators named in `lang`, ρ to two decimals."""
+    return pd.DataFrame(
+        {
+            t("arena.corr.a", lang): [indicator(k).label(lang) for k in pairs["a"]],
+            t("arena.corr.b", lang): [indicator(k).label(lang) for k in pairs["b"]],
+            t("arena.corr.rho", lang): pairs["rho"].round(2).to_numpy(),
+            t("arena.corr.n", lang): pairs["n"].to_numpy(),
+        }
+    )

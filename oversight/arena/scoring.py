@@ -424,6 +424,7 @@ def deltas_to_median(values: pd.DataFrame) -> pd.DataFrame:
 
 STRINGS = {
     "arena.no_data": ("无数据", "no data"),
+    "arena.unranked": ("未排名", "not ranked"),
     "arena.missing_n": ("缺{n}项", "{n} missing"),
     "arena.rank_range": ("名次范围", "Rank range"),
     "arena.rank_median": ("中位名次", "Median rank"),

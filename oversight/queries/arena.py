@@ -38,7 +38,7 @@ def _columns(over: str, growth: bool) -> Fragment:
 
 def indicator_values(codes: Sequence[str], month_from: date, month_to: date) -> pd.DataFrame:
     """One row per chosen community (even one with no reports in the period): code, name, town,
-    片区, households at the last month, months reported, the case counts of CASE_COUNTS summed
+    片区, type and urban flag (the peer-group columns of core.peers), households at the last month, months reported, the case counts of CASE_COUNTS summed
     over the range (for the minimum-case rule), then one column per arena indicator
     over the range — stocks at $month_last, flows summed, growth last vs first (NaN where the
     data is missing)."""
@@ -47,7 +47,7 @@ def indicator_values(codes: Sequence[str], month_from: date, month_to: date) -> 
     in_list, params = _codes(list(codes))
     sql = compose(
         """
-        SELECT c.community_code, c.community_name, c.town_name, c.group_name,
+        SELECT c.community_code, c.community_name, c.town_name, c.group_name, c.community_type, c.urban,
           {households} AS households,
           COUNT(m.month) AS months_reported,
           {cases},
@@ -56,7 +56,7 @@ def indicator_values(codes: Sequence[str], month_from: date, month_to: date) -> 
         LEFT JOIN community_month AS m
           ON m.community_code = c.community_code AND m.month >= $month_first AND m.month <= $month_last
         WHERE c.community_code IN ({in_list})
-        GROUP BY c.community_code, c.community_name, c.town_name, c.group_name, c.town_code
+        GROUP BY c.community_code, c.community_name, c.town_name, c.group_name, c.town_code, c.community_type, c.urban
         ORDER BY c.town_code, c.community_code
         """,
         households=metric_sql("households", "range", "m"),
