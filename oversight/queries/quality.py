@@ -65,6 +65,13 @@ def file_name(path: object) -> object:
     return PurePath(str(path)).name if isinstance(path, str) else path
 
 
+def available() -> bool:
+    """Whether the warehouse has the view quality_flag (a warehouse last loaded before it
+    existed gains it on its next load)."""
+    df = query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'quality_flag'")
+    return bool(df.iloc[0]["n"])
+
+
 def flags(f: Filters) -> pd.DataFrame:
     """Every credibility flag in the selection and month range, errors first, then by township,
     community and month: town_code, town_name, community_code, community_name, month (date),
