@@ -59,6 +59,12 @@ STRINGS = {
     "arena.page.trend_pick": ("走势指标", "Indicators to plot"),
     "arena.page.sensitivity": ("名次稳健性", "How robust is the ranking?"),
     "arena.page.peers": ("同类比较", "Peer groups"),
+    "arena.page.quality_weight": ("数据质量得分（可选指标）权重", "Weight of the data-quality score (optional)"),
+    "arena.page.quality_help": (
+        "报送及时、完整、一致、少更正的得分（见“数据质量”页），默认0：不计入。",
+        "How timely, complete, consistent and rarely corrected the reports are (the Data quality page); "
+        "0 by default: not counted.",
+    ),
     "arena.page.peers_help": (
         "分组后每组内单独计分、排名（社区与社区比，村与村比）。",
         "With peer groups each group is scored and ranked on its own (communities against communities, "
@@ -173,6 +179,15 @@ peers = st.radio(
     **kept("arena_peers_w", "none", list(COMMUNITY_RULES)),
 )
 rule = community_rule(peers)
+quality_weight = st.number_input(
+    tr("arena.page.quality_weight"),
+    min_value=0,
+    max_value=100,
+    step=1,
+    help=tr("arena.page.quality_help"),
+    **kept("arena_weight_data_quality_w", 0),
+)
+weights = {**weights, "data_quality": quality_weight}
 if sum(weights.values()) <= 0:
     st.stop()
 if len(codes) < 2:
@@ -184,8 +199,11 @@ info = q.indicator_values(codes, when.start, when.end)
 if empty_notice(info):
     st.stop()
 info = info.set_index("community_code")
+if quality_weight > 0:
+    info = info.join(q.data_quality(list(info.index), when.start, when.end))
+keys = [i.key for i in (*arena.INDICATORS, *arena.OPTIONAL) if i.key in info.columns]
 names = scoreboard.display_names(info)
-values = info[[i.key for i in arena.INDICATORS]]
+values = info[keys]
 groups = info[rule.column].map(lambda v: rule.label(v, lang)) if rule.column else None
 rules = {"cases": info, "min_cases": min_cases(), "groups": groups}
 result = arena.score(values, weights, method, **rules)
@@ -195,8 +213,10 @@ before = period.previous(when)
 previous = None
 if before.start >= all_months[0]:
     prev_info = q.indicator_values(codes, before.start, before.end).set_index("community_code")
+    if quality_weight > 0:
+        prev_info = prev_info.join(q.data_quality(list(prev_info.index), before.start, before.end))
     prev_rules = rules | {"cases": prev_info, "groups": groups}
-    previous = arena.score(prev_info[[i.key for i in arena.INDICATORS]], weights, method, **prev_rules)
+    previous = arena.score(prev_info[keys], weights, method, **prev_rules)
 board = scoreboard.board(
     result, sens, info, lang, other=arena.score(values, weights, other_method, **rules), previous=previous
 )

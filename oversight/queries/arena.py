@@ -16,7 +16,7 @@ from core.sql import Fragment, compose, ident, join, param
 from oversight.arena.indicators import CASE_COUNTS, INDICATORS
 from oversight.db import query
 
-__all__ = ["add_months", "indicator_values", "monthly_values"]
+__all__ = ["add_months", "data_quality", "indicator_values", "monthly_values"]
 
 
 def _codes(codes: Sequence[str]) -> tuple[Fragment, dict[str, Any]]:
@@ -90,3 +90,18 @@ def monthly_values(codes: Sequence[str], month_from: date, month_to: date) -> pd
     df = query(sql, params)
     df["month"] = pd.to_datetime(df["month"])
     return df
+
+
+def data_quality(codes: Sequence[str], month_from: date, month_to: date) -> pd.Series:
+    """The optional arena indicator `data_quality`: each community's reporting-quality score
+    (0–100, oversight.queries.quality.unit_quality) over the period, by community_code; NaN for
+    a community that sent no monthly report in the period (it is "no data" in the arena, as
+    everywhere) and for all when the warehouse has no quality view yet."""
+    from oversight.filters import Filters
+    from oversight.queries import quality
+
+    if not codes or not quality.available():
+        return pd.Series(float("nan"), index=pd.Index(list(codes), name="community_code"), name="data_quality")
+    df = quality.unit_quality(Filters("zh", (), None, tuple(codes), month_from, month_to), peers="none")
+    score = df["quality_score"].where(df["on_time"] + df["late"] > 0)
+    return score.set_axis(df["community_code"]).reindex(list(codes)).rename("data_quality")
