@@ -165,18 +165,17 @@ class ArenaResult:
     medians: pd.DataFrame | None = None  # per community: its group's median score on each indicator
 
     def table(self) -> pd.DataFrame:
-        """One row per community, best first: rank, composite, contributions, missing flags."""
+        """One row per community, best first (by peer group, when there are several): rank,
+        composite, contributions, missing flags; the unranked after the ranked, by composite."""
         out = pd.DataFrame({"rank": self.rank, "composite": self.composite})
-        if self.group is not None:
-            out["group"] = self.group
         out = out.join(self.contributions)
         out["missing"] = self.missing
         out["redistributed"] = self.redistributed
-        keys = ["group", "rank", "composite"] if self.group is not None and self.group.nunique() > 1 else ["rank"]
-        asc = [True, True, False] if len(keys) == 3 else [True]
-        if len(keys) == 1:
-            keys, asc = ["rank", "composite"], [True, False]
-        return out.sort_values(keys, ascending=asc, na_position="last", kind="stable")
+        keys, ascending = ["rank", "composite"], [True, False]
+        if self.group is not None and self.group.nunique() > 1:
+            out.insert(0, "group", self.group)
+            keys, ascending = ["group", *keys], [True, *ascending]
+        return out.sort_values(keys, ascending=ascending, na_position="last", kind="stable")
 
 
 def score(
@@ -302,7 +301,7 @@ def sensitivity(result: ArenaResult, draws: int = DRAWS, spread: float = SPREAD,
     comp = _composite(result.scores.to_numpy(dtype=float), medians.to_numpy(dtype=float), factors * w[None, :])
     frame = pd.DataFrame(comp, index=result.scores.index)
     if result.ranked is not None:
-        frame = frame.where(result.ranked, np.nan)
+        frame = frame.where(result.ranked, np.nan, axis=0)
     group = result.group if result.group is not None else pd.Series("all", index=frame.index)
     ranks = _rank_in_groups(frame, group)
     out = pd.DataFrame(
