@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.contract import MONTHLY, REPORT_DUE_DAY
-from core.sql import Fragment, compose, ident, join, qualified
+from core.sql import Fragment, compose, ident, join, literal, qualified
 
 Severity = Literal["error", "warning"]
 
@@ -253,16 +253,6 @@ QUALITY_WEIGHTS: dict[str, float] = {
 
 
 # --- rendering into SQL -----------------------------------------------------------------------
-
-
-def literal(value: str | float | int) -> Fragment:
-    """A constant of this module as a SQL literal: numbers as written, text quoted with ' doubled.
-    Only ever given code constants (never input)."""
-    if isinstance(value, bool):
-        raise TypeError("booleans are not literals here")
-    if isinstance(value, int | float):
-        return Fragment(repr(float(value)) if isinstance(value, float) else str(int(value)))
-    return Fragment("'" + str(value).replace("'", "''") + "'")
 
 
 def _values(rows: list[tuple[str | float | int, ...]]) -> Fragment:

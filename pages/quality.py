@@ -105,7 +105,9 @@ else:
             + "**"
         )
         st.caption(shown.iloc[picked[0]]["detail"])
-        for view, rows in q.flag_rows(row["community_code"], row["month"], row["rule"], row["case_id"]).items():
+        for view, rows in q.flag_rows(
+            row["community_code"], row["month"], row["rule"], row["case_id"], row["n"]
+        ).items():
             st.markdown(f"*{t(f'view.{view}', lang)}*")
             if not empty_notice(rows):
                 table(rows, key=f"quality_rows_{view}")

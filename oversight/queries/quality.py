@@ -159,16 +159,22 @@ _MONTHLY_SHOWN = ("month", "community_name", "reported_on", *rules.REPEAT_COLUMN
 _LINEAGE = ("source_file", "source_sheet", "source_row")
 
 
-def flag_rows(community_code: str, month: Any, rule: str, case_id: str | None = None) -> dict[str, pd.DataFrame]:
+def flag_rows(
+    community_code: str, month: Any, rule: str, case_id: str | None = None, run: object = None
+) -> dict[str, pd.DataFrame]:
     """The rows behind one flag, by view name: `community_month` (the community's monthly rows
-    of the month, and of the month before for a jump or a repeated row) and the compared view
+    of the month — of the month before too for a jump or a repeated row, of the whole run of
+    `run` months for a perfect or round run) and the compared view
     (`volunteer_activity`, `neighborhood_month`, `request_case`, `service_center_project`) in
     that month — each with source_file (name only), source_sheet, source_row. An impossible case
     gives its `request_case` row only. ValueError for a rule core.quality does not know."""
     if rule not in rules.BY_NAME:
         raise ValueError(f"unknown rule: {rule!r}")
     first = pd.Timestamp(month).date()
-    start = pd.Timestamp(first) - pd.DateOffset(months=1) if rule in ("stock_jump", "repeated_row") else first
+    back = 1 if rule in ("stock_jump", "repeated_row") else 0
+    if rule in ("perfect_rate", "round_values") and not pd.isna(run):
+        back = int(run) - 1  # type: ignore[call-overload]
+    start = pd.Timestamp(first) - pd.DateOffset(months=back)
     params = {"code": community_code, "start": pd.Timestamp(start).date(), "end": next_month(first)}
     out: dict[str, pd.DataFrame] = {}
     if rule == "impossible_case":

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from core import quality
+from core.sql import literal
 from etl.warehouse import SQL_DIR
 
 # (community, month, rule, field, value, other, n, case) — worked out in tests/quality_fixtures.py
@@ -82,4 +83,6 @@ def test_thresholds_come_from_core_quality(quality_db: Path, tmp_path: Path, mon
 def test_a_slot_the_module_does_not_know_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown slot"):
         quality.render("SELECT /*{perfect_min_case}*/")
-    assert quality.literal("it's") == "'it''s'" and quality.literal(30) == "30" and quality.literal(0.5) == "0.5"
+    assert literal("it's") == "'it''s'" and literal(30) == "30" and literal(0.5) == "0.5"
+    with pytest.raises(TypeError):
+        literal(None)  # type: ignore[arg-type]

@@ -73,6 +73,9 @@ def test_drill_down_to_the_rows_behind_a_flag(q) -> None:  # noqa: ANN001
     jump = df.loc["stock_jump"].iloc[0]
     months = q.flag_rows(jump["community_code"], jump["month"], "stock_jump")["community_month"]
     assert months["service_center_m2"].tolist() == [400.0, 1000.0]  # the month before and the month
+    run = df.loc["round_values"].iloc[0]  # six round months: all six rows
+    rows = q.flag_rows(run["community_code"], run["month"], "round_values", run=run["n"])["community_month"]
+    assert rows["volunteer_hours"].tolist() == [20.0, 30.0, 40.0, 50.0, 60.0, 70.0]
     case = df.loc["impossible_case"].iloc[0]
     one = q.flag_rows(case["community_code"], case["month"], "impossible_case", case["case_id"])
     assert list(one) == ["request_case"] and one["request_case"]["source_row"].tolist() == [7]
