@@ -15,9 +15,9 @@ A flag is not a verdict: it says where a figure is worth a phone call. Two kinds
 Sources. Perfect and round figures: the "too good to be true" and digit-preference checks of
 statistical data editing (UNECE *Generic Statistical Data Editing Model* 2019, 'plausibility'
 and 'heaping'; the digit-preference tests of Nigrini, *Benford's Law*, 2012). Jumps in stocks:
-the selective-editing ratio test against the previous period (hidiroglou–berthelot, 1986),
+the selective-editing ratio test against the previous period (Hidiroglou & Berthelot, 1986),
 here a simple relative threshold with a floor for small bases. Agreement between report kinds:
-the 12345 centres' 数据质量 spot checks (抽查一致性) described in /work/shared/DOMAIN.md. The
+the 12345 centres' 数据质量 spot checks (抽查一致性) of the domain brief (DOMAIN.md). The
 reporting-quality score follows the 12345 centres' 数据质量得分 (timeliness, completeness,
 consistency) and the IMF *Data Quality Assessment Framework* dimension 'serviceability'
 (timeliness and revision).
@@ -88,6 +88,7 @@ class Rule:
     source_en: str
 
     def label(self, lang: str) -> str:
+        """The rule's name in `lang`: 比率长期100% / Always exactly 100%."""
         return self.zh if lang == "zh" else self.en
 
     def detail(self, lang: str, field: str, value: object, other: object, n: object, case: object = None) -> str:
