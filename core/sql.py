@@ -43,6 +43,18 @@ def param(name: str) -> Fragment:
     return Fragment(f"${name}")
 
 
+def literal(value: str | float | int) -> Fragment:
+    """A constant *of the code* as a SQL literal, for the one place a value cannot be bound: a
+    view's definition (core.quality's thresholds in etl/sql/quality.sql). Numbers as written,
+    text quoted with ' doubled; TypeError for anything else (a bool, None). Never given input:
+    values from files or users are always bound with `param`."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TypeError(f"not a literal constant: {value!r}")
+    if isinstance(value, str):
+        return Fragment("'" + value.replace("'", "''") + "'")
+    return Fragment(repr(float(value)) if isinstance(value, float) else str(value))
+
+
 def _check(name: str, part: object) -> Fragment:
     if not isinstance(part, Fragment):
         raise TypeError(f"SQL part {name!r} is not a Fragment: {type(part).__name__}")

@@ -26,6 +26,7 @@ import duckdb
 from core.contract import KINDS, Kind
 from core.metrics import METRICS, RATIOS, sql
 from core.paths import DEFAULT_DB, REFERENCE
+from core.quality import render as render_quality
 from core.sql import compose, ident, join, qualified
 from etl.normalize import store_name_forms
 
@@ -105,6 +106,7 @@ def schema_sql() -> str:
         for name, cols in columns.items():
             text = text.replace(f"/*{{{name}}}*/", cols)
         parts.append(text)
+    parts.append(render_quality((SQL_DIR / "quality.sql").read_text(encoding="utf-8")))  # reads the marts
     return "\n".join(parts)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.peers import COMMUNITY_RULES, community_rule
+from core.settings import min_cases
 from oversight import arena
 from oversight.arena import entrants, period, scoreboard
 from oversight.arena.pack import Pack, html, xlsx
@@ -56,6 +58,39 @@ STRINGS = {
     "arena.page.strengths": ("长处与短板（按0–100得分）", "Strengths and gaps (by 0–100 score)"),
     "arena.page.trend_pick": ("走势指标", "Indicators to plot"),
     "arena.page.sensitivity": ("名次稳健性", "How robust is the ranking?"),
+    "arena.page.peers": ("同类比较", "Peer groups"),
+    "arena.page.quality_weight": ("数据质量得分（可选指标）权重", "Weight of the data-quality score (optional)"),
+    "arena.page.quality_help": (
+        "报送及时、完整、一致、少更正的得分（见“数据质量”页），默认0：不计入。",
+        "How timely, complete, consistent and rarely corrected the reports are (the Data quality page); "
+        "0 by default: not counted.",
+    ),
+    "arena.page.peers_help": (
+        "分组后每组内单独计分、排名（社区与社区比，村与村比）。",
+        "With peer groups each group is scored and ranked on its own (communities against communities, "
+        "villages against villages).",
+    ),
+    "arena.page.few_note": (
+        "灰色带 * 的比率所依据的案件少于{n}件：只显示、不计分。",
+        "Greyed rates marked * stand on fewer than {n} cases: shown, not scored.",
+    ),
+    "arena.page.movement_note": (
+        "“较上期”与{period}按同样规则计算的名次相比。",
+        "“Since last period” compares with {period}, scored by the same rules.",
+    ),
+    "arena.page.correlation": ("指标相关性检查", "Do two indicators count the same thing?"),
+    "arena.page.correlation_help": (
+        "各指标在参赛村(社区)之间的秩相关（斯皮尔曼ρ，已按“越大越好”方向统一）。|ρ| ≥ {double}的两项可能重复计分，"
+        "可考虑降低其中一项的权重；显示|ρ| ≥ 0.7的指标对。",
+        "Rank correlation (Spearman's ρ, oriented so that higher is better) between indicators across the "
+        "competitors. Two indicators with |ρ| ≥ {double} may count the same thing twice: consider lowering the "
+        "weight of one. Pairs with |ρ| ≥ 0.7 are listed.",
+    ),
+    "arena.page.correlation_none": ("没有高度相关的指标对。", "No strongly correlated pair."),
+    "arena.page.double": (
+        "{a}与{b}高度相关（ρ = {rho:.2f}，{n}个村(社区)），可能重复计分。",
+        "{a} and {b} are strongly correlated (ρ = {rho:.2f}, {n} communities): they may count the same thing twice.",
+    ),
     "arena.page.download": ("下载比武材料", "Download the arena pack"),
     "arena.page.download_xlsx": ("Excel 材料", "Excel pack"),
     "arena.page.download_html": ("打印版（HTML，可离线打开后打印为A4）", "Printable (HTML, opens offline, prints A4)"),
@@ -133,8 +168,26 @@ with when_col:
     st.markdown(f"**{when.label(lang)}**")
     st.caption(tr("arena.page.period_note"))
 
-# --- indicators, weights, method
+# --- indicators, weights, method, peer groups
 weights, method = weights_panel(lang)
+peers = st.radio(
+    tr("arena.page.peers"),
+    list(COMMUNITY_RULES),
+    format_func=lambda v: COMMUNITY_RULES[v].zh if lang == "zh" else COMMUNITY_RULES[v].en,
+    horizontal=True,
+    help=tr("arena.page.peers_help"),
+    **kept("arena_peers_w", "none", list(COMMUNITY_RULES)),
+)
+rule = community_rule(peers)
+quality_weight = st.number_input(
+    tr("arena.page.quality_weight"),
+    min_value=0,
+    max_value=100,
+    step=1,
+    help=tr("arena.page.quality_help"),
+    **kept("arena_weight_data_quality_w", 0),
+)
+weights = {**weights, "data_quality": quality_weight}
 if sum(weights.values()) <= 0:
     st.stop()
 if len(codes) < 2:
@@ -146,12 +199,27 @@ info = q.indicator_values(codes, when.start, when.end)
 if empty_notice(info):
     st.stop()
 info = info.set_index("community_code")
+if quality_weight > 0:
+    info = info.join(q.data_quality(list(info.index), when.start, when.end))
+keys = [i.key for i in (*arena.INDICATORS, *arena.OPTIONAL) if i.key in info.columns]
 names = scoreboard.display_names(info)
-values = info[[i.key for i in arena.INDICATORS]]
-result = arena.score(values, weights, method)
+values = info[keys]
+groups = info[rule.column].map(lambda v: rule.label(v, lang)) if rule.column else None
+rules = {"cases": info, "min_cases": min_cases(), "groups": groups}
+result = arena.score(values, weights, method, **rules)
 sens = arena.sensitivity(result)
 other_method = next(m for m in arena.METHODS if m != method)  # does the method, not the data, decide the order?
-board = scoreboard.board(result, sens, info, lang, other=arena.score(values, weights, other_method))
+before = period.previous(when)
+previous = None
+if before.start >= all_months[0]:
+    prev_info = q.indicator_values(codes, before.start, before.end).set_index("community_code")
+    if quality_weight > 0:
+        prev_info = prev_info.join(q.data_quality(list(prev_info.index), before.start, before.end))
+    prev_rules = rules | {"cases": prev_info, "groups": groups}
+    previous = arena.score(prev_info[keys], weights, method, **prev_rules)
+board = scoreboard.board(
+    result, sens, info, lang, other=arena.score(values, weights, other_method, **rules), previous=previous
+)
 ranked = board.index[board["rank"].notna()].tolist()
 colours = figs.community_colours(sorted(info.index))
 
@@ -159,16 +227,19 @@ st.subheader(tr("arena.page.scoreboard"))
 st.caption(tr("arena.page.scoreboard_help"))
 st.plotly_chart(figs.contributions(result, names, lang), key="arena_contrib")
 st.dataframe(scoreboard.ranking_table(board, lang, other_method), hide_index=True, key="arena_board")
+if previous is not None:
+    st.caption(tr("arena.page.movement_note", period=before.label(lang)))
 
 lines = scoreboard.missing_lines(result, names, lang) + scoreboard.nobody_lines(result, lang)
 if lines:
     st.warning(
-        f"**{tr('arena.page.missing_title')}** — {tr('arena.missing_note')}\n\n" + "\n".join(f"- {x}" for x in lines)
+        f"**{tr('arena.page.missing_title')}** — {scoreboard.missing_note(lang)}\n\n"
+        + "\n".join(f"- {x}" for x in lines)
     )
 
 # --- side by side
 st.subheader(tr("arena.page.side"))
-st.caption(tr("arena.page.side_help"))
+st.caption(tr("arena.page.side_help") + " " + tr("arena.page.few_note", n=min_cases()))
 show_delta = st.toggle(tr("arena.page.show_delta"), **kept("arena_delta_w", False))
 st.dataframe(scoreboard.comparison(result, names, lang, deltas=show_delta), hide_index=True, key="arena_side")
 
@@ -185,7 +256,21 @@ left.plotly_chart(figs.radar(result, radar_codes, names, colours, lang), key="ar
 with right:
     st.markdown(f"**{tr('arena.page.strengths')}**")
     for c in radar_codes:
-        st.markdown(f"**{names[c]}**（{result.composite[c]:.1f}）　{scoreboard.strengths(result, c, lang)}")
+        place = board.at[c, "rank_range"]
+        st.markdown(f"**{names[c]}**（{place}，{result.composite[c]:.1f}）　{scoreboard.strengths(result, c, lang)}")
+
+# --- correlations between indicators
+st.subheader(tr("arena.page.correlation"))
+st.caption(tr("arena.page.correlation_help", double=arena.CORR_DOUBLE))
+pairs = arena.correlations(result)
+strong = pairs[pairs["rho"].abs() >= 0.7]
+for row in strong[strong["double"]].itertuples():
+    a, b = arena.indicator(row.a).label(lang), arena.indicator(row.b).label(lang)
+    st.warning(tr("arena.page.double", a=a, b=b, rho=row.rho, n=row.n))
+if strong.empty:
+    st.caption(tr("arena.page.correlation_none"))
+else:
+    st.dataframe(scoreboard.correlation_table(strong, lang), hide_index=True, key="arena_corr")
 
 # --- trends
 st.subheader(tr("arena.page.trends"))

@@ -84,3 +84,11 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("sample") / "warehouse.duckdb"
     load_paths([ROOT / "data" / "sample"], db=db)
     return db
+
+
+@pytest.fixture(scope="session")
+def quality_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse with a planted contradiction for every credibility rule (tests/quality_fixtures.py)."""
+    from tests.quality_fixtures import build_quality
+
+    return build_quality(tmp_path_factory.mktemp("quality") / "quality.duckdb")

@@ -21,6 +21,8 @@ FORCES = ("党员先锋", "网格", "志愿")
 SERVICES = SERVICE_CATEGORIES
 MECHANISMS = ("党建联盟", "网格共融", "民情共解", "社会服务", "道德激励")
 FAMILIES: dict[Family, tuple[str, ...]] = {"force": FORCES, "service": SERVICES, "mechanism": MECHANISMS}
+# Counts of cases: a rate over one of these is only scored on at least core.settings.min_cases().
+CASE_COUNTS = ("requests_received", "requests_resolved", "followups_total")
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,11 @@ class Indicator:
     family: Family
     part: str  # one of FORCES / SERVICES / MECHANISMS
     weight: float  # default weight (points; the defaults sum to 100)
+    own: Metric | None = None  # a figure outside the metric catalogue (the data-quality score)
 
     @property
     def base(self) -> Metric:
-        return metric(self.metric)
+        return self.own if self.own is not None else metric(self.metric)
 
     @property
     def standard(self) -> float | None:
@@ -61,6 +64,14 @@ class Indicator:
         return self.base.standard_text(lang, with_unit=False)
 
     @property
+    def cases_column(self) -> str | None:
+        """The case count a rate stands on (its denominator: 诉求受理数, 诉求办结数, 回访总数), for
+        the minimum-case rule (core.settings.min_cases); None for anything else."""
+        if self.transform == "value" and self.base.is_rate and self.base.denominator in CASE_COUNTS:
+            return self.base.denominator
+        return None
+
+    @property
     def higher_is_better(self) -> bool:
         return self.base.higher_is_better
 
@@ -74,6 +85,8 @@ class Indicator:
         growth: the metric at the last month against the first."""
         if self.transform == "growth":
             return "growth"
+        if self.own is not None:
+            return "period"
         return "end" if all(is_stock(c) for c in self.base.columns) else "period"
 
     def label(self, lang: str) -> str:
@@ -147,7 +160,20 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("resolution_rate", "resolution_rate", "value", "mechanism", "民情共解", 15),
     Indicator("volunteer_hours_per_100hh", "volunteer_hours", "per100", "mechanism", "社会服务", 10),
 )
-BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
+# Optional indicators, weight 0 unless the official gives them one on the page (not in the weights
+# panel or the presets): the reporting-quality score of oversight.queries.quality (docs/quality.md),
+# so a community that reports late, incompletely or inconsistently can be marked down for it.
+DATA_QUALITY = Indicator(
+    "data_quality",
+    "data_quality",
+    "value",
+    "mechanism",
+    "数据质量",
+    0,
+    own=Metric("data_quality", "数据质量得分", "Data-quality score", "分", "points", "ratio", fmt=",.1f"),
+)
+OPTIONAL: tuple[Indicator, ...] = (DATA_QUALITY,)
+BY_KEY: dict[str, Indicator] = {i.key: i for i in (*INDICATORS, *OPTIONAL)}
 DEFAULT_WEIGHTS: dict[str, float] = {i.key: i.weight for i in INDICATORS}
 
 
@@ -173,7 +199,7 @@ def indicator_colours() -> dict[str, str]:
         seen[ind.family] = i + 1
         shades = _FAMILY_SHADES[ind.family]
         out[ind.key] = shades[i % len(shades)]
-    return out
+    return out | {ind.key: "#7F8C8D" for ind in OPTIONAL}  # grey: outside 365
 
 
 INDICATOR_COLOURS = indicator_colours()
@@ -199,6 +225,7 @@ STRINGS = {
     "arena.part.民情共解": ("民情共解", "Requests solved together"),
     "arena.part.社会服务": ("社会服务", "Social services"),
     "arena.part.道德激励": ("道德激励", "Moral incentives"),
+    "arena.part.数据质量": ("报送质量（可选）", "Reporting quality (optional)"),
     "arena.no_standard": ("无公认标准，组内比较", "no standard: compared within the group"),
     "arena.indicator_summary": (
         "{part}｜单位：{unit}｜标准：{standard}",

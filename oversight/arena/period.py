@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from core.months import add_months
 from oversight.i18n import fmt_month, register, t
 
 Kind = Literal["month", "quarter", "year", "range"]
@@ -79,3 +80,10 @@ def pick(kind: Kind, choice: Choice, sidebar: tuple[date, date], months: Sequenc
         start, end = sidebar
     first, latest = min(months), max(months)
     return Period(max(start, first), min(end, latest), clipped=end > latest)
+
+
+def previous(p: Period) -> Period:
+    """The period of the same length just before `p` (a quarter before a quarter, the twelve
+    months before a year): what rank movement is measured against."""
+    months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
+    return Period(add_months(p.start, -months), add_months(p.start, -1))

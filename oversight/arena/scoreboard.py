@@ -9,21 +9,47 @@ from collections.abc import Mapping
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from core.settings import min_cases
 from oversight.arena.indicators import indicator
-from oversight.arena.scoring import ArenaResult, Method, deltas_to_median, side_by_side, strengths_and_gaps
+from oversight.arena.scoring import (
+    COVERAGE,
+    ArenaResult,
+    Method,
+    deltas_to_median,
+    movement,
+    rank_band,
+    side_by_side,
+    strengths_and_gaps,
+)
 from oversight.i18n import register, t
 
 BEST_COLOUR, WORST_COLOUR = "#D5F5E3", "#FADBD8"  # the background of the best and the worst of a row
+FEW_COLOUR, FEW_MARK = "#9E9E9E", " *"  # a rate on too few cases: shown, greyed, not scored
 
 STRINGS = {
     "arena.missing_note": (
-        "缺失数据不按0分计：该村(社区)的综合得分只在有数据的指标上按权重重新分配。",
-        "Missing data never counts as 0: the community's composite re-weights over the indicators it has.",
+        "缺失数据不按0分计，也不会抬高得分：缺项按该村(社区)其他指标的加权平均分与组内中位数中较低者补分；"
+        "有数据的指标不足权重的{coverage:.0%}的不参与排名；比率所依据的案件少于{min_cases}件的只显示、不计分。",
+        "Missing data never counts as 0 and never raises a score: a gap is filled with the lower of the "
+        "community's own weighted mean score and the group's median on that indicator; a community with data "
+        "for less than {coverage:.0%} of the weight is not ranked; a rate on fewer than {min_cases} cases is "
+        "shown but not scored.",
     ),
     "arena.missing_line": (
-        "{name}：缺{items}，其权重{share:.0%}已分配到其他指标。",
-        "{name}: no {items}; their {share:.0%} of the weight moved to the other indicators.",
+        "{name}：缺{items}（占权重{share:.0%}），按不抬高得分的规则补分。",
+        "{name}: no {items} ({share:.0%} of the weight), filled so that it cannot raise the score.",
     ),
+    "arena.few_line": (
+        "{name}：{items}案件不足{min_cases}件，只显示、不计分。",
+        "{name}: {items} on fewer than {min_cases} cases, shown but not scored.",
+    ),
+    "arena.unranked_line": (
+        "{name}：有数据的指标不足权重的{coverage:.0%}，不参与排名。",
+        "{name}: data for less than {coverage:.0%} of the weight, not ranked.",
+    ),
+    "arena.board.group": ("同类组", "Peer group"),
+    "arena.board.movement": ("较上期", "Since last period"),
+    "arena.same_place": ("持平", "same"),
     "arena.no_data_line": (
         "{name}：统计期内没有报送数据，未参与排名。",
         "{name}: no reports in the period, not ranked.",
@@ -37,13 +63,17 @@ STRINGS = {
     "arena.board.name": ("村(社区)", "Community"),
     "arena.board.town": ("乡镇(街道)", "Township"),
     "arena.board.composite": ("综合得分", "Composite"),
-    "arena.board.rank_range": ("名次范围", "Rank range"),
+    "arena.board.rank_range": ("名次区间", "Rank band"),
     "arena.board.share_first": ("第一名占比", "First in"),
     "arena.board.missing": ("缺失指标", "Missing"),
-    "arena.board.redistributed": ("转移权重", "Weight moved"),
+    "arena.board.redistributed": ("补分权重", "Weight filled"),
     "arena.board.other_rank": ("按“{method}”的名次", "Rank by “{method}”"),
     "arena.board.indicator": ("指标", "Indicator"),
     "arena.board.median": ("组中位数", "Group median"),
+    "arena.corr.a": ("指标一", "Indicator"),
+    "arena.corr.b": ("指标二", "Indicator"),
+    "arena.corr.rho": ("相关系数ρ", "ρ"),
+    "arena.corr.n": ("村(社区)数", "Communities"),
 }
 register(STRINGS)
 
@@ -66,12 +96,20 @@ def missing_items(result: ArenaResult, code: str, lang: str) -> str:
 
 
 def board(
-    result: ArenaResult, sens: pd.DataFrame, info: pd.DataFrame, lang: str, other: ArenaResult | None = None
+    result: ArenaResult,
+    sens: pd.DataFrame,
+    info: pd.DataFrame,
+    lang: str,
+    other: ArenaResult | None = None,
+    previous: ArenaResult | None = None,
 ) -> pd.DataFrame:
     """The scoreboard, one row per community, best first (index: community code): rank, name,
-    town, composite, rank_range ("1–3"), share_first, missing (in words; "no data" for a community
-    without any report), redistributed, the points each weighted indicator adds (a column per
-    indicator key), and with `other` (the same values under the other method) other_rank."""
+    town, group (the peer group), composite, rank_range (the rank with its band from the
+    sensitivity test in words: "第1–2名"; "未排名" for a community the coverage rule leaves out,
+    "—" without data), share_first, missing (in words; "no data" for a community without any
+    report), redistributed, the points each weighted indicator adds (a column per indicator
+    key), with `other` (the same values under the other method) other_rank, and with `previous`
+    (the same rules over the previous period) movement (places gained)."""
     order = pd.Index(result.table().index, name="community_code")
     names = display_names(info)
     lo, hi = sens["rank_min"], sens["rank_max"]
@@ -79,8 +117,14 @@ def board(
     out["rank"] = result.rank
     out["name"] = [names[c] for c in order]
     out["town"] = info["town_name"].astype(str)
+    out["group"] = result.group if result.group is not None else "all"
     out["composite"] = result.composite
-    out["rank_range"] = ["—" if pd.isna(lo[c]) else f"{lo[c]:.0f}–{hi[c]:.0f}" for c in order]
+    out["rank_range"] = [
+        t("arena.unranked", lang)
+        if pd.isna(result.rank[c]) and not pd.isna(result.composite[c])
+        else rank_band(result.rank[c], lo[c], hi[c], lang)
+        for c in order
+    ]
     out["share_first"] = sens["share_first"]
     out["missing"] = [
         t("arena.no_data", lang) if pd.isna(result.composite[c]) else missing_items(result, c, lang) for c in order
@@ -90,34 +134,71 @@ def board(
         out[key] = result.contributions[key]
     if other is not None:
         out["other_rank"] = other.rank
+    if previous is not None:
+        out["movement"] = movement(result, previous)
     return out
+
+
+def movement_text(x: float, lang: str) -> str:
+    """↑2 / ↓1 / 持平 (same), "—" without a rank in either period."""
+    if pd.isna(x):
+        return "—"
+    return t("arena.same_place", lang) if x == 0 else (f"↑{x:.0f}" if x > 0 else f"↓{-x:.0f}")
 
 
 def ranking_table(scoreboard: pd.DataFrame, lang: str, other_method: Method) -> Styler:
     """The scoreboard as the page shows it: the communities with a score, headers in `lang`,
     composite to one decimal, shares as %."""
     scored = scoreboard[scoreboard["composite"].notna()].reset_index(drop=True)
-    columns = ("rank", "name", "town", "composite", "rank_range", "share_first", "missing", "redistributed")
+    columns = ["rank", "name", "town", "composite", "rank_range", "share_first", "missing", "redistributed"]
+    if scored["group"].nunique() > 1:
+        columns.insert(3, "group")
+    if "movement" in scored:
+        columns.insert(columns.index("rank_range") + 1, "movement")
     heads = {c: t(f"arena.board.{c}", lang) for c in columns}
     heads["other_rank"] = t("arena.board.other_rank", lang, method=t(f"arena.method.{other_method}", lang))
-    shown = (
-        scored[list(heads)]
-        .assign(composite=scored["composite"].round(1), missing=scored["missing"].replace("", "—"))
-        .rename(columns=heads)
+    shown = scored[list(heads)].assign(
+        composite=scored["composite"].round(1), missing=scored["missing"].replace("", "—")
     )
+    if "movement" in shown:
+        shown["movement"] = [movement_text(x, lang) for x in shown["movement"]]
+    shown = shown.rename(columns=heads)
     formats = {"rank": "{:.0f}", "composite": "{:.1f}", "share_first": "{:.0%}", "redistributed": "{:.0%}"}
     formats["other_rank"] = "{:.0f}"
     return shown.style.format({heads[c]: f for c, f in formats.items()}, na_rep="—")
 
 
+def few_cases(result: ArenaResult, code: str) -> list[str]:
+    """The weighted rates of `code` shown but not scored: on fewer than min_cases cases."""
+    if result.few_cases is None:
+        return []
+    return [k for k in result.missing[code] if bool(result.few_cases.at[code, k])]
+
+
+def missing_note(lang: str) -> str:
+    """The paragraph that says how missing data, coverage and few cases are handled."""
+    return t("arena.missing_note", lang, coverage=COVERAGE, min_cases=min_cases())
+
+
 def missing_line(result: ArenaResult, code: str, names: Mapping[str, str], lang: str) -> str | None:
-    """What `code` lacks, in a sentence (None when it lacks nothing)."""
+    """What `code` lacks, in a sentence or two (None when it lacks nothing): no data at all; the
+    rates on too few cases; the other gaps, filled so they cannot raise the score; not ranked."""
+    name = names[code]
     if pd.isna(result.composite[code]):
-        return t("arena.no_data_line", lang, name=names[code])
-    if result.missing[code]:
-        items = missing_items(result, code, lang)
-        return t("arena.missing_line", lang, name=names[code], items=items, share=result.redistributed[code])
-    return None
+        return t("arena.no_data_line", lang, name=name)
+    parts = []
+    few = few_cases(result, code)
+    gaps = [k for k in result.missing[code] if k not in few]
+    if few:
+        items = joined([indicator(k).label(lang) for k in few], lang)
+        parts.append(t("arena.few_line", lang, name=name, items=items, min_cases=min_cases()))
+    if gaps:
+        items = joined([indicator(k).label(lang) for k in gaps], lang)
+        share = result.weights[gaps].sum() / result.weights.sum()
+        parts.append(t("arena.missing_line", lang, name=name, items=items, share=share))
+    if result.ranked is not None and not result.ranked[code]:
+        parts.append(t("arena.unranked_line", lang, name=name, coverage=COVERAGE))
+    return " ".join(parts) or None
 
 
 def missing_lines(result: ArenaResult, names: Mapping[str, str], lang: str) -> list[str]:
@@ -134,7 +215,8 @@ def nobody_lines(result: ArenaResult, lang: str) -> list[str]:
 
 
 def strengths(result: ArenaResult, code: str, lang: str) -> str:
-    """长处：…；短板：… — the indicators `code` scores highest and lowest on (`scoring.strengths_and_gaps`)."""
+    """长处：…；短板：… — the (up to three) indicators on which `code` is furthest above and below its
+    group's median score (`scoring.strengths_and_gaps`)."""
     strong, weak = strengths_and_gaps(result, code)
     labels = [joined([indicator(k).label(lang) for k in keys], lang) or "—" for keys in (strong, weak)]
     return t("arena.strong_weak", lang, strong=labels[0], weak=labels[1])
@@ -149,7 +231,8 @@ def standing(sbs: pd.DataFrame, key: str, code: str) -> str:
 def comparison(result: ArenaResult, names: Mapping[str, str], lang: str, deltas: bool = False) -> Styler:
     """The weighted indicators as rows, the communities as columns (best first) and the group
     median: each value, or with `deltas` its difference to the median, ▲ and green on the best of
-    the row, ▼ and red on the worst."""
+    the row, ▼ and red on the worst; a rate on too few cases to be scored is greyed with a *
+    (FEW_MARK)."""
     order = list(result.table().index)
     active = [indicator(k) for k in result.weights.index if result.weights[k] > 0]
     values = result.values[[i.key for i in active]].loc[order]
@@ -162,13 +245,37 @@ def comparison(result: ArenaResult, names: Mapping[str, str], lang: str, deltas:
         row = {t("arena.board.indicator", lang): f"{ind.label(lang)}（{unit}）"}
         for c in order:
             text = ind.format_delta(diffs.at[k, c], lang, with_unit=False) if deltas else ind.format(sbs.at[k, c])
-            row[names[c]] = text + marks[standing(sbs, k, c)]
+            few = result.few_cases is not None and bool(result.few_cases.at[c, k])
+            row[names[c]] = text + (FEW_MARK if few else marks[standing(sbs, k, c)])
         row[t("arena.board.median", lang)] = ind.format(sbs.at[k, "median"])
         rows.append(row)
-        shades.append({names[c]: standing(sbs, k, c) for c in order})
-    colour = {"best": f"background-color: {BEST_COLOUR}", "worst": f"background-color: {WORST_COLOUR}"}
+        shades.append(
+            {
+                names[c]: "few"
+                if result.few_cases is not None and bool(result.few_cases.at[c, k])
+                else standing(sbs, k, c)
+                for c in order
+            }
+        )
+    colour = {
+        "best": f"background-color: {BEST_COLOUR}",
+        "worst": f"background-color: {WORST_COLOUR}",
+        "few": f"color: {FEW_COLOUR}",
+    }
 
     def shade(row: pd.Series) -> list[str]:
         return [colour.get(shades[row.name].get(col, ""), "") for col in row.index]
 
     return pd.DataFrame(rows).style.apply(shade, axis=1)
+
+
+def correlation_table(pairs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Pairs of `scoring.correlations` with the indicators named in `lang`, ρ to two decimals."""
+    return pd.DataFrame(
+        {
+            t("arena.corr.a", lang): [indicator(k).label(lang) for k in pairs["a"]],
+            t("arena.corr.b", lang): [indicator(k).label(lang) for k in pairs["b"]],
+            t("arena.corr.rho", lang): pairs["rho"].round(2).to_numpy(),
+            t("arena.corr.n", lang): pairs["n"].to_numpy(),
+        }
+    )

@@ -95,6 +95,8 @@ def contributions(result: ArenaResult, names: Mapping[str, str], lang: str) -> g
             text = t("arena.no_data", lang)
         else:
             text = f"<b>{comp:.1f}</b>" + (f"  ({t('arena.missing_n', lang, n=n_missing)})" if n_missing else "")
+            if result.ranked is not None and not result.ranked[c]:
+                text += f"  {t('arena.unranked', lang)}"
         fig.add_annotation(
             y=label,
             x=0 if pd.isna(comp) else comp,

@@ -90,6 +90,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/requests.py", "page.requests", ":material/forum:"),
     ("pages/profile.py", "page.profile", ":material/badge:"),
     ("pages/arena.py", "page.arena", ":material/emoji_events:"),
+    ("pages/quality.py", "page.quality", ":material/fact_check:"),
     ("pages/data.py", "page.data", ":material/table:"),
     ("pages/upload.py", "page.upload", ":material/upload_file:"),
 )

@@ -13,10 +13,10 @@ import pandas as pd
 from core.metrics import sql as metric_sql
 from core.months import add_months
 from core.sql import Fragment, compose, ident, join, param
-from oversight.arena.indicators import INDICATORS
+from oversight.arena.indicators import CASE_COUNTS, INDICATORS
 from oversight.db import query
 
-__all__ = ["add_months", "indicator_values", "monthly_values"]
+__all__ = ["add_months", "data_quality", "indicator_values", "monthly_values"]
 
 
 def _codes(codes: Sequence[str]) -> tuple[Fragment, dict[str, Any]]:
@@ -38,7 +38,8 @@ def _columns(over: str, growth: bool) -> Fragment:
 
 def indicator_values(codes: Sequence[str], month_from: date, month_to: date) -> pd.DataFrame:
     """One row per chosen community (even one with no reports in the period): code, name, town,
-    片区, households at the last month, months reported, then one column per arena indicator
+    片区, type and urban flag (the peer-group columns of core.peers), households at the last month, months reported, the case counts of CASE_COUNTS summed
+    over the range (for the minimum-case rule), then one column per arena indicator
     over the range — stocks at $month_last, flows summed, growth last vs first (NaN where the
     data is missing)."""
     if not codes:
@@ -46,18 +47,20 @@ def indicator_values(codes: Sequence[str], month_from: date, month_to: date) -> 
     in_list, params = _codes(list(codes))
     sql = compose(
         """
-        SELECT c.community_code, c.community_name, c.town_name, c.group_name,
+        SELECT c.community_code, c.community_name, c.town_name, c.group_name, c.community_type, c.urban,
           {households} AS households,
           COUNT(m.month) AS months_reported,
+          {cases},
           {cols}
         FROM community AS c
         LEFT JOIN community_month AS m
           ON m.community_code = c.community_code AND m.month >= $month_first AND m.month <= $month_last
         WHERE c.community_code IN ({in_list})
-        GROUP BY c.community_code, c.community_name, c.town_name, c.group_name, c.town_code
+        GROUP BY c.community_code, c.community_name, c.town_name, c.group_name, c.town_code, c.community_type, c.urban
         ORDER BY c.town_code, c.community_code
         """,
         households=metric_sql("households", "range", "m"),
+        cases=join((compose("{e} AS {k}", e=metric_sql(c, "range", "m"), k=ident(c)) for c in CASE_COUNTS), ",\n  "),
         cols=_columns("range", growth=True),
         in_list=in_list,
     )
@@ -87,3 +90,18 @@ def monthly_values(codes: Sequence[str], month_from: date, month_to: date) -> pd
     df = query(sql, params)
     df["month"] = pd.to_datetime(df["month"])
     return df
+
+
+def data_quality(codes: Sequence[str], month_from: date, month_to: date) -> pd.Series:
+    """The optional arena indicator `data_quality`: each community's reporting-quality score
+    (0–100, oversight.queries.quality.unit_quality) over the period, by community_code; NaN for
+    a community that sent no monthly report in the period (it is "no data" in the arena, as
+    everywhere) and for all when the warehouse has no quality view yet."""
+    from oversight.filters import Filters
+    from oversight.queries import quality
+
+    if not codes or not quality.available():
+        return pd.Series(float("nan"), index=pd.Index(list(codes), name="community_code"), name="data_quality")
+    df = quality.unit_quality(Filters("zh", (), None, tuple(codes), month_from, month_to), peers="none")
+    score = df["quality_score"].where(df["on_time"] + df["late"] > 0)
+    return score.set_axis(df["community_code"]).reindex(list(codes)).rename("data_quality")

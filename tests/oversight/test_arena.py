@@ -166,7 +166,7 @@ def test_identical_communities_all_rank_first() -> None:
     assert (sens["share_first"] == 1.0).all()
 
 
-def test_missing_indicator_reweights_over_the_rest_and_is_flagged() -> None:
+def test_missing_indicator_is_imputed_never_upwards_and_too_little_data_is_not_ranked() -> None:
     v = frame(
         {
             "A": {"resolution_rate": 1.0, "m2_per_100_households": 10},
@@ -175,16 +175,19 @@ def test_missing_indicator_reweights_over_the_rest_and_is_flagged() -> None:
         }
     )
     r = score(v, {"resolution_rate": 3, "m2_per_100_households": 1}, "minmax")
-    # C has only the area (score 50): its composite is that score, with all the weight on it
+    # C has only the area (score 50); its missing rate is imputed as the lower of its own mean (50)
+    # and the group's median rate score (50): composite 50, the imputed part shown as such
     assert r.composite["C"] == pytest.approx(50)
-    assert np.isnan(r.scores.at["C", "resolution_rate"])  # missing stays missing, never 0
-    assert np.isnan(r.contributions.at["C", "resolution_rate"])
-    assert r.contributions.at["C", "m2_per_100_households"] == pytest.approx(50)
+    assert np.isnan(r.scores.at["C", "resolution_rate"])  # missing stays missing in the scores, never 0
+    assert r.imputed.at["C", "resolution_rate"] == pytest.approx(50)
+    assert r.contributions.at["C", "resolution_rate"] == pytest.approx(37.5)
+    assert r.contributions.at["C", "m2_per_100_households"] == pytest.approx(12.5)
     assert r.missing["C"] == ["resolution_rate"]
     assert r.redistributed["C"] == pytest.approx(0.75)
     assert r.missing["A"] == [] and r.redistributed["A"] == 0
-    # A and B are normalised without C: A = 75, B = 25
+    # A and B are normalised without C: A = 75, B = 25; C lacks 75% of the weight (> 35%): not ranked
     assert r.composite[["A", "B"]].tolist() == pytest.approx([75, 25])
+    assert r.rank.tolist()[:2] == [1, 2] and np.isnan(r.rank["C"]) and not r.ranked["C"]
 
 
 def test_indicator_missing_for_everyone_moves_its_weight_for_everyone() -> None:

@@ -46,7 +46,7 @@ def test_board_lists_every_community_best_first_with_what_it_lacks() -> None:
     assert b.loc["c1", "rank"] == 1 and np.isnan(b.loc["c3", "rank"])
     assert b.loc["c2", "missing"] == "小区党组织覆盖率" and b.loc["c1", "missing"] == ""
     assert b.loc["c3", "missing"] == "无数据" and b.loc["c3", "rank_range"] == "—"
-    assert b.loc["c1", "rank_range"] == "1–1"
+    assert b.loc["c1", "rank_range"] == "第1名"  # the rank with its band, in words
     points = b[list(WEIGHTS)].sum(axis=1)
     assert points[["c1", "c2", "c4"]].tolist() == pytest.approx(
         b["composite"].dropna().loc[["c1", "c2", "c4"]].tolist()
@@ -65,10 +65,10 @@ def test_the_page_scoreboard_shows_only_ranked_communities_with_translated_heade
         "村(社区)",
         "乡镇(街道)",
         "综合得分",
-        "名次范围",
+        "名次区间",
         "第一名占比",
         "缺失指标",
-        "转移权重",
+        "补分权重",
         "按“对标标准值”的名次",
     ]
     assert shown["村(社区)"].tolist() == ["东北社区", "新政镇华堂村", "度门街道华堂村"]  # 新井村 is not ranked
@@ -82,7 +82,7 @@ def test_missing_data_said_in_sentences() -> None:
     result, _, info = group()
     names = scoreboard.display_names(info)
     assert scoreboard.missing_lines(result, names, "zh") == [
-        "新政镇华堂村：缺小区党组织覆盖率，其权重33%已分配到其他指标。",
+        "新政镇华堂村：缺小区党组织覆盖率（占权重33%），按不抬高得分的规则补分。",
         "新井村：统计期内没有报送数据，未参与排名。",
     ]
     assert scoreboard.missing_line(result, "c1", names, "zh") is None

@@ -33,7 +33,7 @@ STRINGS = {
     "arena.pack.town": ("乡镇(街道)", "Township"),
     "arena.pack.composite": ("综合得分", "Composite"),
     "arena.pack.missing": ("缺失指标", "Missing indicators"),
-    "arena.pack.redistributed": ("转移权重", "Weight moved"),
+    "arena.pack.redistributed": ("补分权重", "Weight filled"),
     "arena.pack.rank_range": ("名次范围(权重±{spread:.0%})", "Rank range (weights ±{spread:.0%})"),
     "arena.pack.first_share": ("第一名占比", "Share of draws first"),
     "arena.pack.contrib": ("{label}贡献", "{label}: points"),

@@ -9,7 +9,7 @@ import pandas as pd
 
 from oversight.arena.indicators import Indicator, indicator, part_label
 from oversight.arena.pack import Pack, colon, number, svg
-from oversight.arena.scoreboard import BEST_COLOUR, WORST_COLOUR, missing_line, missing_lines, standing
+from oversight.arena.scoreboard import BEST_COLOUR, WORST_COLOUR, missing_line, missing_lines, missing_note, standing
 from oversight.arena.scoring import method_text
 from oversight.i18n import t
 
@@ -102,7 +102,7 @@ def _summary(p: Pack) -> str:
 <h2>{escape(t("arena.pack.scoreboard", lang))}</h2>
 <div class="keep">{svg.contributions(p)}</div>
 <table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>
-<p class="note">{escape(t("arena.missing_note", lang))}</p>
+<p class="note">{escape(missing_note(lang))}</p>
 {missing_html}
 <div class="keep">
 <h2>{escape(t("arena.pack.sensitivity", lang))}</h2>

@@ -12,7 +12,7 @@ import xlsxwriter
 
 from oversight.arena.indicators import Indicator, indicator, part_label
 from oversight.arena.pack import Pack, colon, number
-from oversight.arena.scoreboard import BEST_COLOUR, WORST_COLOUR, standing
+from oversight.arena.scoreboard import BEST_COLOUR, WORST_COLOUR, missing_note, standing
 from oversight.arena.scoring import method_text
 from oversight.i18n import t
 
@@ -143,7 +143,7 @@ def _summary(ws, c: _Cells, p: Pack) -> None:  # noqa: ANN001
     sensitivity = t("arena.pack.sensitivity_text", lang, spread=p.spread, draws=p.draws, seed=p.seed)
     ws.merge_range(row, 0, row + 2, 9, sensitivity, c.wrap)
     row += 4
-    ws.merge_range(row, 0, row + 1, 9, t("arena.missing_note", lang), c.wrap)
+    ws.merge_range(row, 0, row + 1, 9, missing_note(lang), c.wrap)
 
 
 def _community(wb: xlsxwriter.Workbook, ws, c: _Cells, p: Pack, code: str) -> None:  # noqa: ANN001
