@@ -20,6 +20,7 @@ Seven months (2024-01 … 2024-07), the four communities of tests/conftest.py's 
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def _monthly(code: str, name: str, i: int, m: date) -> dict:
     if name == B and i == 2:
         row["reported_on"] = date(2024, 4, 20)
     if name == B and i == 1:
-        row["load_id"] = 2
+        row["last_load_id"] = 2  # corrected by load 2 (its change is in etl_correction)
     if name == C and i == 0:
         row["reported_on"], row["load_id"] = None, 1
     return row
@@ -106,6 +107,13 @@ def build_quality(db: Path) -> Path:
                 {"load_id": 2, "path": "b_fix.xlsx", "sha256": "2", "loaded_at": pd.Timestamp("2024-03-09 09:00"),
                  "status": "loaded", "rows_read": 1, "rows_loaded": 1, "rows_replaced": 1, "rows_quarantined": 0},
             ],
+        )  # fmt: skip
+        _insert(
+            con,
+            "etl_correction",
+            [{"load_id": 2, "kind": "monthly", "community_code": code[B], "column_name": "households",
+              "row_key": json.dumps({"community_code": code[B], "month": str(MONTHS[1])}),
+              "old_value": "1990", "new_value": "2000", "source_sheet": "月报", "source_row": 3}],
         )  # fmt: skip
         lineage = {"load_id": 0, "source_sheet": "明细"}
         _insert(

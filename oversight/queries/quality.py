@@ -39,7 +39,7 @@ register(
         "col.completeness_optional": ("完整性（选填）", "Completeness (optional)"),
         "col.flagged_months": ("有提示的月数", "Months flagged"),
         "col.consistency": ("一致性", "Consistency"),
-        "col.corrections": ("更正次数（估）", "Corrections (est.)"),
+        "col.corrections": ("更正次数", "Corrections"),
         "col.quality_score": ("数据质量得分", "Data-quality score"),
         "col.quality_rank": ("数据质量排名", "Data-quality rank"),
         "col.peer_group": ("同类组", "Peer group"),
@@ -216,13 +216,12 @@ def flag_rows(
 # per-value lineage lands, this one statement is what changes.
 _CORRECTIONS = Fragment(
     """
-    SELECT m.community_code,
-           SUM(CASE WHEN l.rows_replaced > 0 THEN l.rows_replaced / greatest(l.rows_loaded, 1) ELSE 0 END)
-             AS corrections
-    FROM stg_monthly AS m
-    JOIN etl_load AS l USING (load_id)
-    WHERE m.month >= $month_from AND m.month < $month_end
-    GROUP BY m.community_code
+    SELECT community_code, COUNT(DISTINCT (row_key, load_id)) AS corrections
+    FROM etl_correction
+    WHERE kind = 'monthly'
+      AND CAST(json_extract_string(row_key, '$.month') AS DATE) >= $month_from
+      AND CAST(json_extract_string(row_key, '$.month') AS DATE) < $month_end
+    GROUP BY community_code
     """
 )
 
@@ -240,8 +239,8 @@ def unit_quality(f: Filters, peers: str = DEFAULT_COMMUNITY_RULE) -> pd.DataFram
     month: 填报日期, else the day it was loaded), timeliness (0–1: on time 1, late
     LATE_CREDIT, missing 0), completeness and completeness_optional (0–1: the share of
     REQUIRED_COLUMNS / OPTIONAL_COLUMNS cells filled in the reports sent), flags, flagged_months,
-    consistency (0–1: share of reported months without a flag), corrections (estimated, see
-    _CORRECTIONS), quality_score (0–100, core.quality.QUALITY_WEIGHTS; a community that sent
+    consistency (0–1: share of reported months without a flag), corrections (community-months a
+    later load changed, from etl_correction), quality_score (0–100, core.quality.QUALITY_WEIGHTS; a community that sent
     nothing scores 0) and quality_rank (1 = best within its peer group; ties share)."""
     scope, params = scope_sql(f, "c")
     params |= {"month_from": f.month_from, "month_end": next_month(f.month_to)}
@@ -261,7 +260,7 @@ def unit_quality(f: Filters, peers: str = DEFAULT_COMMUNITY_RULE) -> pd.DataFram
             ),
             sent AS (
               SELECT s.community_code, s.month,
-                     COALESCE(s.reported_on, CAST(l.loaded_at AS DATE)) <=
+                     COALESCE(s.first_reported_on, s.reported_on, CAST(l.loaded_at AS DATE)) <=
                        CAST(s.month + INTERVAL 1 MONTH AS DATE) + ({due_day} - 1) AS on_time,
                      ({required}) AS required_filled, ({optional}) AS optional_filled
               FROM stg_monthly AS s
