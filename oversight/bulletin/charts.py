@@ -14,6 +14,9 @@ import plotly.io as pio
 
 WIDTH = 900  # px at scale 1; the image is placed 150 mm wide
 SCALE = 2  # 1800 px across: sharp in print
+# Seen once in ~40 renders on a busy 2-core machine: a JavascriptError from a fresh browser that
+# the next attempt does not repeat. A second attempt, then a clear error.
+ATTEMPTS = 2
 
 
 class ChartError(RuntimeError):
@@ -33,7 +36,10 @@ def png(fig: go.Figure, width: int = WIDTH) -> bytes:
         raise ChartError("chromium is not installed (scripts/setup.sh installs it)")
     os.environ.setdefault("BROWSER_PATH", path)
     height = int(fig.layout.height or 420)
-    try:
-        return pio.to_image(fig, format="png", width=width, height=height, scale=SCALE)
-    except Exception as e:  # kaleido/choreographer raise many kinds; one message for the user
-        raise ChartError(f"chart rendering failed: {type(e).__name__}") from e
+    for attempt in range(ATTEMPTS):
+        try:
+            return pio.to_image(fig, format="png", width=width, height=height, scale=SCALE)
+        except Exception as e:  # kaleido/choreographer raise many kinds; one message for the user
+            if attempt == ATTEMPTS - 1:
+                raise ChartError(f"chart rendering failed: {type(e).__name__}") from e
+    raise AssertionError("unreachable")

@@ -45,6 +45,7 @@ STRINGS = {
     "page.arena": ("擂台比武", "Arena competition"),
     "page.data": ("数据", "Data"),
     "page.upload": ("上传报表", "Upload reports"),
+    "page.bulletin": ("通报", "Bulletin"),
     "frame.nav": ("页面", "Pages"),
     "frame.filters": ("筛选", "Filters"),
     "frame.lang": ("语言 / Language", "语言 / Language"),
@@ -92,6 +93,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/arena.py", "page.arena", ":material/emoji_events:"),
     ("pages/data.py", "page.data", ":material/table:"),
     ("pages/upload.py", "page.upload", ":material/upload_file:"),
+    ("pages/bulletin.py", "page.bulletin", ":material/description:"),
 )
 DEFAULT_MONTHS = 12  # default range: the last 12 months with reports
 
