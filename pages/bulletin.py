@@ -120,7 +120,7 @@ if made is not None:
 st.subheader(tr("bp.preview"))
 st.caption(tr("bp.hint"))
 st.caption(b.doc_number)
-st.markdown(f"### {b.title}")
+st.markdown(f"### {b.title.replace(chr(10), '')}")
 st.write(b.addressee)
 st.write(b.intro)
 charts = 0

@@ -32,7 +32,8 @@ from oversight.queries.overview import KPI_METRICS, kpis
 
 STRINGS = {
     "bul.doc_number": ("仪社治通〔{year}〕　号", "Yilong community governance bulletin [{year}] No.　"),
-    "bul.title": ("关于{month}{scope}社区治理工作情况的通报", "Community governance in {scope}, {month}: bulletin"),
+    # "\n": where the title's two lines break (by meaning, as GB/T 9704 asks), not by the margin
+    "bul.title": ("关于{month}{scope}社区治理\n工作情况的通报", "Community governance in {scope}, {month}: bulletin"),
     "bul.county": ("全县", "the county"),
     "bul.to_county": (
         "各乡镇（街道）党（工）委、政府（办事处）：",
@@ -86,6 +87,10 @@ STRINGS = {
     "bul.verdict_misses": ("未达到标准", "does not meet the standard"),
     "bul.verdict_none": ("本月无数据", "no data this month"),
     "bul.chart_missing": ("件数不足{min_cases}件", "under {min_cases} cases"),
+    "bul.chart_note": (
+        "注：未画出数值的单位，其所依据的件数少于{min_cases}件，不参与排名（数值见附件1）。",
+        "Note: a unit without a bar has fewer than {min_cases} cases and is not ranked (its value is in Annex 1).",
+    ),
     "bul.chart_title": ("{label}（{month}）", "{label} ({month})"),
     "bul.rank_rule": (
         "排名规则：{units}按{rule}分组，在同组内排名；比率按各单位分子合计÷分母合计计算；"
@@ -332,6 +337,8 @@ def _overview(b: dict, figures: tuple[KeyFigure, ...], units: pd.DataFrame, rep:
     blocks.append(Block("table", table=Table(header, tuple(rows))))
     for name in ("resolution_rate", "m2_per_100_households"):
         blocks.append(Block("chart", figure=_chart(units, name, month, lang)))
+        if q.case_column(name):
+            blocks.append(Block("note", t("bul.chart_note", lang, min_cases=min_cases())))
     return Section(t("bul.s1", lang), tuple(blocks))
 
 
@@ -355,6 +362,7 @@ def _chart(units: pd.DataFrame, name: str, month: date, lang: str) -> go.Figure:
         missing_text=t("bul.chart_missing", lang, min_cases=min_cases()) if q.case_column(name) else "—",
     )
     fig.update_layout(font={"size": 16}, height=max(320, 19 * len(shown) + 170))  # legible at 150 mm
+    fig.update_traces(textfont_size=13, selector={"type": "bar"})
     return fig
 
 

@@ -28,7 +28,7 @@ MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
 TITLE_SIZE = Pt(22)  # 二号
 BODY_SIZE = Pt(16)  # 三号
 PAGE_NUMBER_SIZE = Pt(14)  # 四号
-TABLE_SIZE = Pt(12)  # 小四: tables and notes (GB/T 9704 leaves table text to the drafter)
+TABLE_SIZE = Pt(10.5)  # 五号: tables and notes (GB/T 9704 leaves table text to the drafter)
 LINE_PITCH = Pt(28.95)  # 225 mm of text block / 22 lines
 TEXT_WIDTH = Mm(156)  # 210 − 28 − 26
 

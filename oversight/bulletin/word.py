@@ -38,9 +38,14 @@ def _clear_body(doc: DocumentObject) -> None:
 
 
 def _para(doc: DocumentObject, role: str, text: str = "") -> object:
+    """A paragraph of style `role`; a "\n" in `text` is a line break within it."""
     p = doc.add_paragraph(style=doc.styles[s.STYLES[role]])
-    if text:
-        s.set_font(p.add_run(text), p.style.font.name)
+    lines = text.split("\n") if text else []
+    for i, line in enumerate(lines):
+        run = p.add_run(line)
+        s.set_font(run, p.style.font.name)
+        if i < len(lines) - 1:
+            run.add_break()
     return p
 
 
@@ -136,8 +141,10 @@ def write(
     _para(doc, "body", b.intro)
     for section in b.sections:
         _section(doc, section, charts)
-    _para(doc, "body")
-    _para(doc, "signature", b.issuer)
+    # GB/T 9704: the signature and date never stand alone on a page; the last lines come along
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    _para(doc, "body").paragraph_format.keep_with_next = True
+    _para(doc, "signature", b.issuer).paragraph_format.keep_with_next = True
     _para(doc, "signature", b.date_text)
     for annex in b.annexes:
         _section(doc, annex, charts, annex=True)

@@ -42,7 +42,7 @@ class Built:
 
 
 def _text(doc: Document) -> list[str]:
-    return [p.text for p in doc.paragraphs]
+    return [p.text.replace("\n", "") for p in doc.paragraphs]
 
 
 @pytest.fixture(scope="session")
