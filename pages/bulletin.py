@@ -52,6 +52,8 @@ lang = f.lang
 reg = communities()
 towns = dict(zip(reg["town_code"], reg["town_name"], strict=False))
 month_list = list(reversed(months()))
+if not month_list:
+    st.stop()  # page_setup has said there are no monthly reports yet
 left, right = st.columns(2)
 month = left.selectbox(
     tr("bp.month"),

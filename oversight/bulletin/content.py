@@ -128,7 +128,7 @@ STRINGS = {
     "bul.name_value": ("{name}（{value}）", "{name} ({value})"),
     "bul.none": ("无", "none"),
     "bul.p_below": ("（一）未达到标准的单位", "(1) Units below a standard"),
-    "bul.below_line": ("{label}{line}：{names}。", "{label} {line}: {names}."),
+    "bul.below_line": ("{label}{line}：{names}。", "{label} ({line}): {names}."),
     "bul.p_reports": ("（二）迟报、漏报", "(2) Late and missing reports"),
     "bul.late": ("逾期报送（{n}个）：{names}。", "Reported late ({n}): {names}."),
     "bul.missing": ("未报送（{n}个）：{names}。", "Not reported ({n}): {names}."),
