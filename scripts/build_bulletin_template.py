@@ -98,6 +98,15 @@ def _styles(doc) -> None:  # noqa: ANN001
     chart.paragraph_format.space_after = Pt(6)
 
 
+# Children of w:pPr that come after w:pBdr (ECMA-376 CT_PPrBase), as python-docx orders them.
+_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+
+
 def _red_rule(st) -> None:  # noqa: ANN001
     ppr = st.element.get_or_add_pPr()
     bdr = OxmlElement("w:pBdr")
@@ -105,7 +114,7 @@ def _red_rule(st) -> None:  # noqa: ANN001
     for k, v in (("val", "single"), ("sz", "18"), ("space", "8"), ("color", "C00000")):
         bottom.set(qn(f"w:{k}"), v)
     bdr.append(bottom)
-    ppr.append(bdr)
+    ppr.insert_element_before(bdr, *_AFTER_PBDR)  # the schema fixes the order of pPr's children
 
 
 def _no_border(st) -> None:  # noqa: ANN001

@@ -66,6 +66,38 @@ def set_font(element: object, name: str, size: Pt | None = None) -> None:
         fonts.set(qn(f"w:{attr}"), name)
 
 
+def style_fonts(st: object) -> dict[str, str]:
+    """The fonts a paragraph style sets (ascii, hAnsi, eastAsia, cs), its own or inherited from
+    its base styles, as edited in the template; eastAsia falls back to the Latin name."""
+    fonts: dict[str, str] = {}
+    while st is not None:
+        rpr = st.element.rPr  # type: ignore[attr-defined]
+        found = None if rpr is None else rpr.find(qn("w:rFonts"))
+        for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+            value = None if found is None else found.get(qn(f"w:{attr}"))
+            if value and attr not in fonts:
+                fonts[attr] = value
+        st = st.base_style  # type: ignore[attr-defined]
+    if "eastAsia" not in fonts and "ascii" in fonts:
+        fonts["eastAsia"] = fonts["ascii"]
+    return fonts
+
+
+def follow_style(run: object, st: object) -> None:
+    """Write `st`'s fonts (style_fonts) on `run`, so its Chinese text has w:eastAsia set
+    explicitly and follows whatever the office chose for the style in the template."""
+    fonts = style_fonts(st)
+    if not fonts:
+        return
+    rpr = run.element.get_or_add_rPr()  # type: ignore[attr-defined]
+    el = rpr.find(qn("w:rFonts"))
+    if el is None:
+        el = OxmlElement("w:rFonts")
+        rpr.insert(0, el)
+    for attr, value in fonts.items():
+        el.set(qn(f"w:{attr}"), value)
+
+
 def east_asia_font(element: object) -> str | None:
     """The w:eastAsia font of a style or run, None where it is unset (for the tests)."""
     rpr = element.element.rPr  # type: ignore[attr-defined]

@@ -2,8 +2,8 @@
 (data/templates/bulletin.docx), whose page set-up, styles and footers it keeps.
 
 Charts are rendered to PNG offline by plotly's kaleido driving Debian's chromium (`charts.py`).
-Every run gets its style's font as w:eastAsia as well as the Latin one (style.set_font), so
-Chinese text is set in the named font even where a style was edited carelessly.
+Every run carries its style's fonts, w:eastAsia included (style.follow_style): Chinese text is
+set in the named font in any viewer, and follows the template when the office edits a style.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _para(doc: DocumentObject, role: str, text: str = "") -> object:
     lines = text.split("\n") if text else []
     for i, line in enumerate(lines):
         run = p.add_run(line)
-        s.set_font(run, p.style.font.name)
+        s.follow_style(run, p.style)
         if i < len(lines) - 1:
             run.add_break()
     return p
@@ -73,14 +73,16 @@ def _table(doc: DocumentObject, header: tuple[str, ...], rows: tuple[tuple[str, 
         for cell in col.cells:
             cell.width = width
     style = doc.styles[s.STYLES["table"]]
-    font = style.font.name
     for i, cells in enumerate((header, *rows)):
         row = table.rows[i]
         for cell, text in zip(row.cells, cells, strict=True):
             p = cell.paragraphs[0]
             p.style = style
             run = p.add_run(text)
-            s.set_font(run, s.HEADING1_FONT if i == 0 else font)
+            if i == 0:
+                s.set_font(run, s.HEADING1_FONT)  # header cells in 黑体
+            else:
+                s.follow_style(run, style)
     # the header row repeats on every page the table runs over
     trpr = table.rows[0]._tr.get_or_add_trPr()
     header_flag = trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"})

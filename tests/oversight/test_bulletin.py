@@ -179,6 +179,29 @@ def test_fonts_page_and_east_asian_font_follow_gb_t_9704(built: Built) -> None:
     assert doc.element.body.find(qn("w:sectPr")) is not None
 
 
+def test_an_edited_template_style_reaches_the_text(on_sample: Built, tmp_path: Path) -> None:
+    """The office changes the body font in the template; the next bulletin's body follows."""
+    from PIL import Image
+
+    from oversight.bulletin import content, word
+
+    template = Document(str(word.TEMPLATE))
+    style.set_font(template.styles["Normal"], "华文仿宋")
+    edited = tmp_path / "edited.docx"
+    template.save(str(edited))
+    b = content.build(MONTH, XINZHENG)
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (20, 10), "white").save(blank)  # the charts are not what this test is about
+    charts = {id(bl): blank.read_bytes() for sec in b.sections for bl in sec.blocks if bl.kind == "chart"}
+    out = tmp_path / "out.docx"
+    out.write_bytes(word.write(b, template=edited, charts=charts))
+    doc = Document(str(out))
+    body = [r for p in doc.paragraphs if p.style.name == "Normal" for r in p.runs if r.text.strip()]
+    assert body and {style.east_asia_font(r) for r in body} == {"华文仿宋"}
+    heading = next(p for p in doc.paragraphs if p.text == "一、总体情况")
+    assert style.east_asia_font(heading.runs[0]) == "黑体"
+
+
 def test_pdf_holds_the_chinese_headings_in_embedded_fonts(built: Built) -> None:
     text = subprocess.run(["pdftotext", str(built.county_pdf), "-"], capture_output=True, text=True, check=True).stdout
     squeezed = re.sub(r"\s+", "", text)
