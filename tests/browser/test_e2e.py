@@ -29,6 +29,7 @@ PAGES = [
     ("profile", "/profile", "社区档案", "Community profile", True),
     ("arena", "/arena", "擂台比武", "Arena competition", True),
     ("data", "/data", "数据", "Data", False),  # a table browser: no chart on this page
+    ("bulletin", "/bulletin", "通报", "Bulletin", True),
 ]
 TOWN = "新政镇"
 GROUP = "城乡融合片区一组"
