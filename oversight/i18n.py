@@ -103,7 +103,6 @@ register(
         "group": ("片区", "Group (片区)"),
         "month": ("月份", "Month"),
         "col.rank": ("排名", "Rank"),  # shared by every ranking table
-        "page.quality": ("数据质量", "Data quality"),  # the 数据质量 page's name in the navigation
         "click_to_drill": ("点击柱条可下钻到该{unit}。", "Click a bar to drill down into that {unit}."),
     }
 )

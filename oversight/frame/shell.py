@@ -45,6 +45,8 @@ STRINGS = {
     "page.arena": ("擂台比武", "Arena competition"),
     "page.data": ("数据", "Data"),
     "page.upload": ("上传报表", "Upload reports"),
+    "page.bulletin": ("通报", "Bulletin"),
+    "page.quality": ("数据质量", "Data quality"),
     "frame.nav": ("页面", "Pages"),
     "frame.filters": ("筛选", "Filters"),
     "frame.lang": ("语言 / Language", "语言 / Language"),
@@ -92,6 +94,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/arena.py", "page.arena", ":material/emoji_events:"),
     ("pages/quality.py", "page.quality", ":material/fact_check:"),
     ("pages/data.py", "page.data", ":material/table:"),
+    ("pages/bulletin.py", "page.bulletin", ":material/description:"),
     ("pages/upload.py", "page.upload", ":material/upload_file:"),
 )
 DEFAULT_MONTHS = 12  # default range: the last 12 months with reports

@@ -30,6 +30,7 @@ PAGES = [
     ("arena", "/arena", "擂台比武", "Arena competition", True),
     ("data", "/data", "数据", "Data", False),  # a table browser: no chart on this page
     ("quality", "/quality", "数据质量", "Data quality", False),  # flags and scores: tables
+    ("bulletin", "/bulletin", "通报", "Bulletin", True),
 ]
 TOWN = "新政镇"
 GROUP = "城乡融合片区一组"
