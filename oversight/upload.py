@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core import incidents
+from core import audit, incidents
 from core.paths import ROOT
 from core.settings import limits
 from etl.load import FileResult, load_paths
@@ -78,10 +78,14 @@ def store(name: str, data: bytes, root: Path) -> Accepted:
 
 
 def load_uploads(
-    files: list[tuple[str, bytes]], db: Path, on_wait: Callable[[Waiting], None] | None = None
+    files: list[tuple[str, bytes]],
+    db: Path,
+    on_wait: Callable[[Waiting], None] | None = None,
+    who: str | None = None,
 ) -> tuple[list[FileResult], list[tuple[str, str]]]:
     """Store and load uploaded files into the warehouse at `db` in one load; `on_wait` is told
-    while another load holds the warehouse.
+    while another load holds the warehouse. The load (`who`, each file's name and sha256, the
+    result) goes to the audit record beside `db` (core.audit), also when it fails.
 
     Returns (results of the files loaded, [(name, reason)] of the uploads refused before
     loading)."""
@@ -97,9 +101,11 @@ def load_uploads(
     try:
         results = load_paths(accepted, db=db, on_wait=on_wait)
     except Exception:  # a WarehouseError names server paths, anything else is a bug: recorded, each file told
-        message = incidents.user_message(incidents.record(f"upload {[p.name for p in accepted]}", db))
-        refused += [(p.name, message) for p in accepted]
+        incident = incidents.record(f"upload {[p.name for p in accepted]}", db)
+        audit.record_load(accepted, [{"status": "error", "incident": incident}], who, "upload", audit.audit_path(db))
+        refused += [(p.name, incidents.user_message(incident)) for p in accepted]
         return [], refused
+    audit.record_load(accepted, [r.as_dict() for r in results], who, "upload", audit.audit_path(db))
     return results, refused
 
 

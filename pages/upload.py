@@ -48,6 +48,7 @@ if files and st.button(frame.tr("upload.button"), type="primary"):
         [(u.name, u.getvalue()) for u in files],
         db_path(),
         on_wait=lambda w: notice.warning(w.message(f.lang)),
+        who=frame.current_user().name,
     )
     notice.empty()
     for name, reason in refused:
