@@ -159,13 +159,9 @@ def sign_out(reason: str = "user") -> None:
     """End this session (audit: sign_out with `reason`, "user" or "expired")."""
     held = st.session_state.pop(_AUTH, None)
     if held:
+        name = held["user"].name
         held.clear()  # downloads offered under it stop working too
-        _note("sign_out", held_user_name(held), reason=reason)
-
-
-def held_user_name(held: dict) -> str | None:
-    user = held.get("user") if held else None
-    return user.name if user else None
+        _note("sign_out", name, reason=reason)
 
 
 def _password_form(path: Path) -> None:
