@@ -184,3 +184,18 @@ def test_with_no_users_the_demo_says_so(monkeypatch: pytest.MonkeyPatch) -> None
     assert "演示模式：未配置用户" in at.warning[0].value
     at.radio(key="w_f_lang").set_value("en").run()
     assert "Open demo: no users are configured" in at.warning[0].value
+
+
+def test_the_admin_page_shows_the_audit_record_and_the_users(users_file: Path) -> None:
+    users.add(users_file, "li", "county", (), PASSWORD)
+    county = _app("pages/admin.py", users.load(users_file)["li"])
+    assert [e.value for e in county.error] == ["您的账号无权打开此页面。"] and not county.get("dataframe")
+    upload = _app("pages/upload.py", users.load(users_file)["li"])
+    assert not upload.get("file_uploader")
+    audit.record("load", "admin1", files=[{"file": "新政镇.xlsx", "sha256": "ab"}], result=[{"status": "loaded"}])
+    at = _app("pages/admin.py", users.load(users_file)["admin1"])
+    log, people = (d.value for d in at.dataframe)
+    assert log["event"].tolist() == ["load"] and "新政镇.xlsx" in log["details"][0]
+    assert people["user_name"].tolist() == ["admin1", "jc", "li"]
+    assert "argon2" not in people.astype(str).to_csv()
+    assert "admin_audit_dl" in at.session_state[OFFERED]
