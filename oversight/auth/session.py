@@ -256,7 +256,7 @@ def require() -> User:
             _sidebar(user, "header")
             return user
     elif how == "oidc":
-        if not st.user.is_logged_in:
+        if not getattr(st.user, "is_logged_in", False):  # missing until the provider answers
             st.title(tr("auth.title"))
             provider = _secret("oversight", "oidc_provider")
             st.button(tr("auth.oidc"), on_click=st.login, args=(provider,) if provider else (), type="primary")

@@ -199,3 +199,17 @@ def test_the_admin_page_shows_the_audit_record_and_the_users(users_file: Path) -
     assert people["user_name"].tolist() == ["admin1", "jc", "li"]
     assert "argon2" not in people.astype(str).to_csv()
     assert "admin_audit_dl" in at.session_state[OFFERED]
+
+
+def test_with_an_identity_provider_the_sign_in_is_its_button(users_file: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "pages/requests.py"), default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "https://oversight.example/oauth2callback", "cookie_secret": "x" * 32}
+    at.run()
+    assert [b.label for b in at.button] == ["使用单位账号登录"]
+    assert not at.text_input and not at.get("dataframe") and not at.get("plotly_chart")
+
+
+def test_a_town_user_allowed_to_upload_still_cannot_until_loads_are_held_to_its_township(users_file: Path) -> None:
+    users.add(users_file, "up", "town", (JINCHENG,), PASSWORD, upload=True)
+    at = _app("pages/upload.py", users.load(users_file)["up"])
+    assert [e.value for e in at.error] == ["您的账号无权打开此页面。"] and not at.get("file_uploader")
