@@ -119,6 +119,7 @@ def test_a_town_user_sees_only_its_township_on_every_page_and_download(users_fil
     assert at.sidebar.multiselect(key="w_f_towns").options == ["度门街道", "金城镇"]
     shown = _shown_text(at)
     assert not [name for name in OTHER if name in shown], script
+    assert "全县第" not in shown  # no standing in a county the user may not see (profile)
     # Something of its own township is there (the page is not just empty).
     assert "金城镇" in shown or "金新社区" in shown, script
     offered = at.session_state[OFFERED]
