@@ -128,7 +128,7 @@ def _check(name: str, role: str, towns: tuple[str, ...]) -> None:
 
 
 def add(
-    path: Path, name: str, role: str, towns: tuple[str, ...] = (), password: str | None = None, upload=False
+    path: Path, name: str, role: str, towns: tuple[str, ...] = (), password: str | None = None, upload: bool = False
 ) -> User:
     """Add (or replace) user `name`; `password` None for an identity-provider / proxy user.
     Raises UsersError for a bad name, role or township list."""
