@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,18 +25,19 @@ XINZHENG, JINCHENG = "511324101000", "511324100000"  # 新政镇, 金城镇
 PASSWORD = "xinzheng-2026"
 
 
-@pytest.fixture(scope="module")
-def signed_url(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard with users configured (a town user `xz` of 新政镇), stopped at the end."""
-    tmp = tmp_path_factory.mktemp("signed")
+@contextmanager
+def _serve(db: Path, tmp: Path, **env: str) -> Iterator[str]:
+    """The dashboard on the warehouse `db` with a users file (a town user `xz` of 新政镇) and
+    the environment `env`, on a free port; stopped at the end."""
     users.add(tmp / "users.json", "xz", "town", (XINZHENG,), PASSWORD)
     port = _free_port()
     env = dict(
         os.environ,
-        OVERSIGHT_DB=str(e2e_db),
+        OVERSIGHT_DB=str(db),
         OVERSIGHT_USERS=str(tmp / "users.json"),
         OVERSIGHT_AUDIT=str(tmp / "audit.jsonl"),
         OVERSIGHT_SETTINGS=str(tmp / "arena_presets.json"),
+        **env,
     )
     cmd = [str(Path(sys.executable).with_name("streamlit")), "run", "dashboard.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
@@ -52,6 +54,20 @@ def signed_url(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         finally:
             proc.terminate()
             proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def signed_url(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard with users signing in by password."""
+    with _serve(e2e_db, tmp_path_factory.mktemp("signed")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def proxied_url(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard behind a (pretend) proxy that names the user in X-Remote-User."""
+    with _serve(e2e_db, tmp_path_factory.mktemp("proxied"), OVERSIGHT_TRUSTED_HEADER="X-Remote-User") as url:
+        yield url
 
 
 def test_a_town_user_signs_in_and_sees_and_downloads_only_its_township(page: Page, signed_url: str) -> None:
@@ -83,3 +99,25 @@ def test_a_town_user_signs_in_and_sees_and_downloads_only_its_township(page: Pag
     ranking = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_bytes().decode("utf-8-sig"))))
     assert ranking and {r["乡镇(街道)"] for r in ranking} == {"新政镇"}
     assert_no_error(page)
+
+
+def test_behind_a_trusted_proxy_the_header_names_the_user(browser: object, proxied_url: str) -> None:
+    # The proxy's header reaches the WebSocket handshake (Chromium ≥ 151 applies extra headers to it).
+    for name, expected in (("xz", "已登录：xz（乡镇）"), ("stranger", "账号 stranger 未获授权使用本系统")):
+        ctx = browser.new_context(locale="zh-CN", extra_http_headers={"X-Remote-User": name})
+        ctx.set_default_timeout(UI_TIMEOUT)
+        try:
+            page = ctx.new_page()
+            page.goto(proxied_url + "/data")
+            expect(page.locator("[data-testid=stApp]")).to_contain_text(expected)
+            wait_idle(page)
+            tables = page.locator("[data-testid=stMain] [data-testid=stDataFrame]")
+            if name == "xz":
+                expect(page.locator("[data-testid=stMain] [data-testid=stCaptionContainer]").first).to_contain_text(
+                    "全县 › 新政镇"
+                )
+                expect(tables.first).to_be_visible()
+            else:
+                expect(tables).to_have_count(0)
+        finally:
+            ctx.close()
