@@ -9,8 +9,9 @@ How a user is known, in this order:
   (oversight.auth.throttle).
 In every case the users file gives the role and townships; a name not in it is refused. With
 no users file (no `$OVERSIGHT_USERS`, no `users_file` in st.secrets' `[oversight]`) the app
-is an open demo for this computer only: a banner says so and a client from another address is
-refused. A session ends after `$OVERSIGHT_SESSION_MINUTES` (default 30) minutes without a
+is an open demo for this computer only: a banner says so, and a client from another address
+or through a reverse proxy is refused. A users file that is named but missing, unreadable or
+empty lets nobody in. A session ends after `$OVERSIGHT_SESSION_MINUTES` (default 30) minutes without a
 click. Every sign-in, failure and sign-out goes to the audit record (core.audit).
 """
 
@@ -71,6 +72,11 @@ register(
             "configure users first.",
         ),
         "auth.forbidden": ("您的账号无权打开此页面。", "Your account may not open this page."),
+        "auth.broken": (
+            "用户文件无法读取或没有用户，暂时无法登录。请管理员检查 OVERSIGHT_USERS。",
+            "The users file cannot be read or holds no users, so nobody can sign in; an administrator "
+            "must check OVERSIGHT_USERS.",
+        ),
     }
 )
 
@@ -105,10 +111,17 @@ def users_file() -> Path | None:
 
 
 def mode() -> str:
-    """How users sign in: "header", "oidc", "password", or "demo" (no users configured)."""
+    """How users sign in: "header", "oidc", "password", "demo" (no users file configured) or
+    "broken" (one is configured but missing, unreadable or empty: nobody gets in — a typo in
+    the path must not open the dashboard to everyone)."""
     path = users_file()
-    if path is None or not path.is_file() or not users_mod.load(path):
+    if path is None:
         return "demo"
+    try:
+        if not users_mod.load(path):
+            return "broken"
+    except (users_mod.UsersError, OSError):
+        return "broken"
     if os.environ.get("OVERSIGHT_TRUSTED_HEADER"):
         return "header"
     if _secret("auth") is not None:
@@ -123,6 +136,18 @@ def client() -> str | None:
     except Exception:  # noqa: BLE001 - outside a browser session
         return None
     return ip if isinstance(ip, str) and ip else None  # AppTest's runtime answers with a mock
+
+
+_PROXY_HEADERS = ("X-Forwarded-For", "X-Real-IP", "Forwarded")
+
+
+def _proxied() -> bool:
+    """Whether the request came through a reverse proxy (which makes every client look local)."""
+    try:
+        headers = st.context.headers
+        return any(isinstance(headers.get(h), str) and headers.get(h) for h in _PROXY_HEADERS)
+    except Exception:  # noqa: BLE001 - outside a browser session
+        return False
 
 
 def _note(event: str, who: str | None, **fields: object) -> None:
@@ -216,8 +241,12 @@ def require() -> User:
     """The signed-in user; draws the sign-in form (or the provider's button) and stops the page
     when there is none. Ends a session idle longer than session_minutes()."""
     how = mode()
+    if how == "broken":
+        _log.error("the users file %s is missing, unreadable or empty: nobody can sign in", users_file())
+        st.error(tr("auth.broken"))
+        st.stop()
     if how == "demo":
-        if client() is not None:
+        if client() is not None or _proxied():
             st.error(tr("auth.demo_remote"))
             st.stop()
         if current() is None:

@@ -214,3 +214,15 @@ def test_a_town_user_allowed_to_upload_still_cannot_until_loads_are_held_to_its_
     users.add(users_file, "up", "town", (JINCHENG,), PASSWORD, upload=True)
     at = _app("pages/upload.py", users.load(users_file)["up"])
     assert [e.value for e in at.error] == ["您的账号无权打开此页面。"] and not at.get("file_uploader")
+
+
+def test_a_users_file_named_but_missing_or_empty_lets_nobody_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVERSIGHT_USERS", str(tmp_path / "typo" / "users.json"))
+    at = _app("dashboard.py")
+    assert [e.value for e in at.error] == ["用户文件无法读取或没有用户，暂时无法登录。请管理员检查 OVERSIGHT_USERS。"]
+    assert not at.warning and not at.get("dataframe") and not at.text_input  # no demo, no form
+    (tmp_path / "typo").mkdir()
+    (tmp_path / "typo" / "users.json").write_text('{"users": {}}', encoding="utf-8")
+    assert _app("dashboard.py").error[0].value.startswith("用户文件无法读取或没有用户")
