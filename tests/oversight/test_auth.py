@@ -94,3 +94,19 @@ def test_failed_sign_ins_are_throttled_per_user_and_per_client_and_kept(tmp_path
     assert throttle.wait_seconds(path, "li", "10.0.0.8") == 0
     throttle.succeeded(path, "wang")
     assert throttle.wait_seconds(path, "wang", "10.0.0.9") == 0
+
+
+def test_an_upload_from_the_page_is_in_the_audit_record(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    from oversight import upload
+
+    monkeypatch.delenv("OVERSIGHT_AUDIT", raising=False)
+    report = ROOT / "tests" / "files" / "load" / "monthly_xinzheng_2022-07.xlsx"
+    results, refused = upload.load_uploads([(report.name, report.read_bytes())], tiny_db, who="admin1")
+    assert not refused and results[0].rows_loaded > 0
+    (event,) = audit.read(audit.audit_path(tiny_db))
+    assert (event["event"], event["who"], event["via"]) == ("load", "admin1", "upload")
+    assert event["files"] == [{"file": report.name, "sha256": hashlib.sha256(report.read_bytes()).hexdigest()}]
+    assert event["result"][0]["rows_loaded"] == results[0].rows_loaded
+    assert event["result"][0]["status"] == results[0].status

@@ -226,3 +226,8 @@ def test_a_users_file_named_but_missing_or_empty_lets_nobody_in(
     (tmp_path / "typo").mkdir()
     (tmp_path / "typo" / "users.json").write_text('{"users": {}}', encoding="utf-8")
     assert _app("dashboard.py").error[0].value.startswith("用户文件无法读取或没有用户")
+
+
+def test_an_admin_gets_the_upload_page(users_file: Path) -> None:
+    at = _app("pages/upload.py", users.load(users_file)["admin1"])
+    assert at.title[0].value == "上传报表" and at.get("file_uploader")
