@@ -23,6 +23,7 @@ EXTRA: dict[str, tuple[str, str, str, str]] = {
     "urban": ("城镇", "Urban", "", ""),
     "synthetic": ("示例代码", "Synthetic code", "", ""),
     "reported_on": ("填报日期", "Reported on", "", ""),
+    "first_reported_on": ("首次填报日期", "First reported on", "", ""),
     "grid_workers_fulltime": ("专职网格员数", "Full-time grid workers", "人", "people"),
     "grid_workers_parttime": ("兼职网格员数", "Part-time grid workers", "人", "people"),
     "neighborhood_name": ("小区名称", "Neighbourhood", "", ""),
@@ -72,6 +73,10 @@ EXTRA: dict[str, tuple[str, str, str, str]] = {
     "kind": ("报表类型", "Report kind", "", ""),
     "original": ("原始内容", "Original cells", "", ""),
     "reason": ("原因", "Reason", "", ""),
+    "row_key": ("行键", "Row key", "", ""),
+    "column_name": ("更正的列", "Column changed", "", ""),
+    "old_value": ("原值", "Old value", "", ""),
+    "new_value": ("新值", "New value", "", ""),
 }
 _CONTRACT = {c.name: c for k in KINDS for c in k.columns}
 

@@ -56,6 +56,10 @@ class Kind:
     # whose key another township already owns is set aside, never taken over. The other kinds'
     # keys begin with community_code, so they cannot clash across communities at all.
     key_owned_by_town: bool = False
+    # The date column that says which period a row covers (报告月份, 完成日期, 日期, 受理日期): a
+    # file covers the period up to its latest value, which decides whether a report is older
+    # than what it would replace when neither side has a 填报日期 (docs/warehouse.md).
+    period: str = "month"
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -158,6 +162,7 @@ ROSTER = Kind(
 
 PROJECT = Kind(
     name="project",
+    period="completed_on",
     zh="阵地建设",
     table="stg_project",
     key=("community_code", "completed_on", "project_type"),
@@ -177,6 +182,7 @@ PROJECT = Kind(
 
 ACTIVITY = Kind(
     name="activity",
+    period="activity_date",
     zh="志愿服务",
     table="stg_activity",
     key=("community_code", "activity_date", "activity_name"),
@@ -201,6 +207,7 @@ ACTIVITY = Kind(
 
 REQUEST = Kind(
     name="request",
+    period="received_on",
     zh="民情诉求",
     table="stg_request",
     key=("case_id",),
@@ -218,6 +225,17 @@ REQUEST = Kind(
     ),
     rules=(Rule("received_on", "resolved_on"),),
 )
+
+# A cell holding one of these clears the stored value on purpose (a correction otherwise keeps
+# what it leaves blank). Not for the natural key, the community or a required column.
+CLEAR_MARKERS = ("清除", "CLEAR")
+
+
+def clearable(kind: Kind, column: Column) -> bool:
+    """Whether a report may clear `column` of `kind` with a CLEAR_MARKERS cell: any value column
+    that is not part of the natural key, not a name and not required."""
+    return not column.required and column.name not in kind.key and column.name not in ("town_name", "community_name")
+
 
 # A monthly report is due by this day of the following month; later is 迟报 (late).
 REPORT_DUE_DAY = 10

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from core import incidents
 from core.paths import db_path
-from etl.load import COUNTS, FileResult, load_paths
+from etl.load import COUNTS, FileResult, Options, load_paths
 from etl.readers import iter_report_files
 from etl.warehouse import SQL_DIR, Waiting, WarehouseError, reader, update_registry, writer
 
@@ -56,6 +56,16 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
             "paths", nargs="+", type=Path, metavar="PATH", help="报表文件或文件夹 / report files or folders"
         )
         parser.add_argument("--today", type=_day, help="装载日期（默认今天）/ load date, default today (YYYY-MM-DD)")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="比已装载数据旧的行也装载 / load rows even when older than the stored ones",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="预演：报告会装载、替换、隔离什么，不写入 / preview what would load, change or be set aside; write nothing",
+        )
     parser.add_argument(
         "--db", type=Path, help="仓库文件（默认 $OVERSIGHT_DB 或 data/warehouse.duckdb）/ warehouse file"
     )
@@ -133,6 +143,7 @@ def run_load(args: argparse.Namespace) -> int:
                 today=args.today,
                 progress=lambda p: bar.update(task, advance=1, description=p.name),
                 on_wait=waiting,
+                options=Options(force=args.force, dry_run=args.dry_run),
             )
     except WarehouseError as e:
         return _could_not_run(args, str(e))
@@ -140,9 +151,10 @@ def run_load(args: argparse.Namespace) -> int:
         return _could_not_run(args, incidents.user_message(incidents.record(f"etl load {args.paths}", db)))
     totals = {k: sum(getattr(r, k) for r in results) for k in COUNTS}
     if args.json:
-        print(json.dumps({"files": [r.as_dict() for r in results], "totals": totals}, ensure_ascii=False))
+        out = {"files": [r.as_dict() for r in results], "totals": totals} | ({"dry_run": True} if args.dry_run else {})
+        print(json.dumps(out, ensure_ascii=False))
     else:
-        _print_results(results, totals, db)
+        _print_results(results, totals, db, args.dry_run)
     clean = all(r.status in ("loaded", "unchanged") and r.rows_quarantined == 0 for r in results)
     return EXIT_OK if clean else EXIT_PROBLEMS
 
@@ -154,8 +166,9 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
-def _print_results(results: list[FileResult], totals: dict[str, int], db: Path) -> None:
-    table = Table(title=f"装载结果 / load results → {db}")
+def _print_results(results: list[FileResult], totals: dict[str, int], db: Path, dry_run: bool = False) -> None:
+    title = f"预演，未写入 / preview, nothing written → {db}" if dry_run else f"装载结果 / load results → {db}"
+    table = Table(title=title)
     table.add_column("文件 File", overflow="fold")
     table.add_column("状态 Status")
     for header in ("读取\nRead", "装载\nLoaded", "替换\nReplaced", "隔离\nQuarantined"):
@@ -176,6 +189,11 @@ def _print_results(results: list[FileResult], totals: dict[str, int], db: Path) 
             out.print(f"  {mark} {n['sheet'] or ''} {n['text']}".rstrip(), highlight=False)
         for s in r.sheets_skipped:
             out.print(f"  · 跳过工作表 / sheet skipped {s['sheet']}: {s['reason']}", highlight=False)
+        for c in r.changes:
+            key = ", ".join(str(v) for v in c["key"].values())
+            out.print(f"  · {key} {c['column']}: {c['old']} → {c['new']}", highlight=False)
+        if r.values_changed > len(r.changes):
+            out.print(f"  · … 共更正 {r.values_changed} 个值 / {r.values_changed} values changed", highlight=False)
     if totals["rows_quarantined"] or any(r.status == "rejected" for r in results):
         out.print("被隔离的行及原因见仓库视图 quarantine / quarantined rows and reasons: view `quarantine`")
 

@@ -1,18 +1,24 @@
 """Load report files into the warehouse: one writer per call, one transaction per file.
 
-For each file: skip it when the same bytes were loaded before (sha256), else read it. Files are
-typed and checked in batches (`etl.validate.stage`, one query per kind for up to BATCH_FILES
-files: planning that query costs more than running it on a small sheet). Then each file, in
-its own transaction: broken rows into `etl_quarantine` with their reasons, good rows
-delete-then-insert by the kind's natural key, in bulk, and a row in `etl_load`. Any error
-inside a file rolls back that file alone and records it as rejected.
-For every file, rows_read = rows_loaded + rows_quarantined.
+For each file: skip it when the same bytes were loaded before (sha256), else read it. The files
+of a call are applied in the order of their own dates (the latest 填报日期, else the end of the
+period they cover, then the order given), so a folder holding a report and its correction ends
+with the correction. Files are typed and checked in batches (`etl.validate.stage`, one query per
+kind for up to BATCH_FILES files: planning that query costs more than running it on a small
+sheet). Then each file, in its own transaction: broken rows into `etl_quarantine` with their
+reasons; rows older than the stored row they would replace, or outside the townships the
+loader may write, set aside too; good rows upserted by the kind's natural key, column by column
+(a value the file leaves blank is kept, a CLEAR_MARKERS cell clears it; every value changed is
+recorded in `etl_correction`); a row in `etl_load`. Any error inside a file rolls back that
+file alone and records it as rejected. For every file, rows_read = rows_loaded + rows_quarantined.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -21,12 +27,12 @@ from pathlib import Path
 import duckdb
 
 from core import incidents
-from core.contract import Kind
-from core.sql import compose, ident, join, qualified
+from core.contract import Kind, clearable
+from core.sql import Fragment, compose, ident, join, param, qualified
 from etl.normalize import Registry
 from etl.readers import FileRead, iter_report_files, read_file
 from etl.validate import SheetFrame, stage
-from etl.warehouse import DEFAULT_DB, LINEAGE, Waiting, stored_columns, writer
+from etl.warehouse import DEFAULT_DB, FIRST_REPORTED, LAST_LOAD, LINEAGE, Waiting, data_columns, writer
 
 STATUSES = ("loaded", "partial", "rejected", "unchanged")
 COUNTS = ("rows_read", "rows_loaded", "rows_replaced", "rows_quarantined")
@@ -42,7 +48,9 @@ class FileResult:
     reasons: the distinct reasons rows were set aside, with how many rows each ({reason, rows});
     notes: what the reader did that the sender should hear about ({code, sheet, text,
     loses_data}: a note that loses data makes the file `partial`); sheets_skipped: sheets not
-    loaded and why ({sheet, reason}).
+    loaded and why ({sheet, reason}); values_changed: stored values this file changed (in rows
+    it replaced); changes: the first MAX_CHANGES of them ({kind, key, column, old, new}: what a
+    preview shows before the load is confirmed).
     """
 
     path: Path
@@ -55,6 +63,8 @@ class FileResult:
     reasons: list[dict[str, object]] = field(default_factory=list)
     notes: list[dict[str, object]] = field(default_factory=list)
     sheets_skipped: list[dict[str, str]] = field(default_factory=list)
+    values_changed: int = 0
+    changes: list[dict[str, object]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "path": str(self.path)}
@@ -75,19 +85,38 @@ class _Pending:
     read: FileRead
 
 
+@dataclass(frozen=True)
+class Options:
+    """How a load treats what it finds (the CLI's and the upload page's choices).
+
+    force: load rows even when they are older than the stored rows they replace (CLI `--force`,
+    a confirmation on the upload page); towns: the township codes the loader may write (a
+    township user's upload), None for all — a row of another township is set aside; dry_run:
+    do everything in a copy of the warehouse and throw it away (the upload preview: the very
+    code path of the load, so its counts are what the confirmed load does).
+    """
+
+    force: bool = False
+    towns: frozenset[str] | None = None
+    dry_run: bool = False
+
+
 def load_paths(
     paths: list[Path],
     db: Path = DEFAULT_DB,
     today: date | None = None,
     progress: Callable[[Path], None] | None = None,
     on_wait: Callable[[Waiting], None] | None = None,
+    options: Options = Options(),
 ) -> list[FileResult]:
-    """Load report files (and folders, recursively) into the warehouse at `db`; one result per file.
+    """Load report files (and folders, recursively) into the warehouse at `db`; one result per
+    file, in the order of `paths` (folders' files sorted by name).
 
-    All files go into one new version of the warehouse, swapped in when the last one is done;
-    each file is its own transaction inside it. `today` is the load date (no month or date after
-    it is accepted); `progress` is called with each file's path when that file is done;
-    `on_wait` while another load holds the warehouse (see etl.warehouse.writer).
+    All files go into one new version of the warehouse, swapped in when the last one is done
+    (never, for a dry run); each file is its own transaction inside it, applied in report-date
+    order (`report_date`). `today` is the load date (no month or date after it is accepted);
+    `progress` is called with each file's path when that file is done; `on_wait` while another
+    load holds the warehouse (see etl.warehouse.writer); `options`: see Options.
     Raises WarehouseError if `db` cannot be opened.
     """
     files = iter_report_files([Path(p) for p in paths])
@@ -99,27 +128,65 @@ def load_paths(
         if progress is not None:
             progress(files[i])
 
-    with writer(db, on_wait=on_wait, what=f"load of {len(files)} files") as con:
+    what = f"{'preview' if options.dry_run else 'load'} of {len(files)} files"
+    with writer(db, on_wait=on_wait, what=what, keep=not options.dry_run) as con:
         registry = Registry.from_connection(con)
-        batch: list[_Pending] = []
+        pending, repeats, seen = [], [], set()
         for i, path in enumerate(files):
             digest = _digest_or_none(path)
-            if digest is not None and any(p.digest == digest for p in batch):
-                _flush(con, batch, today, registry, done, db)  # an identical file waits: settle the first one
-                batch = []
-            pending = _prepare(con, i, path, digest, done, db)
-            if pending is None:
+            if digest is not None and digest in seen:
+                repeats.append((i, path, digest))  # settled after its twin is loaded: "unchanged"
                 continue
-            batch.append(pending)
-            if sum(len(s.frame) for p in batch for s in p.read.sheets) >= BATCH_ROWS or len(batch) >= BATCH_FILES:
-                _flush(con, batch, today, registry, done, db)
+            seen.add(digest)
+            if (read := _prepare(con, i, path, digest, done, db)) is not None:
+                pending.append(read)
+        pending.sort(key=lambda p: (report_date(p.read), p.index))
+        batch: list[_Pending] = []
+        for p in pending:
+            batch.append(p)
+            if sum(len(s.frame) for q in batch for s in q.read.sheets) >= BATCH_ROWS or len(batch) >= BATCH_FILES:
+                _flush(con, batch, today, registry, done, db, options)
                 batch = []
-        _flush(con, batch, today, registry, done, db)
+        _flush(con, batch, today, registry, done, db, options)
+        for i, path, digest in repeats:
+            if (read := _prepare(con, i, path, digest, done, db)) is not None:
+                _flush(con, [read], today, registry, done, db, options)
     return [results[i] for i in range(len(files))]
 
 
 BATCH_ROWS = 200_000  # rows staged in one pass (memory), or
 BATCH_FILES = 50  # files staged in one pass (one query plan per kind serves them all; the progress bar moves per batch)
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2}))?")
+
+
+def _latest(values: object) -> date | None:
+    """The latest date written in cell texts like 2026-11-05, 2026/11/5, 2026年11月5日, 2026-11."""
+    best = None
+    for text in values:  # type: ignore[attr-defined]
+        m = _DATE.search(str(text)) if isinstance(text, str) else None
+        if m:
+            with contextlib.suppress(ValueError):
+                d = date(int(m[1]), int(m[2]), int(m[3] or 1))
+                best = d if best is None or d > best else best
+    return best
+
+
+def report_date(read: FileRead) -> date:
+    """When a file was written, for the order files are applied in within one load: its latest
+    填报日期, else the end of the period of its case lists (sheets whose natural key holds no
+    date, whose cases reappear month after month), else date.min; ties keep the order given (a
+    "…_更正" copy with the same 填报日期 comes after its original by name). Read from the cell
+    texts (common date forms only): it orders files, it decides nothing — whether a row may
+    replace a stored one is checked per row on the parsed values."""
+    reported = _latest(v for s in read.sheets if "reported_on" in s.frame for v in s.frame["reported_on"])
+    period = _latest(
+        v
+        for s in read.sheets
+        if s.kind.period not in s.kind.key and s.kind.period in s.frame
+        for v in s.frame[s.kind.period]
+    )
+    return reported or period or date.min
 
 
 def _digest_or_none(path: Path) -> str | None:
@@ -180,6 +247,7 @@ def _flush(
     registry: Registry,
     done: Callable[[int, FileResult], None],
     db: Path | None = None,
+    options: Options = Options(),
 ) -> None:
     """Stage a batch of read files (one pass per kind), then apply each file in its own transaction."""
     if not batch:
@@ -196,7 +264,7 @@ def _flush(
     except Exception:  # something in one file broke the shared pass: stage them one by one
         if len(batch) > 1:
             for p in batch:
-                _flush(con, [p], today, registry, done, db)
+                _flush(con, [p], today, registry, done, db, options)
             return
         rows_read = sum(len(s.frame) for s in batch[0].read.sheets)
         incident = incidents.record(f"checking {batch[0].name}", db)
@@ -206,7 +274,7 @@ def _flush(
     try:
         for file_no, p in enumerate(batch):
             own = {s.kind.name: s.kind for s in p.read.sheets}
-            done(p.index, _apply_file(con, p, file_no, list(own.values()), db))
+            done(p.index, _apply_file(con, p, file_no, list(own.values()), db, options))
     finally:
         for kind, _ in kinds.values():
             con.execute(compose("DROP TABLE IF EXISTS {t}", t=ident(_staged(kind))))
@@ -216,8 +284,34 @@ def _staged(kind: Kind) -> str:
     return f"_staged_{kind.name}"
 
 
+def _file_dates(con: duckdb.DuckDBPyConnection, kinds: list[Kind], file_no: int) -> dict[str, date | None]:
+    """The file's own dates from its good staged rows: reported_on (the latest 填报日期 of any
+    sheet) and period_end (the latest date of the period its rows cover)."""
+    reported, period = [], []
+    for kind in kinds:
+        staged = ident(_staged(kind))
+        rep = qualified("", "reported_on") if "reported_on" in kind.names else Fragment("CAST(NULL AS DATE)")
+        r, e = con.execute(
+            compose(
+                "SELECT max({rep}), CAST(max({period}) AS DATE) FROM {staged} WHERE _file_no = $f AND _reason IS NULL",
+                rep=rep,
+                period=ident(kind.period),
+                staged=staged,
+            ),
+            {"f": file_no},
+        ).fetchall()[0]
+        reported += [r] if r else []
+        period += [e] if e else []
+    return {"reported_on": max(reported, default=None), "period_end": max(period, default=None)}
+
+
 def _apply_file(
-    con: duckdb.DuckDBPyConnection, p: _Pending, file_no: int, kinds: list[Kind], db: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    p: _Pending,
+    file_no: int,
+    kinds: list[Kind],
+    db: Path | None = None,
+    options: Options = Options(),
 ) -> FileResult:
     """Quarantine and upsert one staged file, in its own transaction; any error rejects it whole."""
     rows_read = sum(len(s.frame) for s in p.read.sheets)
@@ -226,12 +320,17 @@ def _apply_file(
     con.execute("BEGIN TRANSACTION")
     try:
         load_id = _next_id(con)
+        dates = _file_dates(con, kinds, file_no)
         for kind in kinds:
-            loaded, replaced, quarantined = _apply(con, kind, load_id, p.name, file_no)
-            result.rows_loaded += loaded
-            result.rows_replaced += replaced
-            result.rows_quarantined += quarantined
-            if quarantined and first_problem is None:
+            applied = _apply(con, kind, load_id, p.name, file_no, dates, options)
+            result.rows_loaded += applied.loaded
+            result.rows_replaced += applied.replaced
+            result.rows_quarantined += applied.quarantined
+            result.values_changed += applied.values_changed
+            result.changes += applied.changes[: MAX_CHANGES - len(result.changes)]
+            if applied.undated:
+                result.notes.append(_undated_note(kind, applied.undated))
+            if applied.quarantined and first_problem is None:
                 first_problem = con.execute(
                     compose(
                         "SELECT _sheet, _row, _reason FROM {staged} "
@@ -240,10 +339,10 @@ def _apply_file(
                     ),
                     {"f": file_no},
                 ).fetchall()[0]
-            if quarantined:
+            if applied.quarantined:
                 result.reasons += _reasons(con, kind, file_no)
         result.status, result.message = _outcome(result, p.read, first_problem)
-        _log(con, load_id, p.digest, result)
+        _log(con, load_id, p.digest, result, dates)
         con.execute("COMMIT")
         return result
     except Exception:  # any failure rejects this file alone, with its reason
@@ -253,43 +352,232 @@ def _apply_file(
         return _reject(con, p.name, p.digest, rows_read, msg, p.read)
 
 
-def _apply(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file: str, file_no: int) -> tuple[int, int, int]:
-    """Quarantine one file's staged bad rows of `kind`, upsert its good ones; (loaded, replaced, quarantined)."""
-    staged = ident(_staged(kind))
-    p = {"load_id": load_id, "file": file, "f": file_no}
-    quarantined = con.execute(
+MAX_CHANGES = 20  # changed values listed per file in its result (all are in etl_correction)
+
+
+@dataclass
+class _Applied:
+    loaded: int = 0  # rows written: new + replaced
+    replaced: int = 0
+    quarantined: int = 0
+    values_changed: int = 0
+    undated: int = 0  # rows replaced with no 填报日期 on one side to compare
+    changes: list[dict[str, object]] = field(default_factory=list)
+
+
+def _undated_note(kind: Kind, n: int) -> dict[str, object]:
+    by = (
+        ("按装载顺序，后装载的为准", "the later load wins")
+        if kind.period in kind.key
+        else ("按报告期，再按装载顺序判断新旧", "judged by the period the files cover, then by load order")
+    )
+    return {
+        "code": "undated_replace",
+        "sheet": None,
+        "text": (
+            f"{kind.zh}：{n} 行替换了已装载的数据，但本表或原表没有填报日期，{by[0]}"
+            f" / {kind.name}: {n} row(s) replace stored ones without a 填报日期 on both sides: {by[1]}"
+        ),
+        "loses_data": False,
+    }
+
+
+# A row set aside because it is older than the row it would replace: (its date, the stored
+# row's date, the file that holds the stored row). Written so the sender knows what to do.
+MSG_OLDER = (
+    "比已装载的数据旧（本行 %s，已装载 %s，来自 %s），未替换；如确要用此表覆盖，请确认后强制装载（--force）"
+    " / older than the stored row (this row %s, stored %s, from %s): not replaced; "
+    "to load it anyway, force it (--force)"
+)
+MSG_OTHER_TOWN = "不属于可上传的乡镇（%s），未装载 / not a township you may upload for (%s): not loaded"
+
+
+def _row_json(kind: Kind, alias: str = "s") -> Fragment:
+    """JSON text of a staged row's values under the contract's Chinese headers (the `original`
+    of a row set aside after it was checked)."""
+    pairs = [Fragment("'community_code', " + qualified(alias, "community_code"))]
+    for name, _ in data_columns(kind)[1:]:
+        zh = kind.column(name).zh.replace("'", "''")
+        pairs.append(compose("'" + zh + "', CAST({c} AS VARCHAR)", c=qualified(alias, name)))
+    return compose("CAST(json_object({pairs}) AS VARCHAR)", pairs=join(pairs))
+
+
+def _apply(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    load_id: int,
+    file: str,
+    file_no: int,
+    dates: dict[str, date | None],
+    options: Options,
+) -> _Applied:
+    """Set aside one file's rows of `kind` that may not be written, quarantine every bad row,
+    then upsert the good ones column by column and record each value changed."""
+    staged, table = ident(_staged(kind)), ident(kind.table)
+    f = {"f": file_no}
+    match = join((compose("{t} = {s}", t=qualified("t", k), s=qualified("s", k)) for k in kind.key), " AND ")
+    good = Fragment("s._file_no = $f AND s._reason IS NULL")
+    if options.towns is not None:
+        con.execute(
+            compose(
+                "UPDATE {staged} AS s SET _reason = printf($msg, $towns_text, $towns_text), "
+                "_original = coalesce(_original, {json}) "
+                "WHERE {good} AND s.community_code NOT IN "
+                "(SELECT community_code FROM ref_community WHERE list_contains($towns, town_code))",
+                staged=staged,
+                json=_row_json(kind),
+                good=good,
+            ),
+            f | {"msg": MSG_OTHER_TOWN, "towns": sorted(options.towns), "towns_text": "、".join(sorted(options.towns))},
+        )
+    # The stored row each good row would replace, with both sides' dates.
+    rep_in = (
+        compose("coalesce({r}, {p})", r=qualified("s", "reported_on"), p=param("file_reported"))
+        if ("reported_on" in kind.names)
+        else param("file_reported")
+    )
+    rep_stored = (
+        compose("coalesce({r}, l.reported_on)", r=qualified("t", "reported_on"))
+        if "reported_on" in kind.names
+        else Fragment("l.reported_on")
+    )
+    pairs = compose(
+        "SELECT s._row, s._sheet, {rep_in} AS rep_in, {rep_stored} AS rep_stored, l.period_end, l.path, "
+        "CASE WHEN {rep_in} IS NOT NULL AND {rep_stored} IS NOT NULL THEN {rep_in} < {rep_stored} "
+        "     ELSE {by_period} END AS older "
+        "FROM {staged} AS s JOIN {table} AS t ON {match} "
+        "LEFT JOIN etl_load AS l ON l.load_id = coalesce(t.{last}, t.load_id) WHERE {good}",
+        rep_in=rep_in,
+        rep_stored=rep_stored,
+        # A key that holds its period (a month, a date) is the same period on both sides: only
+        # a case list's period tells an older file from a newer one.
+        by_period=Fragment("false" if kind.period in kind.key else "$file_period < l.period_end"),
+        staged=staged,
+        table=table,
+        match=match,
+        last=ident(LAST_LOAD),
+        good=good,
+    )
+    dp = f | {"file_reported": dates["reported_on"]}
+    if kind.period not in kind.key:
+        dp["file_period"] = dates["period_end"]
+    if not options.force:
+        con.execute(
+            compose(
+                "UPDATE {staged} AS s SET _reason = printf($msg, "
+                "coalesce(CAST(o.rep_in AS VARCHAR), '报告期 ' || CAST($file_period AS VARCHAR)), "
+                "coalesce(CAST(o.rep_stored AS VARCHAR), '报告期 ' || CAST(o.period_end AS VARCHAR)), "
+                "regexp_extract(o.path, '[^/\\\\]+$'), "
+                "coalesce(CAST(o.rep_in AS VARCHAR), 'period ' || CAST($file_period AS VARCHAR)), "
+                "coalesce(CAST(o.rep_stored AS VARCHAR), 'period ' || CAST(o.period_end AS VARCHAR)), "
+                "regexp_extract(o.path, '[^/\\\\]+$')), "
+                "_original = coalesce(s._original, {json}) "
+                "FROM ({pairs}) AS o WHERE s._file_no = $f AND s._reason IS NULL "
+                "AND s._sheet = o._sheet AND s._row = o._row AND o.older",
+                staged=staged,
+                json=_row_json(kind),
+                pairs=pairs,
+            ),
+            dp | {"msg": MSG_OLDER, "file_period": dates["period_end"]},
+        )
+    out = _Applied()
+    out.undated = con.execute(
+        compose("SELECT count(*) FROM ({pairs}) WHERE rep_in IS NULL OR rep_stored IS NULL", pairs=pairs), dp
+    ).fetchall()[0][0]
+    out.quarantined = con.execute(
         compose(
             "INSERT INTO etl_quarantine (load_id, file, sheet, row_number, kind, original, reason) "
             "SELECT $load_id, $file, _sheet, _row, $kind, _original, _reason FROM {staged} "
             "WHERE _file_no = $f AND _reason IS NOT NULL",
             staged=staged,
         ),
-        {**p, "kind": kind.name},
+        f | {"load_id": load_id, "file": file, "kind": kind.name},
     ).fetchall()[0][0]
-    table = ident(kind.table)
-    match = join((compose("{t} = {s}", t=qualified("t", k), s=qualified("s", k)) for k in kind.key), " AND ")
-    replaced = con.execute(
+    values = [n for n, _ in data_columns(kind) if n not in kind.key]
+    new_value = {
+        n: compose(
+            "CASE WHEN list_contains(s._cleared, {name}) THEN NULL ELSE coalesce({s}, {t}) END",
+            name=Fragment("'" + n + "'"),
+            s=qualified("s", n),
+            t=qualified("t", n),
+        )
+        if n in kind.names and clearable(kind, kind.column(n))
+        else compose("coalesce({s}, {t})", s=qualified("s", n), t=qualified("t", n))
+        for n in values
+    }
+    key_json = compose(
+        "CAST(json_object({pairs}) AS VARCHAR)",
+        pairs=join(compose("'" + k + "', CAST({c} AS VARCHAR)", c=qualified("s", k)) for k in kind.key),
+    )
+    changed = compose(
+        "SELECT s.community_code, {key} AS row_key, u.c.name AS column_name, u.c.old AS old_value, "
+        "u.c.new AS new_value, s._sheet, s._row "
+        "FROM {staged} AS s JOIN {table} AS t ON {match}, "
+        "unnest([{structs}]) AS u(c) WHERE {good} AND u.c.old IS DISTINCT FROM u.c.new",
+        key=key_json,
+        staged=staged,
+        table=table,
+        match=match,
+        structs=join(
+            compose(
+                "{{'name': '" + n + "', 'old': CAST({t} AS VARCHAR), 'new': CAST({v} AS VARCHAR)}}",
+                t=qualified("t", n),
+                v=new_value[n],
+            )
+            for n in values
+        ),
+        good=good,
+    )
+    out.values_changed = con.execute(
         compose(
-            "DELETE FROM {table} AS t USING {staged} AS s WHERE s._file_no = $f AND s._reason IS NULL AND {match}",
+            "INSERT INTO etl_correction (load_id, kind, community_code, row_key, column_name, old_value, new_value, "
+            "source_sheet, source_row) SELECT $load_id, $kind, * FROM ({changed})",
+            changed=changed,
+        ),
+        f | {"load_id": load_id, "kind": kind.name},
+    ).fetchall()[0][0]
+    out.changes = [
+        {"kind": kind.name, "key": json.loads(key), "column": col, "old": old, "new": new}
+        for key, col, old, new in con.execute(
+            "SELECT row_key, column_name, old_value, new_value FROM etl_correction "
+            "WHERE load_id = $load_id AND kind = $kind ORDER BY source_row, column_name LIMIT $most",
+            {"load_id": load_id, "kind": kind.name, "most": MAX_CHANGES},
+        ).fetchall()
+    ]
+    sets = [compose("{c} = {v}", c=ident(n), v=new_value[n]) for n in values]
+    sets.append(compose("{c} = $load_id", c=ident(LAST_LOAD)))
+    out.replaced = con.execute(
+        compose(
+            "UPDATE {table} AS t SET {sets} FROM {staged} AS s WHERE {good} AND {match}",
             table=table,
+            sets=join(sets),
             staged=staged,
+            good=good,
             match=match,
         ),
-        {"f": file_no},
+        f | {"load_id": load_id},
     ).fetchall()[0][0]
-    data = [ident(n) for n, _ in stored_columns(kind) if n not in LINEAGE]
-    loaded = con.execute(
+    data = [ident(n) for n, _ in data_columns(kind)]
+    extra_cols, extra_vals = [ident(LAST_LOAD)], [Fragment("$load_id")]
+    if "reported_on" in kind.names:
+        extra_cols.append(ident(FIRST_REPORTED))
+        extra_vals.append(qualified("s", "reported_on"))
+    inserted = con.execute(
         compose(
-            "INSERT INTO {table} ({cols}) SELECT {data}, $load_id, $file, _sheet, _row FROM {staged} "
-            "WHERE _file_no = $f AND _reason IS NULL",
+            "INSERT INTO {table} ({cols}) SELECT {data}, $load_id, $file, s._sheet, s._row, {extra} FROM {staged} AS s "
+            "WHERE {good} AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {match})",
             table=table,
-            cols=join([*data, *(ident(n) for n in LINEAGE)]),
-            data=join(data),
+            cols=join([*data, *(ident(n) for n in LINEAGE), *extra_cols]),
+            data=join(qualified("s", n) for n, _ in data_columns(kind)),
+            extra=join(extra_vals),
             staged=staged,
+            good=good,
+            match=match,
         ),
-        p,
+        f | {"load_id": load_id, "file": file},
     ).fetchall()[0][0]
-    return loaded, replaced, quarantined
+    out.loaded = inserted + out.replaced
+    return out
 
 
 def _outcome(result: FileResult, read: FileRead, first_problem: tuple | None) -> tuple[str, str]:
@@ -353,12 +641,16 @@ def _read_findings(read: FileRead | None) -> dict[str, list]:
     return {"notes": [n.as_dict() for n in read.all_notes], "sheets_skipped": read.sheets_skipped}
 
 
-def _log(con: duckdb.DuckDBPyConnection, load_id: int, digest: str, r: FileResult) -> None:
+def _log(con: duckdb.DuckDBPyConnection, load_id: int, digest: str, r: FileResult, dates: dict | None = None) -> None:
+    dates = dates or {}
     con.execute(
         "INSERT INTO etl_load (load_id, path, sha256, loaded_at, status, rows_read, rows_loaded, rows_replaced, "
-        "rows_quarantined, message, notes, sheets_skipped) "
-        "VALUES ($id, $path, $sha, $at, $status, $read, $loaded, $replaced, $q, $msg, $notes, $skipped)",
+        "rows_quarantined, message, notes, sheets_skipped, reported_on, period_end) "
+        "VALUES ($id, $path, $sha, $at, $status, $read, $loaded, $replaced, $q, $msg, $notes, $skipped, "
+        "$reported_on, $period_end)",
         {
+            "reported_on": dates.get("reported_on"),
+            "period_end": dates.get("period_end"),
             "id": load_id,
             "path": str(r.path),
             "sha": digest,

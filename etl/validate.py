@@ -22,10 +22,10 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from core.contract import Column, Kind
+from core.contract import CLEAR_MARKERS, Column, Kind, clearable
 from core.sql import Fragment, compose, ident, qualified
 from etl.normalize import Registry, blank, column_sql, escaped_sql, lit, register_functions, shown
-from etl.warehouse import LINEAGE, stored_columns
+from etl.warehouse import data_columns
 
 EARLIEST = date(2000, 1, 1)
 REASON_SEPARATOR = "；"
@@ -160,15 +160,23 @@ def _typed_ctes(kind: Kind, columns: list[Column], extra: Sequence[str] = ()) ->
     source columns `extra`, passed through untouched)."""
     town = "src.town_name" if "town_name" in kind.names else "NULL"
     cleaned_cols, parsed_cols, typed_cols = [f"src.{ident(x)}" for x in extra], [], []
+    cleared = []
     for c in columns:
         cl, p = ident("_c_" + c.name), ident("_p_" + c.name)
         sql = column_sql(c, cl, p, key=c.name in kind.key, matched=c.name in ("community_name", "town_name"))
-        cleaned_cols.append(f"src.{ident(c.name)} AS {cl}")
+        if clearable(kind, c):  # the clear marker is no value to parse: the row clears this column
+            marker = f"upper(trim(src.{ident(c.name)})) IN ({', '.join(lit(m) for m in CLEAR_MARKERS)})"
+            cleaned_cols.append(f"CASE WHEN {marker} THEN NULL ELSE src.{ident(c.name)} END AS {cl}")
+            cleared.append(f"CASE WHEN {marker} THEN {lit(c.name)} END")
+        else:
+            cleaned_cols.append(f"src.{ident(c.name)} AS {cl}")
         parsed_cols.append(f"{sql.parsed} AS {p}")
         typed_cols.append(f"{sql.value} AS {ident(c.name)}, {sql.error} AS {ident('_e_' + c.name)}")
+    cleared_list = f"list_filter([{', '.join(cleared)}], lambda x: x IS NOT NULL)" if cleared else "[]::VARCHAR[]"
     return f"""
 WITH cleaned AS (
   SELECT src._file_no, src._sheet_no, src._row, src._sheet_no * {ROW_SPAN} + src._row AS _ord,
+         {cleared_list} AS _cleared,
          m.community_code, m.match_error AS _match_error,
          {", ".join(cleaned_cols)}
   FROM _src AS src
@@ -233,11 +241,12 @@ def staged_sql(kind: Kind, originals: Sequence[Sequence[str] | None] = ()) -> st
     Parameters: $today (DATE), $sheets (sheet names by _sheet_no) and, when any sheet has an
     original, $original_keys (see `original_sql`). Needs the views `_community_match` (town,
     name, community_code, match_error) and `_duplicates` (`duplicates_sql`). Output: the kind's
-    stored columns (community_code first), then _file_no, _sheet, _row, _original (only for a row
+    data columns (community_code first), then _file_no, _sheet, _row, _cleared (the columns
+    the row clears with a CLEAR_MARKERS cell), _original (only for a row
     with a reason: the JSON is built for those rows alone) and _reason.
     """
     reasons = ", ".join(f"CASE WHEN {chk.fails} THEN {chk.reason} END" for chk in checks(kind))
-    stored = [n for n, _ in stored_columns(kind) if n not in LINEAGE]
+    stored = [n for n, _ in data_columns(kind)]
     original, extra = original_sql(kind, originals)
     return f"""{_typed_ctes(kind, list(kind.columns), extra)},
 keyed AS (
@@ -250,7 +259,7 @@ keyed AS (
 checked AS (
   SELECT *, nullif(concat_ws({lit(REASON_SEPARATOR)}, {reasons}), '') AS _reason FROM keyed
 )
-SELECT {", ".join(ident(n) for n in stored)}, _file_no, _sheet, _row,
+SELECT {", ".join(ident(n) for n in stored)}, _file_no, _sheet, _row, _cleared,
        CASE WHEN _reason IS NOT NULL THEN {original} END AS _original, {escaped_sql("_reason")} AS _reason
 FROM checked
 """  # noqa: S608  (identifiers from the contract; values bound as parameters)

@@ -40,22 +40,42 @@ _SQL_TYPES = {
     "float": "DOUBLE",
     "bool": "BOOLEAN",
 }
-LINEAGE = ("load_id", "source_file", "source_sheet", "source_row")
+LINEAGE = ("load_id", "source_file", "source_sheet", "source_row")  # the file and row that first reported the row
+# Kept by the load, not read from a file: the last load that changed any of the row's values
+# (whose dates a later report is compared with), and for a kind with 填报日期 the first
+# report's date (timeliness is judged on it, so a late correction does not make a report late).
+LAST_LOAD = "last_load_id"
+FIRST_REPORTED = "first_reported_on"
 
 
 class WarehouseError(RuntimeError):
     """The warehouse file cannot be opened or is not a warehouse."""
 
 
-def stored_columns(kind: Kind) -> list[tuple[str, str]]:
-    """(name, SQL type) of a staging table: the kind's columns, names resolved to a code."""
+def data_columns(kind: Kind) -> list[tuple[str, str]]:
+    """(name, SQL type) of the values a report row carries: community_code (the community's
+    name resolved to its registry code), then the kind's columns except the names."""
     cols = [("community_code", "VARCHAR")]
     for c in kind.columns:
         if c.name in ("town_name", "community_name"):
             continue
         cols.append((c.name, _SQL_TYPES[c.type]))
-    cols += [("load_id", "BIGINT"), ("source_file", "VARCHAR"), ("source_sheet", "VARCHAR"), ("source_row", "BIGINT")]
     return cols
+
+
+def bookkeeping_columns(kind: Kind) -> list[tuple[str, str]]:
+    """(name, SQL type) of what the load keeps about a row besides its lineage (LAST_LOAD, and
+    FIRST_REPORTED for a kind with a reported_on column)."""
+    cols = [(LAST_LOAD, "BIGINT")]
+    if "reported_on" in kind.names:
+        cols.append((FIRST_REPORTED, "DATE"))
+    return cols
+
+
+def stored_columns(kind: Kind) -> list[tuple[str, str]]:
+    """(name, SQL type) of a staging table: data, lineage, bookkeeping."""
+    lineage = [("load_id", "BIGINT"), ("source_file", "VARCHAR"), ("source_sheet", "VARCHAR"), ("source_row", "BIGINT")]
+    return data_columns(kind) + lineage + bookkeeping_columns(kind)
 
 
 def _mart_columns() -> dict[str, str]:
@@ -75,6 +95,8 @@ def schema_sql() -> str:
     for kind in KINDS:
         cols = ",\n  ".join(f"{n} {t}" for n, t in stored_columns(kind))
         parts.append(f"CREATE TABLE IF NOT EXISTS {kind.table} (\n  {cols}\n);")
+        for n, t in bookkeeping_columns(kind):  # warehouses made before these columns existed
+            parts.append(f"ALTER TABLE {kind.table} ADD COLUMN IF NOT EXISTS {n} {t};")
     parts.append((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
     columns = _mart_columns()
     for mart in MARTS:
@@ -214,12 +236,15 @@ def _acquire(fd: int, lock_path: Path, on_wait: Callable[[Waiting], None] | None
 
 @contextlib.contextmanager
 def writer(
-    db: Path | str = DEFAULT_DB, on_wait: Callable[[Waiting], None] | None = None, what: str = "load"
+    db: Path | str = DEFAULT_DB,
+    on_wait: Callable[[Waiting], None] | None = None,
+    what: str = "load",
+    keep: bool = True,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to the next version of the warehouse at `db`.
 
-    On a clean exit the new version replaces the live file atomically; on any exception (or a
-    kill) the live file is untouched. Concurrent writers wait for each other on a lock file;
+    On a clean exit the new version replaces the live file atomically (with `keep=False`, a dry
+    run, it is thrown away instead); on any exception (or a kill) the live file is untouched. Concurrent writers wait for each other on a lock file;
     the holder writes its pid, `what` and start time into it, and a waiting writer calls
     `on_wait(Waiting)` every WAIT_POLL seconds so its user knows why nothing happens.
     """
@@ -250,6 +275,8 @@ def writer(
             except duckdb.Error as e:
                 raise WarehouseError(f"仓库结构不兼容 / not a warehouse of this version {live}: {e}") from e
             yield con
+            if not keep:
+                raise _Discard
             try:
                 con.execute("CHECKPOINT")
                 con.close()
@@ -261,11 +288,16 @@ def writer(
                     f"无法写入新版本仓库（磁盘空间不足？），仓库保持原样 / cannot write the warehouse "
                     f"(disk full?); it is unchanged: {e}"
                 ) from e
-        except BaseException:
+        except BaseException as e:
             con.close()
             nxt.unlink(missing_ok=True)
             Path(str(nxt) + ".wal").unlink(missing_ok=True)
-            raise
+            if not isinstance(e, _Discard):
+                raise
+
+
+class _Discard(Exception):
+    """Raised inside `writer` to throw a dry run's version away."""
 
 
 def _sql_string(path: Path | str) -> str:

@@ -32,6 +32,7 @@ register(
         "view.community": ("村(社区)名录", "Communities"),
         "view.load_log": ("装载记录", "Load log"),
         "view.quarantine": ("隔离数据", "Quarantined rows"),
+        "view.correction": ("更正记录", "Corrections"),
     }
 )
 

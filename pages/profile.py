@@ -46,6 +46,12 @@ register(
         "profile.file_ranks": ("社区排名", "community_ranks"),
         "profile.file_trend": ("社区月度指标", "community_monthly"),
         "profile.trend_table": ("月度明细", "Monthly figures"),
+        "profile.sources": ("数据来源：文件、工作表、行", "Where these figures come from: file, sheet, row"),
+        "profile.sources_help": (
+            "每月先列首次报送的文件，再列之后更正的每个值（原值 → 新值）。",
+            "Each month: the file that first reported it, then every value a later report changed (old → new).",
+        ),
+        "profile.file_sources": ("社区数据来源", "community_sources"),
         "col.metric": ("指标", "Metric"),
         "col.value": ("数值", "Value"),
         "col.target": ("标准", "Standard"),
@@ -145,6 +151,12 @@ for row in (areas[:2], areas[2:]):
 with st.expander(tr("profile.trend_table")):
     table(monthly, key="profile_trend_table")
     download(monthly, tr("profile.file_trend"), key="dl_profile_trend")
+
+with st.expander(tr("profile.sources")):
+    st.caption(tr("profile.sources_help"))
+    sources = q.sources(f, code)
+    table(sources, key="profile_sources")
+    download(sources, tr("profile.file_sources"), key="dl_profile_sources")
 
 left, right = st.columns(2)
 with left:

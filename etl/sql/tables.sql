@@ -44,3 +44,23 @@ CREATE TABLE IF NOT EXISTS etl_quarantine (
   original VARCHAR,                 -- JSON object: header -> cell text as read
   reason VARCHAR NOT NULL
 );
+
+-- The report's own dates, per load: its latest 填报日期 and the end of the period it covers.
+-- A later report older than what it would replace is set aside (docs/warehouse.md).
+ALTER TABLE etl_load ADD COLUMN IF NOT EXISTS reported_on DATE;
+ALTER TABLE etl_load ADD COLUMN IF NOT EXISTS period_end DATE;
+
+-- Every value a later report changed in a row already stored (column-level lineage): which
+-- file, sheet and row set it, and what it was before. A row's first values come from the row's
+-- own lineage (source_file, source_sheet, source_row).
+CREATE TABLE IF NOT EXISTS etl_correction (
+  load_id BIGINT NOT NULL,
+  kind VARCHAR NOT NULL,
+  community_code VARCHAR,
+  row_key VARCHAR NOT NULL,         -- JSON object: the natural key of the row changed
+  column_name VARCHAR NOT NULL,
+  old_value VARCHAR,
+  new_value VARCHAR,                -- NULL: cleared on purpose with the clear marker
+  source_sheet VARCHAR,
+  source_row BIGINT
+);

@@ -41,9 +41,19 @@ JOIN community AS c USING (community_code);
 
 CREATE OR REPLACE VIEW load_log AS
 SELECT load_id, path, sha256, loaded_at, status, rows_read, rows_loaded, rows_replaced,
-       rows_quarantined, message, notes, sheets_skipped
+       rows_quarantined, message, notes, sheets_skipped, reported_on, period_end
 FROM etl_load;
 
 CREATE OR REPLACE VIEW quarantine AS
 SELECT load_id, file, sheet, row_number, kind, original, reason
 FROM etl_quarantine;
+
+-- Every stored value a later report changed (column-level lineage): a row's first values come
+-- from its own source_file/source_sheet/source_row, each later change from here.
+CREATE OR REPLACE VIEW correction AS
+SELECT x.load_id, l.loaded_at, x.kind, x.community_code, c.community_name, c.town_code, c.town_name,
+       x.row_key, x.column_name, x.old_value, x.new_value,
+       l.path AS source_file, x.source_sheet, x.source_row
+FROM etl_correction AS x
+JOIN etl_load AS l USING (load_id)
+LEFT JOIN community AS c USING (community_code);

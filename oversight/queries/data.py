@@ -34,6 +34,7 @@ VIEWS: dict[str, View] = {
         View("community", None, True, ("town_code", "community_code")),
         View("load_log", None, False, ("load_id",)),
         View("quarantine", None, False, ("load_id", "file", "row_number")),
+        View("correction", None, True, ("load_id", "community_code", "column_name")),
     )
 }
 LINEAGE = ("source_file", "source_sheet", "source_row")

@@ -155,7 +155,8 @@ def ranking(f: Filters, sort_by: str) -> pd.DataFrame:
 
 def submissions(f: Filters, today: date | None = None) -> pd.DataFrame:
     """Every community in scope × every month of the range: community_code, community_name,
-    town_code, town_name, month, reported_on, due_on, status — on_time (by day REPORT_DUE_DAY of
+    town_code, town_name, month, reported_on (填报日期 of the month's first report: a later
+    correction does not make a report late), due_on, status — on_time (by day REPORT_DUE_DAY of
     the following month), late, missing (past due, no report) or pending (not yet due)."""
     scope, params = scope_sql(f, "c")
     return query(
@@ -172,10 +173,10 @@ def submissions(f: Filters, today: date | None = None) -> pd.DataFrame:
           WHERE {scope}
         )
         SELECT g.community_code, g.community_name, g.town_code, g.town_name, g.month,
-               cm.reported_on, g.due_on,
+               cm.first_reported_on AS reported_on, g.due_on,
                CASE WHEN cm.community_code IS NULL AND g.due_on >= $today THEN 'pending'
                     WHEN cm.community_code IS NULL THEN 'missing'
-                    WHEN cm.reported_on > g.due_on THEN 'late'
+                    WHEN cm.first_reported_on > g.due_on THEN 'late'
                     ELSE 'on_time' END AS status
         FROM grid AS g
         LEFT JOIN community_month AS cm ON cm.community_code = g.community_code AND cm.month = g.month

@@ -1,5 +1,5 @@
-"""Queries of the 社区档案 page: one community's key metrics, their monthly trend, and its rank
-among the communities of its township and of the county."""
+"""Queries of the 社区档案 page: one community's key metrics, their monthly trend, its rank
+among the communities of its township and of the county, and where its figures come from."""
 
 from __future__ import annotations
 
@@ -99,3 +99,37 @@ def ranks(f: Filters, code: str) -> pd.DataFrame:
     for col in ("town_rank", "county_rank"):
         out[col] = out[col].astype("Int64")
     return out
+
+
+def sources(f: Filters, code: str) -> pd.DataFrame:
+    """Every file, sheet and row behind the community's monthly figures in the range: one row
+    per month for the report that first gave it (column_name NULL), then one per value a later
+    report changed (column_name, old_value, new_value). Columns: month, column_name, old_value,
+    new_value, file (the file's name, never a server path), source_sheet, source_row, loaded_at;
+    by month, first reports before corrections, in load order."""
+    months, params = where(community_filters(f, code), alias="cm")
+    return query(
+        compose(
+            """
+        WITH first AS (
+          SELECT cm.month, CAST(NULL AS VARCHAR) AS column_name, CAST(NULL AS VARCHAR) AS old_value,
+                 CAST(NULL AS VARCHAR) AS new_value, cm.source_file, cm.source_sheet, cm.source_row,
+                 0 AS step, CAST(NULL AS TIMESTAMP) AS loaded_at
+          FROM community_month AS cm WHERE {months}
+        ),
+        later AS (
+          SELECT CAST(json_extract_string(x.row_key, '$.month') AS DATE) AS month, x.column_name, x.old_value,
+                 x.new_value, x.source_file, x.source_sheet, x.source_row, x.load_id AS step, x.loaded_at
+          FROM correction AS x
+          WHERE x.kind = 'monthly' AND x.community_code = $code
+        )
+        SELECT month, column_name, old_value, new_value,
+               regexp_extract(source_file, '[^/\\\\]+$') AS file, source_sheet, source_row, loaded_at
+        FROM (SELECT * FROM first UNION ALL
+              SELECT l.* FROM later AS l WHERE l.month IN (SELECT month FROM first))
+        ORDER BY month, step, column_name
+        """,
+            months=months,
+        ),
+        params | {"code": code},
+    )

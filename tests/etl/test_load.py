@@ -120,11 +120,27 @@ def test_corrected_resubmission_replaces_last_figures(loaded: tuple[Path, list[F
         "SELECT community_name, households, volunteers_registered, source_file, source_row FROM community_month "
         "WHERE month = DATE '2022-07-01' AND town_name = '新政镇' ORDER BY community_code",
     )
+    # The rows keep the file that first reported them; each value the correction changed says
+    # which file, sheet and row set it.
     assert [(n, h, v, Path(f).name, r) for n, h, v, f, r in got] == [
-        ("东北社区", 1850, 82, "monthly_xinzheng_2022-07_corrected.xlsx", 4),
-        ("临江社区", 1210, 41, "monthly_xinzheng_2022-07_corrected.xlsx", 5),
+        ("东北社区", 1850, 82, "monthly_xinzheng_2022-07.xlsx", 4),
+        ("临江社区", 1210, 41, "monthly_xinzheng_2022-07.xlsx", 5),
         ("白溪社区", 900, 30, "monthly_xinzheng_2022-07.xlsx", 8),
     ]
+    changed = rows(
+        db,
+        "SELECT community_name, column_name, new_value, source_file, source_row FROM correction "
+        "WHERE column_name IN ('households', 'volunteers_registered') ORDER BY community_code, column_name",
+    )
+    assert [(n, c, v, Path(f).name, r) for n, c, v, f, r in changed] == [
+        ("东北社区", "households", "1850", "monthly_xinzheng_2022-07_corrected.xlsx", 4),
+        ("东北社区", "volunteers_registered", "82", "monthly_xinzheng_2022-07_corrected.xlsx", 4),
+        ("临江社区", "households", "1210", "monthly_xinzheng_2022-07_corrected.xlsx", 5),
+        ("临江社区", "volunteers_registered", "41", "monthly_xinzheng_2022-07_corrected.xlsx", 5),
+    ]
+    assert corrected.values_changed == len(
+        rows(db, "SELECT 1 FROM correction WHERE source_file LIKE '%corrected.xlsx'")
+    )
 
 
 def test_messy_cells_arrive_typed_and_blanks_stay_null(loaded: tuple[Path, list[FileResult]]) -> None:
@@ -135,12 +151,14 @@ def test_messy_cells_arrive_typed_and_blanks_stay_null(loaded: tuple[Path, list[
         "WHERE community_name = '白溪社区'",
     )
     assert row == (900, 300.0, 45.5, 3, 5)  # "900户", "45.5"
-    # 东北社区, 2022/8: only month and a short name were filled in
+    # 东北社区, 2022/8: only month and a short name were filled in, after monthly_duplicates.csv
+    # had reported 1800 households for it: the blanks clear nothing (a correction keeps what it
+    # leaves blank) and the values nobody reported stay NULL.
     (blank,) = rows(
         db,
         "SELECT * EXCLUDE (month, community_code, community_name, town_code, town_name, community_type, group_name, source_file, source_sheet, source_row) FROM community_month WHERE community_name = '东北社区' AND month = DATE '2022-08-01'",
     )
-    assert set(blank) == {None}
+    assert blank[2] == 1800 and set(blank[:2] + blank[3:]) == {None}
     assert rows(db, "SELECT requests_received FROM community_month WHERE community_name = '西寺社区'") == [(None,)]
 
 
@@ -224,10 +242,10 @@ def test_a_file_the_reader_rejects_is_one_quarantine_row(loaded: tuple[Path, lis
 def test_an_error_inside_a_file_rolls_back_that_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = load_module._apply
 
-    def failing(con, kind, load_id, file, file_no):  # noqa: ANN001, ANN202
+    def failing(con, kind, *args):  # noqa: ANN001, ANN002, ANN202
         if kind.name == "roster":  # after the workbook's monthly sheet went in
             raise RuntimeError("disk full")
-        return real(con, kind, load_id, file, file_no)
+        return real(con, kind, *args)
 
     monkeypatch.setattr(load_module, "_apply", failing)
     db = tmp_path / "rollback.duckdb"
@@ -333,6 +351,7 @@ PUBLIC_VIEWS = (
     "request_case",
     "load_log",
     "quarantine",
+    "correction",
 )
 
 

@@ -244,7 +244,16 @@ def test_corrected_resubmission_wins(con: duckdb.DuckDBPyConnection, manifest: d
             [change["community_code"], month],
         )
         assert got[0][0] == change["corrected"] != change["original"]
-        assert got[0][1].endswith(Path(r["corrected"]).name)
+        assert got[0][1].endswith(Path(r["original"]).name)  # the row's first report
+        # the corrected value's lineage: the 更正 file set it, over the original's value
+        (changed,) = rows(
+            con,
+            "SELECT old_value, new_value, source_file FROM correction WHERE community_code = ? "
+            "AND column_name = ? AND json_extract_string(row_key, '$.month') = '2022-08-01'",
+            [change["community_code"], col],
+        )
+        assert float(changed[0]) == change["original"] and float(changed[1]) == change["corrected"]
+        assert changed[2].endswith(Path(r["corrected"]).name)
 
 
 def test_gaps_are_the_skipped_months_and_the_quarantined_rows(con: duckdb.DuckDBPyConnection, manifest: dict) -> None:

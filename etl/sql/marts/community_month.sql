@@ -11,6 +11,8 @@ final AS (
     m.month, m.community_code, c.community_name, c.town_code, c.town_name,
     c.community_type, c.group_name,
     m.reported_on,
+    -- timeliness is judged on the first report of the month, not on a later correction
+    coalesce(m.first_reported_on, m.reported_on) AS first_reported_on,
     m.households, m.population, m.party_members, m.neighborhoods, m.neighborhoods_with_party_org,
     m.grids, m.grid_workers_fulltime, m.grid_workers_parttime, m.service_center_m2,
     m.service_platforms, m.volunteers_registered, m.volunteer_hours, m.volunteer_activities,
