@@ -102,9 +102,8 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/admin.py", "page.admin", ":material/admin_panel_settings:"),
 )
 # Pages (by page_setup name) only some users may open; every other page is open to any signed-in user.
-# Uploads: admins only until the ETL can hold a load to the uploader's townships (a town user's
-# `upload` flag is stored, and honoured once etl.load takes allowed towns).
-PERMITTED = {"upload": lambda u: u.role == "admin", "admin": lambda u: u.role == "admin"}
+# Uploads: admins, and town users given `upload` (their loads are held to their townships).
+PERMITTED = {"upload": lambda u: u.can_upload, "admin": lambda u: u.role == "admin"}
 DEFAULT_MONTHS = 12  # default range: the last 12 months with reports
 
 
