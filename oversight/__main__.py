@@ -1,4 +1,4 @@
-"""`python -m oversight {bulletin} …` — the command line of the read side."""
+"""`python -m oversight {bulletin,users} …` — the command line of the read side (`users`: the users file)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 # subcommand -> module with add_arguments(parser, name) and run(args) -> exit code
 COMMANDS = {
     "bulletin": ("oversight.bulletin.cli", "生成月度工作通报（.docx / PDF）/ write the monthly bulletin"),
+    "users": ("oversight.auth.cli", "管理用户 / manage users ($OVERSIGHT_USERS)"),
 }
 
 

@@ -24,6 +24,10 @@ class Filters:
     community_codes: tuple[str, ...]  # () = all in the selection
     month_from: date  # first days of months, inclusive
     month_to: date
+    # The signed-in user's scope (oversight.auth): the townships they may see, None = every one.
+    # It is not a choice and never goes into the URL; oversight.queries.common.scope_sql applies
+    # it to every query built from these filters, whatever the other fields say.
+    allowed_towns: tuple[str, ...] | None = None
 
     @property
     def level(self) -> str:

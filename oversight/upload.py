@@ -1,5 +1,7 @@
 """Reports uploaded through the browser: checked for size and type before anything reads them,
-kept under data/uploads/ (the warehouse's lineage points at them), then loaded by the ETL."""
+kept under data/uploads/ (the warehouse's lineage points at them), previewed by the ETL's own
+dry run (`stage`: the very load, on a copy that is thrown away), then loaded when the user
+confirms (`confirm`) — held to the uploader's townships for a town user."""
 
 from __future__ import annotations
 
@@ -11,18 +13,33 @@ from pathlib import Path
 
 import pandas as pd
 
-from core import incidents
+from core import audit, incidents
 from core.paths import ROOT
 from core.settings import limits
-from etl.load import FileResult, load_paths
+from etl.load import FileResult, Options, load_paths
 from etl.readers import SUPPORTED_SUFFIXES
 from etl.readers.model import OLE_MAGIC, ZIP_MAGIC
-from etl.warehouse import Waiting
+from etl.warehouse import Waiting, version
 
 MAX_BYTES = limits().upload_bytes  # core.settings: one configuration with the CLI; a monthly workbook is < 1 MB
 UPLOAD_DIR_NAME = "uploads"
 TEMPLATE = ROOT / "data" / "templates" / "仪陇县社区治理月报模板.xlsx"
-__all__ = ["SUPPORTED_SUFFIXES", "TEMPLATE", "MAX_BYTES", "UploadRejected", "check", "load_uploads", "store"]
+__all__ = [
+    "MAX_BYTES",
+    "SUPPORTED_SUFFIXES",
+    "TEMPLATE",
+    "Staged",
+    "StalePreview",
+    "UploadRejected",
+    "changes",
+    "check",
+    "confirm",
+    "discard",
+    "load_uploads",
+    "stage",
+    "store",
+    "summary",
+]
 
 # What the first bytes of each supported type must be; a renamed file fails here.
 
@@ -77,14 +94,8 @@ def store(name: str, data: bytes, root: Path) -> Accepted:
     return Accepted(path, len(data))
 
 
-def load_uploads(
-    files: list[tuple[str, bytes]], db: Path, on_wait: Callable[[Waiting], None] | None = None
-) -> tuple[list[FileResult], list[tuple[str, str]]]:
-    """Store and load uploaded files into the warehouse at `db` in one load; `on_wait` is told
-    while another load holds the warehouse.
-
-    Returns (results of the files loaded, [(name, reason)] of the uploads refused before
-    loading)."""
+def _store_all(files: list[tuple[str, bytes]], db: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Check and store each upload beside the warehouse: (stored paths, [(name, reason)] refused)."""
     accepted: list[Path] = []
     refused: list[tuple[str, str]] = []
     for name, data in files:
@@ -92,21 +103,132 @@ def load_uploads(
             accepted.append(store(name, data, db.parent).path)
         except UploadRejected as e:
             refused.append((name, str(e)))
+    return accepted, refused
+
+
+def _run(
+    paths: list[Path],
+    db: Path,
+    options: Options,
+    on_wait: Callable[[Waiting], None] | None,
+    who: str | None,
+) -> tuple[list[FileResult], list[tuple[str, str]]]:
+    """The ETL on stored uploads; a real load (not a dry run) goes to the audit record, also
+    when it fails. Never raises: an error becomes an incident id for each file."""
+    try:
+        results = load_paths(paths, db=db, on_wait=on_wait, options=options)
+    except Exception:  # a WarehouseError names server paths, anything else is a bug: recorded, each file told
+        incident = incidents.record(f"upload {[p.name for p in paths]}", db)
+        if not options.dry_run:
+            audit.record_load(paths, [{"status": "error", "incident": incident}], who, "upload", audit.audit_path(db))
+        return [], [(p.name, incidents.user_message(incident)) for p in paths]
+    if not options.dry_run:
+        audit.record_load(paths, [r.as_dict() for r in results], who, "upload", audit.audit_path(db))
+    return results, []
+
+
+def load_uploads(
+    files: list[tuple[str, bytes]],
+    db: Path,
+    on_wait: Callable[[Waiting], None] | None = None,
+    who: str | None = None,
+    towns: frozenset[str] | None = None,
+) -> tuple[list[FileResult], list[tuple[str, str]]]:
+    """Store and load uploaded files into the warehouse at `db` in one load, without a preview;
+    `on_wait` is told while another load holds the warehouse; `towns`: the townships the
+    uploader may write (None = all; rows of others are set aside). The load (`who`, each
+    file's name and sha256, the result) goes to the audit record beside `db` (core.audit).
+
+    Returns (results of the files loaded, [(name, reason)] of the uploads refused)."""
+    accepted, refused = _store_all(files, db)
     if not accepted:
         return [], refused
-    try:
-        results = load_paths(accepted, db=db, on_wait=on_wait)
-    except Exception:  # a WarehouseError names server paths, anything else is a bug: recorded, each file told
-        message = incidents.user_message(incidents.record(f"upload {[p.name for p in accepted]}", db))
-        refused += [(p.name, message) for p in accepted]
-        return [], refused
-    return results, refused
+    results, failed = _run(accepted, db, Options(towns=towns), on_wait, who)
+    return results, refused + failed
 
 
-def summary(results: list[FileResult]) -> tuple[pd.DataFrame, dict[str, int]]:
-    """The load results as the page shows them — one row per file: file (its name, never a
-    server path), status, the counts, message, notes and sheets skipped as text — and the
-    batch's totals: loaded, replaced and quarantined rows."""
+class StalePreview(RuntimeError):
+    """The warehouse changed (another load) after the preview: preview again before loading."""
+
+
+@dataclass(frozen=True)
+class Staged:
+    """Uploads stored and previewed, waiting for the user to confirm or cancel: the stored
+    files, the dry run's results (one per file, FileResult), the uploads refused before it
+    ([(name, reason)]), the warehouse version it ran on, and the load's Options."""
+
+    paths: tuple[Path, ...]
+    results: tuple[FileResult, ...]
+    refused: tuple[tuple[str, str], ...]
+    version: str
+    options: Options
+
+
+def stage(
+    files: list[tuple[str, bytes]],
+    db: Path,
+    on_wait: Callable[[Waiting], None] | None = None,
+    towns: frozenset[str] | None = None,
+    force: bool = False,
+) -> Staged:
+    """Store the uploads and preview their load: the ETL's dry run (etl.load Options(dry_run=
+    True): the same code as the load, on a copy of the warehouse that is thrown away), so
+    nothing is written. `towns`: the townships the uploader may write (None = all); `force`:
+    load rows older than the stored ones (etl.load.Options)."""
+    before = version(db)
+    accepted, refused = _store_all(files, db)
+    options = Options(force=force, towns=towns)
+    if not accepted:
+        return Staged((), (), tuple(refused), before, options)
+    results, failed = _run(accepted, db, Options(force=force, towns=towns, dry_run=True), on_wait, None)
+    return Staged(tuple(accepted), tuple(results), tuple(refused + failed), before, options)
+
+
+def confirm(
+    staged: Staged, db: Path, on_wait: Callable[[Waiting], None] | None = None, who: str | None = None
+) -> tuple[list[FileResult], list[tuple[str, str]]]:
+    """Load what `staged` previewed — the same stored files with the same options — and record it
+    in the audit record as `who`'s. Raises StalePreview when the warehouse is no longer the one
+    the preview ran on (its counts would no longer be what the load does)."""
+    if version(db) != staged.version:
+        raise StalePreview("the warehouse changed after the preview")
+    if not staged.paths:
+        return [], []
+    return _run(list(staged.paths), db, staged.options, on_wait, who)
+
+
+def discard(staged: Staged) -> None:
+    """Cancel a preview: delete its stored files (nothing was loaded from them)."""
+    for p in staged.paths:
+        p.unlink(missing_ok=True)
+        try:
+            p.parent.rmdir()
+        except OSError:
+            pass
+
+
+def changes(results: list[FileResult] | tuple[FileResult, ...]) -> pd.DataFrame:
+    """The first values each file changes (old → new), as the preview shows them: file, what
+    (the report kind and the row's key as text), column, old, new."""
+    rows = [
+        {
+            "file": r.path.name,
+            "what": f"{c['kind']}: " + "，".join(str(v) for v in c["key"].values()),
+            "column": c["column"],
+            "old": c["old"],
+            "new": c["new"],
+        }
+        for r in results
+        for c in r.changes
+    ]
+    return pd.DataFrame(rows, columns=["file", "what", "column", "old", "new"])
+
+
+def summary(results: list[FileResult] | tuple[FileResult, ...]) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The load (or preview) results as the page shows them — one row per file: file (its
+    name, never a server path), status (a code of etl.load.STATUSES), the counts, values
+    changed, message, reasons rows are set aside (with their counts), notes and sheets skipped
+    as text — and the batch's totals: loaded, replaced and quarantined rows."""
     rows = []
     for r in results:
         d = r.as_dict()
@@ -115,8 +237,17 @@ def summary(results: list[FileResult]) -> tuple[pd.DataFrame, dict[str, int]]:
                 "file": r.path.name,
                 **{
                     k: d[k]
-                    for k in ("status", "rows_read", "rows_loaded", "rows_replaced", "rows_quarantined", "message")
+                    for k in (
+                        "status",
+                        "rows_read",
+                        "rows_loaded",
+                        "rows_replaced",
+                        "rows_quarantined",
+                        "values_changed",
+                        "message",
+                    )
                 },
+                "reasons": "；".join(f"{x['reason']}（{x['rows']}）" for x in r.reasons),
                 "notes": "；".join(
                     ("！" if n["loses_data"] else "") + f"{n['sheet'] or ''} {n['text']}".strip() for n in r.notes
                 ),

@@ -11,7 +11,7 @@ from oversight import arena
 from oversight.arena import entrants, period, scoreboard
 from oversight.arena.pack import Pack, html, xlsx
 from oversight.figures import arena as figs
-from oversight.frame import empty_notice, kept, page_setup, tr
+from oversight.frame import empty_notice, guarded, kept, page_setup, tr
 from oversight.frame.state import put
 from oversight.frame.weights import weights_panel
 from oversight.i18n import fmt_month, register, t
@@ -108,7 +108,7 @@ lang = f.lang
 st.title(tr("page.arena"))
 st.caption(tr("arena.page.intro"))
 
-reg, all_months = communities(), months()
+reg, all_months = communities(f.allowed_towns), months(f.allowed_towns)  # a town user: its own only
 if empty_notice(reg if all_months else None):
     st.stop()
 name_of = dict(zip(reg["community_code"], reg["community_name"], strict=False))
@@ -195,7 +195,7 @@ if len(codes) < 2:
     st.stop()
 
 # --- score
-info = q.indicator_values(codes, when.start, when.end)
+info = q.indicator_values(codes, when.start, when.end, f.allowed_towns)
 if empty_notice(info):
     st.stop()
 info = info.set_index("community_code")
@@ -274,7 +274,7 @@ else:
 
 # --- trends
 st.subheader(tr("arena.page.trends"))
-monthly = q.monthly_values(codes, when.start, when.end)
+monthly = q.monthly_values(codes, when.start, when.end, f.allowed_towns)
 trend_opts = [i.key for i in arena.INDICATORS if weights[i.key] > 0 and i.transform != "growth"]
 trend_keys = st.multiselect(
     tr("arena.page.trend_pick"),
@@ -296,7 +296,7 @@ pack = Pack(title, when.start, when.end, lang, result, sens, info, monthly, aren
 d1, d2, _ = st.columns([1, 2, 2])
 d1.download_button(
     tr("arena.page.download_xlsx"),
-    data=lambda: xlsx.build_xlsx(pack),
+    data=guarded(lambda: xlsx.build_xlsx(pack), "arena_pack", "arena_dl_xlsx", rows=lambda _: len(info)),
     file_name=pack.file_name("xlsx"),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="arena_dl_xlsx",
@@ -305,7 +305,7 @@ d1.download_button(
 )
 d2.download_button(
     tr("arena.page.download_html"),
-    data=lambda: html.build_html(pack, colours),
+    data=guarded(lambda: html.build_html(pack, colours), "arena_pack", "arena_dl_html", rows=lambda _: len(info)),
     file_name=pack.file_name("html"),
     mime="text/html",
     key="arena_dl_html",

@@ -39,7 +39,7 @@ register(
 f = page_setup("data")
 st.title(tr("page.data"))
 
-views = list(q.VIEWS)
+views = q.views_for(f)
 name = st.selectbox(
     tr("data.view"), views, format_func=lambda v: t(f"view.{v}", f.lang), **kept("data_view", views[0], views)
 )

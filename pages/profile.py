@@ -33,6 +33,7 @@ register(
         "profile.area_vol": ("志愿", "Volunteers"),
         "profile.area_req": ("诉求", "Requests"),
         "profile.rank_help": ("乡镇第 {town} ，全县第 {county}", "#{town} in township, #{county} in county"),
+        "profile.rank_help_town": ("乡镇第 {town}", "#{town} in township"),
         "profile.context": (
             "户数 {households}，小区 {neighborhoods} 个，服务中心 {m2} ㎡，注册志愿者 {vols} 人，受理诉求 {req} 件（所选月份）。",
             "{households} households, {neighborhoods} neighbourhoods, {m2} m² service centre, {vols} registered volunteers, {req} requests received (months selected).",
@@ -106,7 +107,9 @@ def card(box: st.delta_generator.DeltaGenerator, name: str) -> None:
     delta = gap_delta(m, value)
     help_parts = [line_help(m)] if m.line is not None else []
     r = ranks.loc[name]
-    if not pd.isna(r["town_rank"]):  # no rank in a month the township has no figure for (pd.NA)
+    if not pd.isna(r["town_rank"]) and pd.isna(r["county_rank"]):  # a township user: no county standing
+        help_parts.append(tr("profile.rank_help_town", town=f"{r['town_rank']}/{r['town_n']}"))
+    elif not pd.isna(r["town_rank"]):  # no rank in a month the township has no figure for (pd.NA)
         help_parts.append(
             tr(
                 "profile.rank_help",

@@ -12,13 +12,47 @@ from oversight.queries import upload as q
 register(
     {
         "upload.intro": (
-            "选择本月的报表文件（.xlsx / .xls / .csv，每个不超过 {mb} MB），装入仓库。"
+            "选择本月的报表文件（.xlsx / .xls / .csv，每个不超过 {mb} MB），先预览再确认装入仓库。"
             "有问题的行会被隔离并说明原因，其余行照常装入；同一文件重复上传不会重复计数。",
-            "Choose this month's report files (.xlsx / .xls / .csv, at most {mb} MB each) to load them. "
-            "Rows with problems are set aside with a reason, the rest load; the same file twice is not counted twice.",
+            "Choose this month's report files (.xlsx / .xls / .csv, at most {mb} MB each), preview, then confirm "
+            "to load them. Rows with problems are set aside with a reason, the rest load; the same file twice "
+            "is not counted twice.",
         ),
         "upload.pick": ("选择报表文件", "Choose report files"),
-        "upload.button": ("装入仓库", "Load into the warehouse"),
+        "upload.preview": ("预览", "Preview"),
+        "upload.preview_title": ("预览（尚未写入）", "Preview (nothing written yet)"),
+        "upload.would": (
+            "{files} 个文件：将装入 {loaded} 行（其中替换 {replaced} 行，更改 {changed} 个值），隔离 {quarantined} 行。",
+            "{files} file(s): {loaded} rows would load ({replaced} replacing stored rows, {changed} values "
+            "changed), {quarantined} set aside.",
+        ),
+        "upload.changes": ("将更改的值（前若干项）", "Values that would change (the first ones)"),
+        "upload.confirm": ("确认装载", "Confirm and load"),
+        "upload.cancel": ("取消", "Cancel"),
+        "upload.cancelled": ("已取消，未装载任何数据。", "Cancelled; nothing was loaded."),
+        "upload.stale": (
+            "预览之后仓库已有新的装载，预览已失效，请重新预览。",
+            "The warehouse changed after the preview (another load); preview again.",
+        ),
+        "upload.loaded_title": ("装载结果", "Load results"),
+        "upload.force": (
+            "比已装载数据旧的行也装载（强制）",
+            "Also load rows older than the stored ones (force)",
+        ),
+        "upload.only_towns": (
+            "您只能装载本乡镇的数据；其他乡镇的行会被隔离并说明原因。",
+            "You can load your own townships' rows only; rows of other townships are set aside with a reason.",
+        ),
+        "upload.status.loaded": ("已装载", "loaded"),
+        "upload.status.partial": ("部分装载", "partly loaded"),
+        "upload.status.rejected": ("未装载", "rejected"),
+        "upload.status.unchanged": ("无变化", "unchanged"),
+        "col.values_changed": ("更改的值", "Values changed"),
+        "col.reasons": ("隔离原因", "Reasons set aside"),
+        "col.what": ("报表与行", "Report and row"),
+        "col.column": ("列", "Column"),
+        "col.old": ("原值", "Old"),
+        "col.new": ("新值", "New"),
         "upload.refused": ("未接受 {name}：{reason}", "Not accepted {name}: {reason}"),
         "upload.done": (
             "已处理 {files} 个文件：装入 {loaded} 行，替换 {replaced} 行，隔离 {quarantined} 行。",
@@ -28,6 +62,8 @@ register(
         "upload.template": ("下载空白报表模板", "Download the blank report template"),
     }
 )
+
+STAGED = "upload_staged"  # session key: the upload.Staged preview waiting for confirm or cancel
 
 f = frame.page_setup("upload", require_data=False)
 st.title(frame.tr("page.upload"))
@@ -39,25 +75,77 @@ if template.exists():
         frame.tr("upload.template"), data=template.read_bytes(), file_name=template.name, on_click="ignore"
     )
 
+user = frame.current_user()
+towns = frozenset(user.towns) if user.role == "town" else None  # a town user writes only its townships
+if towns is not None:
+    st.info(frame.tr("upload.only_towns"))
+db = db_path()
 files = st.file_uploader(
     frame.tr("upload.pick"), type=[s.lstrip(".") for s in upload.SUPPORTED_SUFFIXES], accept_multiple_files=True
 )
-if files and st.button(frame.tr("upload.button"), type="primary"):
-    notice = st.empty()
-    results, refused = upload.load_uploads(
-        [(u.name, u.getvalue()) for u in files],
-        db_path(),
-        on_wait=lambda w: notice.warning(w.message(f.lang)),
+force = user.role == "admin" and st.checkbox(frame.tr("upload.force"), key="upload_force")
+notice = st.empty()
+
+
+def waiting(w: object) -> None:
+    notice.warning(w.message(f.lang))
+
+
+def show(results: list, done_key: str) -> None:
+    """The per-file results (preview or load) with translated statuses, and their totals."""
+    summary, counts = upload.summary(results)
+    summary["status"] = summary["status"].map(lambda s: frame.tr(f"upload.status.{s}"))
+    changed = int(summary["values_changed"].sum())
+    st.markdown(frame.tr(done_key, files=len(results), changed=changed, **counts))
+    frame.table(summary)
+
+
+if files and st.button(frame.tr("upload.preview"), type="primary"):
+    old = st.session_state.pop(STAGED, None)
+    if old is not None:
+        upload.discard(old)
+    st.session_state[STAGED] = upload.stage(
+        [(u.name, u.getvalue()) for u in files], db, on_wait=waiting, towns=towns, force=force
     )
     notice.empty()
-    for name, reason in refused:
+
+staged = st.session_state.get(STAGED)
+if staged is not None:
+    for name, reason in staged.refused:
         st.error(frame.tr("upload.refused", name=name, reason=reason))
-    if results:
-        summary, counts = upload.summary(results)
-        st.success(frame.tr("upload.done", files=len(results), **counts))
-        frame.table(summary)
-        bad = q.quarantined([str(r.path) for r in results])
-        if not bad.empty:
-            st.subheader(frame.tr("upload.quarantine"))
-            frame.table(bad)
-            frame.download(bad, frame.tr("upload.quarantine"), key="upload_quarantine")
+    if staged.results:
+        preview = st.container()  # drawn above the buttons, filled only while the preview stands
+        go, stop, _ = st.columns([1, 1, 3])
+        confirmed = go.button(frame.tr("upload.confirm"), type="primary", key="upload_confirm")
+        cancelled = stop.button(frame.tr("upload.cancel"), key="upload_cancel")
+        if cancelled:
+            del st.session_state[STAGED]
+            upload.discard(staged)
+            st.info(frame.tr("upload.cancelled"))
+        elif confirmed:
+            del st.session_state[STAGED]
+            try:
+                results, refused = upload.confirm(staged, db, on_wait=waiting, who=user.name)
+            except upload.StalePreview:
+                upload.discard(staged)
+                st.warning(frame.tr("upload.stale"))
+                st.stop()
+            notice.empty()
+            for name, reason in refused:
+                st.error(frame.tr("upload.refused", name=name, reason=reason))
+            if results:
+                st.subheader(frame.tr("upload.loaded_title"))
+                show(results, "upload.done")
+                bad = q.quarantined([str(r.path) for r in results])
+                if not bad.empty:
+                    st.subheader(frame.tr("upload.quarantine"))
+                    frame.table(bad)
+                    frame.download(bad, frame.tr("upload.quarantine"), key="upload_quarantine")
+        else:
+            with preview:
+                st.subheader(frame.tr("upload.preview_title"))
+                show(staged.results, "upload.would")
+                changed = upload.changes(staged.results)
+                if not changed.empty:
+                    st.markdown(f"**{frame.tr('upload.changes')}**")
+                    frame.table(changed)

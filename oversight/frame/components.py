@@ -11,9 +11,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from core import audit
 from core.columns import FLAGS
 from core.metrics import METRICS, Metric
 from oversight import exports
+from oversight.auth import session
 from oversight.figures.base import BAD
 from oversight.filters import Filters
 from oversight.frame.state import current_filters, lang, narrow, tr
@@ -141,6 +143,52 @@ def empty_notice(df: pd.DataFrame | None) -> bool:
     return False
 
 
+def current_user() -> object:
+    """The signed-in user (oversight.auth.users.User) of this session, None when signed out."""
+    return session.current()
+
+
+OFFERED = "dl_offered"  # session key: {download key: the guarded function giving its table}
+
+
+class DownloadRefused(PermissionError):
+    """A download asked for after its session ended, or holding rows outside the user's scope."""
+
+
+def guarded(
+    make: Callable[[], object], table: str, key: str, rows: Callable[[object], int] = len
+) -> Callable[[], object]:
+    """`make` (what a download button hands out) wrapped so that, when the file is made: the
+    session it was offered in must still be signed in (DownloadRefused otherwise); a table
+    (DataFrame) with a town_code column must hold only the user's townships (DownloadRefused
+    otherwise — the queries already scope it, this is the second lock); and a `download` event
+    (who, table, filters, rows) goes to the audit record. Kept under OFFERED[key] for this run."""
+    held = session.held_session()
+    f = current_filters()
+    user = session.current()
+    scope = f.allowed_towns if f else (user.allowed_towns if user else ())
+
+    def made() -> object:
+        if not session.is_live(held):
+            raise DownloadRefused("session ended")
+        out = make()
+        if isinstance(out, pd.DataFrame) and scope is not None and "town_code" in out.columns:
+            if not out["town_code"].dropna().isin(scope).all():
+                raise DownloadRefused("rows outside the user's townships")
+        audit.record(
+            "download",
+            user.name if user else None,
+            client=session.client(),
+            table=table,
+            filters=f.to_params() if f else {},
+            rows=int(rows(out)),
+        )
+        return out
+
+    st.session_state.setdefault(OFFERED, {})[key] = made
+    return made
+
+
 def download(df: pd.DataFrame | Callable[[], pd.DataFrame], base_name: str, key: str) -> None:
     """Excel and CSV download buttons for a table (view/metric column names are translated in
     the files), named after the selection and months: 新政镇_诉求_2024-01至2024-06.xlsx.
@@ -157,6 +205,7 @@ def download(df: pd.DataFrame | Callable[[], pd.DataFrame], base_name: str, key:
         def load() -> pd.DataFrame:
             return frozen
 
+    load = guarded(load, base_name, key)
     # A horizontal row sized to the buttons (wrapping when narrow): columns cut the labels to
     # "下…" in a half-width column.
     row = st.container(horizontal=True, gap="small")

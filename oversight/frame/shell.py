@@ -17,9 +17,11 @@ from streamlit.errors import StreamlitAPIException
 
 from core import incidents
 from core.paths import ROOT, db_path
+from oversight.auth import session
+from oversight.auth.users import User
 from oversight.db import WarehouseError, data_as_of, warehouse_exists
 from oversight.filters import Filters
-from oversight.frame.components import breadcrumb
+from oversight.frame.components import OFFERED, breadcrumb
 from oversight.frame.state import (
     FILTER_KEYS,
     WIDGET_KEYS,
@@ -47,6 +49,11 @@ STRINGS = {
     "page.upload": ("上传报表", "Upload reports"),
     "page.bulletin": ("通报", "Bulletin"),
     "page.quality": ("数据质量", "Data quality"),
+    "page.admin": ("管理", "Administration"),
+    "frame.refused_town": (
+        "链接中的乡镇或村(社区)不在您的权限范围内，已改为显示您可查看的范围。",
+        "The link names a township or community outside your access; showing what you may see instead.",
+    ),
     "frame.nav": ("页面", "Pages"),
     "frame.filters": ("筛选", "Filters"),
     "frame.lang": ("语言 / Language", "语言 / Language"),
@@ -96,14 +103,24 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/data.py", "page.data", ":material/table:"),
     ("pages/bulletin.py", "page.bulletin", ":material/description:"),
     ("pages/upload.py", "page.upload", ":material/upload_file:"),
+    ("pages/admin.py", "page.admin", ":material/admin_panel_settings:"),
 )
+# Pages (by page_setup name) only some users may open; every other page is open to any signed-in user.
+# Uploads: admins, and town users given `upload` (their loads are held to their townships).
+PERMITTED = {"upload": lambda u: u.can_upload, "admin": lambda u: u.role == "admin"}
 DEFAULT_MONTHS = 12  # default range: the last 12 months with reports
 
 
-def _nav(box: DeltaGenerator, params: dict[str, str] | None) -> None:
+def may_open(user: User, page: str) -> bool:
+    """Whether `user` may open the page called `page` (its page_setup name)."""
+    check = PERMITTED.get(page)
+    return check is None or bool(check(user))
+
+
+def _nav(box: DeltaGenerator, params: dict[str, str] | None, user: User) -> None:
     box.markdown(f"**{tr('app.title')}**")
     for script, key, icon in PAGES:
-        if not (ROOT / script).is_file():
+        if not (ROOT / script).is_file() or not may_open(user, key.removeprefix("page.")):
             continue
         try:
             box.page_link(str(ROOT / script), label=tr(key), icon=icon, query_params=params)
@@ -131,12 +148,29 @@ def _missing_warehouse() -> None:
     st.caption(tr("frame.no_warehouse_hint"))
 
 
-def _filter_widgets(reg: pd.DataFrame, months: list[date]) -> Filters:
-    """Sanitise the stored selection against what exists, draw the filters, return them."""
+def _refused(reg: pd.DataFrame, scope: tuple[str, ...] | None) -> bool:
+    """Whether the stored selection (from the URL) names a township or community of the
+    registry outside the user's `scope` (codes not in the registry just fall away)."""
+    if scope is None:
+        return False
+    everyone = common.communities()
+    asked_towns = set(st.session_state.get(FILTER_KEYS["towns"]) or [])
+    asked_comms = set(st.session_state.get(FILTER_KEYS["comms"]) or [])
+    outside = everyone[~everyone["town_code"].isin(reg["town_code"])]
+    return bool(asked_towns & set(outside["town_code"]) or asked_comms & set(outside["community_code"]))
+
+
+def _filter_widgets(reg: pd.DataFrame, months: list[date], scope: tuple[str, ...] | None = None) -> Filters:
+    """Sanitise the stored selection against what exists and what the user may see (`scope`,
+    townships; None = all), draw the filters, return them. `reg` holds the communities in scope."""
     ss = st.session_state
     language = lang()  # format_func runs later too (AppTest): bind the language now
+    if _refused(reg, scope):
+        st.error(tr("frame.refused_town"), icon=":material/block:")
     town_names = dict(zip(reg["town_code"], reg["town_name"], strict=False))
     towns = [c for c in ss.get(FILTER_KEYS["towns"], []) if c in town_names]
+    if scope is not None and len(town_names) == 1:
+        towns = list(town_names)  # a one-township user always looks at that township
     in_towns = reg[reg["town_code"].isin(towns)] if towns else reg
     groups = sorted(in_towns["group_name"].dropna().unique().tolist())
     group = ss.get(FILTER_KEYS["group"]) if ss.get(FILTER_KEYS["group"]) in groups else None
@@ -148,7 +182,7 @@ def _filter_widgets(reg: pd.DataFrame, months: list[date]) -> Filters:
     if months:
         start, end = ss.get(FILTER_KEYS["months"]) or (None, None)
         # a fresh visit ends at the latest complete month, not one that has only begun to come in
-        end = end or common.default_end(common.month_coverage()) or months[-1]
+        end = end or common.default_end(common.month_coverage(scope)) or months[-1]
         if start is None:
             last = max((i for i, m in enumerate(months) if m <= end), default=len(months) - 1)
             start = months[max(0, last + 1 - DEFAULT_MONTHS)]
@@ -205,7 +239,7 @@ def _filter_widgets(reg: pd.DataFrame, months: list[date]) -> Filters:
             args=("months",),
         )
     side.button(tr("frame.reset"), on_click=reset, key="f_reset_button", type="tertiary")
-    return Filters(lang(), tuple(towns), group, tuple(comms), start, end)
+    return Filters(lang(), tuple(towns), group, tuple(comms), start, end, scope)
 
 
 def _header(f: Filters) -> None:
@@ -221,7 +255,7 @@ def _header(f: Filters) -> None:
         period += " – " + fmt_month(f.month_to, f.lang)
     parts.insert(1, period)
     st.caption("　|　".join(parts))
-    cov = common.month_coverage()
+    cov = common.month_coverage(f.allowed_towns)
     row = cov[cov["month"] == f.month_to]
     if len(row) and not bool(row["complete"].iloc[0]):
         r = row.iloc[0]
@@ -237,36 +271,46 @@ def _header(f: Filters) -> None:
 
 
 def page_setup(page: str, require_data: bool = True) -> Filters:
-    """Language, filters, navigation and header for `page` (an i18n key suffix such as
-    "overview", "data"). Call it first on every page. Stops the page with a clear message when
-    the warehouse is missing or unreadable — unless `require_data` is False (a page that can
-    create the warehouse, such as uploads): it then gets whole-county filters for this month."""
+    """Sign-in, language, filters, navigation and header for `page` (an i18n key suffix such as
+    "overview", "data"). Call it first on every page. Shows only the sign-in form until a user
+    is signed in (oversight.auth.session), refuses a page the user may not open (PERMITTED),
+    and puts the user's scope in the filters (Filters.allowed_towns), which every query built
+    from them applies. Stops the page with a clear message when the warehouse is missing or
+    unreadable — unless `require_data` is False (a page that can create the warehouse, such as
+    uploads): it then gets whole-county filters for this month."""
     seed_from_url()
+    st.session_state[OFFERED] = {}  # the downloads this run offers (components.guarded)
     title = tr(f"page.{page}") if f"page.{page}" in STRINGS else tr("app.title")
     st.set_page_config(page_title=f"{title} · {tr('app.title')}", layout="wide")
     nav_box = st.sidebar.container()
     _lang_widget()
+    user = session.require()
+    scope = user.allowed_towns
+    if not may_open(user, page):
+        _nav(nav_box, None, user)
+        st.error(tr("auth.forbidden"))
+        st.stop()
     if not warehouse_exists():
         params = {"lang": "en"} if lang() == "en" else {}
         write_url(params)
-        _nav(nav_box, params)
+        _nav(nav_box, params, user)
         _missing_warehouse()
         if require_data:
             st.stop()
         today = date.today().replace(day=1)
-        f = Filters(lang(), (), None, (), today, today)
+        f = Filters(lang(), (), None, (), today, today, scope)
         remember(f)
         return f
     try:
-        reg, months = common.communities(), common.months()
+        reg, months = common.communities(scope), common.months(scope)
     except WarehouseError as e:
-        _nav(nav_box, None)
+        _nav(nav_box, None, user)
         st.error(tr("frame.bad_warehouse", incident=incidents.user_message(incidents.record(f"reading: {e}"))))
         st.stop()
-    f = _filter_widgets(reg, months)
+    f = _filter_widgets(reg, months, scope)
     params = f.to_params()
     write_url(params)
-    _nav(nav_box, params)
+    _nav(nav_box, params, user)
     remember(f)
     _header(f)
     if not months:

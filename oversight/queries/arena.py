@@ -15,6 +15,7 @@ from core.months import add_months
 from core.sql import Fragment, compose, ident, join, param
 from oversight.arena.indicators import CASE_COUNTS, INDICATORS
 from oversight.db import query
+from oversight.queries.common import allowed_sql
 
 __all__ = ["add_months", "data_quality", "indicator_values", "monthly_values"]
 
@@ -36,15 +37,21 @@ def _columns(over: str, growth: bool) -> Fragment:
     )
 
 
-def indicator_values(codes: Sequence[str], month_from: date, month_to: date) -> pd.DataFrame:
-    """One row per chosen community (even one with no reports in the period): code, name, town,
-    片区, type and urban flag (the peer-group columns of core.peers), households at the last month, months reported, the case counts of CASE_COUNTS summed
-    over the range (for the minimum-case rule), then one column per arena indicator
+def indicator_values(
+    codes: Sequence[str], month_from: date, month_to: date, allowed: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """One row per chosen community within the user's scope `allowed` (townships, None = every
+    one; Filters.allowed_towns) — a chosen community of another township is left out —
+    (even one with no reports in the period): code, name, town, 片区, type and urban flag (the
+    peer-group columns of core.peers), households at the last month, months reported, the case
+    counts of CASE_COUNTS summed over the range (for the minimum-case rule), then one column per
+    arena indicator
     over the range — stocks at $month_last, flows summed, growth last vs first (NaN where the
     data is missing)."""
     if not codes:
         return pd.DataFrame()
     in_list, params = _codes(list(codes))
+    scope, sparams = allowed_sql(allowed, "c")
     sql = compose(
         """
         SELECT c.community_code, c.community_name, c.town_name, c.group_name, c.community_type, c.urban,
@@ -55,7 +62,7 @@ def indicator_values(codes: Sequence[str], month_from: date, month_to: date) -> 
         FROM community AS c
         LEFT JOIN community_month AS m
           ON m.community_code = c.community_code AND m.month >= $month_first AND m.month <= $month_last
-        WHERE c.community_code IN ({in_list})
+        WHERE c.community_code IN ({in_list}) AND {scope}
         GROUP BY c.community_code, c.community_name, c.town_name, c.group_name, c.town_code, c.community_type, c.urban
         ORDER BY c.town_code, c.community_code
         """,
@@ -63,30 +70,36 @@ def indicator_values(codes: Sequence[str], month_from: date, month_to: date) -> 
         cases=join((compose("{e} AS {k}", e=metric_sql(c, "range", "m"), k=ident(c)) for c in CASE_COUNTS), ",\n  "),
         cols=_columns("range", growth=True),
         in_list=in_list,
+        scope=scope,
     )
-    params |= {"month_first": month_from, "month_last": month_to}
+    params |= sparams | {"month_first": month_from, "month_last": month_to}
     return query(sql, params)
 
 
-def monthly_values(codes: Sequence[str], month_from: date, month_to: date) -> pd.DataFrame:
-    """One row per community and reported month in the period: code, name, month, and each
+def monthly_values(
+    codes: Sequence[str], month_from: date, month_to: date, allowed: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """One row per community (within the user's scope `allowed`, as in indicator_values) and
+    reported month in the period: code, name, month, and each
     arena indicator that has a monthly value (growth indicators are left out)."""
     if not codes:
         return pd.DataFrame()
     in_list, params = _codes(list(codes))
+    scope, sparams = allowed_sql(allowed, "m")
     sql = compose(
         """
         SELECT m.community_code, m.community_name, m.month,
           {cols}
         FROM community_month AS m
-        WHERE m.community_code IN ({in_list}) AND m.month >= $month_first AND m.month <= $month_last
+        WHERE m.community_code IN ({in_list}) AND {scope} AND m.month >= $month_first AND m.month <= $month_last
         GROUP BY m.community_code, m.community_name, m.month
         ORDER BY m.community_code, m.month
         """,
         cols=_columns("group", growth=False),
         in_list=in_list,
+        scope=scope,
     )
-    params |= {"month_first": month_from, "month_last": month_to}
+    params |= sparams | {"month_first": month_from, "month_last": month_to}
     df = query(sql, params)
     df["month"] = pd.to_datetime(df["month"])
     return df

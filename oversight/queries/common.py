@@ -25,12 +25,28 @@ def _in_list(column: Fragment, values: tuple[str, ...], stem: str) -> tuple[Frag
     return compose("{c} IN ({p})", c=column, p=join(param(n) for n in names)), dict(zip(names, values, strict=True))
 
 
+def allowed_sql(allowed: tuple[str, ...] | None, alias: str = "") -> tuple[Fragment, dict[str, Any]]:
+    """WHERE-clause text keeping the rows of the townships a user may see (`allowed`, the
+    user's scope from oversight.auth; None = every township → "TRUE"; () = none → "FALSE"),
+    and its bound parameters. Works on every public view with a town_code column."""
+    if allowed is None:
+        return Fragment("TRUE"), {}
+    if not allowed:
+        return Fragment("FALSE"), {}
+    return _in_list(qualified(alias, "town_code"), tuple(allowed), "allowed_town")
+
+
 def scope_sql(f: Filters, alias: str = "") -> tuple[Fragment, dict[str, Any]]:
     """WHERE-clause text for the township / 片区 / community selection ("TRUE" for the whole
-    county) and its bound parameters. Works on every public view with town_code and
-    community_code (the 片区 goes through the community view)."""
+    county) within the user's scope (`f.allowed_towns`, always applied: a selection naming
+    another township yields no rows), and its bound parameters. Works on every public view
+    with town_code and community_code (the 片区 goes through the community view)."""
     parts: list[Fragment] = []
     params: dict[str, Any] = {}
+    if f.allowed_towns is not None:
+        sql, pr = allowed_sql(f.allowed_towns, alias)
+        parts.append(sql)
+        params |= pr
     if f.town_codes:
         sql, pr = _in_list(qualified(alias, "town_code"), f.town_codes, "scope_town")
         parts.append(sql)
@@ -68,29 +84,43 @@ def where(f: Filters, col: str | None = "month", alias: str = "") -> tuple[Fragm
     return join((s, m), " AND "), p | mp
 
 
-def communities() -> pd.DataFrame:
-    """Every community in the registry: code, name, town, type, 片区 group (for the filters)."""
+def communities(allowed: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The communities of the registry within the user's scope `allowed` (townships; None =
+    every one): code, name, town, type, 片区 group (for the filters)."""
+    scope, params = allowed_sql(allowed)
     return query(
-        """
+        compose(
+            """
         SELECT community_code, community_name, town_code, town_name, community_type, group_name
         FROM community
+        WHERE {scope}
         ORDER BY town_code, community_code
-        """
+        """,
+            scope=scope,
+        ),
+        params,
     )
 
 
-def month_coverage() -> pd.DataFrame:
-    """Per month with reports: month, reporting (communities with a monthly report) and expected
-    (communities with a report in the 12 months up to it), and complete (reporting ≥
+def month_coverage(allowed: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Per month with reports, within the user's scope `allowed` (townships; None = every one):
+    month, reporting (communities with a monthly report) and expected (communities with a
+    report in the 12 months up to it), and complete (reporting ≥
     core.contract.complete_share() × expected)."""
+    scope, params = allowed_sql(allowed)
     df = query(
-        """
-        WITH m AS (SELECT month, COUNT(*) AS reporting FROM community_month GROUP BY month)
+        compose(
+            """
+        WITH s AS (SELECT month, community_code FROM community_month WHERE {scope}),
+        m AS (SELECT month, COUNT(*) AS reporting FROM s GROUP BY month)
         SELECT m.month, any_value(m.reporting) AS reporting, COUNT(DISTINCT c.community_code) AS expected
-        FROM m JOIN community_month AS c ON c.month <= m.month AND c.month > m.month - INTERVAL 12 MONTH
+        FROM m JOIN s AS c ON c.month <= m.month AND c.month > m.month - INTERVAL 12 MONTH
         GROUP BY m.month
         ORDER BY m.month
-        """
+        """,
+            scope=scope,
+        ),
+        params,
     )
     df["month"] = [pd.Timestamp(m).date() for m in df["month"]]
     df["complete"] = df["reporting"] >= complete_share() * df["expected"]
@@ -105,9 +135,11 @@ def default_end(coverage: pd.DataFrame) -> date | None:
     return done.iloc[-1] if len(done) else coverage["month"].iloc[-1]
 
 
-def months() -> list[date]:
-    """Months with at least one monthly report, oldest first."""
-    df = query("SELECT DISTINCT month FROM community_month ORDER BY month")
+def months(allowed: tuple[str, ...] | None = None) -> list[date]:
+    """Months with at least one monthly report within the user's scope `allowed` (townships;
+    None = every one), oldest first."""
+    scope, params = allowed_sql(allowed)
+    df = query(compose("SELECT DISTINCT month FROM community_month WHERE {s} ORDER BY month", s=scope), params)
     return [pd.Timestamp(m).date() for m in df["month"]]
 
 

@@ -46,6 +46,13 @@ def view(name: str) -> View:
     return VIEWS[name]
 
 
+def views_for(f: Filters) -> list[str]:
+    """The views the page offers under `f`: a user limited to some townships
+    (`f.allowed_towns`) gets only the views filtered by township (the load log and the
+    quarantine are not)."""
+    return [v.name for v in VIEWS.values() if v.scoped or f.allowed_towns is None]
+
+
 def columns(name: str) -> list[str]:
     """The view's columns, in order."""
     v = view(name)
@@ -58,6 +65,8 @@ def columns(name: str) -> list[str]:
 
 def _where(v: View, f: Filters) -> tuple[Fragment, dict]:
     parts, params = [], {}
+    if not v.scoped and f.allowed_towns is not None:
+        return Fragment("FALSE"), {}  # not filtered by township: nothing for a limited user
     if v.scoped:
         s, p = scope_sql(f)
         parts.append(s)

@@ -75,7 +75,8 @@ def trend(f: Filters, code: str) -> pd.DataFrame:
 def ranks(f: Filters, code: str) -> pd.DataFrame:
     """Per key metric: value, target, town_rank / town_n and county_rank / county_n among the
     communities with a value over the same months (1 = best; ties share the better rank;
-    rank missing where the community's value is)."""
+    rank missing where the community's value is). For a user limited to some townships
+    (f.allowed_towns) the county rank is missing and county_n 0: the county is not theirs to see."""
     county = dataclasses.replace(f, town_codes=(), group=None, community_codes=())
     everyone = per_unit(county, KEY_METRICS, level="community").set_index("unit_code")
     rows = []
@@ -93,6 +94,8 @@ def ranks(f: Filters, code: str) -> pd.DataFrame:
             row[f"{scope}_n"] = len(series)
         rows.append(row)
     out = pd.DataFrame(rows)
+    if f.allowed_towns is not None:  # a user who sees only some townships has no county standing
+        out["county_rank"], out["county_n"] = None, 0
     for col in ("town_rank", "county_rank"):
         out[col] = out[col].astype("Int64")
     return out

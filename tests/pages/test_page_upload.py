@@ -1,0 +1,66 @@
+"""The 上传报表 page through AppTest: choose a file, preview (nothing written), confirm (loaded
+as previewed) or cancel (nothing loaded); statuses in words, no server path on screen."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from oversight.auth.users import User
+from tests.conftest import FILES
+from tests.pages.test_page_auth import _shown_text
+
+ROOT = Path(__file__).resolve().parents[2]
+CORRECTED = FILES / "load" / "monthly_xinzheng_2022-07_corrected.xlsx"
+REPORT = FILES / "load" / "monthly_xinzheng_2022-07.xlsx"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _months(db: Path) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT COUNT(*) FROM community_month").fetchall()[0][0]
+
+
+@pytest.fixture
+def page(tiny_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("OVERSIGHT_DB", str(tiny_db))
+    monkeypatch.setenv("OVERSIGHT_AUDIT", str(tmp_path / "audit.jsonl"))
+    monkeypatch.delenv("OVERSIGHT_USERS", raising=False)  # the open demo: an admin
+    at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=120)
+    at.session_state["auth_session"] = {"user": User("demo", "admin"), "via": "demo", "seen": time.time()}
+    return at.run()
+
+
+def _preview(at: AppTest, path: Path) -> AppTest:
+    at.file_uploader[0].set_value([(path.name, path.read_bytes(), XLSX)]).run()
+    next(b for b in at.button if b.label == "预览").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_preview_then_confirm_loads_what_was_shown(page: AppTest, tiny_db: Path) -> None:
+    before = _months(tiny_db)
+    at = _preview(page, REPORT)
+    assert _months(tiny_db) == before  # the preview wrote nothing
+    (would,) = [m.value for m in at.markdown if "将装入" in m.value]
+    shown = at.dataframe[0].value
+    assert shown["status"].tolist() == ["已装载"]
+    n = int(shown["rows_loaded"].iloc[0])
+    assert f"将装入 {n} 行" in would and n > 0
+    assert str(tiny_db.parent) not in _shown_text(at)
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception
+    assert _months(tiny_db) == before + n
+    assert any(f"装入 {n} 行" in m.value for m in at.markdown if "已处理" in m.value)
+
+
+def test_cancel_loads_nothing(page: AppTest, tiny_db: Path) -> None:
+    before = _months(tiny_db)
+    at = _preview(page, REPORT)
+    at.button(key="upload_cancel").click().run()
+    assert "已取消，未装载任何数据。" in [i.value for i in at.info]
+    assert _months(tiny_db) == before and not at.get("dataframe")
