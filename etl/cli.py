@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from core import incidents
+from core import audit, incidents
 from core.paths import db_path
 from etl.load import COUNTS, FileResult, Options, load_paths
 from etl.readers import iter_report_files
@@ -150,6 +150,8 @@ def run_load(args: argparse.Namespace) -> int:
     except Exception:  # never a traceback on screen: recorded, and the command says it could not run
         return _could_not_run(args, incidents.user_message(incidents.record(f"etl load {args.paths}", db)))
     totals = {k: sum(getattr(r, k) for r in results) for k in COUNTS}
+    if not args.dry_run:  # 留痕: who loaded which files (sha256) with what result, beside the warehouse
+        audit.record_load(files, [r.as_dict() for r in results], via="cli", path=audit.audit_path(db))
     if args.json:
         out = {"files": [r.as_dict() for r in results], "totals": totals} | ({"dry_run": True} if args.dry_run else {})
         print(json.dumps(out, ensure_ascii=False))

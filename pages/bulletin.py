@@ -9,7 +9,7 @@ from core import incidents
 from oversight.bulletin.content import Bulletin, build
 from oversight.bulletin.make import ChartError, PdfError, make
 from oversight.bulletin.pdf import to_pdf
-from oversight.frame import kept, page_setup, tr
+from oversight.frame import guarded, kept, page_setup, tr
 from oversight.i18n import fmt_month, register, t
 from oversight.queries.common import communities, months
 
@@ -49,9 +49,9 @@ f = page_setup("bulletin")
 st.title(tr("page.bulletin"))
 lang = f.lang
 
-reg = communities()
+reg = communities(f.allowed_towns)  # a township user writes its own township's bulletin only
 towns = dict(zip(reg["town_code"], reg["town_name"], strict=False))
-month_list = list(reversed(months()))
+month_list = list(reversed(months(f.allowed_towns)))
 if not month_list:
     st.stop()  # page_setup has said there are no monthly reports yet
 left, right = st.columns(2)
@@ -61,12 +61,12 @@ month = left.selectbox(
     format_func=lambda m: fmt_month(m, lang),
     **kept("bulletin_month", f.month_to if f.month_to in month_list else month_list[0], month_list),
 )
-scopes = ["", *sorted(towns)]
+scopes = [*([""] if f.allowed_towns is None else []), *sorted(towns)]
 scope = right.selectbox(
     tr("bp.scope"),
     scopes,
     format_func=lambda c: towns.get(c) or t("bp.county", lang),
-    **kept("bulletin_town", f.town_codes[0] if len(f.town_codes) == 1 else "", scopes),
+    **kept("bulletin_town", f.town_codes[0] if len(f.town_codes) == 1 else scopes[0], scopes),
 )
 town = scope or None
 wanted = (month, town, lang)
@@ -101,7 +101,7 @@ if made is not None:
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         tr("bp.docx"),
-        data=made[1],
+        data=guarded(lambda: made[1], "bulletin_docx", "bulletin_docx", rows=lambda _: 1),
         file_name=f"{name}.docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         key="bulletin_docx",
@@ -111,7 +111,7 @@ if made is not None:
     if made[2] is not None:
         row.download_button(
             tr("bp.pdf"),
-            data=made[2],
+            data=guarded(lambda: made[2], "bulletin_pdf", "bulletin_pdf", rows=lambda _: 1),
             file_name=f"{name}.pdf",
             mime="application/pdf",
             key="bulletin_pdf",

@@ -72,3 +72,17 @@ def test_usage_errors_exit_2_and_say_which(tmp_path: Path, args: list[str], mess
     assert run.returncode == 2
     assert message in run.stderr
     assert run.stdout == ""
+
+
+def test_a_cli_load_is_in_the_audit_record_and_a_dry_run_is_not(tmp_path: Path) -> None:
+    import hashlib
+
+    db, src = tmp_path / "w.duckdb", LOAD / "monthly_xinzheng_2022-07.xlsx"
+    assert etl("load", str(src), "--db", str(db), "--json", "--dry-run").returncode == 0
+    record = tmp_path / "audit" / "audit.jsonl"
+    assert not record.exists() or "load" not in record.read_text(encoding="utf-8")
+    assert etl("load", str(src), "--db", str(db), "--json").returncode == 0
+    [event] = [e for e in map(json.loads, record.read_text(encoding="utf-8").splitlines()) if e["event"] == "load"]
+    assert event["via"] == "cli" and event["who"]  # the operating-system user
+    assert event["files"] == [{"file": src.name, "sha256": hashlib.sha256(src.read_bytes()).hexdigest()}]
+    assert event["result"][0]["status"] == "loaded" and event["result"][0]["rows_loaded"] == 4
