@@ -50,7 +50,8 @@ class FileResult:
     loses_data}: a note that loses data makes the file `partial`); sheets_skipped: sheets not
     loaded and why ({sheet, reason}); values_changed: stored values this file changed (in rows
     it replaced); changes: the first MAX_CHANGES of them ({kind, key, column, old, new}: what a
-    preview shows before the load is confirmed).
+    preview shows before the load is confirmed); sheets: per sheet loaded, the kind recognised
+    and its counts ({sheet, kind, rows_read, rows_loaded, rows_replaced, rows_quarantined}).
     """
 
     path: Path
@@ -65,6 +66,7 @@ class FileResult:
     sheets_skipped: list[dict[str, str]] = field(default_factory=list)
     values_changed: int = 0
     changes: list[dict[str, object]] = field(default_factory=list)
+    sheets: list[dict[str, object]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "path": str(self.path)}
@@ -328,6 +330,7 @@ def _apply_file(
             result.rows_quarantined += applied.quarantined
             result.values_changed += applied.values_changed
             result.changes += applied.changes[: MAX_CHANGES - len(result.changes)]
+            result.sheets += applied.sheets
             if applied.undated:
                 result.notes.append(_undated_note(kind, applied.undated))
             if applied.quarantined and first_problem is None:
@@ -363,6 +366,7 @@ class _Applied:
     values_changed: int = 0
     undated: int = 0  # rows replaced with no 填报日期 on one side to compare
     changes: list[dict[str, object]] = field(default_factory=list)
+    sheets: list[dict[str, object]] = field(default_factory=list)
 
 
 def _undated_note(kind: Kind, n: int) -> dict[str, object]:
@@ -481,6 +485,21 @@ def _apply(
             dp | {"msg": MSG_OLDER, "file_period": dates["period_end"]},
         )
     out = _Applied()
+    out.sheets = [
+        {"sheet": sheet, "kind": kind.name, "rows_read": n, "rows_loaded": n - bad, "rows_replaced": replacing,
+         "rows_quarantined": bad}
+        for sheet, n, bad, replacing in con.execute(
+            compose(
+                "SELECT s._sheet, count(*), count(*) FILTER (WHERE s._reason IS NOT NULL), "
+                "count(*) FILTER (WHERE s._reason IS NULL AND EXISTS (SELECT 1 FROM {table} AS t WHERE {match})) "
+                "FROM {staged} AS s WHERE s._file_no = $f GROUP BY s._sheet ORDER BY min(s._row)",
+                table=table,
+                match=match,
+                staged=staged,
+            ),
+            f,
+        ).fetchall()
+    ]  # fmt: skip
     out.undated = con.execute(
         compose("SELECT count(*) FROM ({pairs}) WHERE rep_in IS NULL OR rep_stored IS NULL", pairs=pairs), dp
     ).fetchall()[0][0]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from core import audit, incidents
+from core.contract import KIND_BY_NAME
 from core.paths import ROOT
 from core.settings import limits
 from etl.load import FileResult, Options, load_paths
@@ -222,6 +223,24 @@ def changes(results: list[FileResult] | tuple[FileResult, ...]) -> pd.DataFrame:
         for c in r.changes
     ]
     return pd.DataFrame(rows, columns=["file", "what", "column", "old", "new"])
+
+
+def by_sheet(results: list[FileResult] | tuple[FileResult, ...], lang: str = "zh") -> pd.DataFrame:
+    """One row per sheet loaded (or previewed): file, sheet, kind (the report kind recognised, in
+    `lang`: 月度指标 …), rows_read, rows_loaded, rows_replaced, rows_quarantined."""
+    rows = [
+        {
+            "file": r.path.name,
+            "sheet": s["sheet"],
+            "kind": (KIND_BY_NAME[s["kind"]].zh if lang == "zh" else s["kind"]),
+            **{k: s[k] for k in ("rows_read", "rows_loaded", "rows_replaced", "rows_quarantined")},
+        }
+        for r in results
+        for s in r.sheets
+    ]
+    return pd.DataFrame(
+        rows, columns=["file", "sheet", "kind", "rows_read", "rows_loaded", "rows_replaced", "rows_quarantined"]
+    )
 
 
 def summary(results: list[FileResult] | tuple[FileResult, ...]) -> tuple[pd.DataFrame, dict[str, int]]:

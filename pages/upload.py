@@ -20,6 +20,7 @@ register(
         ),
         "upload.pick": ("选择报表文件", "Choose report files"),
         "upload.preview": ("预览", "Preview"),
+        "upload.by_sheet": ("各工作表识别的报表类型与行数", "Each sheet: the report kind recognised and its rows"),
         "upload.preview_title": ("预览（尚未写入）", "Preview (nothing written yet)"),
         "upload.would": (
             "{files} 个文件：将装入 {loaded} 行（其中替换 {replaced} 行，更改 {changed} 个值），隔离 {quarantined} 行。",
@@ -145,6 +146,8 @@ if staged is not None:
             with preview:
                 st.subheader(frame.tr("upload.preview_title"))
                 show(staged.results, "upload.would")
+                st.markdown(f"**{frame.tr('upload.by_sheet')}**")
+                frame.table(upload.by_sheet(staged.results, f.lang))
                 changed = upload.changes(staged.results)
                 if not changed.empty:
                     st.markdown(f"**{frame.tr('upload.changes')}**")

@@ -33,7 +33,8 @@ def test_clean_load_exits_0_with_one_json_object_then_status(tmp_path: Path) -> 
     (f,) = out["files"]
     assert (
         set(f)
-        == {"path", "status", "message", "reasons", "notes", "sheets_skipped", "values_changed", "changes"} | COUNT_KEYS
+        == {"path", "status", "message", "reasons", "notes", "sheets_skipped", "values_changed", "changes", "sheets"}
+        | COUNT_KEYS
     )
     assert (f["status"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"]) == ("loaded", 4, 4, 0)
     assert out["totals"] == {"rows_read": 4, "rows_loaded": 4, "rows_replaced": 0, "rows_quarantined": 0}

@@ -68,3 +68,23 @@ def test_a_preview_outrun_by_another_load_is_refused_and_cancel_deletes_the_file
     assert all(p.is_file() for p in staged.paths)
     upload.discard(staged)
     assert not any(p.exists() for p in staged.paths)
+
+
+def test_the_preview_shows_each_sheet_s_kind_and_rows_and_the_load_then_does_the_same(tiny_db: Path) -> None:
+    book = FILES / "load" / "workbook_2022-11.xlsx"
+    staged = upload.stage([(book.name, book.read_bytes())], tiny_db)
+    sheets = upload.by_sheet(staged.results)
+    assert dict(zip(sheets["sheet"], sheets["kind"], strict=True)) == {
+        "月度指标": "月度指标",
+        "月报(补报)": "月度指标",
+        "小区党组织": "小区党组织",
+        "阵地建设": "阵地建设",
+        "志愿服务": "志愿服务",
+        "民情诉求": "民情诉求",
+    }
+    (shown,) = staged.results
+    for k in ("rows_read", "rows_loaded", "rows_quarantined"):
+        assert sheets[k].sum() == getattr(shown, k)
+    assert upload.by_sheet(staged.results, "en")["kind"].tolist()[0] == "monthly"
+    loaded, _ = upload.confirm(staged, tiny_db, who="admin1")
+    assert loaded[0].sheets == shown.sheets
