@@ -76,25 +76,36 @@ def by_month(f: Filters) -> pd.DataFrame:
     flow = (df["requests_received"] - df["requests_resolved"]).astype("Float64")
     df["backlog"] = flow.cumsum()
     df.loc[flow.isna(), "backlog"] = pd.NA
+    # A case is open at the end of month M when it was received by then and not yet resolved:
+    # opened ≤ M < closed (months). One +1 at its opening month and one −1 at its closing month,
+    # summed up to each month of the range — each case is read once, not once per month.
     scope, sparams = scope_sql(f)
     opened = query(
         compose(
             """
-        WITH months AS (
-          SELECT CAST(m AS DATE) AS month FROM range($month_from, $month_end, INTERVAL 1 MONTH) AS r(m)
+        WITH series AS (
+          SELECT unnest(generate_series(CAST($month_from AS DATE), CAST($month_to AS DATE), INTERVAL 1 MONTH)) AS m
         ),
-        cases AS (SELECT received_on, resolved_on FROM request_case WHERE {scope})
-        SELECT months.month,
-               (SELECT COUNT(*) FROM cases
-                 WHERE received_on < months.month + INTERVAL 1 MONTH
-                   AND (resolved_on IS NULL OR resolved_on >= months.month + INTERVAL 1 MONTH)) AS open_cases,
-               (SELECT COUNT(*) FROM cases) AS any_cases
-        FROM months
+        months AS (SELECT CAST(m AS DATE) AS month FROM series),
+        cases AS (
+          SELECT CAST(date_trunc('month', received_on) AS DATE) AS opened,
+                 CAST(date_trunc('month', resolved_on) AS DATE) AS closed
+          FROM request_case
+          WHERE {scope}
+        ),
+        moves AS (
+          SELECT opened AS month, COUNT(*) AS delta FROM cases WHERE closed IS NULL OR closed > opened GROUP BY opened
+          UNION ALL
+          SELECT closed AS month, -COUNT(*) AS delta FROM cases WHERE closed > opened GROUP BY closed
+        )
+        SELECT months.month, COALESCE(SUM(moves.delta), 0) AS open_cases, (SELECT COUNT(*) FROM cases) AS any_cases
+        FROM months LEFT JOIN moves ON moves.month <= months.month
+        GROUP BY months.month
         ORDER BY months.month
         """,
             scope=scope,
         ),
-        sparams | {"month_from": f.month_from, "month_end": next_month(f.month_to)},
+        sparams | {"month_from": f.month_from, "month_to": f.month_to},
     )
     opened["month"] = pd.to_datetime(opened["month"])
     opened.loc[opened["any_cases"] == 0, "open_cases"] = pd.NA
