@@ -65,7 +65,7 @@ def _calls(f: Filters, codes: list[str]) -> dict[str, Callable[[], object]]:
         "requests.community_table": lambda: requests.community_table(f),
         "requests.by_month": lambda: requests.by_month(f),
         "requests.by_category_source": lambda: requests.by_category_source(f),
-        "requests.resolved_cases": lambda: requests.resolved_cases(f),
+        "requests.days_counts": lambda: requests.days_counts(f),
         "requests.open_cases": lambda: requests.open_cases(f),
         "volunteers.hours_by_month": lambda: volunteers.hours_by_month(f),
         "volunteers.by_unit": lambda: volunteers.by_unit(f),
