@@ -45,6 +45,10 @@ register(
             "所选范围内没有低于标准的村(社区)。",
             "No community in this selection is below the standards.",
         ),
+        "req.flagged_more": (
+            "下表列出最低的 {shown} 个；全部 {n} 个见下方全部村(社区)表和下载。",
+            "The table lists the lowest {shown}; all {n} are in the table of all communities below and in the download.",
+        ),
         "req.all_communities": ("全部 {n} 个村(社区)", "All {n} communities"),
         "req.cases": ("诉求明细分析", "From the case list"),
         "req.no_cases": ("所选范围和月份内没有诉求明细。", "No request cases in this selection and months."),
@@ -68,6 +72,8 @@ register(
         "col.on_time_share": ("按时办结占比(%)", "Share on time (%)"),
     }
 )
+
+FLAG_ROWS = 200  # the red table is styled cell by cell: longer lists page into the plain table below
 
 f = page_setup("requests")
 st.title(tr("page.requests"))
@@ -132,7 +138,10 @@ shown = q.community_table(f)
 below = q.any_flag(shown)
 if below.any():
     st.caption(tr("req.flagged_n", n=int(below.sum())))
-    flag_table(shown[below], key="req_flag_table")  # styled cell by cell: only the flagged rows
+    worst = shown[below].head(FLAG_ROWS)  # flagged first, lowest resolution first (by_community)
+    if below.sum() > FLAG_ROWS:
+        st.caption(tr("req.flagged_more", shown=FLAG_ROWS, n=int(below.sum())))
+    flag_table(worst, key="req_flag_table")  # styled cell by cell: only the flagged rows, at most FLAG_ROWS
 else:
     st.success(tr("req.flagged_none"))
 with st.expander(tr("req.all_communities", n=len(shown))):
