@@ -1,4 +1,4 @@
-"""`python -m etl {load,status,template,sample} …` — the command line of the ETL."""
+"""`python -m etl {load,status,registry,export-parquet,template,sample} …` — the command line of the ETL."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ COMMANDS = {
     "load": ("etl.cli", "装载报表到仓库 / load report files into the warehouse"),
     "status": ("etl.cli", "各月报送情况 / which communities reported each month"),
     "registry": ("etl.cli", "更新村(社区)名录 / add or update townships and communities from division-code files"),
+    "export-parquet": (
+        "etl.export",
+        "导出 Parquet（Spark/Trino/DuckDB）/ every public view as Hive-partitioned Parquet",
+    ),
     "template": ("etl.template", "生成报表模板 / write the official report workbook"),
     "sample": ("sample.cli", "生成示例县数据 / generate the sample county's report files"),
 }

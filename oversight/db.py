@@ -1,9 +1,14 @@
 """Read-only access to the warehouse: a read-only connection kept while the file's version is
 unchanged, results cached by that version so a new ETL load shows on the next query without a
-restart."""
+restart.
+
+Parquet mode: with `OVERSIGHT_PARQUET=DIR` (a folder `python -m etl export-parquet DIR` wrote) the
+same statements run on DuckDB views over that export (`read_parquet`, Hive partitions) instead of
+the warehouse file, with the same results; nothing can be written then (`writable()` is False)."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -16,17 +21,38 @@ import pandas as pd
 import streamlit as st
 
 from core.paths import db_path
+from etl.export import MANIFEST, duckdb_views_sql
 from etl.warehouse import WarehouseError, reader, version
 
 CACHE_TTL = 3600  # seconds; the version in the key already makes a new load show at once
 _RETRIES = 3
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
-__all__ = ["WarehouseError", "data_as_of", "db_path", "query", "warehouse_exists"]
+__all__ = ["WarehouseError", "data_as_of", "db_path", "parquet_dir", "query", "warehouse_exists", "writable"]
+PARQUET_ENV = "OVERSIGHT_PARQUET"
+
+
+def parquet_dir() -> Path | None:
+    """The Parquet export the dashboard reads instead of the warehouse file (`OVERSIGHT_PARQUET`),
+    or None (the default: read the DuckDB warehouse, `core.paths.db_path()`)."""
+    folder = os.environ.get(PARQUET_ENV, "").strip()
+    return Path(folder) if folder else None
+
+
+def writable() -> bool:
+    """Whether loads can write where the dashboard reads: False in Parquet mode (an export is
+    read-only; load into the warehouse and export again)."""
+    return parquet_dir() is None
+
+
+def _source() -> Path:
+    """What queries read: the Parquet export's manifest in Parquet mode, else the warehouse file."""
+    folder = parquet_dir()
+    return folder / MANIFEST if folder is not None else db_path()
 
 
 def warehouse_exists() -> bool:
-    return db_path().is_file()
+    return _source().is_file()
 
 
 # One read-only connection per warehouse file, kept only while the file's version is unchanged.
@@ -38,6 +64,14 @@ _CATALOG = "warehouse"
 
 
 def _open(db: str) -> duckdb.DuckDBPyConnection:
+    if db.endswith(MANIFEST):  # Parquet mode: the public views over the export, in catalog "warehouse"
+        if not Path(db).is_file():
+            raise WarehouseError(f"没有 Parquet 导出 / no Parquet export: {db}")
+        con = duckdb.connect(":memory:")
+        con.execute(f"ATTACH ':memory:' AS {_CATALOG}")
+        con.execute(f"USE {_CATALOG}")
+        con.execute(duckdb_views_sql(Path(db).parent))
+        return con
     return reader(db)  # attaches the file read-only as catalog "warehouse"
 
 
@@ -91,7 +125,7 @@ def query(sql: str, params: dict[str, Any] | None = None, *, cached: bool = True
     """Rows of one read-only statement with `$name` parameters bound (entries of `params` the
     statement does not use are ignored), cached per warehouse version. The frame is the caller's own copy (st.cache_data hands out copies). `cached=False`
     reads straight from the file (for one-off large reads such as a full download)."""
-    db = db_path()
+    db = _source()
     used = set(_PARAM.findall(sql))  # DuckDB rejects bound parameters a statement does not use
     params = {k: v for k, v in (params or {}).items() if k in used}
     if not cached:

@@ -45,6 +45,11 @@ register(
             "所选范围内没有低于标准的村(社区)。",
             "No community in this selection is below the standards.",
         ),
+        "req.flagged_more": (
+            "下表列出最低的 {shown} 个；全部 {n} 个见下方全部村(社区)表和下载。",
+            "The table lists the lowest {shown}; all {n} are in the table of all communities below and in the download.",
+        ),
+        "req.all_communities": ("全部 {n} 个村(社区)", "All {n} communities"),
         "req.cases": ("诉求明细分析", "From the case list"),
         "req.no_cases": ("所选范围和月份内没有诉求明细。", "No request cases in this selection and months."),
         "req.days_table": ("各类别办结用时", "Days to resolve by category"),
@@ -67,6 +72,8 @@ register(
         "col.on_time_share": ("按时办结占比(%)", "Share on time (%)"),
     }
 )
+
+FLAG_ROWS = 200  # the red table is styled cell by cell: longer lists page into the plain table below
 
 f = page_setup("requests")
 st.title(tr("page.requests"))
@@ -128,27 +135,32 @@ st.subheader(
     )
 )
 shown = q.community_table(f)
-n_flagged = q.count_flagged(shown)
-if n_flagged:
-    st.caption(tr("req.flagged_n", n=n_flagged))
+below = q.any_flag(shown)
+if below.any():
+    st.caption(tr("req.flagged_n", n=int(below.sum())))
+    worst = shown[below].head(FLAG_ROWS)  # flagged first, lowest resolution first (by_community)
+    if below.sum() > FLAG_ROWS:
+        st.caption(tr("req.flagged_more", shown=FLAG_ROWS, n=int(below.sum())))
+    flag_table(worst, key="req_flag_table")  # styled cell by cell: only the flagged rows, at most FLAG_ROWS
 else:
     st.success(tr("req.flagged_none"))
-flag_table(shown, key="req_flag_table")
+with st.expander(tr("req.all_communities", n=len(shown))):
+    table(shown, key="req_comm_table")
 download(shown, tr("req.file_flagged"), key="dl_req_flagged")
 
 st.subheader(tr("req.cases"))
 mix = q.by_category_source(f)
-cases = q.resolved_cases(f)
-if mix.empty and cases.empty and open_list.empty:
+days_counts = q.days_counts(f)
+if mix.empty and days_counts.empty and open_list.empty:
     st.info(tr("req.no_cases"))
 else:
     left, right = st.columns(2)
     if not mix.empty:
         left.plotly_chart(fig.category_source(mix, lang), key="req_mix")
-    if not cases.empty:
-        right.plotly_chart(fig.days_histogram(cases, lang), key="req_days")
+    if not days_counts.empty:
+        right.plotly_chart(fig.days_histogram(days_counts, lang), key="req_days")
         st.markdown(f"**{tr('req.days_table')}**")
-        days = q.days_summary(cases)
+        days = q.days_summary(days_counts)
         days["category"] = days["category"].map(lambda c: category_label(c, lang), na_action=None)
         table(days, key="req_days_table", percent=("on_time_share",))
         # the file's header says (%): write 94.8, not 0.948

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from oversight import frame, upload
-from oversight.db import db_path
+from oversight.db import db_path, writable
 from oversight.i18n import register
 from oversight.queries import upload as q
 
@@ -61,6 +61,11 @@ register(
         ),
         "upload.quarantine": ("被隔离的行及原因", "Rows set aside and why"),
         "upload.template": ("下载空白报表模板", "Download the blank report template"),
+        "upload.read_only": (
+            "看板正在读取 Parquet 导出（只读），此处不能上传。请用 python -m etl load 装入仓库，再重新导出。",
+            "The dashboard is reading a Parquet export (read-only): reports cannot be uploaded here. "
+            "Load them into the warehouse with python -m etl load, then export again.",
+        ),
     }
 )
 
@@ -68,6 +73,9 @@ STAGED = "upload_staged"  # session key: the upload.Staged preview waiting for c
 
 f = frame.page_setup("upload", require_data=False)
 st.title(frame.tr("page.upload"))
+if not writable():
+    st.info(frame.tr("upload.read_only"))
+    st.stop()
 st.markdown(frame.tr("upload.intro", mb=upload.MAX_BYTES // 2**20))
 
 template = upload.TEMPLATE

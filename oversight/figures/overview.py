@@ -3,6 +3,8 @@ many communities, townships × months with the share on time)."""
 
 from __future__ import annotations
 
+import string
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -38,6 +40,19 @@ def _month_label(m: object) -> str:
     return pd.Timestamp(m).strftime("%Y-%m")
 
 
+def _fill(template: str, columns: dict[str, pd.Series]) -> pd.Series:
+    """`template` (str.format fields, no format specs) filled row by row from `columns` (text
+    Series on one index), built column-wise: one string concatenation per piece of the
+    template instead of a Python call per row (22,200 hover texts at ×50)."""
+    index = next(iter(columns.values())).index
+    out = pd.Series("", index=index, dtype=object)
+    for literal, field, _, _ in string.Formatter().parse(template):
+        out = out + literal
+        if field is not None:
+            out = out + columns[field].astype(str)
+    return out
+
+
 def submission_matrix(sub: pd.DataFrame, lang: str, scope: str) -> go.Figure:
     """Communities (rows) × months (columns), one colour per status, legend below.
     `sub` has community_code, community_name, town_name, month, reported_on, due_on, status."""
@@ -48,18 +63,16 @@ def submission_matrix(sub: pd.DataFrame, lang: str, scope: str) -> go.Figure:
     rows = list(dict.fromkeys(df["y"]))
     cols = sorted(df["x"].unique())
     code = {s: i for i, s in enumerate(STATUS_ORDER)}
-    z = df.pivot_table(index="y", columns="x", values="status", aggfunc="first").reindex(index=rows, columns=cols)
+    cells = df.set_index(["y", "x"])  # one row per community and month
+    z = cells["status"].unstack().reindex(index=rows, columns=cols)
 
-    def hover(r: pd.Series) -> str:
-        when = (
-            t("fig.ov.hover_reported", lang, date=pd.Timestamp(r["reported_on"]).strftime("%Y-%m-%d"))
-            if pd.notna(r["reported_on"])
-            else t("fig.ov.hover_due", lang, date=pd.Timestamp(r["due_on"]).strftime("%Y-%m-%d"))
-        )
-        return f"{r['y']} · {r['x']}<br>{t('status.' + r['status'], lang)} · {when}"
-
-    df["hover"] = df.apply(hover, axis=1)
-    text = df.pivot_table(index="y", columns="x", values="hover", aggfunc="first").reindex(index=rows, columns=cols)
+    day = {c: pd.to_datetime(df[c]).dt.strftime("%Y-%m-%d") for c in ("reported_on", "due_on")}
+    when = _fill(t("fig.ov.hover_reported", lang), {"date": day["reported_on"]}).where(
+        df["reported_on"].notna(), _fill(t("fig.ov.hover_due", lang), {"date": day["due_on"]})
+    )
+    status = df["status"].map({s: t("status." + s, lang) for s in STATUS_ORDER})
+    df["hover"] = df["y"] + " · " + df["x"] + "<br>" + status + " · " + when
+    text = df.set_index(["y", "x"])["hover"].unstack().reindex(index=rows, columns=cols)
     n = len(STATUS_ORDER)
     # A stepped colour scale: status i occupies [i/n, (i+1)/n].
     scale = []
@@ -110,24 +123,13 @@ def submission_by_town(summary: pd.DataFrame, lang: str, scope: str) -> go.Figur
     df["x"] = df["month"].map(_month_label)
     due = (df["expected"] - df["pending"]).where(lambda s: s > 0)
     df["share"] = df["on_time"] / due
-    df["hover"] = df.apply(
-        lambda r: (
-            f"{r['town_name']} · {r['x']}<br>"
-            + t(
-                "fig.ov.hover_counts",
-                lang,
-                **{k: int(r[k]) for k in ("on_time", "late", "missing", "pending", "expected")},
-            )
-        ),
-        axis=1,
-    )
+    counts = {k: df[k].astype(int) for k in ("on_time", "late", "missing", "pending", "expected")}
+    df["hover"] = df["town_name"] + " · " + df["x"] + "<br>" + _fill(t("fig.ov.hover_counts", lang), counts)
     rows = list(dict.fromkeys(df.sort_values("town_code")["town_name"]))
     cols = sorted(df["x"].unique())
-    z = df.pivot_table(index="town_name", columns="x", values="share", aggfunc="first", dropna=False)
-    z = z.reindex(index=rows, columns=cols)
-    text = df.pivot_table(index="town_name", columns="x", values="hover", aggfunc="first").reindex(
-        index=rows, columns=cols
-    )
+    cells = df.set_index(["town_name", "x"])  # one row per township and month
+    z = cells["share"].unstack().reindex(index=rows, columns=cols)
+    text = cells["hover"].unstack().reindex(index=rows, columns=cols)
     fig = go.Figure(
         go.Heatmap(
             z=z.to_numpy(dtype=float) * 100,

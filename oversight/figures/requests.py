@@ -162,7 +162,8 @@ def category_source(df: pd.DataFrame, lang: str) -> go.Figure:
 
 def days_histogram(df: pd.DataFrame, lang: str) -> go.Figure:
     """Working days to resolve, one stacked bar per day (30+ in the last), coloured by category,
-    with the 3 / 7 / 15 working-day deadlines (columns category, working_days)."""
+    with the 3 / 7 / 15 working-day deadlines. `df`: case counts per category and working_days
+    (columns category, working_days, cases — queries.requests.days_counts)."""
     d = df.dropna(subset=["working_days"]).copy()
     d["bin"] = d["working_days"].astype(int).clip(lower=0, upper=DAYS_CAP)
     fig = go.Figure()
@@ -170,7 +171,7 @@ def days_histogram(df: pd.DataFrame, lang: str) -> go.Figure:
         g = d[d["category"].isna()] if cat is None else d[d["category"] == cat]
         if g.empty:
             continue
-        counts = g["bin"].value_counts().sort_index()
+        counts = g.groupby("bin")["cases"].sum().sort_index()
         fig.add_bar(
             x=counts.index.tolist(),
             y=counts.tolist(),

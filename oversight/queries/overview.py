@@ -46,6 +46,7 @@ def kpis(f: Filters) -> pd.DataFrame:
             FROM community_month
             WHERE {scope} AND month IN ($cur, $prev, $year)
             GROUP BY month
+            ORDER BY month DESC
             """,
             cols=metric_columns(KPI_METRICS, "group"),
             scope=scope,
@@ -162,10 +163,10 @@ def submissions(f: Filters, today: date | None = None) -> pd.DataFrame:
     return query(
         compose(
             """
-        WITH months AS (
-          SELECT CAST(m AS DATE) AS month
-          FROM generate_series(CAST($month_from AS DATE), CAST($month_to AS DATE), INTERVAL 1 MONTH) AS t(m)
+        WITH series AS (
+          SELECT unnest(generate_series(CAST($month_from AS DATE), CAST($month_to AS DATE), INTERVAL 1 MONTH)) AS m
         ),
+        months AS (SELECT CAST(m AS DATE) AS month FROM series),
         grid AS (
           SELECT c.community_code, c.community_name, c.town_code, c.town_name, mo.month,
                  CAST(mo.month + INTERVAL 1 MONTH AS DATE) + ($due_day - 1) AS due_on

@@ -41,9 +41,10 @@ def options(f: Filters) -> pd.DataFrame:
             """
         SELECT c.community_code, c.community_name, c.town_code, c.town_name
         FROM community AS c
+        LEFT JOIN (SELECT DISTINCT community_code FROM community_month WHERE {months}) AS r
+          ON r.community_code = c.community_code
         WHERE {scope}
-        ORDER BY c.community_code NOT IN (SELECT community_code FROM community_month WHERE {months}),
-                 c.town_code, c.community_code
+        ORDER BY r.community_code IS NULL, c.town_code, c.community_code
         """,
             scope=scope,
             months=months,

@@ -3,12 +3,14 @@ the monthly reports; category, source, open cases and days to resolve from the c
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
 import pandas as pd
 
 from core.columns import FLAGS
 from core.months import next_month
-from core.sql import compose
+from core.sql import Fragment, compose, ident
 from oversight.db import query
 from oversight.filters import Filters
 from oversight.queries.common import below_mask, metric_columns, per_unit, scope_sql, unit_columns, where
@@ -48,10 +50,12 @@ def community_table(f: Filters) -> pd.DataFrame:
     return df[[*first, *[c for c in df.columns if c not in first]]]
 
 
-def count_flagged(df: pd.DataFrame) -> int:
-    """Rows with any flag of core.columns.FLAGS set."""
+def any_flag(df: pd.DataFrame) -> pd.Series:
+    """Per row: True where any flag of core.columns.FLAGS is set (False where none is, or missing)."""
     flags = [c for c in FLAGS if c in df.columns]
-    return int(df[flags].fillna(False).astype(bool).any(axis=1).sum()) if flags else 0
+    if not flags:
+        return pd.Series(False, index=df.index)
+    return df[flags].fillna(False).astype(bool).any(axis=1)
 
 
 def by_month(f: Filters) -> pd.DataFrame:
@@ -76,25 +80,36 @@ def by_month(f: Filters) -> pd.DataFrame:
     flow = (df["requests_received"] - df["requests_resolved"]).astype("Float64")
     df["backlog"] = flow.cumsum()
     df.loc[flow.isna(), "backlog"] = pd.NA
+    # A case is open at the end of month M when it was received by then and not yet resolved:
+    # opened ≤ M < closed (months). One +1 at its opening month and one −1 at its closing month,
+    # summed up to each month of the range — each case is read once, not once per month.
     scope, sparams = scope_sql(f)
     opened = query(
         compose(
             """
-        WITH months AS (
-          SELECT CAST(m AS DATE) AS month FROM range($month_from, $month_end, INTERVAL 1 MONTH) AS r(m)
+        WITH series AS (
+          SELECT unnest(generate_series(CAST($month_from AS DATE), CAST($month_to AS DATE), INTERVAL 1 MONTH)) AS m
         ),
-        cases AS (SELECT received_on, resolved_on FROM request_case WHERE {scope})
-        SELECT months.month,
-               (SELECT COUNT(*) FROM cases
-                 WHERE received_on < months.month + INTERVAL 1 MONTH
-                   AND (resolved_on IS NULL OR resolved_on >= months.month + INTERVAL 1 MONTH)) AS open_cases,
-               (SELECT COUNT(*) FROM cases) AS any_cases
-        FROM months
+        months AS (SELECT CAST(m AS DATE) AS month FROM series),
+        cases AS (
+          SELECT CAST(date_trunc('month', received_on) AS DATE) AS opened,
+                 CAST(date_trunc('month', resolved_on) AS DATE) AS closed
+          FROM request_case
+          WHERE {scope}
+        ),
+        moves AS (
+          SELECT opened AS month, COUNT(*) AS delta FROM cases WHERE closed IS NULL OR closed > opened GROUP BY opened
+          UNION ALL
+          SELECT closed AS month, -COUNT(*) AS delta FROM cases WHERE closed > opened GROUP BY closed
+        )
+        SELECT months.month, COALESCE(SUM(moves.delta), 0) AS open_cases, (SELECT COUNT(*) FROM cases) AS any_cases
+        FROM months LEFT JOIN moves ON moves.month <= months.month
+        GROUP BY months.month
         ORDER BY months.month
         """,
             scope=scope,
         ),
-        sparams | {"month_from": f.month_from, "month_end": next_month(f.month_to)},
+        sparams | {"month_from": f.month_from, "month_to": f.month_to},
     )
     opened["month"] = pd.to_datetime(opened["month"])
     opened.loc[opened["any_cases"] == 0, "open_cases"] = pd.NA
@@ -120,58 +135,75 @@ def by_category_source(f: Filters) -> pd.DataFrame:
     )
 
 
-def working_days(start: pd.Series, end: pd.Series) -> pd.Series:
-    """Mon–Fri days after `start` up to and including `end` (public holidays not known here);
-    missing where `end` is."""
-    ok = start.notna() & end.notna()
-    out = pd.Series(pd.NA, index=start.index, dtype="Int64")
-    if ok.any():
-        s = pd.to_datetime(start[ok]).to_numpy(dtype="datetime64[D]") + 1
-        e = pd.to_datetime(end[ok]).to_numpy(dtype="datetime64[D]") + 1
-        out[ok] = np.busday_count(s, e)
-    return out
+_EPOCH_SUNDAY = Fragment("DATE '1970-01-04'")
 
 
-def resolved_cases(f: Filters) -> pd.DataFrame:
-    """Cases resolved in the range: case_id, town_name, community_name, category, source,
-    received_on, resolved_on, days_to_resolve (calendar), working_days, on_time, followup_result."""
+def _weekdays_to(day: Fragment) -> Fragment:
+    """SQL: Mon–Fri days after Sunday 1970-01-04 up to and including `day` (5 per whole week
+    plus the rest of the week, at most 5)."""
+    n = compose("date_diff('day', {e}, {d})", e=_EPOCH_SUNDAY, d=day)
+    weeks = compose("CAST(floor({n} / 7) AS BIGINT)", n=n)
+    return compose("(5 * {w} + least({n} - 7 * {w}, 5))", w=weeks, n=n)
+
+
+def working_days_sql(start: Fragment, end: Fragment) -> Fragment:
+    """SQL: Mon–Fri days after `start` up to and including `end` (public holidays not known
+    here), as numpy.busday_count(start + 1, end + 1); NULL where either is. Plain date
+    arithmetic, so DuckDB and Spark compute it alike."""
+    return compose("({a} - {b})", a=_weekdays_to(end), b=_weekdays_to(start))
+
+
+def days_counts(f: Filters) -> pd.DataFrame:
+    """Cases resolved in the range per category and working days to resolve (days after
+    receipt up to resolution, Mon–Fri): category, working_days, cases, on_time (cases resolved
+    on time), on_time_reported (cases with on_time filled in). The aggregate behind the
+    histogram and days_summary — no case list leaves the warehouse."""
     sql, params = where(f, "resolved_on")
-    df = query(
+    return query(
         compose(
             """
-        SELECT case_id, town_name, community_name, category, source, received_on, resolved_on,
-               days_to_resolve, on_time, followup_result
+        SELECT category, {wd} AS working_days, COUNT(*) AS cases,
+               SUM(CASE WHEN on_time THEN 1 ELSE 0 END) AS on_time, COUNT(on_time) AS on_time_reported
         FROM request_case
         WHERE {sql}
-        ORDER BY resolved_on, case_id
+        GROUP BY category, working_days
+        ORDER BY category, working_days
         """,
+            wd=working_days_sql(ident("received_on"), ident("resolved_on")),
             sql=sql,
         ),
         params,
     )
-    df.insert(
-        df.columns.get_loc("days_to_resolve") + 1, "working_days", working_days(df["received_on"], df["resolved_on"])
-    )
-    return df
 
 
-def days_summary(cases: pd.DataFrame) -> pd.DataFrame:
-    """Per category of `resolved_cases`: cases, median and 90th-percentile working days,
-    on_time_share (of cases with on_time reported)."""
-    if cases.empty:
-        return pd.DataFrame(columns=["category", "cases", "median_days", "p90_days", "on_time_share"])
-    d = cases.assign(wd=cases["working_days"].astype("Float64").astype(float))
-    d["category"] = d["category"].astype(object)
-    return (
-        d.groupby("category", dropna=False)
-        .agg(
-            cases=("case_id", "size"),
-            median_days=("wd", "median"),
-            p90_days=("wd", lambda s: s.quantile(0.9)),
-            on_time_share=("on_time", lambda s: s.dropna().astype(float).mean() if s.notna().any() else np.nan),
+def _quantile(values: np.ndarray, counts: np.ndarray, p: float) -> float:
+    """The p-quantile (linear interpolation, as pandas' and DuckDB's quantile_cont) of `values`
+    (sorted) each repeated `counts` times."""
+    cum = np.cumsum(counts)
+    h = (cum[-1] - 1) * p
+    lo, hi = (values[np.searchsorted(cum, k, side="right")] for k in (np.floor(h), np.ceil(h)))
+    return float(lo + (h - np.floor(h)) * (hi - lo))
+
+
+def days_summary(counts: pd.DataFrame) -> pd.DataFrame:
+    """Per category of `days_counts` (categories sorted, missing last): cases, median and
+    90th-percentile working days (linear interpolation), on_time_share (of cases with on_time
+    reported; NaN if none)."""
+    rows = []
+    for cat, g in counts.groupby("category", dropna=False, sort=True):
+        g = g.sort_values("working_days")
+        v, c = g["working_days"].to_numpy(dtype=float), g["cases"].to_numpy(dtype=np.int64)
+        reported = int(g["on_time_reported"].sum())
+        rows.append(
+            {
+                "category": None if pd.isna(cat) else cat,
+                "cases": int(c.sum()),
+                "median_days": _quantile(v, c, 0.5),
+                "p90_days": _quantile(v, c, 0.9),
+                "on_time_share": float(g["on_time"].sum()) / reported if reported else np.nan,
+            }
         )
-        .reset_index()
-    )
+    return pd.DataFrame(rows, columns=["category", "cases", "median_days", "p90_days", "on_time_share"])
 
 
 def open_cases(f: Filters) -> pd.DataFrame:
@@ -181,24 +213,22 @@ def open_cases(f: Filters) -> pd.DataFrame:
     code, name = unit_columns(f)
     scope, params = scope_sql(f)
     end = next_month(f.month_to)
-    df = query(
+    return query(
         compose(
             """
         SELECT case_id, town_name, community_name, category, source, received_on,
-               {code} AS unit_code, {name} AS unit_name, town_code
+               {wd} AS open_working_days, {code} AS unit_code, {name} AS unit_name, town_code
         FROM request_case
         WHERE {scope} AND received_on < $month_end AND (resolved_on IS NULL OR resolved_on >= $month_end)
         ORDER BY received_on, case_id
         """,
+            wd=working_days_sql(ident("received_on"), Fragment("CAST($last_day AS DATE)")),
             code=code,
             name=name,
             scope=scope,
         ),
-        params | {"month_end": end},
+        params | {"month_end": end, "last_day": end - timedelta(days=1)},
     )
-    last_day = pd.Series(pd.Timestamp(end) - pd.Timedelta(days=1), index=df.index)
-    df.insert(6, "open_working_days", working_days(df["received_on"], last_day))
-    return df
 
 
 def open_by_unit(cases: pd.DataFrame) -> pd.DataFrame:

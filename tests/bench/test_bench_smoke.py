@@ -64,15 +64,27 @@ def test_etl_bench_quick_reports_every_measurement(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_dashboard_bench_quick_reports_every_page(tmp_path: Path) -> None:
+def test_dashboard_bench_tiny_scale_reports_every_page(tmp_path: Path) -> None:
+    """The whole harness at tiny scale: the page test warehouse as ×1 and replicated ×2 (checked
+    at exactly twice the rows), every page for county and township, the floor, the baselines."""
     db = build_pages_db(tmp_path / "pages.duckdb")
     report = tmp_path / "bench.md"
-    _run("dashboard_bench.py", "--quick", "--db", str(db), "--out", str(tmp_path / "out"), "--report", str(report))
+    _run(
+        "dashboard_bench.py",
+        *("--quick", "--db", str(db), "--scales", "1,2"),
+        *("--out", str(tmp_path / "out"), "--report", str(report)),
+    )
     md = report.read_text(encoding="utf-8")
     assert "<!-- dashboard:begin -->" in md and "## Dashboard" in md
     rows = {r[0]: r for r in _table(md, "page")}
     pages = {"dashboard.py", *(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))}
-    assert set(rows) == pages
+    assert set(rows) == pages | {"(empty page: page_setup only)"}
     for page, cells in rows.items():
-        assert all(NUMBER.match(c) for c in cells[1:5]), (page, cells)
-        assert cells[-1] in ("met", "**missed**", "error"), (page, cells)
+        assert all(NUMBER.match(c) for c in cells[1:9]), (page, cells)  # ×1 and ×2, county and town
+        assert re.match(r"^-?\d+\.\d+$", cells[9]), (page, cells)  # against the floor: may be below it
+        assert cells[-1] == "-", (page, cells)  # no page raised
+    warehouses = {r[0]: r for r in _table(md, "warehouse")}
+    assert warehouses["×2"][2] == str(2 * int(warehouses["×1"][2]))  # communities
+    assert warehouses["×2"][9] == "checked: every view exactly ×k"
+    baselines = _table(md, "aggregation (whole county, 12 months)")
+    assert len(baselines) >= 8 and all(re.match(r"^\d+\.\d+×$", r[3]) for r in baselines)

@@ -161,14 +161,17 @@ def test_monthly_flow_and_backlog() -> None:
 
 
 def test_days_histogram_marks_the_three_deadlines() -> None:
-    df = pd.DataFrame({"category": ["便民服务", "民情服务", None, "便民服务"], "working_days": [3, 10, 45, None]})
+    df = pd.DataFrame(
+        {"category": ["便民服务", "民情服务", None, "便民服务"], "working_days": [3, 10, 45, 50], "cases": [2, 1, 1, 1]}
+    )
     fig = requests.days_histogram(df, "zh")
     assert fig.layout.xaxis.title.text == "办结用时（工作日）" and fig.layout.yaxis.title.text == "件数（件）"
     assert sorted(s.x0 for s in fig.layout.shapes) == [3.5, 7.5, 15.5]
     text = annotations(fig)
     assert "咨询 3 个工作日" in text and "求助·建议 7 个工作日" in text and "投诉举报 15 个工作日" in text
-    assert max(max(t.x) for t in fig.data) == requests.DAYS_CAP  # 45 days drawn in the 30+ bin
-    assert sum(sum(t.y) for t in fig.data) == 3  # the unresolved case is not counted
+    assert max(max(t.x) for t in fig.data) == requests.DAYS_CAP  # 45 and 50 days drawn in the 30+ bin
+    assert sum(sum(t.y) for t in fig.data) == 5  # every case counted once
+    assert [sum(t.y) for t in fig.data if t.name == "便民服务"] == [3]
 
 
 def test_party_levels_and_orgs() -> None:

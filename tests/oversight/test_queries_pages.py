@@ -130,12 +130,14 @@ def test_request_backlog_and_open_cases() -> None:
 
 
 def test_days_to_resolve_in_working_days() -> None:
-    cases = requests.resolved_cases(F())
-    assert cases["case_id"].tolist() == ["R6", "R1", "R2", "R4"]
-    assert cases["working_days"].tolist() == [4, 3, 10, 2]  # R6 spans New Year (weekdays only)
-    summary = requests.days_summary(cases).set_index("category")
-    assert summary.loc["便民服务", "median_days"] == 7.0
+    counts = requests.days_counts(F())
+    # R6 (4, spans New Year: weekdays only), R1 (3), R2 (10), R4 (2)
+    days = {(r.category, r.working_days): r.cases for r in counts.itertuples()}
+    assert days == {("便民服务", 4): 1, ("民情服务", 3): 1, ("便民服务", 10): 1, ("协商服务", 2): 1}
+    summary = requests.days_summary(counts).set_index("category")
+    assert summary.loc["便民服务", "median_days"] == 7.0  # (4 + 10) / 2
     assert summary.loc["便民服务", "on_time_share"] == 0.5
+    assert summary["cases"].sum() == 4
     mix = requests.by_category_source(F())
     assert mix["cases"].sum() == 5  # R6 was received in December
     assert mix.set_index(["category", "source"]).loc[("平安服务", "12345"), "resolved"] == 0

@@ -25,8 +25,10 @@ def test_renders_county_figures(pages_db) -> None:  # noqa: ANN001, F811
     assert m["受理"] == "540" and m["办结率"] == "91.1%" and m["期末未办结案件"] == "2"
     titles = chart_titles(at)
     assert "办结率（按乡镇(街道)）" in titles and "办结用时分布（工作日，按类别）" in titles
-    flagged = [d.value for d in at.dataframe if {"below_resolution", "community_name"} <= set(d.value.columns)][-1]
-    assert flagged["community_name"].tolist()[:2] == ["临江社区", "华堂村"]
+    tables = [d.value for d in at.dataframe if {"below_resolution", "community_name"} <= set(d.value.columns)]
+    flagged, every = tables[-2], tables[-1]  # the red table holds only the flagged; the expander all four
+    assert flagged["community_name"].tolist() == ["临江社区", "华堂村"]
+    assert len(every) == 4 and every["community_name"].tolist()[:2] == ["临江社区", "华堂村"]
     assert "2 个村(社区)需关注（红色）" in texts(at)
 
 
