@@ -57,6 +57,8 @@ PUBLIC_VIEWS: tuple[PublicView, ...] = (
     PublicView("request_case", "received_on", True),
     PublicView("load_log", "loaded_at", False),
     PublicView("quarantine", None, False),
+    PublicView("correction", "loaded_at", True),
+    PublicView("quality_flag", "month", False),
 )
 _WIDE = {"HUGEINT": "BIGINT", "UHUGEINT": "BIGINT"}  # not in Parquet; counts fit BIGINT
 
