@@ -112,10 +112,27 @@ def month_coverage(allowed: tuple[str, ...] | None = None) -> pd.DataFrame:
         compose(
             """
         WITH s AS (SELECT month, community_code FROM community_month WHERE {scope}),
+        -- a report makes its community expected for 12 months: [month, month + 12), cut at
+        -- its next report so the spans never overlap; expected = spans open in a month
+        covered AS (
+          SELECT month AS start_month,
+                 least(coalesce(lead(month) OVER (PARTITION BY community_code ORDER BY month),
+                                CAST(month + INTERVAL 12 MONTH AS DATE)),
+                       CAST(month + INTERVAL 12 MONTH AS DATE)) AS stop_month
+          FROM s
+        ),
+        moves AS (
+          SELECT start_month AS month, 1 AS d FROM covered
+          UNION ALL
+          SELECT stop_month AS month, -1 AS d FROM covered
+        ),
+        expected AS (
+          SELECT month, SUM(SUM(d)) OVER (ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n
+          FROM moves GROUP BY month
+        ),
         m AS (SELECT month, COUNT(*) AS reporting FROM s GROUP BY month)
-        SELECT m.month, any_value(m.reporting) AS reporting, COUNT(DISTINCT c.community_code) AS expected
-        FROM m JOIN s AS c ON c.month <= m.month AND c.month > m.month - INTERVAL 12 MONTH
-        GROUP BY m.month
+        SELECT m.month, m.reporting, CAST(e.n AS BIGINT) AS expected
+        FROM m JOIN expected AS e USING (month)
         ORDER BY m.month
         """,
             scope=scope,
