@@ -4,15 +4,18 @@ county."""
 
 from __future__ import annotations
 
+import numbers
+
 import pandas as pd
 import streamlit as st
 
+from core.columns import label
 from core.metrics import metric
 from oversight.figures import party as party_fig
 from oversight.figures import profile as fig
 from oversight.figures.base import metric_format
-from oversight.frame import delta_style, download, empty_notice, gap_delta, line_help, page_setup, table, tr
-from oversight.i18n import fmt_number, register
+from oversight.frame import delta_style, download, empty_notice, gap_delta, line_help, narrow, page_setup, table, tr
+from oversight.i18n import fmt_month, fmt_number, register
 from oversight.queries import area as area_q
 from oversight.queries import party as party_q
 from oversight.queries import profile as q
@@ -46,6 +49,13 @@ register(
         "profile.file_ranks": ("社区排名", "community_ranks"),
         "profile.file_trend": ("社区月度指标", "community_monthly"),
         "profile.trend_table": ("月度明细", "Monthly figures"),
+        "profile.reported": (
+            "最近一期月报的全部数据（{month}）",
+            "Everything the latest monthly report says ({month})",
+        ),
+        "profile.col_item": ("指标", "Item"),
+        "profile.col_value": ("数值", "Value"),
+        "profile.file_reported": ("社区最近月报", "community_latest_report"),
         "profile.sources": ("数据来源：文件、工作表、行", "Where these figures come from: file, sheet, row"),
         "profile.sources_help": (
             "每月先列首次报送的文件，再列之后更正的每个值（原值 → 新值）。",
@@ -62,22 +72,39 @@ register(
     }
 )
 
+
+def _cell(v: object) -> str:
+    """A reported value as text: — for not reported, dates as 2026-11-03, numbers with separators."""
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v) or v is pd.NaT:
+        return "—"
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, numbers.Number):
+        x = float(v)
+        return f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"
+    return str(v)
+
+
 f = page_setup("profile")
 st.title(tr("page.profile"))
 lang = f.lang
 
-choices = q.options(f)
+choices = q.options(q.picker_filters(f))  # the township's (or 片区's) communities, not just the one shown
 if empty_notice(choices):
     st.stop()
 names = dict(zip(choices["community_code"], choices["town_name"] + " · " + choices["community_name"], strict=True))
+town_of = dict(zip(choices["community_code"], choices["town_code"], strict=True))
 default = f.community_codes[0] if f.community_codes and f.community_codes[0] in names else next(iter(names))
+picker = f"profile_pick_{'-'.join(f.town_codes)}_{f.group}_{'-'.join(f.community_codes)}"
 code = st.selectbox(
     tr("profile.pick"),
     list(names),
     index=list(names).index(default),
     format_func=names.get,
     help=tr("profile.pick_help"),
-    key=f"profile_pick_{'-'.join(f.town_codes)}_{f.group}_{'-'.join(f.community_codes)}",
+    key=picker,
+    # the chosen community becomes the selection: breadcrumb, URL (a copied link opens it) and every page
+    on_change=lambda: narrow(town_of[st.session_state[picker]], st.session_state[picker]),
 )
 name = names[code].split(" · ")[1]
 
@@ -151,6 +178,17 @@ for row in (areas[:2], areas[2:]):
 with st.expander(tr("profile.trend_table")):
     table(monthly, key="profile_trend_table")
     download(monthly, tr("profile.file_trend"), key="dl_profile_trend")
+
+as_of, report = q.reported(f, code)
+with st.expander(tr("profile.reported", month=fmt_month(as_of, lang) if as_of else "—")):
+    shown_report = pd.DataFrame(
+        {
+            tr("profile.col_item"): [label(c, lang) or c for c in report["column"]],
+            tr("profile.col_value"): [_cell(v) for v in report["value"]],
+        }
+    )
+    table(shown_report, key="profile_reported")
+    download(shown_report, tr("profile.file_reported"), key="dl_profile_reported")
 
 with st.expander(tr("profile.sources")):
     st.caption(tr("profile.sources_help"))

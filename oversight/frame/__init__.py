@@ -28,7 +28,7 @@ from oversight.frame.components import (
     unit_label,
 )
 from oversight.frame.shell import DEFAULT_MONTHS, PAGES, page_setup
-from oversight.frame.state import current_filters, kept, lang, tr
+from oversight.frame.state import current_filters, kept, lang, narrow, tr
 
 __all__ = [
     "DEFAULT_MONTHS",
@@ -53,6 +53,7 @@ __all__ = [
     "kept",
     "lang",
     "line_help",
+    "narrow",
     "page_setup",
     "scope_name",
     "table",

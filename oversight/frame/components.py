@@ -120,18 +120,25 @@ def _names(codes: tuple[str, ...], names: dict[str, str], many_key: str) -> str:
 
 def breadcrumb(f: Filters) -> list[str]:
     """全县 › 新政镇 › 东北社区 — from the county down to the current selection."""
+    return [name for name, _ in breadcrumb_levels(f)]
+
+
+def breadcrumb_levels(f: Filters) -> list[tuple[str, str]]:
+    """The breadcrumb as (name, level) from the county down: level "county", "town", "group"
+    or "community" — what `state.widen(level)` goes back up to."""
     reg = common.communities()
-    crumbs = [tr("frame.county")]
+    crumbs = [(tr("frame.county"), "county")]
     towns = f.town_codes
     if not towns and f.community_codes:  # communities picked without a township: show theirs
         towns = tuple(dict.fromkeys(reg.loc[reg["community_code"].isin(f.community_codes), "town_code"]))
     if towns:
-        crumbs.append(_names(towns, dict(zip(reg["town_code"], reg["town_name"], strict=False)), "frame.n_towns"))
+        names = dict(zip(reg["town_code"], reg["town_name"], strict=False))
+        crumbs.append((_names(towns, names, "frame.n_towns"), "town"))
     if f.group:
-        crumbs.append(f.group)
+        crumbs.append((f.group, "group"))
     if f.community_codes:
         names = dict(zip(reg["community_code"], reg["community_name"], strict=False))
-        crumbs.append(_names(f.community_codes, names, "frame.n_communities"))
+        crumbs.append((_names(f.community_codes, names, "frame.n_communities"), "community"))
     return crumbs
 
 

@@ -21,7 +21,7 @@ from oversight.auth import session
 from oversight.auth.users import User
 from oversight.db import WarehouseError, data_as_of, warehouse_exists
 from oversight.filters import Filters
-from oversight.frame.components import OFFERED, breadcrumb
+from oversight.frame.components import OFFERED, breadcrumb, breadcrumb_levels
 from oversight.frame.state import (
     FILTER_KEYS,
     WIDGET_KEYS,
@@ -31,6 +31,7 @@ from oversight.frame.state import (
     reset,
     seed_from_url,
     tr,
+    widen,
     write_url,
 )
 from oversight.i18n import fmt_month, register, t
@@ -255,6 +256,13 @@ def _header(f: Filters) -> None:
         period += " – " + fmt_month(f.month_to, f.lang)
     parts.insert(1, period)
     st.caption("　|　".join(parts))
+    # The breadcrumb's upper levels, each a click away (a one-township user has no county view).
+    one_town = f.allowed_towns is not None and len(f.allowed_towns) == 1
+    ups = [(n, lv) for n, lv in breadcrumb_levels(f)[:-1] if not (one_town and lv == "county")]
+    if ups:
+        row = st.container(horizontal=True, gap="small")
+        for name, level in ups:
+            row.button(f"↰ {name}", type="tertiary", key=f"crumb_{level}", on_click=widen, args=(level,))
     cov = common.month_coverage(f.allowed_towns)
     row = cov[cov["month"] == f.month_to]
     if len(row) and not bool(row["complete"].iloc[0]):

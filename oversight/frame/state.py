@@ -111,6 +111,17 @@ def current_filters() -> Filters | None:
     return st.session_state.get(_FILTERS)
 
 
+def widen(level: str) -> None:
+    """Go back up the breadcrumb to `level` (a callback): "county" clears township, 片区 and
+    communities; "town" clears 片区 and communities; "group" clears the communities."""
+    ss = st.session_state
+    if level == "county":
+        ss[FILTER_KEYS["towns"]] = []
+    if level in ("county", "town"):
+        ss[FILTER_KEYS["group"]] = None
+    ss[FILTER_KEYS["comms"]] = []
+
+
 def narrow(town_code: str | None = None, community_code: str | None = None) -> None:
     ss = st.session_state
     if town_code:

@@ -4,9 +4,11 @@ among the communities of its township and of the county, and where its figures c
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pandas as pd
 
+from core.contract import MONTHLY
 from core.metrics import metric
 from core.sql import compose, ident, join
 from oversight.db import query
@@ -29,6 +31,12 @@ CONTEXT = ("households", "neighborhoods", "service_center_m2", "volunteers_regis
 def community_filters(f: Filters, code: str) -> Filters:
     """The same months and language, narrowed to the one community `code`."""
     return dataclasses.replace(f, town_codes=(), group=None, community_codes=(code,))
+
+
+def picker_filters(f: Filters) -> Filters:
+    """The selection the community picker offers from: `f` without its chosen communities (so
+    the picker still lists the township's others once one is chosen)."""
+    return dataclasses.replace(f, community_codes=())
 
 
 def options(f: Filters) -> pd.DataFrame:
@@ -134,3 +142,24 @@ def sources(f: Filters, code: str) -> pd.DataFrame:
         ),
         params | {"code": code},
     )
+
+
+# Everything a monthly report carries besides its keys and names, in the report's order.
+REPORTED = tuple(c.name for c in MONTHLY.columns if c.name not in ("month", "town_name", "community_name"))
+
+
+def reported(f: Filters, code: str) -> tuple[date | None, pd.DataFrame]:
+    """The community's latest monthly report in the range, whole: (its month, a frame of
+    column (a name of REPORTED), value) in the report's order, NULLs included — what the
+    community said it has, 服务平台数 and 网格数 as much as 户数. (None, empty) without a report."""
+    sql, params = where(community_filters(f, code))
+    cols = join(ident(c) for c in ("month", *REPORTED))
+    df = query(
+        compose("SELECT {cols} FROM community_month WHERE {sql} ORDER BY month DESC LIMIT 1", cols=cols, sql=sql),
+        params,
+    )
+    if df.empty:
+        return None, pd.DataFrame(columns=["column", "value"])
+    row = df.iloc[0]
+    out = pd.DataFrame({"column": list(REPORTED), "value": [row[c] for c in REPORTED]})
+    return pd.Timestamp(row["month"]).date(), out

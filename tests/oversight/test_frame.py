@@ -203,3 +203,15 @@ def test_the_browser_never_gets_a_traceback() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
     assert config["server"]["enableXsrfProtection"] is True
+
+
+def test_the_breadcrumb_goes_back_up_with_a_click(app: AppTest) -> None:
+    app.query_params.update({"town": XINZHENG, "comm": DONGBEI, "from": "2024-02", "to": "2024-03"})
+    app.run()
+    assert [b.label for b in app.button if b.key.startswith("crumb_")] == ["↰ 全县", "↰ 新政镇"]
+    app.button(key="crumb_town").click().run()
+    assert app.query_params == {"town": XINZHENG, "from": "2024-02", "to": "2024-03"}
+    assert _caption(app).startswith("全县 › 新政镇　")
+    app.button(key="crumb_county").click().run()
+    assert "town" not in app.query_params and _caption(app).startswith("全县　")
+    assert not [b for b in app.button if b.key.startswith("crumb_")]  # at the top: nothing above

@@ -46,3 +46,28 @@ def test_language_switch(pages_db) -> None:  # noqa: ANN001, F811
 def test_empty_selection_says_so(pages_db) -> None:  # noqa: ANN001, F811
     at = set_towns(run_page("profile"), [DUMEN])
     assert "没有月度报表" in texts(at) and not at.metric
+
+
+def test_everything_the_latest_report_says_is_on_the_page(pages_db) -> None:  # noqa: ANN001, F811
+    at = set_towns(run_page("profile"), [XINZHENG])
+    [report] = [d.value for d in at.dataframe if "指标" in d.value.columns]
+    shown = dict(zip(report["指标"], report["数值"], strict=True))
+    import duckdb
+
+    with duckdb.connect(str(pages_db), read_only=True) as con:
+        platforms, grids, fulltime = con.execute(
+            "SELECT service_platforms, grids, grid_workers_fulltime FROM community_month "
+            "WHERE community_code = '511324101001' ORDER BY month DESC LIMIT 1"
+        ).fetchone()
+    assert shown["服务平台数(个)"] == f"{platforms:,}" and shown["网格数(个)"] == f"{grids:,}"
+    assert shown["专职网格员数(人)"] == ("—" if fulltime is None else f"{fulltime:,}")
+
+
+def test_the_chosen_community_goes_into_the_breadcrumb_and_the_url(pages_db) -> None:  # noqa: ANN001, F811
+    at = set_towns(run_page("profile"), [XINZHENG])
+    at.selectbox[0].set_value("511324101002").run()  # 临江社区
+    assert not at.exception
+    assert at.query_params.get("comm") == "511324101002"
+    assert at.caption[0].value.startswith("全县 › 新政镇 › 临江社区")
+    assert at.selectbox[0].value == "511324101002"
+    assert any("东北社区" in o for o in at.selectbox[0].options)  # the township's others are still offered
