@@ -74,6 +74,7 @@ EXTRA: dict[str, tuple[str, str, str, str]] = {
     "original": ("原始内容", "Original cells", "", ""),
     "reason": ("原因", "Reason", "", ""),
     "row_key": ("行键", "Row key", "", ""),
+    "tied": ("并列", "Tied", "", ""),
     "column_name": ("更正的列", "Column changed", "", ""),
     "old_value": ("原值", "Old value", "", ""),
     "new_value": ("新值", "New value", "", ""),

@@ -228,6 +228,18 @@ def metric(name: str) -> Metric:
     return METRICS[name]
 
 
+# Counts of cases (件): a rate over one of these stands on that many cases, so it is shown with
+# its count and is not ranked on fewer than core.settings.min_cases() (arena, bulletin, rankings).
+CASE_COUNTS = ("requests_received", "requests_resolved", "followups_total")
+
+
+def cases_of(name: str) -> str | None:
+    """The case count the rate `name` stands on (its denominator: requests_received for 办结率,
+    requests_resolved for 按时办结率, followups_total for 满意率); None for any other metric."""
+    m = metric(name)
+    return m.denominator if m.agg != "sum" and m.denominator in CASE_COUNTS else None
+
+
 def _part(col: str, over: Over, alias: str, last: str) -> str:
     """One community_month column, aggregated for `over`."""
     c = qualified(alias, col)

@@ -10,7 +10,7 @@ from typing import Literal
 import pandas as pd
 
 from core.contract import SERVICE_CATEGORIES
-from core.metrics import Metric, is_stock, metric
+from core.metrics import CASE_COUNTS, Metric, is_stock, metric
 from oversight.i18n import register, t
 
 Family = Literal["force", "service", "mechanism"]
@@ -22,7 +22,6 @@ SERVICES = SERVICE_CATEGORIES
 MECHANISMS = ("党建联盟", "网格共融", "民情共解", "社会服务", "道德激励")
 FAMILIES: dict[Family, tuple[str, ...]] = {"force": FORCES, "service": SERVICES, "mechanism": MECHANISMS}
 # Counts of cases: a rate over one of these is only scored on at least core.settings.min_cases().
-CASE_COUNTS = ("requests_received", "requests_resolved", "followups_total")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import date
 
 import pandas as pd
 
-from core.metrics import metric
+from core.metrics import cases_of, metric
 from core.peers import DEFAULT_COMMUNITY_RULE, TOWN_RULE, PeerRule, community_rule, peer_sql
 from core.settings import min_cases
 from core.sql import compose
@@ -53,7 +53,7 @@ def peer_rule(town_code: str | None) -> PeerRule:
 def case_column(name: str) -> str | None:
     """The case count a rate stands on (its denominator: requests_received for 办结率,
     followups_total for 满意率), None for a figure the minimum-case rule does not apply to."""
-    return metric(name).denominator if name in CASE_RATES else None
+    return cases_of(name) if name in CASE_RATES else None
 
 
 def _peers(town_code: str | None) -> pd.DataFrame:

@@ -8,8 +8,9 @@ from datetime import date
 import pandas as pd
 
 from core.contract import REPORT_DUE_DAY
-from core.metrics import metric
+from core.metrics import cases_of, metric
 from core.months import add_months
+from core.settings import min_cases
 from core.sql import Fragment, compose, join, qualified
 from oversight.db import query
 from oversight.filters import Filters
@@ -108,15 +109,19 @@ def ranking_level(f: Filters) -> str:
 
 def ranking(f: Filters, sort_by: str) -> pd.DataFrame:
     """Every township (or community) in scope for the end month, best first by `sort_by` (one
-    of KPI_METRICS): rank, unit_code, unit_name, [town_name], *KPI_METRICS. Units without a
-    report that month are listed last with empty values and no rank."""
+    of KPI_METRICS): rank, tied (the rank is shared: 并列), unit_code, unit_name, [town_name],
+    then KPI_METRICS, each rate on cases followed by its case count (core.metrics.cases_of).
+    Units without a report that month are listed last with empty values and no rank; so is a
+    rate on fewer cases than core.settings.min_cases() (shown, not ranked)."""
     if sort_by not in KPI_METRICS:
         raise ValueError(f"cannot rank by {sort_by!r}")
     level = ranking_level(f)
     code, name = ("town_code", "town_name") if level == "town" else ("community_code", "community_name")
     scope_c, params = scope_sql(f, "c")
     scope_m, _ = scope_sql(f, "m")
-    shown = [qualified("v", n) for n in KPI_METRICS]
+    # each rate on cases stands next to its count (办结率 beside 诉求受理数)
+    columns = tuple(dict.fromkeys(c for n in KPI_METRICS for c in (n, cases_of(n)) if c))
+    shown = [qualified("v", n) for n in columns]
     if level != "town":
         shown.insert(0, qualified("u", "town_name"))
     df = query(
@@ -139,7 +144,7 @@ def ranking(f: Filters, sort_by: str) -> pd.DataFrame:
             c_code=qualified("c", code),
             c_name=qualified("c", name),
             m_code=qualified("m", code),
-            cols=metric_columns(KPI_METRICS, "group", "m"),
+            cols=metric_columns(columns, "group", "m"),
             scope_c=scope_c,
             scope_m=scope_m,
             shown=join(shown),
@@ -148,9 +153,14 @@ def ranking(f: Filters, sort_by: str) -> pd.DataFrame:
         ),
         params | {"cur": f.month_to},
     )
-    # Equal values share a rank (1, 1, 3); units without a value have none.
-    ranks = df[sort_by].astype("Float64").rank(method="min", ascending=not metric(sort_by).higher_is_better)
-    df.insert(0, "rank", ranks.astype("Int64"))
+    # Equal values share a rank (1, 1, 3), marked tied; units without a value — or with a rate on
+    # fewer cases than core.settings.min_cases() — have none.
+    value = df[sort_by].astype("Float64")
+    if (cases := cases_of(sort_by)) is not None:
+        value = value.where(df[cases].astype("Float64") >= min_cases())
+    ranks = value.rank(method="min", ascending=not metric(sort_by).higher_is_better).astype("Int64")
+    df.insert(0, "rank", ranks)
+    df.insert(1, "tied", ranks.notna() & ranks.duplicated(keep=False))
     return df
 
 
