@@ -48,6 +48,7 @@ register(
         "ov.drill_hint_town": ("点击一行可进入该乡镇", "Click a row to open that township"),
         "ov.drill_hint_community": ("点击一行可进入该村(社区)", "Click a row to open that community"),
         "ov.ranking_file": ("排名", "ranking"),
+        "ov.tied": ("并列", "tied"),
         "ov.submissions": ("月报报送", "Monthly reports"),
         "ov.sub_line": (
             "{month}：应报 {expected}，按时 {on_time}，迟报 {late}，未报 {missing}，未到期 {pending}（截止日为次月{due}日）",
@@ -146,6 +147,7 @@ sort_by = st.selectbox(
 ranking = q.ranking(f, sort_by)
 code_col, name_col = ("town_code", "town_name") if level == "town" else ("community_code", "community_name")
 ranking = ranking.rename(columns={"unit_code": code_col, "unit_name": name_col})
+ranking["tied"] = ranking["tied"].map({True: tr("ov.tied"), False: ""})  # a word, not a checkbox
 if not empty_notice(ranking):
     if len(ranking) > 1:
         st.caption(tr(f"ov.drill_hint_{level}"))
