@@ -33,6 +33,16 @@ register(
         "view.load_log": ("装载记录", "Load log"),
         "view.quarantine": ("隔离数据", "Quarantined rows"),
         "view.correction": ("更正记录", "Corrections"),
+        "data.group_by": ("汇总方式", "Group by"),
+        "data.by_rows": ("逐行明细", "Rows as reported"),
+        "data.by_town": ("按乡镇(街道)", "By township"),
+        "data.by_community": ("按村(社区)", "By community"),
+        "data.by_month": ("按月", "By month"),
+        "data.group_help": (
+            "所选月份内：数量按月累加，存量（户数、面积、网格等）取最近一个报送月，比率为分子合计÷分母合计；末行为合计。",
+            "Over the months selected: counts summed, stocks (households, area, grids …) at the last month reported, "
+            "rates as sum ÷ sum; the last row is the total.",
+        ),
     }
 )
 
@@ -43,6 +53,23 @@ views = q.views_for(f)
 name = st.selectbox(
     tr("data.view"), views, format_func=lambda v: t(f"view.{v}", f.lang), **kept("data_view", views[0], views)
 )
+if name == "community_month":  # the monthly indicators can also be summed up (issue 16.3)
+    groupings = ["rows", *q.GROUPINGS]
+    by = st.radio(
+        tr("data.group_by"),
+        groupings,
+        format_func=lambda g: tr(f"data.by_{g}"),
+        horizontal=True,
+        **kept("data_group_by", "rows", groupings),
+    )
+    if by != "rows":
+        st.caption(tr("data.group_help"))
+        grouped = q.summary(f, by)
+        if not empty_notice(grouped) and len(grouped) > 1:
+            table(grouped, height=min(600, 38 + 35 * len(grouped)), hide=("unit_code",))
+            download(grouped, f"{tr('view.community_month')}_{tr(f'data.by_{by}')}", key="data_group_dl")
+        st.stop()
+
 all_cols = q.columns(name)
 default_cols = [c for c in all_cols if c not in q.LINEAGE]
 cols = st.multiselect(

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.metrics import METRICS
 from core.sql import Fragment, compose, ident, join
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import month_sql, scope_sql
+from oversight.queries.common import metric_columns, month_sql, per_unit, scope_sql, totals, where
 
 
 @dataclass(frozen=True)
@@ -119,3 +120,39 @@ def rows(
     if limit is not None:
         params = params | {"limit": int(limit)}
     return query(sql, params, cached=cached)
+
+
+# The groupings of the monthly indicators the page offers (issue 16.3): per township or
+# community over the whole range, or per month.
+GROUPINGS = ("town", "community", "month")
+
+
+def summary(f: Filters, by: str) -> pd.DataFrame:
+    """Every metric of the catalogue over `f`, grouped `by` one of GROUPINGS, with a last row of
+    totals for the whole selection: per township or community (unit_code, unit_name,
+    town_name, then the metrics over the range: flows summed, stocks at the last reported month,
+    ratios sum/sum — `common.per_unit`), or per month (month, then each month's metrics). The
+    totals row has unit_name (or month) "合计"/"Total" and the range's figures (`common.totals`).
+    ValueError for another `by`."""
+    if by not in GROUPINGS:
+        raise ValueError(f"cannot group by {by!r}")
+    names = tuple(METRICS)
+    total = totals(f, names)
+    label = "合计" if f.lang == "zh" else "Total"
+    if by == "month":
+        sql, params = where(f)
+        out = query(
+            compose(
+                "SELECT month, {cols} FROM community_month WHERE {w} GROUP BY month ORDER BY month",
+                cols=metric_columns(names, "group"),
+                w=sql,
+            ),
+            params,
+        )
+        out["month"] = [pd.Timestamp(m).strftime("%Y-%m") for m in out["month"]]
+        return pd.concat([out, pd.DataFrame([{"month": label, **total}])], ignore_index=True)
+    out = per_unit(f, names, level="community" if by == "community" else "county").drop(columns=["town_code"])
+    if by == "town":
+        out = out.drop(columns=["town_name"])
+    row = {"unit_code": None, "unit_name": label, **total}
+    return pd.concat([out, pd.DataFrame([row])], ignore_index=True)

@@ -48,6 +48,7 @@ def _calls(f: Filters, codes: list[str]) -> dict[str, Callable[[], object]]:
         "common.totals": lambda: common.totals(f, ("households", "volunteer_hours", "m2_per_100_households")),
         "data.count": lambda: [data.count(v, f) for v in data.VIEWS],
         "data.rows": lambda: [data.rows(v, f, data.columns(v)) for v in data.VIEWS],
+        "data.summary": lambda: [data.summary(f, by) for by in data.GROUPINGS],
         "overview.kpis": lambda: overview.kpis(f),
         "overview.roster_counts": lambda: overview.roster_counts(f),
         "overview.ranking": lambda: overview.ranking(f, "resolution_rate"),

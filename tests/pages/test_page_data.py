@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -86,3 +87,20 @@ def test_language_switch_relabels_the_chosen_table(page: AppTest) -> None:
     box = page.selectbox(key="data_view")
     assert box.value == "request_case"
     assert box.proto.set_value and box.proto.raw_value == "Resident requests"
+
+
+def test_monthly_indicators_summed_per_community_with_a_total_row(page: AppTest) -> None:
+    page.radio(key="data_group_by").set_value("community").run()
+    assert not page.exception
+    table = page.dataframe[0].value.set_index("unit_name")
+    # three months of the tiny county (tests/conftest.py): hours summed, households at the last month
+    assert table.loc["东北社区", "volunteer_hours"] == 600 and table.loc["临江社区", "volunteer_hours"] == 300
+    assert pd.isna(table.loc["华堂村", "volunteer_hours"])  # never reported: missing, not 0
+    assert table.loc["东北社区", "households"] == 3000
+    assert table.loc["东北社区", "resolution_rate"] == pytest.approx(95.0)  # shown in %
+    assert table.loc["合计", "volunteer_hours"] == 1050 and table.loc["合计", "households"] == 6500
+    assert table.loc["合计", "resolution_rate"] == pytest.approx(100 * 164 / 180)  # sum ÷ sum, not a mean
+    page.radio(key="data_group_by").set_value("month").run()
+    months = page.dataframe[0].value
+    assert months["month"].tolist() == ["2024-01", "2024-02", "2024-03", "合计"]
+    assert months["volunteer_hours"].tolist() == [350, 350, 350, 1050]
