@@ -9,12 +9,12 @@ from core.metrics import metric
 from oversight.figures import area as fig
 from oversight.figures.base import metric_format
 from oversight.frame import (
-    delta_style,
     download,
     drill_chart,
     drill_hint,
     empty_notice,
     gap_delta,
+    gap_style,
     line_help,
     page_setup,
     table,
@@ -72,7 +72,7 @@ cols[1].metric(
     tr("area.kpi_per100"),
     fmt_number(kpi[m.name], lang, metric_format(m)),
     delta=(delta := gap_delta(m, kpi[m.name])),
-    **delta_style(delta),
+    **gap_style(m, delta),
     help=line_help(m),
     border=True,
 )

@@ -9,12 +9,12 @@ from core.metrics import metric
 from oversight.figures import party as fig
 from oversight.figures.base import metric_format
 from oversight.frame import (
-    delta_style,
     download,
     drill_chart,
     drill_hint,
     empty_notice,
     gap_delta,
+    gap_style,
     line_help,
     page_setup,
     table,
@@ -79,7 +79,7 @@ cols[0].metric(
     tr("party.kpi_coverage"),
     fmt_number(kpi[cov.name], lang, metric_format(cov)),
     delta=(delta := gap_delta(cov, kpi[cov.name], only_below=True)),
-    **delta_style(delta),
+    **gap_style(cov, delta),
     help=line_help(cov),
     border=True,
 )

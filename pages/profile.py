@@ -14,7 +14,17 @@ from core.metrics import metric
 from oversight.figures import party as party_fig
 from oversight.figures import profile as fig
 from oversight.figures.base import metric_format
-from oversight.frame import delta_style, download, empty_notice, gap_delta, line_help, narrow, page_setup, table, tr
+from oversight.frame import (
+    download,
+    empty_notice,
+    gap_delta,
+    gap_style,
+    line_help,
+    narrow,
+    page_setup,
+    table,
+    tr,
+)
 from oversight.i18n import fmt_month, fmt_number, register
 from oversight.queries import area as area_q
 from oversight.queries import party as party_q
@@ -149,7 +159,7 @@ def card(box: st.delta_generator.DeltaGenerator, name: str) -> None:
         m.short(lang),
         fmt_number(value, lang, metric_format(m)) + unit,
         delta=delta,
-        **delta_style(delta, m.higher_is_better),
+        **gap_style(m, delta),
         help="；".join(help_parts) if lang == "zh" else "; ".join(help_parts),
         border=True,
     )

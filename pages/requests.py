@@ -11,13 +11,13 @@ from oversight.figures import requests as fig
 from oversight.figures.base import metric_format
 from oversight.figures.volunteers import category_label
 from oversight.frame import (
-    delta_style,
     download,
     drill_chart,
     drill_hint,
     empty_notice,
     flag_table,
     gap_delta,
+    gap_style,
     line_help,
     page_setup,
     table,
@@ -97,7 +97,7 @@ for box, name in zip(cols[1:4], ("resolution_rate", "on_time_rate", "satisfactio
         m.label(lang),
         fmt_number(kpi[name], lang, metric_format(m)),
         delta=delta,
-        **delta_style(delta),
+        **gap_style(m, delta),
         help=None if m.line is None else line_help(m),
         border=True,
     )

@@ -32,6 +32,7 @@ STRINGS = {
     "frame.download_csv": ("下载 CSV", "Download CSV"),
     "frame.rows": ("共 {n} 行", "{n} rows"),
     "frame.gap_pts": ("{d} 个百分点", "{d} pts"),
+    "frame.vs_line": ("较{line}", "vs {line}"),
     "frame.gap_to_standard": ("{line}；箭头为与标准之差", "{line}; the arrow shows the gap"),
     "frame.gap_to_alert": ("{line}；箭头为与预警线之差", "{line}; the arrow shows the gap"),
 }
@@ -85,6 +86,15 @@ def gap_delta(m: Metric, value: float | None, only_below: bool = False) -> str |
     if m.is_rate:
         return tr("frame.gap_pts", d=f"{gap * 100:+.1f}")
     return f"{gap:+.1f}"
+
+
+def gap_style(m: Metric, delta: str | None) -> dict[str, str]:
+    """st.metric keyword arguments for a `gap_delta` delta: `delta_style`'s colours, and the
+    delta says what it compares: "较最低标准" / "vs minimum standard" beside the figure."""
+    if delta is None:
+        return {}
+    words = m.line_words[0] if lang() == "zh" else m.line_words[1].lower()
+    return delta_style(delta, m.higher_is_better) | {"delta_description": tr("frame.vs_line", line=words)}
 
 
 def line_help(m: Metric) -> str:
