@@ -59,9 +59,12 @@ register(
             "范围内村(社区)较多，按乡镇汇总；选择乡镇可查看各村(社区)明细。",
             "Many communities in scope, so this is per township; pick a township to see each community.",
         ),
-        "ov.not_reported": ("{month}未报送的村(社区)", "Not reported for {month}"),
-        "ov.all_reported": ("{month}范围内的村(社区)均已报送。", "Every community in scope has reported for {month}."),
-        "ov.not_reported_file": ("未报送名单", "not_reported"),
+        "ov.not_reported": ("{month}迟报、未报送的村(社区)", "Late or not reported for {month}"),
+        "ov.all_reported": (
+            "{month}范围内的村(社区)均已按时报送。",
+            "Every community in scope reported on time for {month}.",
+        ),
+        "ov.not_reported_file": ("迟报未报名单", "late_or_not_reported"),
         "col.due_on": ("截止日期", "Due"),
         "col.status_text": ("报送状态", "Status"),
     }

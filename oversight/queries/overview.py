@@ -214,7 +214,11 @@ def submission_summary(sub: pd.DataFrame, by: str = "town") -> pd.DataFrame:
 
 
 def not_reported(sub: pd.DataFrame, month: date) -> pd.DataFrame:
-    """Who has not reported (missing or not yet due) for `month`: town_name, community_name,
-    due_on, status."""
-    rows = sub[(pd.to_datetime(sub["month"]).dt.date == month) & sub["status"].isin(["missing", "pending"])]
-    return rows[["town_name", "community_name", "community_code", "due_on", "status"]].reset_index(drop=True)
+    """Who has not reported on time for `month`, by name — late first (with the date of the
+    first report), then missing, then not yet due: town_name, community_name, community_code,
+    due_on, reported_on, status."""
+    rows = sub[(pd.to_datetime(sub["month"]).dt.date == month) & sub["status"].isin(["late", "missing", "pending"])]
+    order = rows["status"].map({"late": 0, "missing": 1, "pending": 2})
+    rows = rows.assign(_o=order).sort_values(["_o", "town_code", "community_code"], kind="stable")
+    cols = ["town_name", "community_name", "community_code", "due_on", "reported_on", "status"]
+    return rows[cols].reset_index(drop=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 
@@ -121,7 +122,10 @@ def test_submissions_on_time_late_missing_pending(tiny: Path) -> None:
     assert sub["community_code"].nunique() == 36  # 新政镇: 24 社区 + 12 村
     missing = overview.not_reported(sub, date(2024, 3, 1))
     assert DONGBEI not in missing["community_code"].tolist()
-    assert len(missing) == 34
+    assert len(missing) == 35  # 临江 late, named first with its report date; 34 missing or not yet due
+    first = missing.iloc[0]
+    assert (first["community_code"], first["status"]) == (LINJIANG, "late")
+    assert pd.Timestamp(first["reported_on"]).date() == date(2024, 4, 11)
 
 
 def test_data_view_rows_count_and_allow_list(tiny: Path) -> None:
