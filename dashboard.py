@@ -49,6 +49,11 @@ register(
         "ov.drill_hint_community": ("点击一行可进入该村(社区)", "Click a row to open that community"),
         "ov.ranking_file": ("排名", "ranking"),
         "ov.tied": ("并列", "tied"),
+        "ov.below_marked": (
+            "红色：未达标准或低于预警线（{lines}）；件数少于最低件数的比率列出但不排名。",
+            "Red: below the standard or alert line ({lines}); a rate on fewer cases than the minimum is shown "
+            "but not ranked.",
+        ),
         "ov.submissions": ("月报报送", "Monthly reports"),
         "ov.sub_line": (
             "{month}：应报 {expected}，按时 {on_time}，迟报 {late}，未报 {missing}，未到期 {pending}（截止日为次月{due}日）",
@@ -159,7 +164,10 @@ if not empty_notice(ranking):
         key=f"ov_rank_{level}_{'-'.join(f.town_codes)}_{f.group}_{'-'.join(f.community_codes)}",
         hide=(code_col, "town_name") if ranking.get("town_name", pd.Series()).nunique() <= 1 else (code_col,),
         selectable=len(ranking) > 1,
+        mark_below=True,
     )
+    lines = [metric(n) for n in q.KPI_METRICS if metric(n).line is not None]
+    st.caption(tr("ov.below_marked", lines="、".join(f"{m.label(f.lang)} {m.line_label(f.lang)}" for m in lines)))
     download(ranking, tr("ov.ranking_file"), key="ov_rank_dl")
     if picked:
         row = ranking.iloc[picked[0]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,17 @@ def test_english_sidebar_filters_can_be_driven(tiny_db: Path, monkeypatch: pytes
     at.sidebar.multiselect(key="w_f_towns").set_value([JINCHENG]).run()
     assert not at.exception
     assert at.subheader[1].value == "Community ranking, Mar 2024"
+
+
+def test_ranking_cells_below_a_standard_are_marked_and_the_lines_named(
+    tiny_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _open(tiny_db, monkeypatch, town=XINZHENG)
+    styles = at.dataframe[0].proto.arrow_data.styler.styles
+    # March in 新政镇 (tests/conftest.py): 临江社区's 办结率 40/50 = 80% < 92% and its 20 ㎡ per 100
+    # households < 30 — the only two cells below a line (东北社区 meets all four)
+    marked = re.findall(r"row(\d+)_col\d+", styles.split("{")[0]) if "#C62828" in styles else []
+    ranking = at.dataframe[0].value
+    assert len(marked) == 2 and {ranking.iloc[int(r)]["community_name"] for r in marked} == {"临江社区"}
+    note = next(c.value for c in at.caption if c.value.startswith("红色"))
+    assert "办结率 最低标准 92%" in note and "满意率 预警线 85%" in note
