@@ -139,6 +139,7 @@ with who_col:
             list(name_of),
             format_func=lambda c: f"{town_of[c]} · {name_of[c]}",
             max_selections=MAX_PICK,
+            placeholder=tr("frame.choose"),
             **kept("arena_pick_w", picked, list(name_of)),
         )
         title = entrants.picked_title(codes, name_of, lang)
@@ -249,7 +250,12 @@ radar = kept("arena_radar_w", ranked[:RADAR_FIRST], ranked)
 if not st.session_state["arena_radar_w"]:  # none of the kept ones competes here: the first ones again
     put("arena_radar_w", ranked[:RADAR_FIRST])
 radar_codes = st.multiselect(
-    tr("arena.page.radar_pick"), ranked, format_func=names.get, max_selections=RADAR_MAX, **radar
+    tr("arena.page.radar_pick"),
+    ranked,
+    format_func=names.get,
+    max_selections=RADAR_MAX,
+    placeholder=tr("frame.choose"),
+    **radar,
 )
 left, right = st.columns([3, 2])
 left.plotly_chart(figs.radar(result, radar_codes, names, colours, lang), key="arena_radar_fig")
@@ -280,6 +286,7 @@ trend_keys = st.multiselect(
     tr("arena.page.trend_pick"),
     trend_opts,
     format_func=lambda k: arena.indicator(k).label(lang),
+    placeholder=tr("frame.choose"),
     **kept("arena_trend_w", [k for k in TRENDS if k in trend_opts], trend_opts),
 )
 if trend_keys and not empty_notice(monthly):

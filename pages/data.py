@@ -76,6 +76,7 @@ cols = st.multiselect(
     tr("data.columns"),
     all_cols,
     format_func=lambda c: column_label(c, f.lang),
+    placeholder=tr("frame.choose"),
     **kept(f"data_cols_{name}", default_cols, all_cols),
 )
 left, right = st.columns([3, 1], vertical_alignment="bottom")

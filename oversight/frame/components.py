@@ -33,6 +33,7 @@ STRINGS = {
     "frame.rows": ("共 {n} 行", "{n} rows"),
     "frame.gap_pts": ("{d} 个百分点", "{d} pts"),
     "frame.vs_line": ("较{line}", "vs {line}"),
+    "frame.choose": ("请选择", "Choose"),  # a multiselect's placeholder (Streamlit's own is English)
     "frame.gap_to_standard": ("{line}；箭头为与标准之差", "{line}; the arrow shows the gap"),
     "frame.gap_to_alert": ("{line}；箭头为与预警线之差", "{line}; the arrow shows the gap"),
 }
