@@ -43,10 +43,10 @@ register(
         "quality.score": ("报送质量得分", "Reporting quality"),
         "quality.score_help": (
             "及时性{timeliness:g}分（次月{due}日前报送为按时，迟报得一半，缺报不得分）、完整性必填{required:g}分、选填{optional:g}分、"
-            "一致性{consistency:g}分（无提示的月份占比）、更正{corrections:g}分（按装载记录估算）；在同类组内排名。",
+            "一致性{consistency:g}分（无提示的月份占比）、更正{corrections:g}分（之后被更正的月报数）；在同类组内排名。",
             "Timeliness {timeliness:g} points (by day {due} of the next month; late earns half, missing none), "
             "completeness {required:g} (required) and {optional:g} (optional), consistency {consistency:g} "
-            "(share of months without a flag), corrections {corrections:g} (estimated from the load log); "
+            "(share of months without a flag), corrections {corrections:g} (monthly reports corrected later); "
             "ranked within the peer group.",
         ),
         "quality.peers": ("同类组", "Peer groups"),
@@ -137,7 +137,8 @@ peers = st.radio(
     horizontal=True,
     **kept("quality_peers_w", "type", list(COMMUNITY_RULES)),
 )
-score = q.unit_quality(f, peers)
+# "on_time" is also the case list's 是否按时办结: here it counts months reported on time
+score = q.unit_quality(f, peers).rename(columns={"on_time": "months_on_time"})
 score["peer_group"] = [q.peer_label(peers, v, lang) for v in score["peer_group"]]
 score = score.drop(columns=["community_code"])
 if not empty_notice(score):

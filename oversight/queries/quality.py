@@ -32,6 +32,7 @@ register(
         "col.table": ("报表", "Report"),
         "col.months_due": ("应报月数", "Months due"),
         "col.on_time": ("按时", "On time"),
+        "col.months_on_time": ("按时报送月数", "Months on time"),
         "col.late": ("迟报", "Late"),
         "col.missing": ("缺报", "Missing"),
         "col.timeliness": ("及时性", "Timeliness"),
