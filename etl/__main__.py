@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
 
-# subcommand -> module with add_arguments(parser, name) and run(args) -> exit code
+from core.commands import dispatch
+
+# subcommand -> (module with add_arguments(parser, name) and run(args) -> exit code, help)
 COMMANDS = {
     "load": ("etl.cli", "装载报表到仓库 / load report files into the warehouse"),
     "status": ("etl.cli", "各月报送情况 / which communities reported each month"),
@@ -21,17 +21,7 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="python -m etl", description="仪陇县社区治理报表 ETL")
-    sub = parser.add_subparsers(dest="command", required=True)
-    # Only the chosen subcommand's module is imported, so `load` never depends on the others.
-    chosen = next((a for a in argv if not a.startswith("-")), None)
-    for name, (module, help_text) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        if name == chosen:
-            importlib.import_module(module).add_arguments(p, name)
-    args = parser.parse_args(argv)
-    return importlib.import_module(COMMANDS[args.command][0]).run(args)
+    return dispatch("python -m etl", "仪陇县社区治理报表 ETL", COMMANDS, argv)
 
 
 if __name__ == "__main__":

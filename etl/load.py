@@ -25,6 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from core import incidents
 from core.contract import Kind, clearable
@@ -142,7 +143,8 @@ def load_paths(
             seen.add(digest)
             if (read := _prepare(con, i, path, digest, done, db)) is not None:
                 pending.append(read)
-        pending.sort(key=lambda p: (report_date(p.read), p.index))
+        if len(pending) > 1:  # one file has no order to find
+            pending.sort(key=lambda p: (report_date(p.read), p.index))
         batch: list[_Pending] = []
         for p in pending:
             batch.append(p)
@@ -181,14 +183,19 @@ def report_date(read: FileRead) -> date:
     "…_更正" copy with the same 填报日期 comes after its original by name). Read from the cell
     texts (common date forms only): it orders files, it decides nothing — whether a row may
     replace a stored one is checked per row on the parsed values."""
-    reported = _latest(v for s in read.sheets if "reported_on" in s.frame for v in s.frame["reported_on"])
+    reported = _latest(v for s in read.sheets if "reported_on" in s.frame for v in _distinct(s.frame["reported_on"]))
     period = _latest(
         v
         for s in read.sheets
         if s.kind.period not in s.kind.key and s.kind.period in s.frame
-        for v in s.frame[s.kind.period]
+        for v in _distinct(s.frame[s.kind.period])
     )
     return reported or period or date.min
+
+
+def _distinct(cells: pd.Series) -> list[object]:
+    """A column's distinct cell texts (a report has a few dates in 100,000 rows)."""
+    return cells.dropna().unique().tolist()
 
 
 def _digest_or_none(path: Path) -> str | None:
@@ -465,7 +472,18 @@ def _apply(
     dp = f | {"file_reported": dates["reported_on"]}
     if kind.period not in kind.key:
         dp["file_period"] = dates["period_end"]
-    if not options.force:
+    # Most files replace nothing (a new month): they skip the comparison and correction steps.
+    replacing = con.execute(
+        compose(
+            "SELECT count(*) FROM {staged} AS s JOIN {table} AS t ON {match} WHERE {good}",
+            staged=staged,
+            table=table,
+            match=match,
+            good=good,
+        ),
+        f,
+    ).fetchall()[0][0]
+    if replacing and not options.force:
         con.execute(
             compose(
                 "UPDATE {staged} AS s SET _reason = printf($msg, "
@@ -486,23 +504,28 @@ def _apply(
         )
     out = _Applied()
     out.sheets = [
-        {"sheet": sheet, "kind": kind.name, "rows_read": n, "rows_loaded": n - bad, "rows_replaced": replacing,
+        {"sheet": sheet, "kind": kind.name, "rows_read": n, "rows_loaded": n - bad, "rows_replaced": replaced,
          "rows_quarantined": bad}
-        for sheet, n, bad, replacing in con.execute(
+        for sheet, n, bad, replaced in con.execute(
             compose(
-                "SELECT s._sheet, count(*), count(*) FILTER (WHERE s._reason IS NOT NULL), "
-                "count(*) FILTER (WHERE s._reason IS NULL AND EXISTS (SELECT 1 FROM {table} AS t WHERE {match})) "
+                "SELECT s._sheet, count(*), count(*) FILTER (WHERE s._reason IS NOT NULL), {replaced} "
                 "FROM {staged} AS s WHERE s._file_no = $f GROUP BY s._sheet ORDER BY min(s._row)",
-                table=table,
-                match=match,
+                replaced=compose(
+                    "count(*) FILTER (WHERE s._reason IS NULL AND EXISTS (SELECT 1 FROM {table} AS t WHERE {match}))",
+                    table=table,
+                    match=match,
+                )
+                if replacing
+                else Fragment("0"),
                 staged=staged,
             ),
             f,
         ).fetchall()
     ]  # fmt: skip
-    out.undated = con.execute(
-        compose("SELECT count(*) FROM ({pairs}) WHERE rep_in IS NULL OR rep_stored IS NULL", pairs=pairs), dp
-    ).fetchall()[0][0]
+    if replacing:
+        out.undated = con.execute(
+            compose("SELECT count(*) FROM ({pairs}) WHERE rep_in IS NULL OR rep_stored IS NULL", pairs=pairs), dp
+        ).fetchall()[0][0]
     out.quarantined = con.execute(
         compose(
             "INSERT INTO etl_quarantine (load_id, file, sheet, row_number, kind, original, reason) "
@@ -512,6 +535,39 @@ def _apply(
         ),
         f | {"load_id": load_id, "file": file, "kind": kind.name},
     ).fetchall()[0][0]
+    if replacing:
+        _update(con, kind, load_id, file_no, out)
+    data = [ident(n) for n, _ in data_columns(kind)]
+    extra_cols, extra_vals = [ident(LAST_LOAD)], [Fragment("$load_id")]
+    if "reported_on" in kind.names:
+        extra_cols.append(ident(FIRST_REPORTED))
+        extra_vals.append(qualified("s", "reported_on"))
+    inserted = con.execute(
+        compose(
+            "INSERT INTO {table} ({cols}) SELECT {data}, $load_id, $file, s._sheet, s._row, {extra} FROM {staged} AS s "
+            "WHERE {good} AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {match})",
+            table=table,
+            cols=join([*data, *(ident(n) for n in LINEAGE), *extra_cols]),
+            data=join(qualified("s", n) for n, _ in data_columns(kind)),
+            extra=join(extra_vals),
+            staged=staged,
+            good=good,
+            match=match,
+        ),
+        f | {"load_id": load_id, "file": file},
+    ).fetchall()[0][0]
+    out.loaded = inserted + out.replaced
+    return out
+
+
+def _update(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file_no: int, out: _Applied) -> None:
+    """Update the stored rows one file's good staged rows of `kind` replace, column by column (a
+    blank keeps, CLEAR_MARKERS clear), recording every value changed in etl_correction; sets
+    out.values_changed, out.changes and out.replaced."""
+    staged, table = ident(_staged(kind)), ident(kind.table)
+    f = {"f": file_no}
+    match = join((compose("{t} = {s}", t=qualified("t", k), s=qualified("s", k)) for k in kind.key), " AND ")
+    good = Fragment("s._file_no = $f AND s._reason IS NULL")
     values = [n for n, _ in data_columns(kind) if n not in kind.key]
     new_value = {
         n: compose(
@@ -576,27 +632,6 @@ def _apply(
         ),
         f | {"load_id": load_id},
     ).fetchall()[0][0]
-    data = [ident(n) for n, _ in data_columns(kind)]
-    extra_cols, extra_vals = [ident(LAST_LOAD)], [Fragment("$load_id")]
-    if "reported_on" in kind.names:
-        extra_cols.append(ident(FIRST_REPORTED))
-        extra_vals.append(qualified("s", "reported_on"))
-    inserted = con.execute(
-        compose(
-            "INSERT INTO {table} ({cols}) SELECT {data}, $load_id, $file, s._sheet, s._row, {extra} FROM {staged} AS s "
-            "WHERE {good} AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {match})",
-            table=table,
-            cols=join([*data, *(ident(n) for n in LINEAGE), *extra_cols]),
-            data=join(qualified("s", n) for n, _ in data_columns(kind)),
-            extra=join(extra_vals),
-            staged=staged,
-            good=good,
-            match=match,
-        ),
-        f | {"load_id": load_id, "file": file},
-    ).fetchall()[0][0]
-    out.loaded = inserted + out.replaced
-    return out
 
 
 def _outcome(result: FileResult, read: FileRead, first_problem: tuple | None) -> tuple[str, str]:

@@ -155,16 +155,19 @@ def _other_town_check(kind: Kind) -> Check:
     return Check(f"{key}:town", fails, _fmt(msg, k, owner))
 
 
-def _typed_ctes(kind: Kind, columns: list[Column], extra: Sequence[str] = ()) -> str:
+def _typed_ctes(
+    kind: Kind, columns: list[Column], extra: Sequence[str] = (), marked: frozenset[str] = frozenset()
+) -> str:
     """CTEs cleaned → parsed → typed over the source view `_src`, for `columns` only (and the
-    source columns `extra`, passed through untouched)."""
+    source columns `extra`, passed through untouched); the columns `marked` hold a
+    CLEAR_MARKERS cell somewhere (`marked_columns`) and are checked for it row by row."""
     town = "src.town_name" if "town_name" in kind.names else "NULL"
     cleaned_cols, parsed_cols, typed_cols = [f"src.{ident(x)}" for x in extra], [], []
     cleared = []
     for c in columns:
         cl, p = ident("_c_" + c.name), ident("_p_" + c.name)
         sql = column_sql(c, cl, p, key=c.name in kind.key, matched=c.name in ("community_name", "town_name"))
-        if clearable(kind, c):  # the clear marker is no value to parse: the row clears this column
+        if c.name in marked and clearable(kind, c):  # the clear marker is no value to parse: the row clears it
             marker = f"upper(trim(src.{ident(c.name)})) IN ({', '.join(lit(m) for m in CLEAR_MARKERS)})"
             cleaned_cols.append(f"CASE WHEN {marker} THEN NULL ELSE src.{ident(c.name)} END AS {cl}")
             cleared.append(f"CASE WHEN {marker} THEN {lit(c.name)} END")
@@ -235,7 +238,19 @@ def original_sql(kind: Kind, originals: Sequence[Sequence[str] | None]) -> tuple
     return f"CASE _sheet_no {' '.join(branches)} END", extra
 
 
-def staged_sql(kind: Kind, originals: Sequence[Sequence[str] | None] = ()) -> str:
+def marked_columns(kind: Kind, frame: pd.DataFrame) -> frozenset[str]:
+    """The clearable columns of `frame` that hold a CLEAR_MARKERS cell (a vectorised look, so
+    the SQL checks for the marker only where one is: most reports have none)."""
+    found = set()
+    for c in kind.columns:
+        if c.name in frame and clearable(kind, c):
+            cells = frame[c.name].dropna().astype("str").str.strip().str.upper()
+            if cells.isin(CLEAR_MARKERS).any():
+                found.add(c.name)
+    return frozenset(found)
+
+
+def staged_sql(kind: Kind, originals: Sequence[Sequence[str] | None] = (), marked: frozenset[str] = frozenset()) -> str:
     """SELECT of the typed, checked rows of the view `_src` (reader frames of one kind, see `stage`).
 
     Parameters: $today (DATE), $sheets (sheet names by _sheet_no) and, when any sheet has an
@@ -248,7 +263,7 @@ def staged_sql(kind: Kind, originals: Sequence[Sequence[str] | None] = ()) -> st
     reasons = ", ".join(f"CASE WHEN {chk.fails} THEN {chk.reason} END" for chk in checks(kind))
     stored = [n for n, _ in data_columns(kind)]
     original, extra = original_sql(kind, originals)
-    return f"""{_typed_ctes(kind, list(kind.columns), extra)},
+    return f"""{_typed_ctes(kind, list(kind.columns), extra, marked)},
 keyed AS (
   SELECT t.*, $sheets[t._sheet_no + 1] AS _sheet,
          d._first % {ROW_SPAN} AS _dup_row,
@@ -320,7 +335,9 @@ def stage(
         params: dict[str, object] = {"today": today, "sheets": [s[1] for s in sheets]}
         if flat := [key for k in keys if k is not None for key in k]:
             params["original_keys"] = flat
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {staged_sql(kind, originals)}", params)
+        marked = frozenset().union(*(marked_columns(kind, s[2]) for s in sheets))
+        sql = staged_sql(kind, originals, marked)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {sql}", params)
     finally:
         with contextlib.suppress(duckdb.Error):  # after a failed statement: the caller's ROLLBACK drops it
             con.execute("DROP TABLE IF EXISTS _duplicates")

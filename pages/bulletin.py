@@ -99,22 +99,19 @@ b: Bulletin = build(month, town, lang)  # the preview: the same content the docu
 if made is not None:
     name = f"工作通报_{towns.get(town or '', t('bul.county', 'zh'))}_{month:%Y-%m}"
     row = st.container(horizontal=True, gap="small")
-    row.download_button(
-        tr("bp.docx"),
-        data=guarded(lambda: made[1], "bulletin_docx", "bulletin_docx", rows=lambda _: 1),
-        file_name=f"{name}.docx",
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        key="bulletin_docx",
-        on_click="ignore",
-        icon=":material/download:",
+    files = (
+        ("docx", made[1], "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("pdf", made[2], "application/pdf"),
     )
-    if made[2] is not None:
+    for ext, data, mime in files:
+        if data is None:  # the PDF could not be made: the .docx alone
+            continue
         row.download_button(
-            tr("bp.pdf"),
-            data=guarded(lambda: made[2], "bulletin_pdf", "bulletin_pdf", rows=lambda _: 1),
-            file_name=f"{name}.pdf",
-            mime="application/pdf",
-            key="bulletin_pdf",
+            tr(f"bp.{ext}"),
+            data=guarded(lambda d=data: d, f"bulletin_{ext}", f"bulletin_{ext}", rows=lambda _: 1),
+            file_name=f"{name}.{ext}",
+            mime=mime,
+            key=f"bulletin_{ext}",
             on_click="ignore",
             icon=":material/download:",
         )
