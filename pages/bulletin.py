@@ -80,10 +80,10 @@ if st.button(tr("bp.build"), type="primary", icon=":material/description:", key=
             result = make(month, town, lang, progress=lambda step: status.write(tr(f"bp.step_{step}")))
             status.write(tr("bp.step_pdf"))
             try:
-                made = (wanted, result.docx, to_pdf(result.docx))
+                made = (wanted, result.docx, to_pdf(result.docx), result.bulletin)
                 status.update(label=tr("bp.done"), state="complete", expanded=False)
             except PdfError:
-                made = (wanted, result.docx, None)
+                made = (wanted, result.docx, None, result.bulletin)
                 status.update(label=tr("bp.no_pdf"), state="error")
         except ChartError:
             made = None
@@ -95,7 +95,8 @@ if st.button(tr("bp.build"), type="primary", icon=":material/description:", key=
             st.error(tr("bp.error", incident=incidents.user_message(incidents.record(f"bulletin: {e}"))))
     st.session_state["bulletin_made"] = made
 
-b: Bulletin = build(month, town, lang)  # the preview: the same content the documents hold
+# The preview: the content the documents were made from, else built for the preview alone.
+b: Bulletin = made[3] if made is not None else build(month, town, lang)
 if made is not None:
     name = f"工作通报_{towns.get(town or '', t('bul.county', 'zh'))}_{month:%Y-%m}"
     row = st.container(horizontal=True, gap="small")
