@@ -40,6 +40,9 @@ VIEWS: dict[str, View] = {
 }
 LINEAGE = ("source_file", "source_sheet", "source_row")
 SCREEN_ROWS = 1000
+# Columns holding a file as the warehouse stored it (the path it was loaded from): shown and
+# downloaded as the file's name only, never the server's folders.
+FILE_COLUMNS = frozenset({"source_file", "path", "file"})
 
 
 def view(name: str) -> View:
@@ -79,6 +82,12 @@ def _where(v: View, f: Filters) -> tuple[Fragment, dict]:
     return (join(parts, " AND ") if parts else Fragment("TRUE")), params
 
 
+def _shown(col: str) -> Fragment:
+    if col not in FILE_COLUMNS:
+        return ident(col)
+    return compose("regexp_extract({c}, '[^/]+$', 0) AS {c}", c=ident(col))  # the server runs Linux
+
+
 def count(name: str, f: Filters) -> int:
     """Rows of the view within the filters."""
     v = view(name)
@@ -97,10 +106,11 @@ def rows(
     cached: bool = True,
 ) -> pd.DataFrame:
     """The chosen columns of the view within the filters, ordered by `sort` (else the view's
-    default order), at most `limit` rows (None = all). Unknown columns raise ValueError."""
+    default order), at most `limit` rows (None = all); a file column (FILE_COLUMNS) holds the
+    file's name without its folder. Unknown columns raise ValueError."""
     v = view(name)
     allowed = set(columns(name))
-    picked = [ident(c) for c in cols if c in allowed]
+    picked = [_shown(c) for c in cols if c in allowed]
     if len(picked) != len(cols) or not picked:
         raise ValueError(f"unknown columns for {name}: {sorted(set(cols) - allowed)}")
     if sort is not None and sort not in allowed:
