@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from oversight.frame.state import from_url_text, url_text
 from tests.pages.test_page_arena import GROUP, arena_env, build_arena_db  # noqa: F401 (fixtures)
+from tests.pages.test_page_auth import _app, users_file  # noqa: F401 (a fixture)
 from tests.pages_fixtures import XINZHENG, pages_db  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,3 +137,14 @@ def test_arena_url_with_bad_weights_and_foreign_communities_falls_back(arena_env
 def test_arena_never_fails_on_a_bad_link(arena_env, bad: dict[str, str]) -> None:  # noqa: ANN001, F811
     at = _open(ARENA, {"from": "2024-01", "to": "2024-12"} | bad)
     assert at.selectbox(key="arena_group_w").value == GROUP
+
+
+def test_a_town_users_link_naming_another_townships_communities_picks_none(pages_db, users_file) -> None:  # noqa: ANN001, F811
+    from oversight.auth import users
+
+    town_user = users.load(users_file)["jc"]  # 金城镇 and 度门街道 only
+    link = {"who": "pick", "pick": "511324101001,511324101002", "from": "2024-01", "to": "2024-03"}  # 新政镇's
+    at = _app("pages/arena.py", town_user, link)
+    assert at.radio(key="arena_who_w").value == "pick"
+    assert at.multiselect(key="arena_pick_w").value == []
+    assert not any("新政镇" in o for o in at.multiselect(key="arena_pick_w").options)
