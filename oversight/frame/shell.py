@@ -112,9 +112,11 @@ PERMITTED = {"upload": lambda u: u.can_upload, "admin": lambda u: u.role == "adm
 DEFAULT_MONTHS = 12  # default range: the last 12 months with reports
 
 # Phone width (issue 16.7): Streamlit stacks every row of columns one per line below 640 px; a
-# row of KPI cards (columns holding an st.metric directly) goes two to a line instead.
+# row of two or more KPI cards (columns holding an st.metric directly) goes two to a line
+# instead, with the figures a size smaller so "1,363 小时" still fits half a phone.
 _KPI_ROW = (
-    "[data-testid=stHorizontalBlock]:has(> [data-testid=stColumn] > [data-testid=stVerticalBlock]"
+    "[data-testid=stHorizontalBlock]:has(> [data-testid=stColumn] + [data-testid=stColumn])"
+    ":has(> [data-testid=stColumn] > [data-testid=stVerticalBlock]"
     " > [data-testid=stElementContainer] > [data-testid=stMetric])"
 )
 PHONE_CSS = f"""<style>
@@ -124,6 +126,7 @@ PHONE_CSS = f"""<style>
     flex: 1 1 calc(50% - 0.25rem) !important; min-width: calc(50% - 0.25rem) !important;
     max-width: calc(50% - 0.25rem) !important; width: calc(50% - 0.25rem) !important;
   }}
+  [data-testid=stMetricValue] {{ font-size: 1.6rem !important; }}
 }}
 </style>"""
 
