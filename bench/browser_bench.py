@@ -1,7 +1,7 @@
 """Speed a person feels (issue 16.8): each page in Debian's chromium, from navigation to idle,
 on the sample county, against the real Streamlit server started as tests/browser/conftest.py does.
 
-    .venv/bin/python -m bench.browser_bench [--db WAREHOUSE] [--repeats 3]
+    .venv/bin/python bench/browser_bench.py [--db WAREHOUSE] [--repeats 2]
 
 Two ways in: (1) one session clicking through every sidebar link, `--repeats` rounds (what a
 person moving around feels; the issue's target is < 2 s); (2) a pasted link: each visit a fresh
@@ -30,8 +30,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from bench._common import REPORT, ROOT, machine, machine_md, md_table, text_table, write_section
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _healthy
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # also as `python bench/browser_bench.py`
+    sys.path.insert(0, str(ROOT))
+
+from bench._common import REPORT, machine, machine_md, md_table, text_table, write_section  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _healthy  # noqa: E402
 
 PAGES = [  # (name, path) — every page a signed-in official opens (tests/browser/test_e2e.py PAGES)
     ("overview", "/"),
@@ -263,7 +267,7 @@ def report(res: dict[str, Any], info: dict[str, str], command: str) -> tuple[str
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", type=Path, help="warehouse to serve (default: data/sample loaded into a temporary one)")
-    ap.add_argument("--repeats", type=int, default=3, help="warm visits per page")
+    ap.add_argument("--repeats", type=int, default=2, help="warm visits per page, rounds of the sidebar")
     ap.add_argument("--report", type=Path, default=REPORT)
     args = ap.parse_args(argv)
     info = machine()
@@ -273,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             db = Path(tmp) / "warehouse.duckdb"
             _build_sample(db)
         res = run(db, args.repeats)
-    command = "python -m bench.browser_bench " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = "python bench/browser_bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
     text, md = report(res, info, command.strip())
     print(text)
     write_section(args.report, "browser", md)
