@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from core.metrics import metric
+from core.metrics import cases_of, metric
 from oversight.figures import overview as fig
 from oversight.frame import (
     card_label,
@@ -150,12 +150,15 @@ sort_by = st.selectbox(
     format_func=lambda n: column_label(n, f.lang),
     width=320,
     # default: ㎡ per 100 households, which every community reports
-    **kept("ov_sort", "m2_per_100_households", q.KPI_METRICS),
+    **kept("ov_sort", "m2_per_100_households", q.KPI_METRICS, url="rank"),
 )
 ranking = q.ranking(f, sort_by)
 code_col, name_col = ("town_code", "town_name") if level == "town" else ("community_code", "community_name")
 ranking = ranking.rename(columns={"unit_code": code_col, "unit_name": name_col})
 ranking["tied"] = ranking["tied"].map({True: tr("ov.tied"), False: ""})  # a word, not a checkbox
+# rank, name and the chosen measure (with its cases) first: all a phone shows without scrolling sideways
+first = [c for c in ("rank", name_col, sort_by, cases_of(sort_by), "tied") if c]
+ranking = ranking[[*first, *(c for c in ranking.columns if c not in first)]]
 if not empty_notice(ranking):
     if len(ranking) > 1:
         st.caption(tr(f"ov.drill_hint_{level}"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 LANGS = ("zh", "en")
+PARAMS = ("lang", "town", "group", "comm", "from", "to")  # the query-string names of the filters
 
 
 @dataclass(frozen=True)

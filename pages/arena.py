@@ -13,7 +13,7 @@ from oversight.arena.pack import Pack, html, xlsx
 from oversight.figures import arena as figs
 from oversight.frame import empty_notice, guarded, kept, page_setup, tr
 from oversight.frame.state import put
-from oversight.frame.weights import weights_panel
+from oversight.frame.weights import WEIGHTS, weights_panel
 from oversight.i18n import fmt_month, register, t
 from oversight.queries import arena as q
 from oversight.queries.common import communities, months
@@ -125,12 +125,12 @@ with who_col:
         format_func=lambda v: t(f"arena.page.who_{v}", lang),
         horizontal=True,
         label_visibility="collapsed",
-        **kept("arena_who_w", "pick" if len(picked) >= 2 else "group", ("group", "pick")),
+        **kept("arena_who_w", "pick" if len(picked) >= 2 else "group", ("group", "pick"), url="who"),
     )
     if who == "group":
         groups = entrants.groups(reg)
         first = entrants.default_group(reg, f.group, f.community_codes)
-        group = st.selectbox(tr("arena.page.group"), groups, **kept("arena_group_w", first, groups))
+        group = st.selectbox(tr("arena.page.group"), groups, **kept("arena_group_w", first, groups, url="grp"))
         codes = reg.loc[reg["group_name"] == group, "community_code"].tolist()
         title = group
     else:
@@ -140,7 +140,7 @@ with who_col:
             format_func=lambda c: f"{town_of[c]} · {name_of[c]}",
             max_selections=MAX_PICK,
             placeholder=tr("frame.choose"),
-            **kept("arena_pick_w", picked, list(name_of)),
+            **kept("arena_pick_w", picked, list(name_of), url="pick", most=MAX_PICK),
         )
         title = entrants.picked_title(codes, name_of, lang)
 
@@ -152,7 +152,7 @@ with when_col:
         format_func=lambda v: period.kind_label(v, lang),
         horizontal=True,
         label_visibility="collapsed",
-        **kept("arena_kind_w", "range", period.KINDS),
+        **kept("arena_kind_w", "range", period.KINDS, url="period"),
     )
     choice = None
     if kind != "range":
@@ -161,7 +161,7 @@ with when_col:
             period.kind_label(kind, lang),
             options,
             format_func=lambda v: period.choice_label(kind, v, lang),
-            **kept(f"arena_{kind}_w", options[0], options),
+            **kept(f"arena_{kind}_w", options[0], options, url="when"),
         )
     when = period.pick(kind, choice, (f.month_from, f.month_to), all_months)
     if when.clipped:
@@ -169,153 +169,165 @@ with when_col:
     st.markdown(f"**{when.label(lang)}**")
     st.caption(tr("arena.page.period_note"))
 
-# --- indicators, weights, method, peer groups
-weights, method = weights_panel(lang)
-peers = st.radio(
-    tr("arena.page.peers"),
-    list(COMMUNITY_RULES),
-    format_func=lambda v: COMMUNITY_RULES[v].zh if lang == "zh" else COMMUNITY_RULES[v].en,
-    horizontal=True,
-    help=tr("arena.page.peers_help"),
-    **kept("arena_peers_w", "none", list(COMMUNITY_RULES)),
-)
-rule = community_rule(peers)
-quality_weight = st.number_input(
-    tr("arena.page.quality_weight"),
-    min_value=0,
-    max_value=100,
-    step=1,
-    help=tr("arena.page.quality_help"),
-    **kept("arena_weight_data_quality_w", 0),
-)
-weights = {**weights, "data_quality": quality_weight}
-if sum(weights.values()) <= 0:
-    st.stop()
-if len(codes) < 2:
-    st.info(tr("arena.page.pick_few"))
-    st.stop()
+# --- indicators, weights, method, peer groups, and everything scored with them
 
-# --- score
-info = q.indicator_values(codes, when.start, when.end, f.allowed_towns)
-if empty_notice(info):
-    st.stop()
-info = info.set_index("community_code")
-if quality_weight > 0:
-    info = info.join(q.data_quality(list(info.index), when.start, when.end))
-keys = [i.key for i in (*arena.INDICATORS, *arena.OPTIONAL) if i.key in info.columns]
-names = scoreboard.display_names(info)
-values = info[keys]
-groups = info[rule.column].map(lambda v: rule.label(v, lang)) if rule.column else None
-rules = {"cases": info, "min_cases": min_cases(), "groups": groups}
-result = arena.score(values, weights, method, **rules)
-sens = arena.sensitivity(result)
-other_method = next(m for m in arena.METHODS if m != method)  # does the method, not the data, decide the order?
-before = period.previous(when)
-previous = None
-if before.start >= all_months[0]:
-    prev_info = q.indicator_values(codes, before.start, before.end).set_index("community_code")
+
+@st.fragment
+def scored(codes: list[str], when: period.Period, title: str) -> None:
+    """The weights and all they drive: a weight, method or peer change reruns only this part
+    of the page (issue 16.8), not the sidebar, the header and the choice of who and when."""
+    weights, method = weights_panel(lang)
+    peers = st.radio(
+        tr("arena.page.peers"),
+        list(COMMUNITY_RULES),
+        format_func=lambda v: COMMUNITY_RULES[v].zh if lang == "zh" else COMMUNITY_RULES[v].en,
+        horizontal=True,
+        help=tr("arena.page.peers_help"),
+        **kept("arena_peers_w", "none", list(COMMUNITY_RULES), url="peers"),
+    )
+    rule = community_rule(peers)
+    quality_weight = st.number_input(
+        tr("arena.page.quality_weight"),
+        min_value=0,
+        max_value=100,
+        step=1,
+        help=tr("arena.page.quality_help"),
+        **kept("arena_weight_data_quality_w", 0, WEIGHTS, url="w_data_quality"),
+    )
+    weights = {**weights, "data_quality": quality_weight}
+    if sum(weights.values()) <= 0:
+        return
+    if len(codes) < 2:
+        st.info(tr("arena.page.pick_few"))
+        return
+
+    # --- score
+    info = q.indicator_values(codes, when.start, when.end, f.allowed_towns)
+    if empty_notice(info):
+        return
+    info = info.set_index("community_code")
     if quality_weight > 0:
-        prev_info = prev_info.join(q.data_quality(list(prev_info.index), before.start, before.end))
-    prev_rules = rules | {"cases": prev_info, "groups": groups}
-    previous = arena.score(prev_info[keys], weights, method, **prev_rules)
-board = scoreboard.board(
-    result, sens, info, lang, other=arena.score(values, weights, other_method, **rules), previous=previous
-)
-ranked = board.index[board["rank"].notna()].tolist()
-colours = figs.community_colours(sorted(info.index))
+        info = info.join(q.data_quality(list(info.index), when.start, when.end))
+    keys = [i.key for i in (*arena.INDICATORS, *arena.OPTIONAL) if i.key in info.columns]
+    names = scoreboard.display_names(info)
+    values = info[keys]
+    groups = info[rule.column].map(lambda v: rule.label(v, lang)) if rule.column else None
+    rules = {"cases": info, "min_cases": min_cases(), "groups": groups}
+    result = arena.score(values, weights, method, **rules)
+    sens = arena.sensitivity(result)
+    other_method = next(m for m in arena.METHODS if m != method)  # does the method, not the data, decide the order?
+    before = period.previous(when)
+    previous = None
+    if before.start >= all_months[0]:
+        prev_info = q.indicator_values(codes, before.start, before.end).set_index("community_code")
+        if quality_weight > 0:
+            prev_info = prev_info.join(q.data_quality(list(prev_info.index), before.start, before.end))
+        prev_rules = rules | {"cases": prev_info, "groups": groups}
+        previous = arena.score(prev_info[keys], weights, method, **prev_rules)
+    board = scoreboard.board(
+        result, sens, info, lang, other=arena.score(values, weights, other_method, **rules), previous=previous
+    )
+    ranked = board.index[board["rank"].notna()].tolist()
+    colours = figs.community_colours(sorted(info.index))
 
-st.subheader(tr("arena.page.scoreboard"))
-st.caption(tr("arena.page.scoreboard_help"))
-st.plotly_chart(figs.contributions(result, names, lang), key="arena_contrib")
-st.dataframe(scoreboard.ranking_table(board, lang, other_method), hide_index=True, key="arena_board")
-if previous is not None:
-    st.caption(tr("arena.page.movement_note", period=before.label(lang)))
+    st.subheader(tr("arena.page.scoreboard"))
+    st.caption(tr("arena.page.scoreboard_help"))
+    st.plotly_chart(figs.contributions(result, names, lang), key="arena_contrib")
+    st.dataframe(scoreboard.ranking_table(board, lang, other_method), hide_index=True, key="arena_board")
+    if previous is not None:
+        st.caption(tr("arena.page.movement_note", period=before.label(lang)))
 
-lines = scoreboard.missing_lines(result, names, lang) + scoreboard.nobody_lines(result, lang)
-if lines:
-    st.warning(
-        f"**{tr('arena.page.missing_title')}** — {scoreboard.missing_note(lang)}\n\n"
-        + "\n".join(f"- {x}" for x in lines)
+    lines = scoreboard.missing_lines(result, names, lang) + scoreboard.nobody_lines(result, lang)
+    if lines:
+        st.warning(
+            f"**{tr('arena.page.missing_title')}** — {scoreboard.missing_note(lang)}\n\n"
+            + "\n".join(f"- {x}" for x in lines)
+        )
+
+    # --- side by side
+    st.subheader(tr("arena.page.side"))
+    st.caption(tr("arena.page.side_help") + " " + tr("arena.page.few_note", n=min_cases()))
+    show_delta = st.toggle(tr("arena.page.show_delta"), **kept("arena_delta_w", False, (False, True), url="delta"))
+    st.dataframe(scoreboard.comparison(result, names, lang, deltas=show_delta), hide_index=True, key="arena_side")
+
+    # --- radar, strengths and gaps
+    st.subheader(tr("arena.page.radar"))
+    radar = kept("arena_radar_w", ranked[:RADAR_FIRST], ranked, url="radar", most=RADAR_MAX)
+    if not st.session_state["arena_radar_w"]:  # none of the kept ones competes here: the first ones again
+        put("arena_radar_w", ranked[:RADAR_FIRST])
+        radar = kept("arena_radar_w", ranked[:RADAR_FIRST], ranked, url="radar", most=RADAR_MAX)
+    radar_codes = st.multiselect(
+        tr("arena.page.radar_pick"),
+        ranked,
+        format_func=names.get,
+        max_selections=RADAR_MAX,
+        placeholder=tr("frame.choose"),
+        **radar,
+    )
+    left, right = st.columns([3, 2])
+    left.plotly_chart(figs.radar(result, radar_codes, names, colours, lang), key="arena_radar_fig")
+    with right:
+        st.markdown(f"**{tr('arena.page.strengths')}**")
+        for c in radar_codes:
+            place = board.at[c, "rank_range"]
+            st.markdown(
+                f"**{names[c]}**（{place}，{result.composite[c]:.1f}）　{scoreboard.strengths(result, c, lang)}"
+            )
+
+    # --- correlations between indicators
+    st.subheader(tr("arena.page.correlation"))
+    st.caption(tr("arena.page.correlation_help", double=arena.CORR_DOUBLE))
+    pairs = arena.correlations(result)
+    strong = pairs[pairs["rho"].abs() >= 0.7]
+    for row in strong[strong["double"]].itertuples():
+        a, b = arena.indicator(row.a).label(lang), arena.indicator(row.b).label(lang)
+        st.warning(tr("arena.page.double", a=a, b=b, rho=row.rho, n=row.n))
+    if strong.empty:
+        st.caption(tr("arena.page.correlation_none"))
+    else:
+        st.dataframe(scoreboard.correlation_table(strong, lang), hide_index=True, key="arena_corr")
+
+    # --- trends
+    st.subheader(tr("arena.page.trends"))
+    monthly = q.monthly_values(codes, when.start, when.end, f.allowed_towns)
+    trend_opts = [i.key for i in arena.INDICATORS if weights[i.key] > 0 and i.transform != "growth"]
+    trend_keys = st.multiselect(
+        tr("arena.page.trend_pick"),
+        trend_opts,
+        format_func=lambda k: arena.indicator(k).label(lang),
+        placeholder=tr("frame.choose"),
+        **kept("arena_trend_w", [k for k in TRENDS if k in trend_opts], trend_opts, url="trend"),
+    )
+    if trend_keys and not empty_notice(monthly):
+        st.plotly_chart(figs.trends(monthly, trend_keys, names, colours, lang), key="arena_trends")
+
+    # --- sensitivity
+    st.subheader(tr("arena.page.sensitivity"))
+    st.caption(tr("arena.pack.sensitivity_text", spread=arena.SPREAD, draws=arena.DRAWS, seed=arena.SEED))
+    st.plotly_chart(figs.rank_ranges(sens, names, lang, arena.DRAWS, arena.SPREAD), key="arena_ranks")
+
+    # --- the pack
+    st.subheader(tr("arena.page.download"))
+    pack = Pack(title, when.start, when.end, lang, result, sens, info, monthly, arena.DRAWS, arena.SPREAD, arena.SEED)
+    d1, d2, _ = st.columns([1, 2, 2])
+    d1.download_button(
+        tr("arena.page.download_xlsx"),
+        data=guarded(lambda: xlsx.build_xlsx(pack), "arena_pack", "arena_dl_xlsx", rows=lambda _: len(info)),
+        file_name=pack.file_name("xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="arena_dl_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    d2.download_button(
+        tr("arena.page.download_html"),
+        data=guarded(lambda: html.build_html(pack, colours), "arena_pack", "arena_dl_html", rows=lambda _: len(info)),
+        file_name=pack.file_name("html"),
+        mime="text/html",
+        key="arena_dl_html",
+        on_click="ignore",
+        icon=":material/print:",
     )
 
-# --- side by side
-st.subheader(tr("arena.page.side"))
-st.caption(tr("arena.page.side_help") + " " + tr("arena.page.few_note", n=min_cases()))
-show_delta = st.toggle(tr("arena.page.show_delta"), **kept("arena_delta_w", False))
-st.dataframe(scoreboard.comparison(result, names, lang, deltas=show_delta), hide_index=True, key="arena_side")
 
-# --- radar, strengths and gaps
-st.subheader(tr("arena.page.radar"))
-radar = kept("arena_radar_w", ranked[:RADAR_FIRST], ranked)
-if not st.session_state["arena_radar_w"]:  # none of the kept ones competes here: the first ones again
-    put("arena_radar_w", ranked[:RADAR_FIRST])
-radar_codes = st.multiselect(
-    tr("arena.page.radar_pick"),
-    ranked,
-    format_func=names.get,
-    max_selections=RADAR_MAX,
-    placeholder=tr("frame.choose"),
-    **radar,
-)
-left, right = st.columns([3, 2])
-left.plotly_chart(figs.radar(result, radar_codes, names, colours, lang), key="arena_radar_fig")
-with right:
-    st.markdown(f"**{tr('arena.page.strengths')}**")
-    for c in radar_codes:
-        place = board.at[c, "rank_range"]
-        st.markdown(f"**{names[c]}**（{place}，{result.composite[c]:.1f}）　{scoreboard.strengths(result, c, lang)}")
-
-# --- correlations between indicators
-st.subheader(tr("arena.page.correlation"))
-st.caption(tr("arena.page.correlation_help", double=arena.CORR_DOUBLE))
-pairs = arena.correlations(result)
-strong = pairs[pairs["rho"].abs() >= 0.7]
-for row in strong[strong["double"]].itertuples():
-    a, b = arena.indicator(row.a).label(lang), arena.indicator(row.b).label(lang)
-    st.warning(tr("arena.page.double", a=a, b=b, rho=row.rho, n=row.n))
-if strong.empty:
-    st.caption(tr("arena.page.correlation_none"))
-else:
-    st.dataframe(scoreboard.correlation_table(strong, lang), hide_index=True, key="arena_corr")
-
-# --- trends
-st.subheader(tr("arena.page.trends"))
-monthly = q.monthly_values(codes, when.start, when.end, f.allowed_towns)
-trend_opts = [i.key for i in arena.INDICATORS if weights[i.key] > 0 and i.transform != "growth"]
-trend_keys = st.multiselect(
-    tr("arena.page.trend_pick"),
-    trend_opts,
-    format_func=lambda k: arena.indicator(k).label(lang),
-    placeholder=tr("frame.choose"),
-    **kept("arena_trend_w", [k for k in TRENDS if k in trend_opts], trend_opts),
-)
-if trend_keys and not empty_notice(monthly):
-    st.plotly_chart(figs.trends(monthly, trend_keys, names, colours, lang), key="arena_trends")
-
-# --- sensitivity
-st.subheader(tr("arena.page.sensitivity"))
-st.caption(tr("arena.pack.sensitivity_text", spread=arena.SPREAD, draws=arena.DRAWS, seed=arena.SEED))
-st.plotly_chart(figs.rank_ranges(sens, names, lang, arena.DRAWS, arena.SPREAD), key="arena_ranks")
-
-# --- the pack
-st.subheader(tr("arena.page.download"))
-pack = Pack(title, when.start, when.end, lang, result, sens, info, monthly, arena.DRAWS, arena.SPREAD, arena.SEED)
-d1, d2, _ = st.columns([1, 2, 2])
-d1.download_button(
-    tr("arena.page.download_xlsx"),
-    data=guarded(lambda: xlsx.build_xlsx(pack), "arena_pack", "arena_dl_xlsx", rows=lambda _: len(info)),
-    file_name=pack.file_name("xlsx"),
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="arena_dl_xlsx",
-    on_click="ignore",
-    icon=":material/download:",
-)
-d2.download_button(
-    tr("arena.page.download_html"),
-    data=guarded(lambda: html.build_html(pack, colours), "arena_pack", "arena_dl_html", rows=lambda _: len(info)),
-    file_name=pack.file_name("html"),
-    mime="text/html",
-    key="arena_dl_html",
-    on_click="ignore",
-    icon=":material/print:",
-)
+scored(codes, when, title)

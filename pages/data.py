@@ -51,7 +51,10 @@ st.title(tr("page.data"))
 
 views = q.views_for(f)
 name = st.selectbox(
-    tr("data.view"), views, format_func=lambda v: t(f"view.{v}", f.lang), **kept("data_view", views[0], views)
+    tr("data.view"),
+    views,
+    format_func=lambda v: t(f"view.{v}", f.lang),
+    **kept("data_view", views[0], views, url="table"),
 )
 if name == "community_month":  # the monthly indicators can also be summed up (issue 16.3)
     groupings = ["rows", *q.GROUPINGS]
@@ -60,7 +63,7 @@ if name == "community_month":  # the monthly indicators can also be summed up (i
         groupings,
         format_func=lambda g: tr(f"data.by_{g}"),
         horizontal=True,
-        **kept("data_group_by", "rows", groupings),
+        **kept("data_group_by", "rows", groupings, url="by"),
     )
     if by != "rows":
         st.caption(tr("data.group_help"))
@@ -77,16 +80,18 @@ cols = st.multiselect(
     all_cols,
     format_func=lambda c: column_label(c, f.lang),
     placeholder=tr("frame.choose"),
-    **kept(f"data_cols_{name}", default_cols, all_cols),
+    **kept(f"data_cols_{name}", default_cols, all_cols, url="cols"),
 )
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 sort = left.selectbox(
     tr("data.sort"),
     [None, *cols],
     format_func=lambda c: t("data.sort_default", f.lang) if c is None else column_label(c, f.lang),
-    **kept(f"data_sort_{name}", None, [None, *cols]),
+    **kept(f"data_sort_{name}", None, [None, *cols], url="sort"),
 )
-descending = right.toggle(tr("data.descending"), key=f"data_desc_{name}", disabled=sort is None)
+descending = right.toggle(
+    tr("data.descending"), disabled=sort is None, **kept(f"data_desc_{name}", False, (False, True), url="desc")
+)
 
 if not q.view(name).scoped:
     st.caption(tr("data.unfiltered"))

@@ -111,6 +111,25 @@ PAGES: tuple[tuple[str, str, str], ...] = (
 PERMITTED = {"upload": lambda u: u.can_upload, "admin": lambda u: u.role == "admin"}
 DEFAULT_MONTHS = 12  # default range: the last 12 months with reports
 
+# Phone width (issue 16.7): Streamlit stacks every row of columns one per line below 640 px; a
+# row of two or more KPI cards (columns holding an st.metric directly) goes two to a line
+# instead, with the figures a size smaller so "1,363 小时" still fits half a phone.
+_KPI_ROW = (
+    "[data-testid=stHorizontalBlock]:has(> [data-testid=stColumn] + [data-testid=stColumn])"
+    ":has(> [data-testid=stColumn] > [data-testid=stVerticalBlock]"
+    " > [data-testid=stElementContainer] > [data-testid=stMetric])"
+)
+PHONE_CSS = f"""<style>
+@media (max-width: 640px) {{
+  {_KPI_ROW} {{ flex-flow: row wrap !important; gap: 0.5rem !important; }}
+  {_KPI_ROW} > [data-testid=stColumn] {{
+    flex: 1 1 calc(50% - 0.25rem) !important; min-width: calc(50% - 0.25rem) !important;
+    max-width: calc(50% - 0.25rem) !important; width: calc(50% - 0.25rem) !important;
+  }}
+  [data-testid=stMetricValue] {{ font-size: 1.6rem !important; }}
+}}
+</style>"""
+
 
 def may_open(user: User, page: str) -> bool:
     """Whether `user` may open the page called `page` (its page_setup name)."""
@@ -290,6 +309,7 @@ def page_setup(page: str, require_data: bool = True) -> Filters:
     st.session_state[OFFERED] = {}  # the downloads this run offers (components.guarded)
     title = tr(f"page.{page}") if f"page.{page}" in STRINGS else tr("app.title")
     st.set_page_config(page_title=f"{title} · {tr('app.title')}", layout="wide")
+    st.html(PHONE_CSS)  # style only: Streamlit puts it in the page's head, it takes no space
     nav_box = st.sidebar.container()
     _lang_widget()
     user = session.require()

@@ -4,16 +4,17 @@ widgets with translated labels.
 Streamlit 1.67 drops a keyed widget's value when the user changes page, so each filter lives
 in a plain session key (seeded from the query string on a session's first run), is copied into
 its widget's key before the widget is drawn, is written back by the widget's on_change, and
-goes into the query string on every run. `kept()` does the same for any page's own widgets.
+goes into the query string on every run. `kept()` does the same for any page's own widgets,
+and with `url=` also puts the widget in the query string, so a copied link opens the same view.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from oversight.filters import Filters, from_params
+from oversight.filters import PARAMS, Filters, from_params
 from oversight.i18n import t
 
 # Plain session keys (survive page changes) and the widget keys they are copied into.
@@ -21,7 +22,7 @@ FILTER_KEYS = {"lang": "f_lang", "towns": "f_towns", "group": "f_group", "comms"
 WIDGET_KEYS = {name: "w_" + key for name, key in FILTER_KEYS.items()}
 _SEEDED = "f_seeded"
 _FILTERS = "f_current"
-
+_ASKED = "f_url_page"  # the page parameters of the session's first URL not yet given to a widget
 
 _KEPT = "kept_"
 
@@ -41,7 +42,9 @@ def seed_from_url() -> None:
     """On a session's first run, take the filters from the query string."""
     if st.session_state.get(_SEEDED):
         return
-    asked = from_params(st.query_params.to_dict())
+    params = st.query_params.to_dict()
+    st.session_state[_ASKED] = {k: v for k, v in params.items() if k not in PARAMS}
+    asked = from_params(params)
     st.session_state[FILTER_KEYS["lang"]] = asked.lang
     st.session_state[FILTER_KEYS["towns"]] = asked.town_codes
     st.session_state[FILTER_KEYS["group"]] = asked.group
@@ -50,10 +53,17 @@ def seed_from_url() -> None:
     st.session_state[_SEEDED] = True
 
 
-def write_url(params: dict[str, str]) -> None:
-    """Put `params` in the browser's query string (only when they changed)."""
-    if st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)
+def write_url(params: Mapping[str, str], names: Sequence[str] = PARAMS) -> None:
+    """Make the query string's parameters `names` (by default the global filters') say `params`:
+    set those given, remove the others; the page's own parameters (`kept(url=…)`) stay.
+    Only what changed is sent to the browser."""
+    now = st.query_params.to_dict()
+    for name in names:
+        if name not in params:
+            if name in now:
+                del st.query_params[name]
+        elif now.get(name) != params[name]:
+            st.query_params[name] = params[name]
 
 
 def keep_filter(name: str) -> None:
@@ -67,23 +77,67 @@ def _keep_widget(key: str) -> None:
     st.session_state[_KEPT + key] = st.session_state[key]
 
 
-def kept(key: str, default: object, options: Sequence[object] | None = None) -> dict[str, object]:
+def url_text(value: object) -> str:
+    """A kept value as it stands in the query string: True/False as 1/0, None as "", a list
+    comma-separated (codes, column and indicator names hold no commas)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (list, tuple)):
+        return ",".join(url_text(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def from_url_text(text: str, default: object, options: Sequence[object]) -> object:
+    """The value `text` (from a URL: untrusted) names among `options`, else `default`. For a
+    list `default`, the comma-separated items that are options, once each, in the URL's order."""
+    by_text = {url_text(o): o for o in options}
+    if isinstance(default, list):
+        return list(dict.fromkeys(by_text[p] for p in str(text).split(",") if p in by_text))
+    return by_text.get(str(text), default)
+
+
+def kept(
+    key: str,
+    default: object,
+    options: Sequence[object] | None = None,
+    url: str | None = None,
+    most: int | None = None,
+) -> dict[str, object]:
     """Keyword arguments (key, on_change, args) for a page widget with translated labels.
 
     The value lives in a plain session key and is copied into the widget key `key` before the
     widget is drawn, so every run sends it to the browser with the current labels: a keyed
     widget left alone keeps showing its choice in the old language after a switch. A stored
-    value no longer in `options` falls back to `default` (a list keeps only valid items).
-    Draw the widget without `index`/`default`/`value`."""
+    value no longer in `options` falls back to `default` (a list keeps only valid items, at
+    most `most` of them). Draw the widget without `index`/`default`/`value`.
+
+    With `url` (a query-string parameter name, unique across pages and not a global filter's),
+    the widget is part of the link: the first time the session draws it, a value the session's
+    first URL gave under `url` is used if it is one of `options` (anything else: `default`,
+    never an error), and every run writes the value into the query string (removed while it
+    is `default`). Raises ValueError when `url` is given without `options` (a URL value is
+    only ever taken from an allow-list)."""
     ss = st.session_state
-    value = ss.get(_KEPT + key, default)
+    if url is not None and options is None:
+        raise ValueError(f"kept({key!r}, url={url!r}) needs options to check a URL value against")
+    if _KEPT + key in ss:
+        value = ss[_KEPT + key]
+    elif url is not None and url in ss.get(_ASKED, {}):
+        value = from_url_text(ss[_ASKED].pop(url), default, options)
+    else:
+        value = default
     if options is not None:
         if isinstance(value, list):
             value = [v for v in value if v in options]
         elif value not in options:
             value = default
+    if isinstance(value, list) and most is not None:
+        value = value[:most]
     ss[_KEPT + key] = value
     ss[key] = value
+    if url is not None:
+        same = url_text(value) == url_text(default)
+        write_url({} if same else {url: url_text(value)}, (url,))
     return {"key": key, "on_change": _keep_widget, "args": (key,)}
 
 

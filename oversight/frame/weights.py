@@ -34,6 +34,7 @@ STRINGS = {
 register(STRINGS)
 
 WEIGHT = {i.key: f"arena_weight_{i.key}_w" for i in arena.INDICATORS}  # indicator → its weight widget
+WEIGHTS = range(101)  # a weight is 0–100 points (the number inputs' bounds; a URL value is checked against it)
 _NOTICE = "arena_notice"
 
 
@@ -88,7 +89,7 @@ def weights_panel(lang: str) -> tuple[dict[str, float], str]:
                 max_value=100,
                 step=1,
                 help=ind.summary(lang),
-                **kept(WEIGHT[ind.key], int(ind.weight)),
+                **kept(WEIGHT[ind.key], int(ind.weight), WEIGHTS, url=f"w_{ind.key}"),
             )
     total = sum(weights.values())
     st.caption(tr("arena.page.weights_total", total=total))
@@ -101,7 +102,7 @@ def weights_panel(lang: str) -> tuple[dict[str, float], str]:
                 tr("arena.page.preset_pick"),
                 saved,
                 placeholder=tr("arena.page.preset_none"),
-                **kept("arena_preset_pick_w", saved[0] if saved else None, saved),
+                **kept("arena_preset_pick_w", saved[0] if saved else None, saved, url="preset"),
             )
             b1, b2, b3 = st.columns(3)
             b1.button(tr("arena.page.preset_load"), key="arena_preset_load", on_click=_load_preset, disabled=not saved)
@@ -123,7 +124,7 @@ def weights_panel(lang: str) -> tuple[dict[str, float], str]:
         arena.METHODS,
         format_func=lambda v: t(f"arena.method.{v}", lang),
         horizontal=True,
-        **kept("arena_method_w", "minmax", arena.METHODS),
+        **kept("arena_method_w", "minmax", arena.METHODS, url="method"),
     )
     st.markdown(arena.method_text(method, lang))
     if total <= 0:
