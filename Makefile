@@ -31,6 +31,7 @@ sample: setup
 bench: setup
 	.venv/bin/python bench/etl_bench.py
 	.venv/bin/python bench/dashboard_bench.py
+	.venv/bin/python bench/browser_bench.py
 
 screenshots: setup
 	OVERSIGHT_SCREENSHOTS=1 .venv/bin/pytest -q -m browser
