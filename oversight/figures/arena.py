@@ -122,9 +122,7 @@ def contributions(result: ArenaResult, names: Mapping[str, str], lang: str) -> g
             xshift=4,
             font={"color": BAD if n_missing else "#222"},
         )
-    legend_rows = 2 if lang == "zh" else 5  # ten indicator names, longer in English
-    height = 120 + 34 * len(order) + 22 * legend_rows
-    style(fig, t("arena.fig.contrib", lang), x_title=t("arena.fig.points", lang), height=height)
+    style(fig, t("arena.fig.contrib", lang), x_title=t("arena.fig.points", lang), height=140 + 34 * len(order))
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     fig.update_xaxes(range=[0, 112], dtick=20)

@@ -171,14 +171,45 @@ def _month_step(first: pd.Timestamp, last: pd.Timestamp, max_ticks: int) -> int:
     return next((s for s in MONTH_STEPS if span // s + 1 <= max_ticks), MONTH_STEPS[-1])
 
 
+LEGEND_WIDTH = 520  # px a legend row may fill: a half-width chart on the page
+LEGEND_ROW = 22  # px per legend row
+
+
+def legend_rows(fig: go.Figure, width: int = LEGEND_WIDTH) -> int:
+    """How many rows the horizontal legend of `fig` takes in `width` px (~7 px per Latin
+    character, 14 per CJK one, 40 px for the symbol and gap of each entry); 0 without a legend."""
+    if fig.layout.showlegend is False:
+        return 0
+    entries = [tr.name for tr in fig.data if tr.name and tr.showlegend is not False]
+    if len(entries) < 2 and fig.layout.showlegend is not True:
+        return 0
+    rows, used = 1, 0
+    for name in entries:
+        w = 40 + 7 * _width(name)
+        if used and used + w > width:
+            rows, used = rows + 1, 0
+        used += w
+    return rows
+
+
+def _room_for_legend(fig: go.Figure) -> None:
+    """Make the figure taller by the legend's extra rows, so a long (English) legend takes room
+    below the plot instead of squeezing it."""
+    extra = max(0, legend_rows(fig) - 1) * LEGEND_ROW
+    if extra:
+        fig.layout.height = (fig.layout.height or 420) + extra
+
+
 def finish(fig: go.Figure, lang: str, *, max_month_ticks: int = 6) -> go.Figure:
     """The axis rules, applied last by every builder, to every cartesian axis by the data on it:
     - a date axis gets month ticks in `lang` (2025年11月 / Nov 2025), at most `max_month_ticks`
       (a tick a month, else every 2, 3, 6, 12 months), and hover in the same form;
     - a value axis gets thousands commas (",~f", hover ",.2~f"; a % axis keeps its format) and,
       unless a range was set (by `axis_from`, which says so, or a fixed scale), starts at zero;
-    - every axis pushes the margins for its tick labels (automargin).
+    - every axis pushes the margins for its tick labels (automargin);
+    - a legend of more than one row makes the figure taller by its extra rows (`legend_rows`).
     Returns `fig`."""
+    _room_for_legend(fig)
     if any(fig.layout[n].side == "top" for n in _axes(fig) if n.startswith("xaxis")):
         fig.update_layout(title={"yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": 12, "b": 0}})
     by_axis: dict[str, list[object]] = {}

@@ -37,13 +37,25 @@ STATUS_COLOURS = {"on_time": GOOD, "late": "#F9A825", "missing": BAD, "pending":
 MAX_MATRIX_ROWS = 60  # above this many communities the matrix is drawn per township
 
 
-def month_labels(months: pd.Series, lang: str) -> tuple[pd.Series, list[str]]:
-    """Each row's month as an axis label in `lang` (2025年11月 / Nov 2025) and the distinct
-    labels in calendar order. A label is built once per distinct month and spread by position
-    (a per-cell strftime was 12% of the overview's rerun at ×50)."""
+def month_labels(months: pd.Series, lang: str) -> tuple[pd.Series, list[str], list[str]]:
+    """Each row's month as a label in `lang` (2025年11月 / Nov 2025), the distinct labels in
+    calendar order, and their short tick texts (11月, with the year over January and the first
+    month: 2026年<br>1月), which stay legible side by side over 24 columns. A label is built once
+    per distinct month and spread by position (a per-cell strftime was 12% of the overview's
+    rerun at ×50)."""
     codes, distinct = pd.factorize(pd.to_datetime(months), sort=True)
-    names = np.array([fmt_month(pd.Timestamp(m).date(), lang) for m in distinct], dtype=object)
-    return pd.Series(names[codes], index=months.index, dtype=object), names.tolist()
+    days = [pd.Timestamp(m).date() for m in distinct]
+    names = np.array([fmt_month(d, lang) for d in days], dtype=object)
+    starts = {i for i, d in enumerate(days) if d.month == 1}
+    if days and not (len(days) > 1 and days[1].month == 1):
+        starts.add(0)  # the first column names its year, unless January follows at once
+    # The axis is on top: the last line sits next to the cells, so the year goes first.
+    short = [
+        ((f"{d.year}年<br>" if lang == "zh" else f"{d.year}<br>") if i in starts else "")
+        + (f"{d.month}月" if lang == "zh" else d.strftime("%b"))
+        for i, d in enumerate(days)
+    ]
+    return pd.Series(names[codes], index=months.index, dtype=object), names.tolist(), short
 
 
 def _fill(template: str, columns: dict[str, pd.Series]) -> pd.Series:
@@ -63,7 +75,7 @@ def submission_matrix(sub: pd.DataFrame, lang: str, scope: str) -> go.Figure:
     """Communities (rows) × months (columns), one colour per status, legend below.
     `sub` has community_code, community_name, town_name, month, reported_on, due_on, status."""
     df = sub.copy()
-    df["x"], cols = month_labels(df["month"], lang)
+    df["x"], cols, ticks = month_labels(df["month"], lang)
     several_towns = df["town_name"].nunique() > 1
     df["y"] = df["town_name"] + "·" + df["community_name"] if several_towns else df["community_name"]
     rows = list(dict.fromkeys(df["y"]))
@@ -112,7 +124,9 @@ def submission_matrix(sub: pd.DataFrame, lang: str, scope: str) -> go.Figure:
     # No title on the top month axis: it collided with the chart title (the months say what they are).
     style(fig, t("fig.ov.sub_title", lang, scope=scope), height=height)
     fig.update_yaxes(autorange="reversed", type="category", showgrid=False)
-    fig.update_xaxes(type="category", side="top", showgrid=False, title_standoff=4)
+    fig.update_xaxes(
+        type="category", side="top", showgrid=False, title_standoff=4, tickvals=cols, ticktext=ticks, tickangle=0
+    )
     fig.update_layout(margin={"t": 100}, plot_bgcolor="white")
     return finish(fig, lang)
 
@@ -121,7 +135,7 @@ def submission_by_town(summary: pd.DataFrame, lang: str, scope: str) -> go.Figur
     """Townships (rows) × months: colour = share of the communities that reported on time;
     hover gives the counts. `summary` from queries.overview.submission_summary."""
     df = summary.copy()
-    df["x"], cols = month_labels(df["month"], lang)
+    df["x"], cols, ticks = month_labels(df["month"], lang)
     due = (df["expected"] - df["pending"]).where(lambda s: s > 0)
     df["share"] = df["on_time"] / due
     counts = {k: df[k].astype(int) for k in ("on_time", "late", "missing", "pending", "expected")}
@@ -148,7 +162,9 @@ def submission_by_town(summary: pd.DataFrame, lang: str, scope: str) -> go.Figur
     height = max(300, 22 * len(rows) + 150)
     style(fig, t("fig.ov.sub_town_title", lang, scope=scope), height=height)
     fig.update_yaxes(autorange="reversed", type="category", showgrid=False)
-    fig.update_xaxes(type="category", side="top", showgrid=False)
+    fig.update_xaxes(
+        type="category", side="top", showgrid=False, tickvals=cols, ticktext=ticks, tickangle=0, tickfont={"size": 11}
+    )
     fig.update_layout(margin={"t": 100, "b": 30}, plot_bgcolor="white")
     return finish(fig, lang)
 

@@ -17,7 +17,7 @@ from core.settings import min_cases
 from oversight.arena import scoring
 from oversight.arena.indicators import DEFAULT_WEIGHTS, FAMILIES, INDICATOR_COLOURS, INDICATORS, indicator
 from oversight.figures import area, arena, overview, party, profile, requests, volunteers
-from oversight.figures.base import MONTH_FORMAT, TITLE_WIDTH, _width
+from oversight.figures.base import LEGEND_ROW, MONTH_FORMAT, TITLE_WIDTH, _width, legend_rows
 
 TOWNS = [("511324100000", "金城镇"), ("511324101000", "新政镇"), ("511324102000", "马鞍镇")]
 MONTHS = pd.date_range("2025-01-01", "2026-11-01", freq="MS")
@@ -326,6 +326,9 @@ def test_month_axes_read_in_the_language_of_the_ui(built: tuple[str, dict[str, g
             assert "%Y-%m" not in (tr.hovertemplate or ""), key
     assert dated >= 8
     assert MONTH_FORMAT["zh"] == "%Y年%-m月"
+    assert list(figs["ov.matrix"].layout.xaxis.ticktext[:2]) == (
+        ["2025年<br>1月", "2月"] if lang == "zh" else ["2025<br>Jan", "Feb"]
+    )
     matrix = figs["ov.matrix"].data[0]
     expected = ["2025年1月", "2025年2月"] if lang == "zh" else ["Jan 2025", "Feb 2025"]
     assert list(matrix.x[:2]) == expected and len(matrix.x) == len(MONTHS)
@@ -335,6 +338,17 @@ def test_month_axes_read_in_the_language_of_the_ui(built: tuple[str, dict[str, g
 
 def test_month_labels_are_built_once_per_month_in_calendar_order() -> None:
     months = pd.Series(pd.to_datetime(["2025-11-01", "2025-02-01", "2025-11-01", "2025-10-01"]))
-    labels, order = overview.month_labels(months, "zh")
+    labels, order, ticks = overview.month_labels(months, "zh")
     assert list(labels) == ["2025年11月", "2025年2月", "2025年11月", "2025年10月"]
     assert order == ["2025年2月", "2025年10月", "2025年11月"]  # not the string order (10月 < 2月)
+    assert ticks == ["2025年<br>2月", "10月", "11月"]  # the year once, over the first month
+    assert overview.month_labels(months, "en")[2] == ["2025<br>Feb", "Oct", "Nov"]
+
+
+def test_a_legend_of_several_rows_makes_the_chart_taller_not_the_plot_smaller() -> None:
+    """Four long English entries (two rates, their two lines) take three rows of a half-page
+    chart: the figure grows by the two extra rows instead of squeezing the plot."""
+    names = ("resolution_rate", "satisfaction_rate")
+    zh, en = (profile.trend(_monthly(), names, lang, "东北社区") for lang in ("zh", "en"))
+    assert legend_rows(en) > legend_rows(zh) >= 1
+    assert en.layout.height == 340 + (legend_rows(en) - 1) * LEGEND_ROW
