@@ -19,6 +19,10 @@ register(
             "is not counted twice.",
         ),
         "upload.pick": ("选择报表文件", "Choose report files"),
+        # Streamlit's own dropzone texts, which st.file_uploader cannot set (streamlit/streamlit#13500)
+        "upload.browse": ("选择文件", "Upload"),
+        "upload.limit": ("每个文件不超过 {mb} MB · {types}", "{mb}MB per file • {types}"),
+        "upload.drop_here": ("将文件拖放到此处", "Drag and drop files here"),
         "upload.preview": ("预览", "Preview"),
         "upload.by_sheet": ("各工作表识别的报表类型与行数", "Each sheet: the report kind recognised and its rows"),
         "upload.preview_title": ("预览（尚未写入）", "Preview (nothing written yet)"),
@@ -89,9 +93,28 @@ towns = frozenset(user.towns) if user.role == "town" else None  # a town user wr
 if towns is not None:
     st.info(frame.tr("upload.only_towns"))
 db = db_path()
-files = st.file_uploader(
-    frame.tr("upload.pick"), type=[s.lstrip(".") for s in upload.SUPPORTED_SUFFIXES], accept_multiple_files=True
-)
+suffixes = [s.lstrip(".") for s in upload.SUPPORTED_SUFFIXES]
+if f.lang == "zh":
+    # Streamlit 1.67 has no parameter for the dropzone's "Upload" button, its "20MB per file •
+    # XLSX…" line or the "Drag and drop files here" shown while dragging (open request
+    # streamlit/streamlit#13500; PR #10042 was closed unmerged). Their text is hidden (font-size 0)
+    # and ours drawn with ::after, keyed to the data-testids of the 1.67 dropzone; a style-only
+    # st.html takes no room on the page. tests/browser/test_e2e.py checks it in Chromium.
+    limit = frame.tr(
+        "upload.limit", mb=st.get_option("server.maxUploadSize"), types="、".join(x.upper() for x in suffixes)
+    )
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    st.html(
+        f"""<style>
+{zone} button [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span,
+{zone} > div:not([data-testid]) span {{ font-size: 0; }}
+{zone} button [data-testid="stMarkdownContainer"] p::after {{ content: "{frame.tr("upload.browse")}"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{limit}"; font-size: 0.875rem; }}
+{zone} > div:not([data-testid]) span::after {{ content: "{frame.tr("upload.drop_here")}"; font-size: 1rem; }}
+</style>"""
+    )
+files = st.file_uploader(frame.tr("upload.pick"), type=suffixes, accept_multiple_files=True)
 force = user.role == "admin" and st.checkbox(frame.tr("upload.force"), key="upload_force")
 notice = st.empty()
 

@@ -153,11 +153,12 @@ def texts(at: AppTest) -> str:
 
 
 def chart_titles(at: AppTest) -> list[str]:
-    """Titles of the plotly charts on the page."""
+    """Titles of the plotly charts on the page, as read: a long title wrapped onto several lines
+    (figures.base.wrap_title) is joined with spaces."""
     out = []
     for el in at.get("plotly_chart"):
         spec = json.loads(el.proto.spec)
-        out.append(spec["layout"]["title"]["text"])
+        out.append(spec["layout"]["title"]["text"].replace("<br>", " "))
     return out
 
 

@@ -181,24 +181,31 @@ def indicator(key: str) -> Indicator:
     return BY_KEY[key]
 
 
-# Warm for the 3 forces, blue for the 6 services, green for the 5 mechanisms.
+# One hue family per part of 365, every colour from Paul Tol's colour-blind-safe schemes
+# (P. Tol, "Colour Schemes", SRON/EPS/TN/09-002 issue 3.2, 2021, https://personal.sron.nl/~pault/):
+# the 3 forces in Tol's muted wine / rose / purple / sand, the 6 services in his muted indigo,
+# medium-contrast blue and muted cyan, the 5 mechanisms in his muted green / teal / olive. The ten
+# stay at least 10 CIELAB ΔE apart from each other in normal vision and in simulated protanopia,
+# deuteranopia and tritanopia (Machado et al. 2009; tests/oversight/test_chart_rules.py).
 _FAMILY_SHADES = {
-    "force": ["#C0392B", "#E67E22", "#D35400", "#F1948A"],
-    "service": ["#1F4E79", "#2E86C1", "#5DADE2", "#85C1E9"],
-    "mechanism": ["#1E8449", "#52BE80", "#117A65", "#A9DFBF"],
+    "force": ["#882255", "#CC6677", "#AA4499", "#DDCC77"],
+    "service": ["#332288", "#6699CC", "#88CCEE"],
+    "mechanism": ["#117733", "#44AA99", "#999933"],
 }
+OUTSIDE_365 = "#DDDDDD"  # Tol's pale grey, for the optional indicator outside 365
 
 
 def indicator_colours() -> dict[str, str]:
-    """A fixed colour per arena indicator, a shade of its family's colour."""
+    """A fixed colour per arena indicator (key -> "#RRGGBB"), a shade of its family's hue, in
+    catalogue order; the optional indicators in pale grey. Raises IndexError if a family gains
+    more indicators than it has shades (a shared colour would make two segments look alike)."""
     seen: dict[str, int] = {}
     out = {}
     for ind in INDICATORS:
         i = seen.get(ind.family, 0)
         seen[ind.family] = i + 1
-        shades = _FAMILY_SHADES[ind.family]
-        out[ind.key] = shades[i % len(shades)]
-    return out | {ind.key: "#7F8C8D" for ind in OPTIONAL}  # grey: outside 365
+        out[ind.key] = _FAMILY_SHADES[ind.family][i]
+    return out | {ind.key: OUTSIDE_365 for ind in OPTIONAL}
 
 
 INDICATOR_COLOURS = indicator_colours()

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from core.contract import PROJECT_TYPES
 from core.metrics import metric
-from oversight.figures.base import legend_below, legend_top, stack_colours, style, top_n_other, unit_bar
+from oversight.figures.base import day_hover, finish, month_hover, stack_colours, style, top_n_other, unit_bar
 from oversight.i18n import register, t
 
 STRINGS = {
@@ -24,6 +24,7 @@ STRINGS = {
     "fig.area.type_axis": ("项目类型", "Project type"),
     "fig.area.rooms": ("整合功能场所数（按{unit}）", "Functional rooms integrated by {unit}"),
     "fig.area.rooms_axis": ("功能场所（个）", "Rooms"),
+    "fig.area.rooms_unit": ("个功能场所", "rooms"),
     "other": ("其他", "Other"),
     "ptype.新建": ("新建", "New build"),
     "ptype.改扩建": ("改扩建", "Extension"),
@@ -61,14 +62,13 @@ def area_trend(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
             line={"color": colour, "width": 0.5},
             fillcolor=colour,
             stackgroup="units",
-            hovertemplate=f"{name} %{{x|%Y-%m}}: %{{y:,.0f}} ㎡<extra></extra>",
+            hovertemplate=f"{name} {month_hover(lang)}: %{{y:,.0f}} ㎡<extra></extra>",
         )
     style(
         fig, t("fig.area.trend", lang, unit=unit_label), y_title=t("fig.area.m2_axis", lang), x_title=t("month", lang)
     )
-    fig.update_xaxes(tickformat="%Y-%m")
-    fig.update_yaxes(rangemode="tozero", tickformat=",.0f")
-    return legend_below(fig)
+    fig.update_yaxes(tickformat=",.0f")
+    return finish(fig, lang)
 
 
 def per100_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
@@ -83,6 +83,7 @@ def per100_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
         target_label=m.line_label(lang),
         colour_by_target=True,
         text_fmt=",.1f",
+        lang=lang,
     )
 
 
@@ -110,14 +111,14 @@ def project_timeline(df: pd.DataFrame, lang: str) -> go.Figure:
             },
             text=(g["town_name"] + " " + g["community_name"]).tolist(),
             customdata=list(zip(area_text, g["rooms_integrated"].astype("Float64").fillna(0).astype(int), strict=True)),
-            hovertemplate="%{text}<br>%{x|%Y-%m-%d}<br>%{customdata[0]}, %{customdata[1]} 室<extra></extra>",
+            hovertemplate=f"%{{text}}<br>{day_hover(lang)}<br>%{{customdata[0]}}, %{{customdata[1]}} {t('fig.area.rooms_unit', lang)}<extra></extra>",
         )
     style(
         fig, t("fig.area.timeline", lang), y_title=t("fig.area.type_axis", lang), x_title=t("fig.area.date_axis", lang)
     )
     fig.update_yaxes(categoryorder="array", categoryarray=[ptype(p, lang) for p in reversed(PROJECT_TYPES)])
-    fig.update_layout(showlegend=False, margin={"l": 140})
-    return fig
+    fig.update_layout(showlegend=False)
+    return finish(fig, lang, max_month_ticks=8)
 
 
 def rooms_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
@@ -138,6 +139,5 @@ def rooms_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
         )
     style(fig, t("fig.area.rooms", lang, unit=unit_label), y_title=t("fig.area.rooms_axis", lang))
     fig.update_layout(barmode="stack")
-    legend_top(fig)
     fig.update_xaxes(tickangle=-45 if len(units) > 8 else 0, type="category")
-    return fig
+    return finish(fig, lang)

@@ -1,6 +1,8 @@
 """Charts of the 擂台比武 page: contributions to the composite, a radar of indicator scores, rank
 ranges under weight perturbation, and small trend charts. One colour per indicator (by its part
-of 365: forces warm, services blue, mechanisms green) and one per community, on every chart."""
+of 365: forces in Paul Tol's wine-to-sand, services in his blues, mechanisms in his greens, all
+from his colour-blind-safe schemes; oversight.arena.indicators.INDICATOR_COLOURS) and one per
+community, on every chart."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.settings import min_cases
 from oversight.arena.indicators import INDICATOR_COLOURS, indicator
 from oversight.arena.scoring import ArenaResult
-from oversight.figures.base import BAD, GOOD, OTHER_COLOUR, style
+from oversight.figures.base import BAD, GOOD, NOTE_STYLE, OTHER_COLOUR, finish, month_hover, style, wrap_title
 from oversight.i18n import register, t
 
 STRINGS = {
@@ -28,6 +31,10 @@ STRINGS = {
     ),
     "arena.fig.rank_axis": ("名次（1 = 第一）", "Rank (1 = first)"),
     "arena.fig.trends": ("月度走势", "Monthly trends"),
+    "arena.fig.few_cases": (
+        "空心圆：当月不足 {n} 件，该比率仅供参考（悬停可见件数 n）",
+        "Open circle: fewer than {n} cases that month, the rate is only indicative (hover for n)",
+    ),
 }
 register(STRINGS)
 
@@ -49,13 +56,22 @@ def _wrap(label: str, width: int = 7) -> str:
     if " " in label:
         words, lines, line = label.split(), [], ""
         for w in words:
-            if line and len(line) + len(w) > 2 * width + 4:
+            if line and len(line) + len(w) > 2 * width:
                 lines.append(line)
                 line = w
             else:
                 line = f"{line} {w}".strip()
         return "<br>".join([*lines, line])
     return "<br>".join(label[i : i + width] for i in range(0, len(label), width))
+
+
+PANEL_WIDTH = 40  # a panel of the trends is half the chart: its title wraps sooner
+
+
+def _panel_title(key: str, lang: str) -> str:
+    ind = indicator(key)
+    unit = ind.unit(lang, monthly=True)
+    return f"{ind.label(lang)}（{unit}）" if lang == "zh" else f"{ind.label(lang)} ({unit})"
 
 
 def _order(result: ArenaResult) -> list[str]:
@@ -85,7 +101,7 @@ def contributions(result: ArenaResult, names: Mapping[str, str], lang: str) -> g
             customdata=custom,
             hovertemplate=(
                 f"%{{y}} · {ind.label(lang)}<br>%{{customdata[0]}} {ind.unit(lang)} → %{{customdata[1]}}/100"
-                f"<br>+%{{x:.1f}}<extra></extra>"
+                f"<br>+%{{x:,.1f}}<extra></extra>"
             ),
         )
     for c, label in zip(order, labels, strict=True):
@@ -107,10 +123,10 @@ def contributions(result: ArenaResult, names: Mapping[str, str], lang: str) -> g
             font={"color": BAD if n_missing else "#222"},
         )
     style(fig, t("arena.fig.contrib", lang), x_title=t("arena.fig.points", lang), height=140 + 34 * len(order))
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "y": -0.12 - 8 / (len(order) + 6) / 10})
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     fig.update_xaxes(range=[0, 112], dtick=20)
-    return fig
+    return finish(fig, lang)
 
 
 def radar(
@@ -150,7 +166,7 @@ def radar(
         },
         margin={"l": 90, "r": 90, "t": 70, "b": 40},
     )
-    return fig
+    return finish(fig, lang)
 
 
 def rank_ranges(sens: pd.DataFrame, names: Mapping[str, str], lang: str, draws: int, spread: float) -> go.Figure:
@@ -170,7 +186,7 @@ def rank_ranges(sens: pd.DataFrame, names: Mapping[str, str], lang: str, draws: 
         opacity=0.55,
         name=t("arena.rank_range", lang),
         customdata=s[["rank_min", "rank_max", "share_first"]].to_numpy(),
-        hovertemplate="%{y}: %{customdata[0]:.0f}–%{customdata[1]:.0f}<extra></extra>",
+        hovertemplate="%{y}: %{customdata[0]:,.0f}–%{customdata[1]:,.0f}<extra></extra>",
     )
     fig.add_scatter(
         y=labels,
@@ -202,46 +218,70 @@ def rank_ranges(sens: pd.DataFrame, names: Mapping[str, str], lang: str, draws: 
         height=140 + 34 * len(labels),
     )
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
-    fig.update_xaxes(range=[0.4, n + 1.9], dtick=1)
-    return fig
+    fig.update_xaxes(range=[0.4, n + 1.9], dtick=1)  # ranks: the axis begins at rank 1, not at a zero
+    return finish(fig, lang)
 
 
 def trends(
     monthly: pd.DataFrame, keys: Sequence[str], names: Mapping[str, str], colours: Mapping[str, str], lang: str
 ) -> go.Figure:
     """Small multiples: one panel per indicator in `keys`, one line per community, by month.
-    A month a community did not report is a gap, not a zero."""
+    A month a community did not report is a gap, not a zero. Each panel's value axis starts at
+    zero. A rate stands next to the cases it is computed on when `monthly` carries that count
+    (the indicator's `cases_column`: requests_received, requests_resolved, followups_total): the
+    hover says "n=3", and a month on fewer than core.settings.min_cases() cases is an open
+    circle, explained under the title, so a jump on three cases is not read as a trend. Without
+    the column the chart is drawn as before (filled dots, no counts)."""
     keys = [k for k in keys if k in monthly.columns]
     cols = 2
     rows = max(1, -(-len(keys) // cols))
-    titles = [f"{indicator(k).label(lang)}（{indicator(k).unit(lang, monthly=True)}）" for k in keys]
+    titles = [wrap_title(_panel_title(k, lang), PANEL_WIDTH) for k in keys]
     fig = make_subplots(
         rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.3 / rows, horizontal_spacing=0.08
     )
     months = sorted(monthly["month"].unique()) if len(monthly) else []
+    few = min_cases()
+    counted = False
     for i, key in enumerate(keys):
         ind = indicator(key)
+        count_col = ind.cases_column if ind.cases_column in monthly.columns else None
         for code, g in monthly.groupby("community_code", sort=True):
             g = g.set_index("month").reindex(months)
             y = g[key].astype(float) * (100 if ind.is_rate else 1)
+            name = names.get(code, code)
+            colour = colours.get(code, OTHER_COLOUR)
+            marker: dict[str, object] = {"size": 4}
+            hover = f"{name} {month_hover(lang)}: %{{y:,.1f}}"
+            extra: dict[str, object] = {}
+            if count_col is not None:
+                counted = True
+                n = g[count_col].astype("Float64")
+                extra["customdata"] = [None if pd.isna(v) else int(v) for v in n]
+                hover += " (n=%{customdata:,})"
+                marker = {
+                    "size": [9 if not pd.isna(v) and v < few else 5 for v in n],
+                    "symbol": ["circle-open" if not pd.isna(v) and v < few else "circle" for v in n],
+                    "line": {"width": 1.5, "color": colour},
+                }
             fig.add_scatter(
                 x=months,
                 y=y.tolist(),
                 mode="lines+markers",
-                marker={"size": 4},
-                line={"color": colours.get(code, OTHER_COLOUR), "width": 1.6},
-                name=names.get(code, code),
+                marker=marker,
+                line={"color": colour, "width": 1.6},
+                name=name,
                 legendgroup=code,
                 showlegend=i == 0,
                 connectgaps=False,
                 row=i // cols + 1,
                 col=i % cols + 1,
-                hovertemplate=f"{names.get(code, code)} %{{x|%Y-%m}}: %{{y:,.1f}}<extra></extra>",
+                hovertemplate=hover + "<extra></extra>",
+                **extra,
             )
-    height, top, bottom = 230 + 260 * rows, 90, 120
-    style(fig, t("arena.fig.trends", lang), height=height)
-    fig.update_xaxes(tickformat="%Y-%m", nticks=7)
-    # The legend goes ~45 px below the last row's month labels (a fraction of the plot height).
-    below = 45 / (height - top - bottom)
-    fig.update_layout(legend={"y": -below, "yanchor": "top"}, margin={"t": top, "b": bottom})
-    return fig
+    title = t("arena.fig.trends", lang)
+    if counted:
+        title += "<br>" + NOTE_STYLE.format(note=t("arena.fig.few_cases", lang, n=few))
+    style(fig, title, height=230 + 260 * rows)
+    lines = max((x.count("<br>") + 1 for x in titles), default=1)
+    fig.update_layout(title={"pad": {"b": 14 + 20 * lines}})  # above the first row's panel titles
+    return finish(fig, lang, max_month_ticks=4)

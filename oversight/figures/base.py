@@ -1,9 +1,18 @@
 """What every chart shares: one colour per township and per service category, titles with
-units, standard lines, and top-N + 其他 so no chart has more than ~15 unlabelled series."""
+units, standard lines, top-N + 其他 so no chart has more than ~15 unlabelled series, and the
+layout and axis rules of `style` and `finish` that every builder applies:
+
+- a value axis starts at zero, or says in its title that it does not (`axis_from`);
+- the title sits at the top and the legend at the bottom of the figure, each with the room
+  plotly reserves for it, so neither can sit on the other or on tick labels (English titles,
+  longer, are wrapped);
+- numbers carry a thousands comma on axes and in hover (12,345), in both languages;
+- a date axis reads 2025年11月 in Chinese and Nov 2025 in English, one tick a month or fewer."""
 
 from __future__ import annotations
 
 import functools
+from datetime import date
 
 import pandas as pd
 import plotly.express as px
@@ -12,9 +21,9 @@ import plotly.graph_objects as go
 from core.contract import SERVICE_CATEGORIES
 from core.metrics import Metric
 from core.paths import REFERENCE
-from oversight.i18n import register
+from oversight.i18n import register, t
 
-register({"fig.axis_from": ("坐标轴自 {start} 起", "axis from {start}")})
+register({"fig.axis_from": ("坐标轴自 {start} 起，未从零开始", "axis starts at {start}, not at zero")})
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 TOP_N = 5  # stacked charts by unit: the 5 largest and 其他 stay distinguishable
@@ -43,20 +52,205 @@ def town_colours(town_codes: list[str]) -> dict[str, str]:
     return {code: _PALETTE[i % len(_PALETTE)] for i, code in enumerate(sorted(town_codes))}
 
 
+SEPARATORS = ".,"  # decimal point, thousands comma: 12,345.6 in both languages
+MONTH_FORMAT = {"zh": "%Y年%-m月", "en": "%b %Y"}  # d3 time formats for a month axis and its hover
+DAY_FORMAT = {"zh": "%Y年%-m月%-d日", "en": "%-d %b %Y"}
+MONTH_STEPS = (1, 2, 3, 6, 12, 24)  # months between ticks
+NOTE_STYLE = '<span style="font-size:11px;color:#B71C1C">{note}</span>'  # the axis-start note
+TITLE_WIDTH = 44  # a title wider than this many Latin characters (a CJK one counts 2) is wrapped
+
+
+def month_hover(lang: str, axis: str = "x") -> str:
+    """A hovertemplate field for the month on `axis`: %{x|2025年11月} / %{x|Nov 2025}."""
+    return f"%{{{axis}|{MONTH_FORMAT[lang]}}}"
+
+
+def day_hover(lang: str, axis: str = "x") -> str:
+    """A hovertemplate field for a day on `axis`: %{x|2025年11月3日} / %{x|3 Nov 2025}."""
+    return f"%{{{axis}|{DAY_FORMAT[lang]}}}"
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def wrap_title(text: str, width: int = TITLE_WIDTH) -> str:
+    """`text` broken with <br> into lines of at most `width` (CJK characters count 2): at spaces
+    in English, after （ or between characters in Chinese. Plotly does not wrap titles itself,
+    so a long one ran off a half-width chart."""
+    if "<br>" in text or _width(text) <= width:
+        return text
+    lines: list[str] = []
+    if " " in text:
+        line = ""
+        for word in text.split(" "):
+            if line and _width(line) + 1 + _width(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    else:
+        cut = text.find("（")
+        if 0 < cut and _width(text[:cut]) <= width and _width(text[cut:]) <= width:
+            lines = [text[:cut], text[cut:]]
+        else:
+            step = width // 2
+            lines = [text[i : i + step] for i in range(0, len(text), step)]
+    return "<br>".join(lines)
+
+
 def style(fig: go.Figure, title: str, y_title: str = "", x_title: str = "", height: int = 420) -> go.Figure:
-    """Title, axis names with units, CJK font, legend below the plot so it never clips."""
+    """Title, axis names with units, CJK font, and the one layout rule: the title sits on the
+    plot and grows upwards (its lines wrapped by `wrap_title`, the top margin pushed to fit),
+    the legend in rows at the bottom of the figure (yref "container", so plotly reserves its
+    room and pushes the plot, tick labels and axis titles clear of it); a legend can grow to
+    several rows without reaching the title. A chart whose x axis is on top has its title
+    placed at the top of the figure instead (`finish`)."""
     fig.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left"},
+        title={
+            "text": wrap_title(title),
+            "x": 0.0,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 1.0,
+            "yanchor": "bottom",
+            "yref": "paper",
+            "pad": {"b": 14, "l": 12},
+            "automargin": True,
+            "font": {"size": 16},
+        },
         font={"family": FONT, "size": 13},
         height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        margin={"l": 60, "r": 20, "t": 40, "b": 10},
+        legend={
+            "orientation": "h",
+            "x": 0.0,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 0.0,
+            "yanchor": "bottom",
+            "yref": "container",
+        },
+        separators=SEPARATORS,
         template="plotly_white",
     )
     if y_title:
         fig.update_yaxes(title_text=y_title)
     if x_title:
         fig.update_xaxes(title_text=x_title)
+    return fig
+
+
+def _axes(fig: go.Figure) -> dict[str, str]:
+    """Layout name ("xaxis", "yaxis2" …) -> the trace reference ("x", "y2" …) of each
+    cartesian axis in `fig`."""
+    names = {k for k in fig.layout.to_plotly_json() if k.startswith(("xaxis", "yaxis"))}
+    if any(hasattr(tr, "xaxis") for tr in fig.data):
+        names |= {"xaxis", "yaxis"}
+    return {n: n[0] + n[5:] for n in sorted(names)}
+
+
+def _kind(values: object) -> str:
+    """'date', 'number' or 'category' for the data of one trace coordinate."""
+    if values is None:
+        return "none"
+    s = pd.Series(list(values) if not isinstance(values, pd.Series) else values)
+    s = s.dropna()
+    if s.empty:
+        return "none"
+    if pd.api.types.is_datetime64_any_dtype(s) or all(isinstance(v, (pd.Timestamp, date)) for v in s.head(5)):
+        return "date"
+    if pd.api.types.is_numeric_dtype(s) or all(isinstance(v, (int, float)) for v in s.head(5)):
+        return "number"
+    return "category"
+
+
+def _month_step(first: pd.Timestamp, last: pd.Timestamp, max_ticks: int) -> int:
+    span = (last.year - first.year) * 12 + last.month - first.month
+    return next((s for s in MONTH_STEPS if span // s + 1 <= max_ticks), MONTH_STEPS[-1])
+
+
+LEGEND_WIDTH = 520  # px a legend row may fill: a half-width chart on the page
+LEGEND_ROW = 22  # px per legend row
+
+
+def legend_rows(fig: go.Figure, width: int = LEGEND_WIDTH) -> int:
+    """How many rows the horizontal legend of `fig` takes in `width` px (~7 px per Latin
+    character, 14 per CJK one, 40 px for the symbol and gap of each entry); 0 without a legend."""
+    if fig.layout.showlegend is False:
+        return 0
+    entries = [tr.name for tr in fig.data if tr.name and tr.showlegend is not False]
+    if len(entries) < 2 and fig.layout.showlegend is not True:
+        return 0
+    rows, used = 1, 0
+    for name in entries:
+        w = 40 + 7 * _width(name)
+        if used and used + w > width:
+            rows, used = rows + 1, 0
+        used += w
+    return rows
+
+
+def _room_for_legend(fig: go.Figure) -> None:
+    """Make the figure taller by the legend's extra rows, so a long (English) legend takes room
+    below the plot instead of squeezing it."""
+    extra = max(0, legend_rows(fig) - 1) * LEGEND_ROW
+    if extra:
+        fig.layout.height = (fig.layout.height or 420) + extra
+
+
+def finish(fig: go.Figure, lang: str, *, max_month_ticks: int = 6) -> go.Figure:
+    """The axis rules, applied last by every builder, to every cartesian axis by the data on it:
+    - a date axis gets month ticks in `lang` (2025年11月 / Nov 2025), at most `max_month_ticks`
+      (a tick a month, else every 2, 3, 6, 12 months), and hover in the same form;
+    - a value axis gets thousands commas (",~f", hover ",.2~f"; a % axis keeps its format) and,
+      unless a range was set (by `axis_from`, which says so, or a fixed scale), starts at zero;
+    - every axis pushes the margins for its tick labels (automargin);
+    - a legend of more than one row makes the figure taller by its extra rows (`legend_rows`).
+    Returns `fig`."""
+    _room_for_legend(fig)
+    if any(fig.layout[n].side == "top" for n in _axes(fig) if n.startswith("xaxis")):
+        fig.update_layout(title={"yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": 12, "b": 0}})
+    by_axis: dict[str, list[object]] = {}
+    for tr in fig.data:
+        if not hasattr(tr, "xaxis"):  # polar and other non-cartesian traces
+            continue
+        for coord in ("x", "y"):
+            by_axis.setdefault(getattr(tr, f"{coord}axis") or coord, []).append(getattr(tr, coord))
+    for name, ref in _axes(fig).items():
+        axis = fig.layout[name]
+        axis.automargin = True
+        kinds = {_kind(v) for v in by_axis.get(ref, [])} - {"none"}
+        if axis.type == "category" or kinds == {"category"} or axis.tickvals is not None:
+            continue
+        if kinds == {"date"}:
+            stamps = pd.concat([pd.Series(pd.to_datetime(pd.Series(list(v)))) for v in by_axis[ref] if v is not None])
+            first, last = stamps.min(), stamps.max()
+            if pd.notna(first):
+                step = _month_step(first, last, max_month_ticks)
+                axis.update(tick0="2000-01-01", dtick=f"M{step}")
+            axis.update(tickformat=MONTH_FORMAT[lang], hoverformat=MONTH_FORMAT[lang])
+        elif kinds == {"number"}:
+            fmt = axis.tickformat or ""
+            if "%" in fmt:
+                axis.hoverformat = axis.hoverformat or ".1%"
+            else:
+                axis.update(tickformat=fmt or ",~f", hoverformat=axis.hoverformat or ",.2~f")
+            if axis.range is None and axis.rangemode is None:
+                axis.rangemode = "tozero"
+    return fig
+
+
+def axis_from(fig: go.Figure, start: float, end: float, lang: str, axis: str = "y", fmt: str = ".0%") -> go.Figure:
+    """Set `axis` ("x"/"y") to [start, end]; when `start` is above zero, its title says so
+    in a second, smaller red line ("坐标轴自 85% 起，未从零开始"): the only way a chart here may
+    cut off the zero."""
+    getattr(fig, f"update_{axis}axes")(range=[start, end])
+    if start > 0:
+        layout_axis = fig.layout[f"{axis}axis"]
+        note = t("fig.axis_from", lang, start=format(start, fmt))
+        layout_axis.title.text = f"{layout_axis.title.text or ''}<br>{NOTE_STYLE.format(note=note)}"
     return fig
 
 
@@ -124,6 +318,7 @@ def unit_bar(
     text_fmt: str = ",.0f",
     missing_text: str = "—",
     axis_from_label: str = "",
+    lang: str | None = None,
 ) -> go.Figure:
     """One horizontal bar per unit (`unit_code`, `unit_name`, `town_code` columns), largest at the
     top so every name is readable (37 townships included), in one colour; with a `target`, a
@@ -163,26 +358,24 @@ def unit_bar(
             showlegend=False,
         )
     )
+    if lang is None:
+        lang = "en" if axis_from_label and axis_from_label == t("fig.axis_from", "en") else "zh"
     style(fig, title, height=max(300, 22 * len(d) + 150))
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)
     fig.update_xaxes(title_text=y_title)
-    legend_top(fig)
     fig.update_layout(margin={"r": 60})  # room for the value written after the longest bar
     known = [x for x in xs if x is not None]
     if percent:
         fig.update_xaxes(tickformat=".0%")
         low = min([*known, *([target] if target is not None else [])], default=0.0)
         start = max(0.0, float(int(low * 20) - 1) / 20)  # 5 points below the lowest, on a 5% step
-        fig.update_xaxes(range=[start, 1.0 + (1.0 - start) * 0.12])
-        if start > 0 and axis_from_label:
-            fig.update_xaxes(title_text=f"{y_title}（{axis_from_label.format(start=format(start, '.0%'))}）")
+        axis_from(fig, start, 1.0 + (1.0 - start) * 0.12, lang, axis="x")
     elif known or target is not None:
-        fig.update_xaxes(tickformat=",~f")  # 20,000 rather than 20k
         top = max([*known, *([target] if target is not None else [])])
         fig.update_xaxes(range=[0, top * 1.15 if top > 0 else 1])
     if target is not None:
         standard_line(fig, target, target_label, vertical=True)
-    return fig
+    return finish(fig, lang)
 
 
 def metric_format(m: Metric) -> str:
@@ -206,19 +399,4 @@ def standard_line(
         x=[None], y=[None], mode="lines", name=label, line={"color": BAD, "dash": "dash"}, hoverinfo="skip", **kw
     )
     fig.update_layout(showlegend=True)
-    return fig
-
-
-def legend_top(fig: go.Figure) -> go.Figure:
-    """Legend in one row between the title and the plot, clear of rotated axis labels."""
-    fig.update_layout(
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"},
-        margin={"t": 80},
-    )
-    return fig
-
-
-def legend_below(fig: go.Figure) -> go.Figure:
-    """Legend under the x-axis title (style() puts it where a month axis's title would hide)."""
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.28, "x": 0}, margin={"b": 60})
     return fig

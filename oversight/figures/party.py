@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.metrics import metric
-from oversight.figures.base import NEUTRAL, legend_below, legend_top, standard_line, style, unit_bar
+from oversight.figures.base import NEUTRAL, finish, month_hover, standard_line, style, unit_bar
 from oversight.i18n import register, t
 
 STRINGS = {
@@ -55,7 +55,7 @@ def coverage_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
         target=m.line,
         target_label=t("fig.party.target", lang, line=m.line_label(lang)),
         percent=True,
-        axis_from_label=t("fig.axis_from", lang),
+        lang=lang,
     )
 
 
@@ -70,15 +70,14 @@ def coverage_trend(df: pd.DataFrame, lang: str) -> go.Figure:
             connectgaps=False,
             name=metric("party_org_coverage").label(lang),
             showlegend=False,
-            hovertemplate="%{x|%Y-%m}: %{y:.1%}<extra></extra>",
+            hovertemplate=f"{month_hover(lang)}: %{{y:.1%}}<extra></extra>",
         )
     )
     style(fig, t("fig.party.coverage_trend", lang), y_title=t("fig.party.rate_axis", lang), x_title=t("month", lang))
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    fig.update_xaxes(tickformat="%Y-%m")
     m = metric("party_org_coverage")
     standard_line(fig, m.line, t("fig.party.target", lang, line=m.line_label(lang)))
-    return legend_below(fig)
+    return finish(fig, lang)
 
 
 def levels_bar(totals: dict[str, float | None], lang: str) -> go.Figure:
@@ -99,8 +98,8 @@ def levels_bar(totals: dict[str, float | None], lang: str) -> go.Figure:
     )
     style(fig, t("fig.party.levels", lang), x_title=t("fig.party.count_axis", lang), height=360)
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(margin={"l": 160, "r": 60})
-    return fig
+    fig.update_layout(margin={"r": 60})
+    return finish(fig, lang)
 
 
 def orgs_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
@@ -124,6 +123,5 @@ def orgs_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
         )
     style(fig, t("fig.party.orgs", lang, unit=unit_label), y_title=t("fig.party.n_axis", lang))
     fig.update_layout(barmode="group")
-    legend_top(fig)
     fig.update_xaxes(tickangle=-45 if len(df) > 8 else 0, type="category")
-    return fig
+    return finish(fig, lang)

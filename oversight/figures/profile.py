@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.metrics import metric
-from oversight.figures.base import NEUTRAL, legend_below, standard_line, style
+from oversight.figures.base import NEUTRAL, axis_from, finish, month_hover, standard_line, style
 from oversight.i18n import register, t
 
 STRINGS = {
@@ -41,6 +41,7 @@ def trend(df: pd.DataFrame, names: tuple[str, ...], lang: str, community: str) -
             mode="lines+markers",
             line_color=colours[i % len(colours)],
             connectgaps=False,
+            hovertemplate=f"{month_hover(lang)}: %{{y:{'.1%' if m.is_rate else ',.1f'}}}<extra>{m.label(lang)}</extra>",
         )
         if m.line is not None:
             label = m.line_label(lang)
@@ -61,17 +62,14 @@ def trend(df: pd.DataFrame, names: tuple[str, ...], lang: str, community: str) -
         x_title=t("month", lang),
         height=340,
     )
-    fig.update_xaxes(tickformat="%Y-%m")
     if first.is_rate:
         values = [float(v) for n in names for v in df[n].dropna()]
         lines = [metric(n).line for n in names if metric(n).line is not None]
-        fig.update_yaxes(tickformat=".0%", range=[max(0.0, min([*values, *lines]) - 0.05), 1.01])
-    else:
-        fig.update_yaxes(rangemode="tozero")
+        fig.update_yaxes(tickformat=".0%")
+        axis_from(fig, max(0.0, round(min([*values, *lines]) - 0.05, 2)), 1.01, lang)
     if len(names) == 1:
         fig.data[0].showlegend = False
-    legend_below(fig)
-    return fig
+    return finish(fig, lang)
 
 
 def standing(ranks: pd.DataFrame, lang: str, community: str) -> go.Figure:
@@ -100,5 +98,5 @@ def standing(ranks: pd.DataFrame, lang: str, community: str) -> go.Figure:
     style(fig, t("fig.profile.rank", lang, name=community), x_title=t("fig.profile.rank_axis", lang), height=420)
     fig.update_xaxes(tickformat=".0%", range=[0, 1.18])
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(barmode="group", margin={"l": 170, "r": 30})
-    return fig
+    fig.update_layout(barmode="group", margin={"r": 30})
+    return finish(fig, lang)

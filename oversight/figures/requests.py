@@ -13,7 +13,9 @@ from oversight.figures.base import (
     CATEGORY_COLOURS,
     NEUTRAL,
     OTHER_COLOUR,
-    legend_below,
+    axis_from,
+    finish,
+    month_hover,
     standard_line,
     style,
     unit_bar,
@@ -62,8 +64,7 @@ def monthly_flow(df: pd.DataFrame, lang: str) -> go.Figure:
     fig.add_bar(x=df["month"], y=_f(df["requests_resolved"]), name=t("fig.req.resolved", lang), marker_color=NEUTRAL)
     style(fig, t("fig.req.monthly", lang), y_title=t("fig.req.cases_axis", lang), x_title=t("month", lang))
     fig.update_layout(barmode="group")
-    fig.update_xaxes(tickformat="%Y-%m")
-    return legend_below(fig)
+    return finish(fig, lang)
 
 
 def monthly_rates(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -84,16 +85,16 @@ def monthly_rates(df: pd.DataFrame, lang: str) -> go.Figure:
             mode="lines+markers",
             line_color=colour,
             connectgaps=False,
-            hovertemplate="%{x|%Y-%m}: %{y:.1%}<extra></extra>",
+            hovertemplate=f"{month_hover(lang)}: %{{y:.1%}}<extra></extra>",
         )
     style(fig, t("fig.req.rates", lang), y_title=t("fig.req.rate_axis", lang), x_title=t("month", lang))
     for m in lined:
         standard_line(fig, m.line, m.line_label(lang))
     fig.data[-1].line.dash = "dot"
     fig.layout.shapes[-1].line.dash = "dot"
-    fig.update_yaxes(tickformat=".0%", range=[max(0.0, min(lows) - 0.05), 1.01])
-    fig.update_xaxes(tickformat="%Y-%m")
-    return legend_below(fig)
+    fig.update_yaxes(tickformat=".0%")
+    axis_from(fig, max(0.0, round(min(lows) - 0.05, 2)), 1.01, lang)
+    return finish(fig, lang)
 
 
 def backlog(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -112,8 +113,7 @@ def backlog(df: pd.DataFrame, lang: str) -> go.Figure:
             line={"color": NEUTRAL, "dash": "dot"},
         )
     style(fig, t("fig.req.backlog", lang), y_title=t("fig.req.cases_axis", lang), x_title=t("month", lang))
-    fig.update_xaxes(tickformat="%Y-%m")
-    return legend_below(fig)
+    return finish(fig, lang)
 
 
 def rate_bar(df: pd.DataFrame, name: str, lang: str, unit_label: str) -> go.Figure:
@@ -128,7 +128,7 @@ def rate_bar(df: pd.DataFrame, name: str, lang: str, unit_label: str) -> go.Figu
         target_label=m.line_label(lang),
         colour_by_target=True,
         percent=True,
-        axis_from_label=t("fig.axis_from", lang),
+        lang=lang,
     )
 
 
@@ -157,7 +157,7 @@ def category_source(df: pd.DataFrame, lang: str) -> go.Figure:
         x_title=t("fig.req.category_axis", lang),
     )
     fig.update_layout(barmode="stack")
-    return fig
+    return finish(fig, lang)
 
 
 def days_histogram(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -179,8 +179,8 @@ def days_histogram(df: pd.DataFrame, lang: str) -> go.Figure:
             marker_color=CATEGORY_COLOURS.get(cat, OTHER_COLOUR),
         )
     style(fig, t("fig.req.days", lang), y_title=t("fig.req.cases_axis", lang), x_title=t("fig.req.days_axis", lang))
-    legend_below(fig)
-    fig.update_layout(barmode="stack", bargap=0.05, margin={"t": 110})
+    # The title rises above the three staggered deadline labels (0.07 of the plot height each).
+    fig.update_layout(barmode="stack", bargap=0.05, title={"pad": {"b": 84}})
     ticks = list(range(0, DAYS_CAP + 1, 3))
     fig.update_xaxes(
         tickvals=ticks, ticktext=[f"{v}+" if v == DAYS_CAP else str(v) for v in ticks], range=[-0.6, DAYS_CAP + 0.6]
@@ -198,9 +198,11 @@ def days_histogram(df: pd.DataFrame, lang: str) -> go.Figure:
             font={"color": BAD, "size": 12},
             bgcolor="rgba(255,255,255,0.8)",
         )
-    return fig
+    return finish(fig, lang)
 
 
 def open_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """Open cases per unit (columns unit_code, unit_name, town_code, open_cases)."""
-    return unit_bar(df, "open_cases", t("fig.req.open_by_unit", lang, unit=unit_label), t("fig.req.cases_axis", lang))
+    return unit_bar(
+        df, "open_cases", t("fig.req.open_by_unit", lang, unit=unit_label), t("fig.req.cases_axis", lang), lang=lang
+    )

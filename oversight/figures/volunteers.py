@@ -10,8 +10,8 @@ from core.contract import SERVICE_CATEGORIES
 from oversight.figures.base import (
     CATEGORY_COLOURS,
     OTHER_COLOUR,
-    legend_below,
-    legend_top,
+    finish,
+    month_hover,
     stack_colours,
     style,
     top_n_other,
@@ -56,7 +56,7 @@ def monthly_hours(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
             y=g["volunteer_hours"].astype("Float64").astype(float),
             name=name,
             marker_color=colour,
-            hovertemplate=f"{name} %{{x|%Y-%m}}: %{{y:,.0f}} h<extra></extra>",
+            hovertemplate=f"{name} {month_hover(lang)}: %{{y:,.0f}} h<extra></extra>",
         )
     style(
         fig,
@@ -66,12 +66,13 @@ def monthly_hours(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(tickformat=",.0f")
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M1" if df["month"].nunique() <= 24 else "M3")
-    return legend_below(fig)
+    return finish(fig, lang)
 
 
 def hours_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
-    return unit_bar(df, "volunteer_hours", t("fig.vol.by_unit", lang, unit=unit_label), t("fig.vol.hours_axis", lang))
+    return unit_bar(
+        df, "volunteer_hours", t("fig.vol.by_unit", lang, unit=unit_label), t("fig.vol.hours_axis", lang), lang=lang
+    )
 
 
 def per_volunteer_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
@@ -81,6 +82,7 @@ def per_volunteer_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure
         t("fig.vol.per_volunteer", lang, unit=unit_label),
         t("fig.vol.per_axis", lang),
         text_fmt=",.1f",
+        lang=lang,
     )
 
 
@@ -105,6 +107,5 @@ def category_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
         )
     style(fig, t("fig.vol.category", lang, unit=unit_label), y_title=t("fig.vol.hours_axis", lang))
     fig.update_layout(barmode="stack")
-    legend_top(fig)
     fig.update_xaxes(tickangle=-45 if len(units) > 8 else 0, type="category")
-    return fig
+    return finish(fig, lang)
