@@ -51,6 +51,10 @@ register(
             "Every neighbourhood in the rosters has a party organisation.",
         ),
         "party.no_roster": ("所选范围内没有小区名册。", "No 小区 rosters for this selection."),
+        "party.no_monthly": (
+            "所选范围内没有月报，覆盖率无从计算；下面的组织体系来自小区名册。",
+            "No monthly reports for this selection, so no coverage; the organisation below is from the 小区 rosters.",
+        ),
         "party.file_levels": ("五级党组织", "five_levels"),
         "party.file_without": ("未建党组织小区", "without_party_org"),
         "party.file_coverage": ("小区党组织覆盖率", "party_org_coverage"),
@@ -68,9 +72,9 @@ lang = f.lang
 unit = unit_label(f)
 
 coverage = q.coverage_by_unit(f)
-if empty_notice(coverage):
-    st.stop()
 levels = q.levels_by_unit(f)
+if coverage.empty and empty_notice(levels):  # a roster without a monthly report still shows
+    st.stop()
 level_totals = q.level_totals(levels)
 
 
@@ -94,16 +98,19 @@ cols[4].metric(tr("party.kpi_owners"), fmt_number(level_totals.get("owners_commi
 st.caption(tr("party.as_of", end=fmt_month(f.month_to, lang)) + drill_hint(f))
 carry_note(f)
 
-left, right = st.columns(2)
-with left:
-    chart_key = f"party_cov_{f.level}_{'-'.join(f.town_codes)}"
-    drill_chart(fig.coverage_bar(coverage, lang, unit), f, chart_key)
-with right:
-    st.plotly_chart(fig.coverage_trend(q.coverage_by_month(f), lang), key="party_trend")
-cov_table = unit_table(coverage, f.level)
-with st.expander(tr("party.file_coverage")):
-    table(cov_table, key="party_cov_table")
-    download(cov_table, tr("party.file_coverage"), key="dl_party_cov")
+if coverage.empty:
+    st.info(tr("party.no_monthly"))
+else:
+    left, right = st.columns(2)
+    with left:
+        chart_key = f"party_cov_{f.level}_{'-'.join(f.town_codes)}"
+        drill_chart(fig.coverage_bar(coverage, lang, unit), f, chart_key)
+    with right:
+        st.plotly_chart(fig.coverage_trend(q.coverage_by_month(f), lang), key="party_trend")
+    cov_table = unit_table(coverage, f.level)
+    with st.expander(tr("party.file_coverage")):
+        table(cov_table, key="party_cov_table")
+        download(cov_table, tr("party.file_coverage"), key="dl_party_cov")
 if f.level == "county":  # below the county the table above is already one row per community
     with st.expander(tr("party.by_community", period=period_label(f))):
         comm = q.by_community(f)
