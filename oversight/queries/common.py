@@ -208,6 +208,66 @@ def range_rows(scope: Fragment, month_from: date, month_to: date, alias: str = "
     }
 
 
+def per_month(f: Filters, names: tuple[str, ...], by_unit: bool = False) -> pd.DataFrame:
+    """Metrics `names` for each month of the range (month, [unit_code, unit_name, town_code,]
+    *names; with `by_unit` one row per month and unit of the selection's level), each month read
+    as a one-month range by the same carry rule as range_rows: stocks of each community's latest
+    report at or before the month (at most core.settings.carry_months() older), flows of the
+    month's reports, ratios sum/sum — so a month still coming in does not dip in a trend. A
+    month with neither a report nor a carried stock has no row."""
+    code, name = unit_columns(f)
+    scope, params = scope_sql(f, "r")
+    carry = carry_months()
+    keys = compose(", {code}", code=code) if by_unit else Fragment("")
+    unit = (
+        compose(
+            "{code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code, ",
+            code=code,
+            name=name,
+        )
+        if by_unit
+        else Fragment("")
+    )
+    df = query(
+        compose(
+            """
+        WITH series AS (
+          SELECT unnest(generate_series(CAST($range_from AS DATE), CAST($range_to AS DATE), INTERVAL 1 MONTH)) AS d
+        ),
+        months AS (SELECT CAST(d AS DATE) AS as_of FROM series),
+        r AS (
+          SELECT * FROM community_month AS r
+          WHERE {scope} AND r.month >= $rows_from AND r.month < $range_end
+        ),
+        m AS (
+          SELECT mo.as_of, r.*, r.month = mo.as_of AS in_range,
+                 r.month = max(r.month) OVER (PARTITION BY mo.as_of, r.community_code) AS at_end,
+                 max(r.month) OVER (PARTITION BY mo.as_of, r.community_code) = mo.as_of AS reporter
+          FROM months AS mo
+          JOIN r ON r.month <= mo.as_of AND r.month >= CAST(mo.as_of - INTERVAL {carry} MONTH AS DATE)
+        )
+        SELECT as_of AS month, {unit}{cols}
+        FROM m
+        GROUP BY as_of{keys}
+        ORDER BY as_of{keys}
+        """,
+            scope=scope,
+            carry=Fragment(str(int(carry))),
+            unit=unit,
+            cols=metric_columns(names),
+            keys=keys,
+        ),
+        params
+        | {
+            "range_from": f.month_from,
+            "range_to": f.month_to,
+            "rows_from": add_months(f.month_from, -carry),
+            "range_end": next_month(f.month_to),
+        },
+    )
+    return df
+
+
 def _rows(f: Filters, alias: str = "m") -> tuple[Fragment, dict[str, Any]]:
     scope, params = scope_sql(f, "r")
     rows, rparams = range_rows(scope, f.month_from, f.month_to, alias)

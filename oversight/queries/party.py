@@ -12,7 +12,7 @@ from core.months import next_month
 from core.sql import compose
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import community_table, metric_columns, per_unit, scope_sql, unit_columns, where
+from oversight.queries.common import community_table, per_month, per_unit, scope_sql, unit_columns
 
 
 def coverage_by_unit(f: Filters) -> pd.DataFrame:
@@ -22,22 +22,9 @@ def coverage_by_unit(f: Filters) -> pd.DataFrame:
 
 
 def coverage_by_month(f: Filters) -> pd.DataFrame:
-    """Per month of the range, the whole selection: neighborhoods, with org, coverage."""
-    sql, params = where(f)
-    return query(
-        compose(
-            """
-            SELECT month, {cols}
-            FROM community_month
-            WHERE {w}
-            GROUP BY month
-            ORDER BY month
-            """,
-            cols=metric_columns(("neighborhoods", "neighborhoods_with_party_org", "party_org_coverage"), "group"),
-            w=sql,
-        ),
-        params,
-    )
+    """Per month of the range, the whole selection: neighborhoods, with org, coverage (stocks
+    carried forward as common.per_month reads them)."""
+    return per_month(f, ("neighborhoods", "neighborhoods_with_party_org", "party_org_coverage"))
 
 
 def _roster_cte(f: Filters) -> tuple[str, dict[str, Any]]:

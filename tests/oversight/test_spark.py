@@ -45,6 +45,7 @@ def _calls(f: Filters, codes: list[str]) -> dict[str, Callable[[], object]]:
         "common.month_coverage": common.month_coverage,
         "common.months": common.months,
         "common.stock_sources": lambda: common.stock_sources(f),
+        "common.per_month": lambda: common.per_month(f, ("households", "volunteer_hours", "hours_per_volunteer"), True),
         "common.community_table": lambda: common.community_table(f, ("households", "volunteer_hours")),
         "common.per_unit": lambda: common.per_unit(f, ("households", "resolution_rate", "party_org_coverage")),
         "common.totals": lambda: common.totals(f, ("households", "volunteer_hours", "m2_per_100_households")),

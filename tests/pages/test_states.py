@@ -16,23 +16,17 @@ township's pages saying there is no data, the roster shown without a monthly rep
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core.contract import MONTHLY
-from etl.load import load_paths
-from etl.warehouse import writer
 from oversight.frame.shell import PAGES
-from tests.pages_fixtures import DUMEN, XINZHENG, _insert, build_pages_db, metrics, texts
+from tests.pages_fixtures import BAIXI, DUMEN, PINGSHAN, XINZHENG, metrics, texts
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = [script for script, _, _ in PAGES if (ROOT / script).is_file()]
-PINGSHAN, BAIXI = "511324101004", "511324101003"  # 新政镇: never reported; roster only
 COMPLETE = {"from": "2024-01", "to": "2024-03"}
 STATES: dict[str, dict[str, str]] = {
     "begun": {"from": "2024-04", "to": "2024-04"},
@@ -40,61 +34,13 @@ STATES: dict[str, dict[str, str]] = {
     "empty_town": {"town": DUMEN, **COMPLETE},
     "roster_only": {"town": XINZHENG, "comm": BAIXI, **COMPLETE},
 }
-# 东北社区's April: the whole template, as an office sends it (hours and requests of a month
-# that has only begun for everyone else).
-APRIL = {
-    "month": "2024-04",
-    "town_name": "新政镇",
-    "community_name": "东北社区",
-    "reported_on": "2024-05-06",
-    "households": 3000,
-    "population": 9000,
-    "party_members": 150,
-    "neighborhoods": 4,
-    "neighborhoods_with_party_org": 4,
-    "grids": 6,
-    "grid_workers_fulltime": 6,
-    "grid_workers_parttime": 12,
-    "service_center_m2": 1800,
-    "service_platforms": 10,
-    "volunteers_registered": 50,
-    "volunteer_hours": 20,
-    "volunteer_activities": 1,
-    "requests_received": 10,
-    "requests_resolved": 9,
-    "requests_on_time": 8,
-    "followups_satisfied": 7,
-    "followups_total": 9,
-    "disputes_mediated": 0,
-}
-
-
-def build_states(folder: Path) -> Path:
-    """The page test warehouse with the four states above, in `folder`."""
-    db = build_pages_db(folder / "states.duckdb")
-    csv = folder / "新政镇_2024年4月.csv"
-    header = [MONTHLY.column(c).zh for c in APRIL]
-    csv.write_text(",".join(header) + "\n" + ",".join(str(v) for v in APRIL.values()) + "\n", encoding="utf-8")
-    (r,) = load_paths([csv], db=db)
-    assert r.status == "loaded" and r.rows_loaded == 1
-    with writer(db) as con:
-        roster = pd.DataFrame(
-            [(BAIXI, date(2024, 3, 1), "白溪苑", 420, True, "党支部", False, True, 1, 2, 1)],
-            columns=[
-                "community_code", "month", "neighborhood_name", "households", "has_party_org", "party_org_form",
-                "has_property_party_org", "has_owners_committee", "building_party_groups", "party_hub_households",
-                "vanguard_posts",
-            ],
-        )  # fmt: skip
-        _insert(con, "stg_roster", roster)
-    return db
 
 
 @pytest.fixture(scope="session")
-def open_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str, str], AppTest]]:
+def open_page(states_db: Path) -> Iterator[Callable[[str, str], AppTest]]:
     """open_page(state, script): the page run once in that state (memoised for the session: the
     warehouse never changes, so neither does the page)."""
-    db = build_states(tmp_path_factory.mktemp("states"))
+    db = states_db
     runs: dict[tuple[str, str], AppTest] = {}
 
     def run(state: str, script: str) -> AppTest:
