@@ -5,6 +5,8 @@ are carried forward from an earlier report and how many are withheld
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
@@ -49,10 +51,12 @@ def _names(df: pd.DataFrame, lang: str, with_month: bool) -> str:
     return text + (t("carry.more", lang) if len(df) > SHOWN_NAMES else "")
 
 
-def carry_lines(f: Filters) -> list[str]:
+def carry_lines(f: Filters, end_month: bool = False) -> list[str]:
     """The sentences of the note for selection `f` (none when every community's stocks are of
     the range's last month): carried communities with the month each is read from, then the
-    withheld ones."""
+    withheld ones. With `end_month`, for the range's last month alone (the overview's cards)."""
+    if end_month:
+        f = dataclasses.replace(f, month_from=f.month_to)
     src = stock_sources(f)
     lang, k = f.lang, carry_months()
     lines = []
@@ -65,8 +69,8 @@ def carry_lines(f: Filters) -> list[str]:
     return lines
 
 
-def carry_note(f: Filters) -> None:
+def carry_note(f: Filters, end_month: bool = False) -> None:
     """A caption under the KPI cards saying which stocks are carried or withheld (nothing when
-    none is)."""
-    for line in carry_lines(f):
+    none is); `end_month` as in carry_lines."""
+    for line in carry_lines(f, end_month):
         st.caption(line)

@@ -106,6 +106,7 @@ def test_the_begun_month_is_not_compared_with_a_full_month(open_page: Callable[[
     assert hours.value == "20" and not hours.proto.delta  # March had 350: no −94%
     assert not cards["办结率"].proto.delta
     assert "本月 1 个村(社区)报送" in texts(at)
+    assert "含 3 个村(社区)沿用此前月报" in texts(at)
 
 
 def test_a_community_that_never_reported_is_named(open_page: Callable[[str, str], AppTest]) -> None:
