@@ -16,12 +16,16 @@ township's pages saying there is no data, the roster shown without a monthly rep
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from oversight.exports import to_csv
+from oversight.frame.components import OFFERED
 from oversight.frame.shell import PAGES
 from tests.pages_fixtures import BAIXI, DUMEN, PINGSHAN, XINZHENG, metrics, texts
 
@@ -30,6 +34,7 @@ SCRIPTS = [script for script, _, _ in PAGES if (ROOT / script).is_file()]
 COMPLETE = {"from": "2024-01", "to": "2024-03"}
 STATES: dict[str, dict[str, str]] = {
     "begun": {"from": "2024-04", "to": "2024-04"},
+    "through_begun": {"from": "2024-01", "to": "2024-04"},  # a range that ends in the begun month
     "never_reported": {"town": XINZHENG, "comm": PINGSHAN, **COMPLETE},
     "empty_town": {"town": DUMEN, **COMPLETE},
     "roster_only": {"town": XINZHENG, "comm": BAIXI, **COMPLETE},
@@ -61,6 +66,9 @@ def open_page(states_db: Path) -> Iterator[Callable[[str, str], AppTest]]:
     st.cache_resource.clear()
 
 
+BANNERED = {"begun", "through_begun"}  # the states whose last month is incomplete
+
+
 def _banner(at: AppTest) -> bool:
     return any("尚不完整" in w.value for w in at.warning)
 
@@ -76,7 +84,7 @@ def test_every_page_opens_with_the_banner_where_it_belongs(
 ) -> None:
     at = open_page(state, script)
     assert not at.exception, [e.value for e in at.exception]
-    assert _banner(at) == (state == "begun"), [w.value for w in at.warning]
+    assert _banner(at) == (state in BANNERED), [w.value for w in at.warning]
 
 
 def test_the_begun_month_keeps_county_stocks_carried_forward(open_page: Callable[[str, str], AppTest]) -> None:
@@ -130,3 +138,30 @@ def test_a_roster_without_a_monthly_report_is_shown(open_page: Callable[[str, st
     assert "所选范围内没有月报" in texts(party)
     overview = open_page("roster_only", "dashboard.py")
     assert metrics(overview)["已建党组织小区"] == "1"
+
+
+def _download(at: AppTest, key: str) -> pd.DataFrame:
+    """The table a download button of the page hands out (what the user's file holds)."""
+    return at.session_state[OFFERED][key]()
+
+
+def test_per_community_tables_for_any_period(open_page: Callable[[str, str], AppTest]) -> None:
+    """Issue 16.3: volunteer hours by community for a period as one table, flows summed, stocks by
+    the carry rule (with the month they come from), rates sum/sum — and a file with whole hours as
+    integers and rates rounded."""
+    at = open_page("through_begun", "pages/volunteers.py")
+    vol = _download(at, "dl_vol_comm").set_index("community_name")
+    hours = vol["volunteer_hours"]
+    assert (hours["东北社区"], hours["临江社区"], hours["金新社区"]) == (620, 300, 150)  # 东北: 200 × 3 + April's 20
+    assert pd.isna(hours["华堂村"])  # never gave hours: missing, not 0
+    assert vol.at["东北社区", "hours_per_volunteer"] == pytest.approx(620 / 50)
+    assert vol.at["临江社区", "stock_month"] == date(2024, 3, 1)  # carried from March
+    assert vol.at["东北社区", "stock_month"] == date(2024, 4, 1)
+    csv = to_csv(_download(at, "dl_vol_comm"), "zh").decode("utf-8-sig")
+    assert ",620," in csv and "620.0" not in csv and ",12.4" in csv
+    assert "各村(社区)志愿服务明细（2024年1月 – 2024年4月）" in [e.label for e in at.expander]
+    for script, key in (("pages/party.py", "dl_party_comm"), ("pages/area.py", "dl_area_comm")):
+        table = _download(open_page("through_begun", script), key)
+        assert sorted(table["community_name"]) == sorted(["东北社区", "临江社区", "金新社区", "华堂村"])
+    area = _download(open_page("through_begun", "pages/area.py"), "dl_area_comm").set_index("community_name")
+    assert area.at["临江社区", "service_center_m2"] == 400  # March's, carried into April
