@@ -278,9 +278,11 @@ def per_unit(f: Filters, names: tuple[str, ...], level: str | None = None) -> pd
     """Metrics `names` over the range per unit (unit_code, unit_name, town_code, town_name,
     *names): flows summed, stocks per the carry rule (range_rows), ratios sum/sum.
     `level="community"` gives one row per community whatever the selection's level. A unit
-    whose communities have only carried stocks in the range has a row (its flows missing)."""
+    whose communities have only carried stocks in the range has a row (its flows missing) when
+    `names` hold a stock; with flows alone, only units with a report in the range have one."""
     code, name = unit_columns(f, level)
     rows, params = _rows(f)
+    stocks = any(is_stock(c) for n in names for c in metric(n).columns)
     return query(
         compose(
             """
@@ -288,12 +290,14 @@ def per_unit(f: Filters, names: tuple[str, ...], level: str | None = None) -> pd
                    any_value(town_name) AS town_name, {cols}
             FROM {rows}
             GROUP BY {code}
+            {having}
             ORDER BY {code}
             """,
             code=code,
             name=name,
             cols=metric_columns(names),
             rows=rows,
+            having=Fragment("" if stocks else "HAVING max(CASE WHEN in_range THEN 1 ELSE 0 END) = 1"),
         ),
         params,
     )

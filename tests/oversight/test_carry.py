@@ -86,3 +86,12 @@ def test_the_bulletin_says_what_is_carried_and_compares_no_flows() -> None:
     assert "其中3个村(社区)沿用此前月报" in text and "环比、同比暂不列出" in text
     hours = next(x for x in b.figures if x.name == "volunteer_hours")
     assert hours.value == 20 and hours.prev is None
+
+
+def test_a_table_of_flows_lists_only_who_reported() -> None:
+    """The 诉求 page's table of April lists 东北社区 alone: the others have carried stocks but no
+    requests to show: the table is of who reported."""
+    from oversight.queries import requests
+
+    assert requests.community_table(F())["community_name"].tolist() == ["东北社区"]
+    assert len(common.per_unit(F(), ("households",), level="community")) == 4  # a stock: all four

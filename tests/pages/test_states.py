@@ -145,10 +145,14 @@ def _download(at: AppTest, key: str) -> pd.DataFrame:
     return at.session_state[OFFERED][key]()
 
 
-def test_per_community_tables_for_any_period(open_page: Callable[[str, str], AppTest]) -> None:
+def test_per_community_tables_for_any_period(
+    open_page: Callable[[str, str], AppTest], states_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue 16.3: volunteer hours by community for a period as one table, flows summed, stocks by
     the carry rule (with the month they come from), rates sum/sum — and a file with whole hours as
     integers and rates rounded."""
+    monkeypatch.setenv("OVERSIGHT_DB", str(states_db))  # a download is audited beside its warehouse
+    monkeypatch.setenv("OVERSIGHT_AUDIT", str(tmp_path / "audit.jsonl"))
     at = open_page("through_begun", "pages/volunteers.py")
     vol = _download(at, "dl_vol_comm").set_index("community_name")
     hours = vol["volunteer_hours"]
