@@ -23,6 +23,7 @@ from oversight.frame import (
     table,
     tr,
 )
+from oversight.frame.ranges import carry_note
 from oversight.i18n import fmt_month, register
 from oversight.queries import overview as q
 
@@ -139,6 +140,7 @@ else:
         _card(box, card_label(name, f.lang), kpis, name, m.fmt, "", m.unit_zh == "%", m.higher_is_better)
     if "cur" in kpis.index:
         st.caption(tr("ov.kpis_note", n=int(kpis.at["cur", "reporting"])))
+        carry_note(f, end_month=True)
 
 # ---- Ranking: townships, or the communities of the selected township / 片区
 level = q.ranking_level(f)

@@ -211,7 +211,8 @@ FLOWS: tuple[Metric, ...] = (
     _sum("disputes_mediated", "Disputes mediated", "cases"),
 )
 
-# Over a range of months a stock is read at the range's last month; a flow is summed.
+# Over a range of months a flow is summed; a stock is each community's latest report at or before
+# the range's last month, carried forward at most core.settings.carry_months() (see RANGE_FLAGS).
 STOCK_COLUMNS = frozenset(m.column for m in STOCKS)
 
 
@@ -240,20 +241,45 @@ def cases_of(name: str) -> str | None:
     return m.denominator if m.agg != "sum" and m.denominator in CASE_COUNTS else None
 
 
-def _part(col: str, over: Over, alias: str, last: str) -> str:
-    """One community_month column, aggregated for `over`."""
+# The row flags a range needs (over="range"): its rows are community_month rows flagged by
+# oversight.queries.common.range_rows —
+#   in_range  the row's month lies in the range (flows are summed over these rows);
+#   at_end    the row is its community's latest report at or before the range's last month and at
+#             most core.settings.carry_months() older (stocks are read from it: carried forward
+#             when it is older than the last month, withheld when there is none);
+#   reporter  its community has a report in the range (a ratio of a flow to a stock, such as
+#             hours per registered volunteer, reads the stock only of communities whose flow it has).
+RANGE_FLAGS = ("in_range", "at_end", "reporter")
+
+
+def _mixed(m: Metric, transform: Transform = "value") -> bool:
+    """Whether `m` (as transformed) divides a flow by a stock or a stock by a flow."""
+    cols = (*m.columns, "households") if transform == "per100" else m.columns
+    return len({is_stock(c) for c in cols}) > 1
+
+
+def _part(col: str, over: Over, alias: str, mixed: bool, first: str | None = None) -> str:
+    """One community_month column, aggregated for `over` (at `$<first>` for a growth's start)."""
     c = qualified(alias, col)
     if over == "row":
         return c
-    if over == "range" and is_stock(col):
-        return f"SUM(CASE WHEN {qualified(alias, 'month')} = {param(last)} THEN {c} END)"
-    return f"SUM({c})"
+    if over != "range":
+        return f"SUM({c})"
+    in_range = qualified(alias, "in_range")
+    if first is not None:
+        return f"SUM(CASE WHEN {in_range} AND {qualified(alias, 'month')} = {param(first)} THEN {c} END)"
+    if not is_stock(col):
+        return f"SUM(CASE WHEN {in_range} THEN {c} END)"
+    at_end = qualified(alias, "at_end")
+    if mixed:
+        at_end = f"{at_end} AND {qualified(alias, 'reporter')}"
+    return f"SUM(CASE WHEN {at_end} THEN {c} END)"
 
 
-def _value(m: Metric, over: Over, alias: str, last: str) -> str:
+def _value(m: Metric, over: Over, alias: str, mixed: bool, first: str | None = None) -> str:
     if m.agg == "sum":
-        return _part(m.column, over, alias, last)
-    num, den = _part(m.numerator, over, alias, last), _part(m.denominator, over, alias, last)
+        return _part(m.column, over, alias, mixed, first)
+    num, den = (_part(c, over, alias, mixed, first) for c in (m.numerator, m.denominator))
     return f"CAST({num} AS DOUBLE) * {m.scale} / NULLIF({den}, 0)"
 
 
@@ -262,7 +288,6 @@ def sql(
     over: Over = "group",
     alias: str = "",
     transform: Transform = "value",
-    last: str = "month_last",
     first: str = "month_first",
 ) -> Fragment:
     """The SQL expression of metric `m` (a Metric or its name) over community_month rows.
@@ -270,24 +295,29 @@ def sql(
     over:
       - "row": one community-month row (the derived ratio columns of the view community_month);
       - "group": whatever rows are grouped (one month, one unit, …): sums, ratios sum/sum;
-      - "range": a range of months: flows summed over it, stocks read at the month bound to
-        `$<last>` (the range's last reported month), ratios sum/sum of those.
+      - "range": a range of months, over rows carrying RANGE_FLAGS (common.range_rows): flows
+        summed over the range, stocks of each community's latest report at or before its last
+        month (carried forward at most core.settings.carry_months()), ratios sum/sum of those;
+        a ratio of a flow to a stock reads the stock only of communities with a report in the
+        range, so a month that has just begun is not divided by the whole county.
     transform:
       - "value": the metric itself;
       - "per100": the metric × 100 / households (households read like the metric's window);
-      - "growth": (value at `$<last>` − value at `$<first>`) / value at `$<first>` (range only).
+      - "growth": (value at the end, as "range" reads it − value at `$<first>`) / value at
+        `$<first>` (range only).
     `alias` prefixes every column ("m" → m."households"). Raises KeyError for an unknown name
     (the catalogue is the allow-list) and ValueError for an impossible combination.
     """
     m = metric(m) if isinstance(m, str) else m
+    mixed = _mixed(m, transform)
     if transform == "value":
-        return Fragment(_value(m, over, alias, last))
+        return Fragment(_value(m, over, alias, mixed))
     if transform == "per100":
-        households = _value(metric("households"), over, alias, last)
-        return Fragment(f"CAST({_value(m, over, alias, last)} AS DOUBLE) * 100 / NULLIF({households}, 0)")
+        households = _value(metric("households"), over, alias, mixed)
+        return Fragment(f"CAST({_value(m, over, alias, mixed)} AS DOUBLE) * 100 / NULLIF({households}, 0)")
     if transform == "growth":
         if over != "range":
             raise ValueError("growth is measured over a range of months")
-        end, start = _value(m, over, alias, last), _value(m, over, alias, first)
+        end, start = _value(m, over, alias, mixed), _value(m, over, alias, mixed, first)
         return Fragment(f"(CAST({end} AS DOUBLE) - {start}) / NULLIF({start}, 0)")
     raise ValueError(f"unknown transform {transform!r}")

@@ -1,6 +1,7 @@
 """Settings read from the environment, in one place for the ETL and the dashboard: how big a
-report file may be (`limits`), when a month counts as complete (`complete_share`) and how many
-cases a rate needs before it is ranked (`min_cases`).
+report file may be (`limits`), when a month counts as complete (`complete_share`), how long a
+community's last stock figures stand in for a report it has not sent yet (`carry_months`) and how
+many cases a rate needs before it is ranked (`min_cases`).
 
 Defaults are far beyond any real county report and at Excel's own limits, so only a broken or
 hostile file meets them; each can be set in the environment (`OVERSIGHT_MAX_UPLOAD_MB`,
@@ -62,6 +63,24 @@ def complete_share() -> float:
     coming in is not the default view and is bannered when picked. 0.8 unless
     $OVERSIGHT_COMPLETE_SHARE says otherwise (clamped to 0–1)."""
     return min(max(_env_number("OVERSIGHT_COMPLETE_SHARE", 0.8), 0.0), 1.0)
+
+
+def carry_months() -> int:
+    """How many months a community's stocks (户数, 党员, 小区, 面积, 注册志愿者 … — core.metrics.STOCKS)
+    are carried forward: over a range of months each community's stocks are those of its latest
+    monthly report at or before the range's last month, provided that report is at most this
+    many months older; an older one is withheld (the stock is missing, not stale). Flows
+    (hours, requests) are never carried. 3 unless $OVERSIGHT_CARRY_MONTHS says otherwise (0 =
+    never carry: only a report of the last month counts).
+
+    Why 3: a stock in these reports changes slowly (floor area, households, party members move
+    by a few per cent a year in the sample and in the seed's 东北社区), while a month that has
+    just begun holds only the first few reports (issue 16: 1 of 348) and a late community is
+    typically one or two months behind (due day core.contract.REPORT_DUE_DAY of the next
+    month). A quarter covers such a late report without passing off a figure older than a
+    quarter as current. A judgement, not an external standard: change it here (or in the
+    environment) and every page, the arena and the 通报 follow."""
+    return max(0, int(_env_number("OVERSIGHT_CARRY_MONTHS", 3)))
 
 
 def min_cases() -> int:

@@ -21,9 +21,10 @@ from oversight.frame import (
     tr,
     unit_label,
 )
+from oversight.frame.ranges import carry_note, period_label
 from oversight.i18n import fmt_month, fmt_number, register
 from oversight.queries import area as q
-from oversight.queries.common import below_line, last_month, totals, unit_table
+from oversight.queries.common import below_line, totals, unit_table
 
 register(
     {
@@ -34,9 +35,12 @@ register(
         "area.kpi_added": ("新增面积(㎡)", "Area added (m²)"),
         "area.kpi_rooms": ("整合功能场所", "Rooms integrated"),
         "area.as_of": (
-            "面积与户数按 {month} 月报；项目按完成日期落在所选月份内。",
-            "Area and households from the {month} monthly reports; projects completed within the months selected.",
+            "面积与户数按各村(社区)截至 {month} 最近一次月报；项目按完成日期落在所选月份内。",
+            "Area and households from each community's latest monthly report up to {month}; projects completed "
+            "within the months selected.",
         ),
+        "area.by_community": ("各村(社区)阵地明细（{period}）", "Service centres by community ({period})"),
+        "area.file_communities": ("各村(社区)阵地", "area_by_community"),
         "area.projects": ("阵地建设项目", "Service-centre projects"),
         "area.by_type": ("按项目类型汇总", "By project type"),
         "area.no_projects": (
@@ -60,7 +64,6 @@ per100 = q.per_households(f)
 if empty_notice(per100):
     st.stop()
 projects = q.projects(f)
-last = last_month(f)
 
 
 m = metric("m2_per_100_households")
@@ -83,7 +86,8 @@ cols[4].metric(
     fmt_number(projects["area_added_m2"].sum(min_count=1) if len(projects) else None, lang),
     border=True,
 )
-st.caption(tr("area.as_of", month=fmt_month(last, lang) if last else "—") + drill_hint(f))
+st.caption(tr("area.as_of", month=fmt_month(f.month_to, lang)) + drill_hint(f))
+carry_note(f)
 
 left, right = st.columns(2)
 with left:
@@ -95,6 +99,11 @@ with st.expander(tr("area.per100_table")):
     t100 = unit_table(per100, f.level)
     table(t100, key="area_per100_table")
     download(t100, tr("area.file_per100"), key="dl_area_per100")
+if f.level == "county":  # below the county the table above is already one row per community
+    with st.expander(tr("area.by_community", period=period_label(f))):
+        comm = q.by_community(f)
+        table(comm, key="area_comm_table", mark_below=True)
+        download(comm, tr("area.file_communities"), key="dl_area_comm")
 
 st.subheader(tr("area.projects"))
 if projects.empty:

@@ -21,9 +21,10 @@ from oversight.frame import (
     tr,
     unit_label,
 )
+from oversight.frame.ranges import carry_note, period_label
 from oversight.i18n import fmt_month, fmt_number, register
 from oversight.queries import party as q
-from oversight.queries.common import last_month, totals, unit_table
+from oversight.queries.common import totals, unit_table
 
 register(
     {
@@ -37,9 +38,12 @@ register(
         "party.kpi_property": ("物业党组织", "Property-company party orgs"),
         "party.kpi_owners": ("业(院)委会", "Owners' committees"),
         "party.as_of": (
-            "覆盖率按 {month} 月报；五级体系按各村(社区)截至 {end} 最近一次小区名册。",
-            "Coverage from the {month} monthly reports; the five levels from each community's latest 小区 roster up to {end}.",
+            "覆盖率按各村(社区)截至 {end} 最近一次月报；五级体系按各村(社区)截至 {end} 最近一次小区名册。",
+            "Coverage from each community's latest monthly report up to {end}; the five levels from each community's "
+            "latest 小区 roster up to {end}.",
         ),
+        "party.by_community": ("各村(社区)党组织明细（{period}）", "Party organisation by community ({period})"),
+        "party.file_communities": ("各村(社区)党组织", "party_by_community"),
         "party.levels_table": ("五级体系明细", "Five-level system in detail"),
         "party.without_title": ("尚未建立党组织的小区", "Neighbourhoods still without a party organisation"),
         "party.without_none": (
@@ -47,6 +51,10 @@ register(
             "Every neighbourhood in the rosters has a party organisation.",
         ),
         "party.no_roster": ("所选范围内没有小区名册。", "No 小区 rosters for this selection."),
+        "party.no_monthly": (
+            "所选范围内没有月报，覆盖率无从计算；下面的组织体系来自小区名册。",
+            "No monthly reports for this selection, so no coverage; the organisation below is from the 小区 rosters.",
+        ),
         "party.file_levels": ("五级党组织", "five_levels"),
         "party.file_without": ("未建党组织小区", "without_party_org"),
         "party.file_coverage": ("小区党组织覆盖率", "party_org_coverage"),
@@ -64,11 +72,10 @@ lang = f.lang
 unit = unit_label(f)
 
 coverage = q.coverage_by_unit(f)
-if empty_notice(coverage):
-    st.stop()
 levels = q.levels_by_unit(f)
+if coverage.empty and empty_notice(levels):  # a roster without a monthly report still shows
+    st.stop()
 level_totals = q.level_totals(levels)
-last = last_month(f)
 
 
 # KPI cards: coverage against its target (a gap shown only when short of it), then the counts.
@@ -88,20 +95,27 @@ without = q.without_org(f)
 cols[2].metric(tr("party.kpi_without"), fmt_number(len(without) if not levels.empty else None, lang), border=True)
 cols[3].metric(tr("party.kpi_property"), fmt_number(level_totals.get("property_party_orgs"), lang), border=True)
 cols[4].metric(tr("party.kpi_owners"), fmt_number(level_totals.get("owners_committees"), lang), border=True)
-st.caption(
-    tr("party.as_of", month=fmt_month(last, lang) if last else "—", end=fmt_month(f.month_to, lang)) + drill_hint(f)
-)
+st.caption(tr("party.as_of", end=fmt_month(f.month_to, lang)) + drill_hint(f))
+carry_note(f)
 
-left, right = st.columns(2)
-with left:
-    chart_key = f"party_cov_{f.level}_{'-'.join(f.town_codes)}"
-    drill_chart(fig.coverage_bar(coverage, lang, unit), f, chart_key)
-with right:
-    st.plotly_chart(fig.coverage_trend(q.coverage_by_month(f), lang), key="party_trend")
-cov_table = unit_table(coverage, f.level)
-with st.expander(tr("party.file_coverage")):
-    table(cov_table, key="party_cov_table")
-    download(cov_table, tr("party.file_coverage"), key="dl_party_cov")
+if coverage.empty:
+    st.info(tr("party.no_monthly"))
+else:
+    left, right = st.columns(2)
+    with left:
+        chart_key = f"party_cov_{f.level}_{'-'.join(f.town_codes)}"
+        drill_chart(fig.coverage_bar(coverage, lang, unit), f, chart_key)
+    with right:
+        st.plotly_chart(fig.coverage_trend(q.coverage_by_month(f), lang), key="party_trend")
+    cov_table = unit_table(coverage, f.level)
+    with st.expander(tr("party.file_coverage")):
+        table(cov_table, key="party_cov_table")
+        download(cov_table, tr("party.file_coverage"), key="dl_party_cov")
+if f.level == "county":  # below the county the table above is already one row per community
+    with st.expander(tr("party.by_community", period=period_label(f))):
+        comm = q.by_community(f)
+        table(comm, key="party_comm_table")
+        download(comm, tr("party.file_communities"), key="dl_party_comm")
 
 st.subheader(tr("party.section_levels"))
 if levels.empty:

@@ -24,6 +24,7 @@ from oversight.frame import (
     tr,
     unit_label,
 )
+from oversight.frame.ranges import period_label
 from oversight.i18n import fmt_number, register
 from oversight.queries import requests as q
 from oversight.queries.common import totals, unit_table
@@ -49,7 +50,7 @@ register(
             "下表列出最低的 {shown} 个；全部 {n} 个见下方全部村(社区)表和下载。",
             "The table lists the lowest {shown}; all {n} are in the table of all communities below and in the download.",
         ),
-        "req.all_communities": ("全部 {n} 个村(社区)", "All {n} communities"),
+        "req.all_communities": ("全部 {n} 个村(社区)（{period}）", "All {n} communities ({period})"),
         "req.cases": ("诉求明细分析", "From the case list"),
         "req.no_cases": ("所选范围和月份内没有诉求明细。", "No request cases in this selection and months."),
         "req.days_table": ("各类别办结用时", "Days to resolve by category"),
@@ -144,7 +145,7 @@ if below.any():
     flag_table(worst, key="req_flag_table")  # styled cell by cell: only the flagged rows, at most FLAG_ROWS
 else:
     st.success(tr("req.flagged_none"))
-with st.expander(tr("req.all_communities", n=len(shown))):
+with st.expander(tr("req.all_communities", n=len(shown), period=period_label(f))):
     table(shown, key="req_comm_table")
 download(shown, tr("req.file_flagged"), key="dl_req_flagged")
 

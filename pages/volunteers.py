@@ -8,7 +8,17 @@ import streamlit as st
 from core.metrics import metric
 from oversight.figures import volunteers as fig
 from oversight.figures.base import metric_format
-from oversight.frame import download, drill_chart, drill_hint, empty_notice, page_setup, table, tr, unit_label
+from oversight.frame import (
+    download,
+    drill_chart,
+    drill_hint,
+    empty_notice,
+    page_setup,
+    table,
+    tr,
+    unit_label,
+)
+from oversight.frame.ranges import carry_note, period_label
 from oversight.i18n import fmt_number, register
 from oversight.queries import volunteers as q
 from oversight.queries.common import totals, unit_table
@@ -24,8 +34,9 @@ register(
         ),
         "vol.kpi_activities": ("活动场次", "Activities"),
         "vol.note": (
-            "时长与场次为所选月份合计，志愿者人数按最后一个月。类别来自志愿服务活动明细。",
-            "Hours and activities summed over the months; volunteers at the last month. Categories from the activity reports.",
+            "时长与场次为所选月份合计，志愿者人数按各村(社区)截至最后一个月最近一次月报。类别来自志愿服务活动明细。",
+            "Hours and activities summed over the months; volunteers from each community's latest report up to the "
+            "last month. Categories from the activity reports.",
         ),
         "vol.categories": ("按服务类别", "By service category"),
         "vol.no_activities": (
@@ -40,6 +51,8 @@ register(
         ),
         "vol.unit_table": ("各单位志愿服务明细", "Volunteering by unit"),
         "vol.file_units": ("志愿服务", "volunteering"),
+        "vol.by_community": ("各村(社区)志愿服务明细（{period}）", "Volunteering by community ({period})"),
+        "vol.file_communities": ("各村(社区)志愿服务", "volunteering_by_community"),
         "vol.file_categories": ("志愿服务按类别", "volunteering_by_category"),
         "vol.file_leaders": ("志愿服务前十", "volunteering_top"),
         "vol.file_laggards": ("志愿服务后十", "volunteering_bottom"),
@@ -67,6 +80,7 @@ cols[2].metric(
 )
 cols[3].metric(tr("vol.kpi_activities"), fmt_number(kpi["volunteer_activities"], lang), border=True)
 st.caption(tr("vol.note") + drill_hint(f))
+carry_note(f)
 
 st.plotly_chart(fig.monthly_hours(q.hours_by_month(f), lang, unit), key="vol_monthly")
 scope_key = f"{f.level}_{'-'.join(f.town_codes)}"
@@ -79,6 +93,11 @@ with st.expander(tr("vol.unit_table")):
     ut = unit_table(units, f.level)
     table(ut, key="vol_unit_table")
     download(ut, tr("vol.file_units"), key="dl_vol_units")
+if f.level == "county":  # below the county the table above is already one row per community
+    with st.expander(tr("vol.by_community", period=period_label(f))):
+        comm = q.by_community(f)
+        table(comm, key="vol_comm_table")
+        download(comm, tr("vol.file_communities"), key="dl_vol_comm")
 
 st.subheader(tr("vol.categories"))
 cats = q.by_category(f)

@@ -92,3 +92,13 @@ def quality_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.quality_fixtures import build_quality
 
     return build_quality(tmp_path_factory.mktemp("quality") / "quality.duckdb")
+
+
+@pytest.fixture(scope="session")
+def states_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse in the states a county is in — a month just begun, a community that never
+    reported, a township without data, a roster without a monthly report
+    (tests/pages_fixtures.py build_states), once per session."""
+    from tests.pages_fixtures import build_states
+
+    return build_states(tmp_path_factory.mktemp("states"))

@@ -14,6 +14,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from core.contract import MONTHLY
+from etl.load import load_paths
 from etl.warehouse import writer
 from tests.conftest import build_tiny
 
@@ -112,6 +114,62 @@ def build_pages_db(db: Path) -> Path:
         ):
             df["community_code"] = df["community_code"].map(code)
             _insert(con, table, df)
+    return db
+
+
+# ------------------------------------------------- the states a county is in (issue 16.1b)
+
+PINGSHAN, BAIXI = "511324101004", "511324101003"  # 新政镇: never reported; a roster only
+# 东北社区's April: the whole template, as an office sends it (hours and requests of a month
+# that has only begun for everyone else).
+APRIL = {
+    "month": "2024-04",
+    "town_name": "新政镇",
+    "community_name": "东北社区",
+    "reported_on": "2024-05-06",
+    "households": 3000,
+    "population": 9000,
+    "party_members": 150,
+    "neighborhoods": 4,
+    "neighborhoods_with_party_org": 4,
+    "grids": 6,
+    "grid_workers_fulltime": 6,
+    "grid_workers_parttime": 12,
+    "service_center_m2": 1800,
+    "service_platforms": 10,
+    "volunteers_registered": 50,
+    "volunteer_hours": 20,
+    "volunteer_activities": 1,
+    "requests_received": 10,
+    "requests_resolved": 9,
+    "requests_on_time": 8,
+    "followups_satisfied": 7,
+    "followups_total": 9,
+    "disputes_mediated": 0,
+}
+
+
+def build_states(folder: Path) -> Path:
+    """The page test warehouse in `folder` with a month just begun (东北社区's whole 2024-04
+    report APRIL, loaded by the real ETL; the others have not sent April), 平山社区 never
+    reporting, 度门街道 without data and 白溪社区 with a 小区 roster (2024-03) but no monthly
+    report. tests/conftest.py `states_db` builds it once per session."""
+    db = build_pages_db(folder / "states.duckdb")
+    csv = folder / "新政镇_2024年4月.csv"
+    header = [MONTHLY.column(c).zh for c in APRIL]
+    csv.write_text(",".join(header) + "\n" + ",".join(str(v) for v in APRIL.values()) + "\n", encoding="utf-8")
+    (r,) = load_paths([csv], db=db)
+    assert r.status == "loaded" and r.rows_loaded == 1
+    with writer(db) as con:
+        roster = pd.DataFrame(
+            [(BAIXI, date(2024, 3, 1), "白溪苑", 420, True, "党支部", False, True, 1, 2, 1)],
+            columns=[
+                "community_code", "month", "neighborhood_name", "households", "has_party_org", "party_org_form",
+                "has_property_party_org", "has_owners_committee", "building_party_groups", "party_hub_households",
+                "vanguard_posts",
+            ],
+        )  # fmt: skip
+        _insert(con, "stg_roster", roster)
     return db
 
 

@@ -21,7 +21,7 @@ from oversight.arena.scoring import (
     side_by_side,
     strengths_and_gaps,
 )
-from oversight.i18n import register, t
+from oversight.i18n import fmt_month, register, t
 
 BEST_COLOUR, WORST_COLOUR = "#D5F5E3", "#FADBD8"  # the background of the best and the worst of a row
 FEW_COLOUR, FEW_MARK = "#9E9E9E", " *"  # a rate on too few cases: shown, greyed, not scored
@@ -69,6 +69,7 @@ STRINGS = {
     "arena.board.redistributed": ("补分权重", "Weight filled"),
     "arena.board.other_rank": ("按“{method}”的名次", "Rank by “{method}”"),
     "arena.board.indicator": ("指标", "Indicator"),
+    "arena.board.stock_note": ("存量沿用", "Stocks carried from"),
     "arena.board.median": ("组中位数", "Group median"),
     "arena.corr.a": ("指标一", "Indicator"),
     "arena.corr.b": ("指标二", "Indicator"),
@@ -108,7 +109,8 @@ def board(
     sensitivity test in words: "第1–2名"; "未排名" for a community the coverage rule leaves out,
     "—" without data), share_first, missing (in words; "no data" for a community without any
     report), redistributed, the points each weighted indicator adds (a column per indicator
-    key), with `other` (the same values under the other method) other_rank, and with `previous`
+    key), stock_note (the month a community's stocks are carried from, "" when they are of the
+    period's last month; with info's `carried`), with `other` (the same values under the other method) other_rank, and with `previous`
     (the same rules over the previous period) movement (places gained)."""
     order = pd.Index(result.table().index, name="community_code")
     names = display_names(info)
@@ -130,6 +132,10 @@ def board(
         t("arena.no_data", lang) if pd.isna(result.composite[c]) else missing_items(result, c, lang) for c in order
     ]
     out["redistributed"] = result.redistributed
+    if "carried" in info:  # stocks carried forward from an earlier report (common.range_rows)
+        carried = info["carried"].reindex(order).fillna(False).astype(bool)
+        months = info["stock_month"].reindex(order)
+        out["stock_note"] = [fmt_month(m.date(), lang) if c else "" for c, m in zip(carried, months, strict=True)]
     for key in result.weights.index[result.weights > 0]:
         out[key] = result.contributions[key]
     if other is not None:
@@ -155,11 +161,15 @@ def ranking_table(scoreboard: pd.DataFrame, lang: str, other_method: Method) -> 
         columns.insert(3, "group")
     if "movement" in scored:
         columns.insert(columns.index("rank_range") + 1, "movement")
+    if "stock_note" in scored and scored["stock_note"].ne("").any():
+        columns.insert(columns.index("missing") + 1, "stock_note")
     heads = {c: t(f"arena.board.{c}", lang) for c in columns}
     heads["other_rank"] = t("arena.board.other_rank", lang, method=t(f"arena.method.{other_method}", lang))
     shown = scored[list(heads)].assign(
         composite=scored["composite"].round(1), missing=scored["missing"].replace("", "—")
     )
+    if "stock_note" in shown:
+        shown["stock_note"] = shown["stock_note"].replace("", "—")
     if "movement" in shown:
         shown["movement"] = [movement_text(x, lang) for x in shown["movement"]]
     shown = shown.rename(columns=heads)

@@ -22,7 +22,7 @@ from core.columns import with_unit
 from core.metrics import metric
 from core.months import add_months
 from core.peers import PeerRule
-from core.settings import min_cases
+from core.settings import carry_months, min_cases
 from oversight.figures.base import metric_format, unit_bar
 from oversight.figures.overview import delta_text, value_text
 from oversight.i18n import fmt_month, register, t
@@ -61,9 +61,16 @@ STRINGS = {
     ),
     "bul.pending": ("，尚未到报送截止日的{n}个", "; {n} not yet due"),
     "bul.incomplete": (
-        "本月报送尚不完整（已报送{n}个，近12个月报送过的{expected}个），以下数据为已报送单位的合计，不宜与完整月份直接比较。",
+        "本月报送尚不完整（已报送{n}个，近12个月报送过的{expected}个）：诉求、志愿服务等当月数据为已报送单位的合计，"
+        "不与完整月份比较，环比、同比暂不列出。",
         "The month is not complete yet ({n} of the {expected} communities that reported in the past 12 months): "
-        "the figures below are totals of those that have reported.",
+        "monthly figures such as requests and volunteer hours are totals of those that have reported and are not "
+        "compared with complete months (no month-on-month or year-on-year change is given).",
+    ),
+    "bul.carried": (
+        "面积、小区党组织覆盖率等存量指标按各村(社区)截至本月最近一次月报计算，其中{n}个村(社区)沿用此前月报（最多{k}个月）。",
+        "Stocks such as floor area and party-org coverage are each community's latest report up to this month; "
+        "{n} communities' are carried from an earlier report (at most {k} months).",
     ),
     "bul.figures_intro": (
         "主要指标如下（比率为分子合计÷分母合计，环比为与上月比较，同比为与上年同月比较）：",
@@ -309,6 +316,9 @@ def _overview(b: dict, figures: tuple[KeyFigure, ...], units: pd.DataFrame, rep:
     if len(row) and not bool(row["complete"].iloc[0]):
         r = row.iloc[0]
         blocks.append(Block("para", t("bul.incomplete", lang, n=int(r["reporting"]), expected=int(r["expected"]))))
+    carried = int(common.stock_sources(q.filters(month, b["town_code"], lang))["carried"].sum())
+    if carried:
+        blocks.append(Block("para", t("bul.carried", lang, n=carried, k=carry_months())))
     for fig in figures:
         m = metric(fig.name)
         if m.line is None:

@@ -8,29 +8,13 @@ import pandas as pd
 from core.sql import compose
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import per_unit, unit_columns, where
+from oversight.queries.common import community_table, per_month, per_unit, unit_columns, where
 
 
 def area_by_month(f: Filters) -> pd.DataFrame:
-    """Per unit and month: service_center_m2 (sum over the unit's reports; NULL if none gave one)."""
-    code, name = unit_columns(f)
-    sql, params = where(f)
-    return query(
-        compose(
-            """
-        SELECT month, {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
-               SUM(service_center_m2) AS service_center_m2
-        FROM community_month
-        WHERE {sql}
-        GROUP BY month, {code}
-        ORDER BY month, {code}
-        """,
-            code=code,
-            name=name,
-            sql=sql,
-        ),
-        params,
-    )
+    """Per unit and month: service_center_m2 (each community's latest report up to the month,
+    carried forward as common.per_month reads it; NULL if none gave one)."""
+    return per_month(f, ("service_center_m2",), by_unit=True)
 
 
 def per_households(f: Filters) -> pd.DataFrame:
@@ -81,3 +65,10 @@ def project_totals(projects_df: pd.DataFrame) -> pd.DataFrame:
         area_added_m2=("area_added_m2", lambda s: s.sum(min_count=1)),
         rooms_integrated=("rooms_integrated", lambda s: s.sum(min_count=1)),
     )
+
+
+def by_community(f: Filters) -> pd.DataFrame:
+    """Every community in scope over the range (households, floor area, service platforms and ㎡ per 100 households), one row each, with the month its
+    stocks are read from (common.community_table): the page's per-community table for any
+    period."""
+    return community_table(f, ("households", "service_center_m2", "service_platforms", "m2_per_100_households"))

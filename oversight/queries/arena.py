@@ -15,7 +15,7 @@ from core.months import add_months
 from core.sql import Fragment, compose, ident, join, param
 from oversight.arena.indicators import CASE_COUNTS, INDICATORS
 from oversight.db import query
-from oversight.queries.common import allowed_sql
+from oversight.queries.common import allowed_sql, range_rows
 
 __all__ = ["add_months", "data_quality", "indicator_values", "monthly_values"]
 
@@ -43,25 +43,29 @@ def indicator_values(
     """One row per chosen community within the user's scope `allowed` (townships, None = every
     one; Filters.allowed_towns) — a chosen community of another township is left out —
     (even one with no reports in the period): code, name, town, 片区, type and urban flag (the
-    peer-group columns of core.peers), households at the last month, months reported, the case
-    counts of CASE_COUNTS summed over the range (for the minimum-case rule), then one column per
-    arena indicator
-    over the range — stocks at $month_last, flows summed, growth last vs first (NaN where the
-    data is missing)."""
+    peer-group columns of core.peers), households (per the carry rule), months reported,
+    stock_month (the month of the report its stocks are read from: before month_to when they
+    are carried forward, missing when withheld — common.range_rows), carried (stock_month
+    before month_to), the case counts of
+    CASE_COUNTS summed over the range (for the minimum-case rule), then one column per arena
+    indicator over the range — stocks per the carry rule, flows summed, growth end vs first
+    month (NaN where the data is missing)."""
     if not codes:
         return pd.DataFrame()
     in_list, params = _codes(list(codes))
     scope, sparams = allowed_sql(allowed, "c")
+    picked = compose("r.community_code IN ({in_list})", in_list=in_list)
+    rows, rparams = range_rows(picked, month_from, month_to)
     sql = compose(
         """
         SELECT c.community_code, c.community_name, c.town_name, c.group_name, c.community_type, c.urban,
           {households} AS households,
-          COUNT(m.month) AS months_reported,
+          COUNT(CASE WHEN m.in_range THEN m.month END) AS months_reported,
+          max(CASE WHEN m.at_end THEN m.month END) AS stock_month,
           {cases},
           {cols}
         FROM community AS c
-        LEFT JOIN community_month AS m
-          ON m.community_code = c.community_code AND m.month >= $month_first AND m.month <= $month_last
+        LEFT JOIN {rows} ON m.community_code = c.community_code
         WHERE c.community_code IN ({in_list}) AND {scope}
         GROUP BY c.community_code, c.community_name, c.town_name, c.group_name, c.town_code, c.community_type, c.urban
         ORDER BY c.town_code, c.community_code
@@ -69,11 +73,15 @@ def indicator_values(
         households=metric_sql("households", "range", "m"),
         cases=join((compose("{e} AS {k}", e=metric_sql(c, "range", "m"), k=ident(c)) for c in CASE_COUNTS), ",\n  "),
         cols=_columns("range", growth=True),
+        rows=rows,
         in_list=in_list,
         scope=scope,
     )
-    params |= sparams | {"month_first": month_from, "month_last": month_to}
-    return query(sql, params)
+    params |= sparams | rparams | {"month_first": month_from}
+    df = query(sql, params)
+    df["stock_month"] = pd.to_datetime(df["stock_month"])
+    df.insert(df.columns.get_loc("stock_month") + 1, "carried", df["stock_month"] < pd.Timestamp(month_to))
+    return df
 
 
 def monthly_values(

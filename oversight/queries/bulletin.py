@@ -72,7 +72,8 @@ def units(month: date, town_code: str | None = None) -> pd.DataFrame:
     """One row per reporting unit of the month (townships of the county, or the communities of
     township `town_code`): unit_code, unit_name, town_code, town_name, peer, the
     STANDARD_METRICS (shares 0–1, ㎡ per 100 households) and the case counts they stand on
-    (requests_received, followups_total). Units without a report that month have no row."""
+    (requests_received, followups_total). A unit without a report that month has a row only
+    when its stocks are carried into it (common.range_rows; its rates on cases are then missing)."""
     counts = tuple(dict.fromkeys(c for n in CASE_RATES if (c := case_column(n))))
     f = filters(month, town_code)
     df = per_unit(f, (*STANDARD_METRICS, *counts), level="community" if town_code else None)

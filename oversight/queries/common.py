@@ -1,8 +1,8 @@
 """SQL pieces every page shares: the filters as a WHERE clause with bound parameters, the
 community registry and month list behind the filter widgets, which column a chart breaks down
-by (the township for the whole county, the community below that), the range's last reported
-month, and metrics per unit or over the whole selection. Metrics become SQL in
-`core.metrics.sql` only."""
+by (the township for the whole county, the community below that), the rows a range of months
+is read from (`range_rows`: the carry rule of stocks, core.settings.carry_months), and metrics
+per unit or over the whole selection. Metrics become SQL in `core.metrics.sql` only."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from core.metrics import metric
+from core.metrics import is_stock, metric
 from core.metrics import sql as metric_sql
-from core.months import next_month
-from core.settings import complete_share
+from core.months import add_months, next_month
+from core.settings import carry_months, complete_share
 from core.sql import Fragment, compose, ident, join, param, qualified
 from oversight.db import query
 from oversight.filters import Filters
@@ -180,37 +180,124 @@ def metric_columns(names: tuple[str, ...], over: str = "range", alias: str = "")
     return join((compose("{e} AS {n}", e=metric_sql(n, over, alias), n=ident(metric(n).name)) for n in names), ",\n")
 
 
-def last_month(f: Filters) -> date | None:
-    """The latest month in the range with a monthly report in scope: where stocks are read."""
-    sql, params = where(f)
-    df = query(compose("SELECT max(month) AS m FROM community_month WHERE {w}", w=sql), params)
-    m = df.iloc[0]["m"]
-    return None if pd.isna(m) else pd.Timestamp(m).date()
+def range_rows(scope: Fragment, month_from: date, month_to: date, alias: str = "m") -> tuple[Fragment, dict[str, Any]]:
+    """A FROM item `(…) AS <alias>`: the community_month rows (columns `r.*`, `scope` written on
+    alias r) a range of months is read from, with core.metrics.RANGE_FLAGS — in_range (month
+    from `month_from` to `month_to`), at_end (the community's latest report up to `month_to`,
+    at most core.settings.carry_months() older: where its stocks are read) and reporter (the
+    community has a report in the range) — and its bound parameters. Every over="range" metric
+    (core.metrics.sql) is read from these rows, so a stock carried forward, or withheld, is the
+    same on every page, in the arena and in the 通报."""
+    carry_from = add_months(month_to, -carry_months())
+    sql = compose(
+        """(
+          SELECT r.*, r.month >= $range_from AS in_range,
+                 r.month >= $carry_from AND r.month = max(r.month) OVER (PARTITION BY r.community_code) AS at_end,
+                 max(r.month) OVER (PARTITION BY r.community_code) >= $range_from AS reporter
+          FROM community_month AS r
+          WHERE {scope} AND r.month >= $rows_from AND r.month < $range_end
+        ) AS {alias}""",
+        scope=scope,
+        alias=ident(alias),
+    )
+    return sql, {
+        "range_from": month_from,
+        "carry_from": carry_from,
+        "rows_from": min(month_from, carry_from),
+        "range_end": next_month(month_to),
+    }
+
+
+def per_month(f: Filters, names: tuple[str, ...], by_unit: bool = False) -> pd.DataFrame:
+    """Metrics `names` for each month of the range (month, [unit_code, unit_name, town_code,]
+    *names; with `by_unit` one row per month and unit of the selection's level), each month read
+    as a one-month range by the same carry rule as range_rows: stocks of each community's latest
+    report at or before the month (at most core.settings.carry_months() older), flows of the
+    month's reports, ratios sum/sum — so a month still coming in does not dip in a trend. A
+    month with neither a report nor a carried stock has no row."""
+    code, name = unit_columns(f)
+    scope, params = scope_sql(f, "r")
+    carry = carry_months()
+    keys = compose(", {code}", code=code) if by_unit else Fragment("")
+    unit = (
+        compose(
+            "{code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code, ",
+            code=code,
+            name=name,
+        )
+        if by_unit
+        else Fragment("")
+    )
+    df = query(
+        compose(
+            """
+        WITH series AS (
+          SELECT unnest(generate_series(CAST($range_from AS DATE), CAST($range_to AS DATE), INTERVAL 1 MONTH)) AS d
+        ),
+        months AS (SELECT CAST(d AS DATE) AS as_of FROM series),
+        r AS (
+          SELECT * FROM community_month AS r
+          WHERE {scope} AND r.month >= $rows_from AND r.month < $range_end
+        ),
+        m AS (
+          SELECT mo.as_of, r.*, r.month = mo.as_of AS in_range,
+                 r.month = max(r.month) OVER (PARTITION BY mo.as_of, r.community_code) AS at_end,
+                 max(r.month) OVER (PARTITION BY mo.as_of, r.community_code) = mo.as_of AS reporter
+          FROM months AS mo
+          JOIN r ON r.month <= mo.as_of AND r.month >= CAST(mo.as_of - INTERVAL {carry} MONTH AS DATE)
+        )
+        SELECT as_of AS month, {unit}{cols}
+        FROM m
+        GROUP BY as_of{keys}
+        ORDER BY as_of{keys}
+        """,
+            scope=scope,
+            carry=Fragment(str(int(carry))),
+            unit=unit,
+            cols=metric_columns(names),
+            keys=keys,
+        ),
+        params
+        | {
+            "range_from": f.month_from,
+            "range_to": f.month_to,
+            "rows_from": add_months(f.month_from, -carry),
+            "range_end": next_month(f.month_to),
+        },
+    )
+    return df
+
+
+def _rows(f: Filters, alias: str = "m") -> tuple[Fragment, dict[str, Any]]:
+    scope, params = scope_sql(f, "r")
+    rows, rparams = range_rows(scope, f.month_from, f.month_to, alias)
+    return rows, params | rparams
 
 
 def per_unit(f: Filters, names: tuple[str, ...], level: str | None = None) -> pd.DataFrame:
-    """Metrics `names` over the range per unit (unit_code, unit_name, town_code, *names): flows
-    summed, stocks at the last reported month, ratios sum/sum. `level="community"` gives one
-    row per community whatever the selection's level."""
+    """Metrics `names` over the range per unit (unit_code, unit_name, town_code, town_name,
+    *names): flows summed, stocks per the carry rule (range_rows), ratios sum/sum.
+    `level="community"` gives one row per community whatever the selection's level. A unit
+    whose communities have only carried stocks in the range has a row (its flows missing) when
+    `names` hold a stock; with flows alone, only units with a report in the range have one."""
     code, name = unit_columns(f, level)
-    sql, params = where(f)
-    cols = metric_columns(names)
-    if "$month_last" in cols:  # DuckDB rejects a bound parameter the statement does not use
-        params = params | {"month_last": last_month(f)}
+    rows, params = _rows(f)
+    stocks = any(is_stock(c) for n in names for c in metric(n).columns)
     return query(
         compose(
             """
             SELECT {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
                    any_value(town_name) AS town_name, {cols}
-            FROM community_month
-            WHERE {w}
+            FROM {rows}
             GROUP BY {code}
+            {having}
             ORDER BY {code}
             """,
             code=code,
             name=name,
-            cols=cols,
-            w=sql,
+            cols=metric_columns(names),
+            rows=rows,
+            having=Fragment("" if stocks else "HAVING max(CASE WHEN in_range THEN 1 ELSE 0 END) = 1"),
         ),
         params,
     )
@@ -218,14 +305,38 @@ def per_unit(f: Filters, names: tuple[str, ...], level: str | None = None) -> pd
 
 def totals(f: Filters, names: tuple[str, ...]) -> dict[str, float | None]:
     """Metrics `names` over the whole selection and range, read as per_unit reads them (flows
-    summed, stocks at the range's last reported month, ratios sum/sum): name → value, None
-    where nothing is reported. These are the figures on a page's KPI cards."""
-    sql, params = where(f)
-    cols = metric_columns(names)
-    if "$month_last" in cols:
-        params = params | {"month_last": last_month(f)}
-    row = query(compose("SELECT {cols} FROM community_month WHERE {w}", cols=cols, w=sql), params).iloc[0]
+    summed, stocks per the carry rule, ratios sum/sum): name → value, None where nothing is
+    reported. These are the figures on a page's KPI cards."""
+    rows, params = _rows(f)
+    row = query(compose("SELECT {cols} FROM {rows}", cols=metric_columns(names), rows=rows), params).iloc[0]
     return {n: None if pd.isna(row[n]) else float(row[n]) for n in names}
+
+
+def stock_sources(f: Filters) -> pd.DataFrame:
+    """Where each community's stocks over the range come from, per community in scope with a
+    report in the range or one carried into it: community_code, community_name, town_code,
+    town_name, stock_month (the month of the report its stocks are read from; missing =
+    withheld, older than core.settings.carry_months()), carried (True when stock_month is
+    before the range's last month) and reported (it has a report in the range). By township
+    and community code."""
+    rows, params = _rows(f)
+    df = query(
+        compose(
+            """
+            SELECT community_code, any_value(community_name) AS community_name, any_value(town_code) AS town_code,
+                   any_value(town_name) AS town_name, max(CASE WHEN at_end THEN month END) AS stock_month,
+                   max(CASE WHEN reporter THEN 1 ELSE 0 END) = 1 AS reported
+            FROM {rows}
+            GROUP BY community_code
+            ORDER BY community_code
+            """,
+            rows=rows,
+        ),
+        params,
+    )
+    df["stock_month"] = [None if pd.isna(m) else pd.Timestamp(m).date() for m in df["stock_month"]]
+    df.insert(5, "carried", [m is not None and m < f.month_to for m in df["stock_month"]])
+    return df
 
 
 def below_mask(values: pd.Series, name: str) -> pd.Series:
@@ -253,3 +364,16 @@ def unit_table(df: pd.DataFrame, level: str) -> pd.DataFrame:
     out = out.rename(columns={"unit_name": "community_name"})
     first = [c for c in ("town_name", "community_name") if c in out.columns]
     return out[[*first, *[c for c in out.columns if c not in first]]]
+
+
+def community_table(f: Filters, names: tuple[str, ...]) -> pd.DataFrame:
+    """One row per community in scope over the range, as a table: town_name, community_name,
+    then metrics `names` (flows summed, stocks per the carry rule, ratios sum/sum — per_unit)
+    and, when a stock is among them, stock_month (the month its stocks are read from; before
+    the range's last month when carried, missing when withheld). Communities with no report
+    in or carried into the range have no row."""
+    df = per_unit(f, names, level="community")
+    if any(is_stock(c) for n in names for c in metric(n).columns):
+        src = stock_sources(f)[["community_code", "stock_month"]].rename(columns={"community_code": "unit_code"})
+        df = df.merge(src, on="unit_code", how="left")
+    return unit_table(df, "community")

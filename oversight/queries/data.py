@@ -11,7 +11,7 @@ from core.metrics import METRICS
 from core.sql import Fragment, compose, ident, join
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import metric_columns, month_sql, per_unit, scope_sql, totals, where
+from oversight.queries.common import month_sql, per_month, per_unit, scope_sql, totals
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,8 @@ def summary(f: Filters, by: str) -> pd.DataFrame:
     """Every metric of the catalogue over `f`, grouped `by` one of GROUPINGS, with a last row of
     totals for the whole selection: per township or community (unit_code, unit_name,
     town_name, then the metrics over the range: flows summed, stocks at the last reported month,
-    ratios sum/sum — `common.per_unit`), or per month (month, then each month's metrics). The
+    ratios sum/sum — `common.per_unit`), or per month (month, then each month's metrics, stocks
+    carried as `common.per_month` reads them). The
     totals row has unit_name (or month) "合计"/"Total" and the range's figures (`common.totals`).
     ValueError for another `by`."""
     if by not in GROUPINGS:
@@ -150,15 +151,7 @@ def summary(f: Filters, by: str) -> pd.DataFrame:
     total = totals(f, names)
     label = "合计" if f.lang == "zh" else "Total"
     if by == "month":
-        sql, params = where(f)
-        out = query(
-            compose(
-                "SELECT month, {cols} FROM community_month WHERE {w} GROUP BY month ORDER BY month",
-                cols=metric_columns(names, "group"),
-                w=sql,
-            ),
-            params,
-        )
+        out = per_month(f, names)
         out["month"] = [pd.Timestamp(m).strftime("%Y-%m") for m in out["month"]]
         return pd.concat([out, pd.DataFrame([{"month": label, **total}])], ignore_index=True)
     out = per_unit(f, names, level="community" if by == "community" else "county").drop(columns=["town_code"])

@@ -3,18 +3,19 @@ townships (or of communities within a township / 片区), and who reported on ti
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
 
 from core.contract import REPORT_DUE_DAY
-from core.metrics import cases_of, metric
+from core.metrics import cases_of, is_stock, metric
 from core.months import add_months
 from core.settings import min_cases
 from core.sql import Fragment, compose, join, qualified
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import metric_columns, scope_sql
+from oversight.queries.common import metric_columns, month_coverage, range_rows, scope_sql, stock_sources, totals
 
 # The headline metrics, in card order (names from core.metrics).
 KPI_METRICS = (
@@ -35,28 +36,39 @@ def compare_months(f: Filters) -> dict[str, date]:
     return {"cur": f.month_to, "prev": add_months(f.month_to, -1), "year": add_months(f.month_to, -12)}
 
 
+def _month(f: Filters, month: date) -> Filters:
+    return dataclasses.replace(f, month_from=month, month_to=month)
+
+
 def kpis(f: Filters) -> pd.DataFrame:
-    """One row per compared month (columns period ∈ cur/prev/year, month, *KPI_METRICS,
-    reporting communities); a month without reports has no row."""
-    scope, params = scope_sql(f)
-    months = compare_months(f)
-    df = query(
-        compose(
-            """
-            SELECT month, {cols}, COUNT(*) AS reporting
-            FROM community_month
-            WHERE {scope} AND month IN ($cur, $prev, $year)
-            GROUP BY month
-            ORDER BY month DESC
-            """,
-            cols=metric_columns(KPI_METRICS, "group"),
-            scope=scope,
-        ),
-        params | months,
-    )
-    df["month"] = pd.to_datetime(df["month"]).dt.date
-    period = {m: p for p, m in months.items()}
-    df.insert(0, "period", df["month"].map(period))
+    """One row per compared month with reports in scope (columns period ∈ cur/prev/year, month,
+    *KPI_METRICS, reporting — communities that reported that month —, carried — communities
+    whose stocks are carried from an earlier report, core.settings.carry_months —, complete —
+    common.month_coverage's verdict on the month): each month read as a one-month range
+    (common.totals: stocks per the carry rule, flows of the reports in). A month without
+    reports has no row. When the end month or the compared month is not complete, the compared
+    month's figures that rest on flows (hours, requests) are withheld (missing): a handful of
+    reports is never set against a full month; stocks, carried, still compare."""
+    cov = month_coverage(f.allowed_towns).set_index("month")["complete"]
+    rows = []
+    for period, month in compare_months(f).items():
+        sources = stock_sources(_month(f, month))
+        reporting = int(sources["reported"].sum()) if len(sources) else 0
+        if not reporting:
+            continue
+        row = {"period": period, "month": month, **totals(_month(f, month), KPI_METRICS)}
+        row |= {
+            "reporting": reporting,
+            "carried": int(sources["carried"].sum()),
+            "complete": bool(cov.get(month, True)),
+        }
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=["period", "month", *KPI_METRICS, "reporting", "carried", "complete"])
+    if len(df) and "cur" in df["period"].values:
+        cur_complete = bool(df.loc[df["period"] == "cur", "complete"].iloc[0])
+        flows = [n for n in KPI_METRICS if not all(is_stock(c) for c in metric(n).columns)]
+        compared = (df["period"] != "cur") & ~(df["complete"] & cur_complete)
+        df.loc[compared, flows] = None
     return df
 
 
@@ -108,8 +120,8 @@ def ranking_level(f: Filters) -> str:
 
 
 def ranking(f: Filters, sort_by: str) -> pd.DataFrame:
-    """Every township (or community) in scope for the end month, best first by `sort_by` (one
-    of KPI_METRICS): rank, tied (the rank is shared: 并列), unit_code, unit_name, [town_name],
+    """Every township (or community) in scope for the end month (stocks per the carry rule,
+    common.range_rows), best first by `sort_by` (one of KPI_METRICS): rank, tied (the rank is shared: 并列), unit_code, unit_name, [town_name],
     then KPI_METRICS, each rate on cases followed by its case count (core.metrics.cases_of).
     Units without a report that month are listed last with empty values and no rank; so is a
     rate on fewer cases than core.settings.min_cases() (shown, not ranked)."""
@@ -118,7 +130,7 @@ def ranking(f: Filters, sort_by: str) -> pd.DataFrame:
     level = ranking_level(f)
     code, name = ("town_code", "town_name") if level == "town" else ("community_code", "community_name")
     scope_c, params = scope_sql(f, "c")
-    scope_m, _ = scope_sql(f, "m")
+    rows, rparams = range_rows(scope_sql(f, "r")[0], f.month_to, f.month_to)
     # each rate on cases stands next to its count (办结率 beside 诉求受理数)
     columns = tuple(dict.fromkeys(c for n in KPI_METRICS for c in (n, cases_of(n)) if c))
     shown = [qualified("v", n) for n in columns]
@@ -133,8 +145,7 @@ def ranking(f: Filters, sort_by: str) -> pd.DataFrame:
             ),
             vals AS (
               SELECT {m_code} AS unit_code, {cols}
-              FROM community_month AS m
-              WHERE {scope_m} AND m.month = $cur
+              FROM {rows}
               GROUP BY {m_code}
             )
             SELECT u.unit_code, u.unit_name, {shown}
@@ -144,14 +155,14 @@ def ranking(f: Filters, sort_by: str) -> pd.DataFrame:
             c_code=qualified("c", code),
             c_name=qualified("c", name),
             m_code=qualified("m", code),
-            cols=metric_columns(columns, "group", "m"),
+            cols=metric_columns(columns, "range", "m"),
             scope_c=scope_c,
-            scope_m=scope_m,
+            rows=rows,
             shown=join(shown),
             sort=qualified("v", sort_by),
             direction=Fragment("DESC" if metric(sort_by).higher_is_better else "ASC"),
         ),
-        params | {"cur": f.month_to},
+        params | rparams,
     )
     # Equal values share a rank (1, 1, 3), marked tied; units without a value — or with a rate on
     # fewer cases than core.settings.min_cases() — have none.

@@ -12,7 +12,7 @@ from core.months import next_month
 from core.sql import compose
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import metric_columns, per_unit, scope_sql, unit_columns, where
+from oversight.queries.common import community_table, per_month, per_unit, scope_sql, unit_columns
 
 
 def coverage_by_unit(f: Filters) -> pd.DataFrame:
@@ -22,22 +22,9 @@ def coverage_by_unit(f: Filters) -> pd.DataFrame:
 
 
 def coverage_by_month(f: Filters) -> pd.DataFrame:
-    """Per month of the range, the whole selection: neighborhoods, with org, coverage."""
-    sql, params = where(f)
-    return query(
-        compose(
-            """
-            SELECT month, {cols}
-            FROM community_month
-            WHERE {w}
-            GROUP BY month
-            ORDER BY month
-            """,
-            cols=metric_columns(("neighborhoods", "neighborhoods_with_party_org", "party_org_coverage"), "group"),
-            w=sql,
-        ),
-        params,
-    )
+    """Per month of the range, the whole selection: neighborhoods, with org, coverage (stocks
+    carried forward as common.per_month reads them)."""
+    return per_month(f, ("neighborhoods", "neighborhoods_with_party_org", "party_org_coverage"))
 
 
 def _roster_cte(f: Filters) -> tuple[str, dict[str, Any]]:
@@ -118,4 +105,13 @@ def without_org(f: Filters) -> pd.DataFrame:
             cte=cte,
         ),
         params,
+    )
+
+
+def by_community(f: Filters) -> pd.DataFrame:
+    """Every community in scope over the range (households, party members, 小区, 小区 with a party org and coverage), one row each, with the month its
+    stocks are read from (common.community_table): the page's per-community table for any
+    period."""
+    return community_table(
+        f, ("households", "party_members", "neighborhoods", "neighborhoods_with_party_org", "party_org_coverage")
     )

@@ -8,7 +8,7 @@ import pandas as pd
 from core.sql import compose
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import per_unit, unit_columns, where
+from oversight.queries.common import community_table, per_unit, unit_columns, where
 
 UNIT_METRICS = ("volunteer_hours", "volunteer_activities", "volunteers_registered", "hours_per_volunteer")
 
@@ -79,3 +79,10 @@ def leaders_laggards(f: Filters, n: int = 10) -> tuple[pd.DataFrame, pd.DataFram
     k = n if len(df) >= 2 * n else (len(df) + 1) // 2
     bottom = df.iloc[k:].tail(n).iloc[::-1].reset_index(drop=True)
     return df.head(k), bottom, len(everyone) - len(df)
+
+
+def by_community(f: Filters) -> pd.DataFrame:
+    """Every community in scope over the range (hours, activities, registered volunteers and hours per volunteer), one row each, with the month its
+    stocks are read from (common.community_table): the page's per-community table for any
+    period."""
+    return community_table(f, UNIT_METRICS)

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from core.metrics import metric, sql
+from core.metrics import metric
 from etl.warehouse import writer
 from oversight import db
 from oversight.filters import Filters
@@ -76,12 +76,12 @@ def test_month_range_is_inclusive_for_day_dates(tiny: Path) -> None:
 
 
 def test_range_metric_sums_flows_and_reads_stocks_at_the_last_month(tiny: Path) -> None:
-    last = {"month_last": date(2024, 3, 1)}
-    assert one(sql("volunteer_hours", "range"), flt(), extra=last) == 3 * 350
-    assert one(sql("households", "range"), flt(), extra=last) == 6500
-    assert one(sql("resolution_rate", "range"), flt(), extra=last) == pytest.approx(164 / 180)
+    t = common.totals(flt(), ("volunteer_hours", "households", "resolution_rate", "party_org_coverage"))
+    assert t["volunteer_hours"] == 3 * 350
+    assert t["households"] == 6500
+    assert t["resolution_rate"] == pytest.approx(164 / 180)
     # coverage: 9 of 12 小区 in Jan and Feb, 12 of 12 in March — a stock, so March's
-    assert one(sql("party_org_coverage", "range"), flt(), extra=last) == pytest.approx(1.0)
+    assert t["party_org_coverage"] == pytest.approx(1.0)
 
 
 def test_kpis_end_month_and_previous_month(tiny: Path) -> None:

@@ -38,12 +38,15 @@ def _calls(f: Filters, codes: list[str]) -> dict[str, Callable[[], object]]:
         "area.area_by_month": lambda: area.area_by_month(f),
         "area.per_households": lambda: area.per_households(f),
         "area.projects": lambda: area.projects(f),
+        "area.by_community": lambda: area.by_community(f),
         "arena.indicator_values": lambda: arena.indicator_values(codes, f.month_from, f.month_to),
         "arena.monthly_values": lambda: arena.monthly_values(codes, f.month_from, f.month_to),
         "common.communities": common.communities,
         "common.month_coverage": common.month_coverage,
         "common.months": common.months,
-        "common.last_month": lambda: common.last_month(f),
+        "common.stock_sources": lambda: common.stock_sources(f),
+        "common.per_month": lambda: common.per_month(f, ("households", "volunteer_hours", "hours_per_volunteer"), True),
+        "common.community_table": lambda: common.community_table(f, ("households", "volunteer_hours")),
         "common.per_unit": lambda: common.per_unit(f, ("households", "resolution_rate", "party_org_coverage")),
         "common.totals": lambda: common.totals(f, ("households", "volunteer_hours", "m2_per_100_households")),
         "data.count": lambda: [data.count(v, f) for v in data.VIEWS],
@@ -57,6 +60,7 @@ def _calls(f: Filters, codes: list[str]) -> dict[str, Callable[[], object]]:
         "party.coverage_by_month": lambda: party.coverage_by_month(f),
         "party.levels_by_unit": lambda: party.levels_by_unit(f),
         "party.without_org": lambda: party.without_org(f),
+        "party.by_community": lambda: party.by_community(f),
         "profile.options": lambda: profile.options(f),
         "profile.values": lambda: profile.values(f, one),
         "profile.trend": lambda: profile.trend(f, one),
@@ -74,6 +78,7 @@ def _calls(f: Filters, codes: list[str]) -> dict[str, Callable[[], object]]:
         "volunteers.by_unit": lambda: volunteers.by_unit(f),
         "volunteers.by_category": lambda: volunteers.by_category(f),
         "volunteers.leaders_laggards": lambda: volunteers.leaders_laggards(f),
+        "volunteers.by_community": lambda: volunteers.by_community(f),
     }
 
 
@@ -91,6 +96,7 @@ NOT_COMPARED = {
     "overview.ranking_level": "no query",
     "data.views_for": "the list of views a user may browse, no query",
     "common.allowed_sql": "SQL text, no query",
+    "common.range_rows": "SQL text, no query",
     "arena.data_quality": "reads oversight.queries.quality over the quality_flag view, whose rules are DuckDB SQL "
     "not yet transpiled for Spark (the export carries quality_flag itself as data)",
 }
