@@ -88,8 +88,9 @@ def monthly_values(
     codes: Sequence[str], month_from: date, month_to: date, allowed: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
     """One row per community (within the user's scope `allowed`, as in indicator_values) and
-    reported month in the period: code, name, month, and each
-    arena indicator that has a monthly value (growth indicators are left out)."""
+    reported month in the period: code, name, month, core.metrics.CASE_COUNTS of the month (the
+    cases each rate stands on, for the trends' "n=" and open circles), and each arena indicator
+    that has a monthly value (growth indicators are left out)."""
     if not codes:
         return pd.DataFrame()
     in_list, params = _codes(list(codes))
@@ -97,6 +98,7 @@ def monthly_values(
     sql = compose(
         """
         SELECT m.community_code, m.community_name, m.month,
+          {cases},
           {cols}
         FROM community_month AS m
         WHERE m.community_code IN ({in_list}) AND {scope} AND m.month >= $month_first AND m.month <= $month_last
@@ -104,6 +106,7 @@ def monthly_values(
         ORDER BY m.community_code, m.month
         """,
         cols=_columns("group", growth=False),
+        cases=join((compose("{e} AS {k}", e=metric_sql(c, "group", "m"), k=ident(c)) for c in CASE_COUNTS), ",\n  "),
         in_list=in_list,
         scope=scope,
     )

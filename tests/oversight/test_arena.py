@@ -333,6 +333,13 @@ def test_indicator_values_from_the_tiny_warehouse(tiny_db: Path, monkeypatch: py
     assert one.loc["东北社区", "party_org_coverage"] == pytest.approx(0.75)
     monthly = q.monthly_values(codes, date(2024, 1, 1), date(2024, 3, 1))
     assert len(monthly) == 9 and "volunteers_growth" not in monthly
+    # each month's rates stand next to their cases, so the trends can say "n=…" (issue 16.6)
+    jan = monthly.set_index(["community_name", "month"]).loc[("东北社区", pd.Timestamp(2024, 1, 1))]
+    assert (jan["requests_received"], jan["requests_resolved"]) == (100, 95)
+    from oversight.figures.arena import trends
+
+    fig = trends(monthly, ["resolution_rate"], {}, {}, "zh")
+    assert all("n=" in tr.hovertemplate and tr.customdata is not None for tr in fig.data)
 
 
 def test_side_by_side_marks_best_and_worst_by_direction_and_deltas_in_points() -> None:
