@@ -311,7 +311,7 @@ def _overview(b: dict, figures: tuple[KeyFigure, ...], units: pd.DataFrame, rep:
             ),
         )
     ]
-    cov = common.month_coverage()
+    cov = common.month_coverage((b["town_code"],) if b["town_code"] else None)  # the bulletin's own scope
     row = cov[cov["month"] == month]
     if len(row) and not bool(row["complete"].iloc[0]):
         r = row.iloc[0]

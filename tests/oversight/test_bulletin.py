@@ -266,3 +266,19 @@ def test_problems_name_the_flagged_communities_with_the_data_quality_page_s_coun
             assert f"{r.town_name}{r.community_name}（矛盾{r.errors}、存疑{r.warnings}）" in para
     assert seen >= 3  # the planted flags fall in several months
     st.cache_data.clear()
+
+
+def test_a_township_bulletin_says_how_complete_its_own_month_is(
+    states_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2024-04 has begun with 东北社区's report alone: 新政镇's bulletin counts its own two
+    communities (1 of 2), not the county's four."""
+    from oversight.bulletin.content import build
+
+    monkeypatch.setenv("OVERSIGHT_DB", str(states_db))
+    st.cache_data.clear()
+    paras = [blk.text for s in build(date(2024, 4, 1), XINZHENG).sections for blk in s.blocks if blk.kind == "para"]
+    assert any("已报送1个，近12个月报送过的2个" in p for p in paras), paras
+    county = [blk.text for s in build(date(2024, 4, 1)).sections for blk in s.blocks if blk.kind == "para"]
+    assert any("已报送1个，近12个月报送过的4个" in p for p in county), county
+    st.cache_data.clear()
