@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from oversight.frame import column_label, download, empty_notice, kept, page_setup, table, tr
+from oversight.frame.ranges import carry_note
 from oversight.i18n import register, t
 from oversight.queries import data as q
 
@@ -67,6 +68,8 @@ if name == "community_month":  # the monthly indicators can also be summed up (i
     )
     if by != "rows":
         st.caption(tr("data.group_help"))
+        if by != "month":  # per month, each month is read by the same rule on its own
+            carry_note(f)
         grouped = q.summary(f, by)
         if not empty_notice(grouped) and len(grouped) > 1:
             table(grouped, height=min(600, 38 + 35 * len(grouped)), hide=("unit_code",))

@@ -4,6 +4,7 @@ county."""
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 
 import pandas as pd
@@ -25,6 +26,7 @@ from oversight.frame import (
     table,
     tr,
 )
+from oversight.frame.ranges import carry_note
 from oversight.i18n import fmt_month, fmt_number, register
 from oversight.queries import area as area_q
 from oversight.queries import party as party_q
@@ -135,6 +137,7 @@ st.caption(
         req=fmt_number(values["requests_received"], lang),
     )
 )
+carry_note(dataclasses.replace(f, community_codes=(code,)))  # its stocks from an earlier report, if so
 
 
 def card(box: st.delta_generator.DeltaGenerator, name: str) -> None:

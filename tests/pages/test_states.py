@@ -30,6 +30,7 @@ from oversight.frame.shell import PAGES
 from tests.pages_fixtures import BAIXI, DUMEN, PINGSHAN, XINZHENG, metrics, texts
 
 ROOT = Path(__file__).resolve().parents[2]
+LINJIANG = "511324101002"  # 临江社区 (新政镇)
 SCRIPTS = [script for script, _, _ in PAGES if (ROOT / script).is_file()]
 COMPLETE = {"from": "2024-01", "to": "2024-03"}
 STATES: dict[str, dict[str, str]] = {
@@ -38,7 +39,10 @@ STATES: dict[str, dict[str, str]] = {
     "never_reported": {"town": XINZHENG, "comm": PINGSHAN, **COMPLETE},
     "empty_town": {"town": DUMEN, **COMPLETE},
     "roster_only": {"town": XINZHENG, "comm": BAIXI, **COMPLETE},
+    # 临江社区 has not sent April: its stocks over Jan–Apr are March's, and its pages say so
+    "carried_community": {"town": XINZHENG, "comm": LINJIANG, "from": "2024-01", "to": "2024-04"},
 }
+LINJIANG_NOTE = "含 1 个村(社区)沿用此前月报（最多沿用 3 个月）：临江社区（2024年3月）"
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +70,7 @@ def open_page(states_db: Path) -> Iterator[Callable[[str, str], AppTest]]:
     st.cache_resource.clear()
 
 
-BANNERED = {"begun", "through_begun"}  # the states whose last month is incomplete
+BANNERED = {"begun", "through_begun", "carried_community"}  # the states whose last month is incomplete
 
 
 def _banner(at: AppTest) -> bool:
@@ -169,3 +173,24 @@ def test_per_community_tables_for_any_period(
         assert sorted(table["community_name"]) == sorted(["东北社区", "临江社区", "金新社区", "华堂村"])
     area = _download(open_page("through_begun", "pages/area.py"), "dl_area_comm").set_index("community_name")
     assert area.at["临江社区", "service_center_m2"] == 400  # March's, carried into April
+
+
+@pytest.mark.parametrize("script", ["pages/profile.py", "pages/area.py"])
+def test_a_community_s_carried_stocks_are_said_on_its_profile_and_theme_pages(
+    open_page: Callable[[str, str], AppTest], script: str
+) -> None:
+    assert LINJIANG_NOTE in texts(open_page("carried_community", script))
+
+
+def test_the_data_pages_township_totals_say_which_stocks_are_carried(
+    states_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVERSIGHT_DB", str(states_db))
+    monkeypatch.delenv("OVERSIGHT_USERS", raising=False)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "pages/data.py"), default_timeout=90)
+    at.query_params.update({**STATES["begun"], "table": "community_month", "by": "town"})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "含 3 个村(社区)沿用此前月报" in texts(at)
+    st.cache_data.clear()
