@@ -266,6 +266,48 @@ def _fields() -> Fragment:
     return _values([(n, field_label(n, "zh")) for n in sorted(names)])
 
 
+def _steps(columns: tuple[str, ...]) -> Fragment:
+    """One row per monthly row and column with a value: the lineage, `field`, `value`, and the
+    community's previous non-empty value of that column (`prev_value`) and its month
+    (`prev_month`), both NULL for its first. Every column is lagged in one window pass over the
+    monthly rows (a window per column over their union took 3 s of the view at ×50)."""
+    lagged = join(
+        (
+            compose(
+                "CAST({c} AS DOUBLE) AS {v}, CAST(lag({c} IGNORE NULLS) OVER w AS DOUBLE) AS {p}, "
+                "lag(CASE WHEN {c} IS NOT NULL THEN month END IGNORE NULLS) OVER w AS {m}",
+                c=ident(c),
+                v=ident(f"v_{c}"),
+                p=ident(f"p_{c}"),
+                m=ident(f"m_{c}"),
+            )
+            for c in columns
+        ),
+        ",\n         ",
+    )
+    rows = join(
+        (
+            compose("({n}, {v}, {p}, {m})", n=literal(c), v=ident(f"v_{c}"), p=ident(f"p_{c}"), m=ident(f"m_{c}"))
+            for c in columns
+        ),
+        ", ",
+    )
+    return compose(
+        """SELECT l.community_code, l.month, l.source_file, l.source_sheet, l.source_row,
+         x.field, x.value, x.prev_value, x.prev_month
+  FROM (
+    SELECT community_code, month, source_file, source_sheet, source_row,
+         {lagged}
+    FROM monthly
+    WINDOW w AS (PARTITION BY community_code ORDER BY month)
+  ) AS l
+  CROSS JOIN LATERAL (VALUES {rows}) AS x(field, value, prev_value, prev_month)
+  WHERE x.value IS NOT NULL""",
+        lagged=lagged,
+        rows=rows,
+    )
+
+
 def _unpivot(columns: tuple[str, ...]) -> Fragment:
     """One row per monthly row and column: the lineage, `field` (the column's name) and `value`."""
     return join(
@@ -307,7 +349,7 @@ def slots() -> dict[str, Fragment]:
         "rate_values": _rate_values(),
         "jump_share": literal(JUMP_SHARE),
         "jumps": _values([(k, float(v), JUMP_NOTE_WORDS[k]) for k, v in JUMP_MIN.items()]),
-        "stock_values": _unpivot(tuple(JUMP_MIN)),
+        "stock_steps": _steps(tuple(JUMP_MIN)),
         "hours_tolerance": literal(HOURS_TOLERANCE),
         "hours_tolerance_share": literal(HOURS_TOLERANCE_SHARE),
         "round_base": literal(ROUND_BASE),

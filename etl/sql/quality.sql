@@ -40,15 +40,10 @@ jump_rules AS (
     /*{jumps}*/
   ) AS j(field, min_change, note_word)
 ),
-stock_values AS (
-  /*{stock_values}*/
-),
+-- Each reported value of a stock with the community's previous reported (non-empty) value and
+-- its month: one window pass over the monthly rows for every stock, then one row per stock.
 stock_steps AS (
-  SELECT *,
-         LAG(value) OVER (PARTITION BY community_code, field ORDER BY month) AS prev_value,
-         LAG(month) OVER (PARTITION BY community_code, field ORDER BY month) AS prev_month
-  FROM stock_values
-  WHERE value IS NOT NULL
+  /*{stock_steps}*/
 ),
 jump_flags AS (
   SELECT s.community_code, s.month, 'stock_jump' AS rule, s.field, s.value, s.prev_value AS other,
