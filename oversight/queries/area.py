@@ -8,7 +8,7 @@ import pandas as pd
 from core.sql import compose
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import per_unit, unit_columns, where
+from oversight.queries.common import monthly_mart, per_unit, unit_columns, where
 
 
 def area_by_month(f: Filters) -> pd.DataFrame:
@@ -20,13 +20,14 @@ def area_by_month(f: Filters) -> pd.DataFrame:
             """
         SELECT month, {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
                SUM(service_center_m2) AS service_center_m2
-        FROM community_month
+        FROM {mart}
         WHERE {sql}
         GROUP BY month, {code}
         ORDER BY month, {code}
         """,
             code=code,
             name=name,
+            mart=monthly_mart(f, per_community=f.level != "county"),
             sql=sql,
         ),
         params,

@@ -12,7 +12,7 @@ from core.months import next_month
 from core.sql import compose
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import metric_columns, per_unit, scope_sql, unit_columns, where
+from oversight.queries.common import metric_columns, monthly_mart, per_unit, scope_sql, unit_columns, where
 
 
 def coverage_by_unit(f: Filters) -> pd.DataFrame:
@@ -28,11 +28,12 @@ def coverage_by_month(f: Filters) -> pd.DataFrame:
         compose(
             """
             SELECT month, {cols}
-            FROM community_month
+            FROM {mart}
             WHERE {w}
             GROUP BY month
             ORDER BY month
             """,
+            mart=monthly_mart(f),
             cols=metric_columns(("neighborhoods", "neighborhoods_with_party_org", "party_org_coverage"), "group"),
             w=sql,
         ),
