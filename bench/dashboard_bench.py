@@ -66,7 +66,7 @@ TIMEOUT_S = 600
 def _fingerprint(scale: int, mode: str) -> str:
     """What the warehouse's contents depend on: the generator, the contract, the schema, the reference data."""
     h = hashlib.sha256(f"{scale}|{mode}".encode())
-    files = [*(ROOT / "sample").glob("*.py"), ROOT / "core" / "contract.py", *(ROOT / "etl" / "sql").glob("*.sql")]
+    files = [*(ROOT / "sample").glob("*.py"), ROOT / "core" / "contract.py", *(ROOT / "etl" / "sql").glob("**/*.sql")]
     files += (ROOT / "data" / "reference").glob("*.csv")
     for p in sorted(files):
         h.update(p.relative_to(ROOT).as_posix().encode() + p.read_bytes())
@@ -123,10 +123,12 @@ def _child_build(scale: int, folder: str, mode: str, base: str = "") -> dict[str
 def _replicate(scale: int, work: Path, db: Path, base_db: Path) -> dict[str, Any]:
     """The scale-1 warehouse `base_db` with its loaded rows copied `scale` − 1 times under the
     generator's synthetic counties (community codes 90000k + the real code's last six digits,
-    names 东北1社区 …, case ids `R…-k`), registry rows added alike. Loads and quarantine are not
-    copied (they describe loads, not communities)."""
+    names 东北1社区 …, case ids `R…-k`), registry rows added alike, and the corrections of those
+    rows; then the marts rebuilt. Loads and quarantine are not copied (they describe loads, not
+    communities)."""
     import duckdb
 
+    from etl.warehouse import refresh_marts
     from sample import load_registry, registry_rows
 
     t = time.perf_counter()
@@ -143,7 +145,7 @@ def _replicate(scale: int, work: Path, db: Path, base_db: Path) -> dict[str, Any
                 for r in crows
             ],
         )  # fmt: skip
-        for table in ("stg_monthly", "stg_roster", "stg_project", "stg_activity", "stg_request"):
+        for table in ("stg_monthly", "stg_roster", "stg_project", "stg_activity", "stg_request", "etl_correction"):
             cols = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
             for k in range(1, scale):
                 exprs = [
@@ -158,6 +160,7 @@ def _replicate(scale: int, work: Path, db: Path, base_db: Path) -> dict[str, Any
                     f"INSERT INTO {table} SELECT {', '.join(exprs)} FROM {table} "  # noqa: S608 (our identifiers)
                     "WHERE community_code LIKE '511324%'"
                 )
+        refresh_marts(con)
         con.execute("CHECKPOINT")
     return {"replicate_s": time.perf_counter() - t, "verified": verify_replication(base_db, db, scale)}
 

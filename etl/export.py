@@ -51,6 +51,7 @@ PUBLIC_VIEWS: tuple[PublicView, ...] = (
     PublicView("community", None, True),
     PublicView("community_month", "month", True),
     PublicView("town_month", "month", True),
+    PublicView("month_coverage", "month", True),
     PublicView("neighborhood_month", "month", True),
     PublicView("service_center_project", "completed_on", True),
     PublicView("volunteer_activity", "activity_date", True),

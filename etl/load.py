@@ -132,7 +132,8 @@ def load_paths(
             progress(files[i])
 
     what = f"{'preview' if options.dry_run else 'load'} of {len(files)} files"
-    with writer(db, on_wait=on_wait, what=what, keep=not options.dry_run) as con:
+    # The marts are refreshed for the rows this call wrote when it is done (etl.warehouse.refresh_marts).
+    with writer(db, on_wait=on_wait, what=what, keep=not options.dry_run, marts="loads") as con:
         registry = Registry.from_connection(con)
         pending, repeats, seen = [], [], set()
         for i, path in enumerate(files):

@@ -6,12 +6,16 @@ swaps it in with an atomic `os.replace`. Readers open the live path read-only fo
 (or keep a connection until the file's identity changes); a reader that already has the old
 file open keeps reading the old, complete version. A crash mid-load leaves the live file as it
 was, and the stray `.next` file is removed by the next load.
+
+The marts (MARTS) are tables, refreshed in that private copy before it is swapped in
+(`refresh_marts`): a reader never queries a mart older than the staging rows beside it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -27,11 +31,20 @@ from core.contract import KINDS, Kind
 from core.metrics import METRICS, RATIOS, sql
 from core.paths import DEFAULT_DB, REFERENCE
 from core.quality import render as render_quality
-from core.sql import compose, ident, join, qualified
+from core.sql import Fragment, compose, ident, join, qualified
 from etl.normalize import store_name_forms
 
 SQL_DIR = Path(__file__).with_name("sql")
-MARTS = ("community_month", "town_month")  # etl/sql/marts/<name>.sql, contracts in contracts.toml
+# Stored as tables (etl/sql/marts/<name>.sql is each one's query, kept as the view
+# <name>_definition; contracts in contracts.toml), in build order: a mart may read an earlier one.
+MARTS = ("community_month", "town_month", "month_coverage")
+# The columns by which a load's refresh replaces a mart's rows: the rows of the (community,
+# month) pairs it wrote, of their (township, month) pairs, and every month of their townships.
+MART_KEYS = {
+    "community_month": ("community_code", "month"),
+    "town_month": ("town_code", "month"),
+    "month_coverage": ("town_code",),
+}
 
 _SQL_TYPES = {
     "month": "DATE",
@@ -90,9 +103,26 @@ def _mart_columns() -> dict[str, str]:
     }
 
 
+def mart_sql(mart: str, touched: bool = False) -> str:
+    """The query of mart `mart` (etl/sql/marts/<mart>.sql with the catalogue's columns filled
+    in). `touched`: only the rows of the keys in the temporary table _touched_<mart> (its
+    MART_KEYS), kept where the query reads its source, so nothing else is computed."""
+    text = (SQL_DIR / "marts" / f"{mart}.sql").read_text(encoding="utf-8")
+    columns = _mart_columns() | {
+        "touched": compose(
+            "SEMI JOIN {t} USING ({k})", t=ident(f"_touched_{mart}"), k=join(ident(k) for k in MART_KEYS[mart])
+        )
+        if touched
+        else ""
+    }
+    for name, cols in columns.items():
+        text = text.replace(f"/*{{{name}}}*/", cols)
+    return text.strip().rstrip(";")
+
+
 def schema_sql() -> str:
-    """DDL for every table (idempotent), every public view and every mart (replaced, in
-    MARTS order: a mart may read an earlier one)."""
+    """DDL for every table (idempotent) and every public view but the marts (init_schema
+    keeps those, see refresh_marts)."""
     parts = [(SQL_DIR / "tables.sql").read_text(encoding="utf-8")]
     for kind in KINDS:
         cols = ",\n  ".join(f"{n} {t}" for n, t in stored_columns(kind))
@@ -100,14 +130,116 @@ def schema_sql() -> str:
         for n, t in bookkeeping_columns(kind):  # warehouses made before these columns existed
             parts.append(f"ALTER TABLE {kind.table} ADD COLUMN IF NOT EXISTS {n} {t};")
     parts.append((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
-    columns = _mart_columns()
-    for mart in MARTS:
-        text = (SQL_DIR / "marts" / f"{mart}.sql").read_text(encoding="utf-8")
-        for name, cols in columns.items():
-            text = text.replace(f"/*{{{name}}}*/", cols)
-        parts.append(text)
-    parts.append(render_quality((SQL_DIR / "quality.sql").read_text(encoding="utf-8")))  # reads the marts
+    parts.append(render_quality((SQL_DIR / "quality.sql").read_text(encoding="utf-8")))
     return "\n".join(parts)
+
+
+def _definition(mart: str) -> Fragment:
+    return ident(f"{mart}_definition")
+
+
+def _marts_digest() -> str:
+    """What the marts' rows depend on besides the data: their queries and the views they read."""
+    text = (SQL_DIR / "views.sql").read_text(encoding="utf-8") + "".join(mart_sql(m) for m in MARTS)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Each mart's query as the view <mart>_definition, and the mart as a table of its columns.
+    When the queries changed (or the warehouse predates stored marts, when they were views), the
+    tables are made anew, empty, and marked for a rebuild (refresh_marts does it)."""
+    con.execute("CREATE TABLE IF NOT EXISTS etl_marts (definition VARCHAR NOT NULL, stale BOOLEAN NOT NULL)")
+    digest = _marts_digest()
+    state = con.execute("SELECT definition, stale FROM etl_marts").fetchall()
+    changed = not state or state[0][0] != digest
+    for mart in MARTS:
+        kind = con.execute(
+            "SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = $t "
+            "AND table_catalog = current_database()",
+            {"t": mart},
+        ).fetchall()
+        if kind and kind[0][0] == "VIEW":
+            con.execute(compose("DROP VIEW {m}", m=ident(mart)))
+        con.execute(compose("CREATE OR REPLACE VIEW {d} AS\n{q}", d=_definition(mart), q=Fragment(mart_sql(mart))))
+        if changed or not kind or kind[0][0] == "VIEW":
+            con.execute(
+                compose("CREATE OR REPLACE TABLE {m} AS SELECT * FROM {d} LIMIT 0", m=ident(mart), d=_definition(mart))
+            )
+            changed = True
+    if changed:
+        con.execute("DELETE FROM etl_marts")
+        con.execute("INSERT INTO etl_marts VALUES ($d, true)", {"d": digest})
+
+
+def _next_load(con: duckdb.DuckDBPyConnection) -> int:
+    """No load id given from now on is lower than this (etl_load_seq hands them out)."""
+    return con.execute(
+        "SELECT coalesce(max(last_value), 0) + 1 FROM duckdb_sequences() "
+        "WHERE sequence_name = 'etl_load_seq' AND database_name = current_database()"
+    ).fetchall()[0][0]
+
+
+def _mark_marts_stale(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("UPDATE etl_marts SET stale = true")
+
+
+def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None) -> int:
+    """Bring every mart (MARTS) up to date with stg_monthly and the registry, in `con`'s
+    current transaction.
+
+    since_load None, or a rebuild pending (the registry changed, the marts' queries changed):
+    each mart is rebuilt whole from its <mart>_definition view, sorted by month. Else only what
+    loads since `since_load` wrote is recomputed: the stg_monthly rows whose last_load_id (or
+    load_id) is ≥ since_load give (community, month) pairs, and each mart's rows of those pairs'
+    MART_KEYS are deleted and inserted again from the definition — a one-file load into a
+    province warehouse touches a few hundred rows, not a million. Returns the number of
+    (community, month) pairs recomputed (all of stg_monthly for a rebuild)."""
+    state = con.execute("SELECT stale FROM etl_marts").fetchall()
+    if since_load is None or not state or state[0][0]:
+        for mart in MARTS:  # sorted by month: a page's month range then skips most of the file
+            order = ("month", *(k for k in MART_KEYS[mart] if k != "month"))
+            con.execute(
+                compose(
+                    "CREATE OR REPLACE TABLE {m} AS SELECT * FROM {d} ORDER BY {o}",
+                    m=ident(mart),
+                    d=_definition(mart),
+                    o=join(ident(k) for k in order),
+                )
+            )
+        con.execute("UPDATE etl_marts SET stale = false")
+        return con.execute("SELECT count(*) FROM stg_monthly").fetchall()[0][0]
+    con.execute(
+        compose(
+            "CREATE OR REPLACE TEMP TABLE _touched_community_month AS SELECT DISTINCT community_code, month "
+            "FROM stg_monthly WHERE coalesce({last}, load_id) >= $since",
+            last=ident(LAST_LOAD),
+        ),
+        {"since": since_load},
+    )
+    touched = con.execute("SELECT count(*) FROM _touched_community_month").fetchall()[0][0]
+    if touched:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _touched_town_month AS SELECT DISTINCT c.town_code, t.month "
+            "FROM _touched_community_month AS t JOIN ref_community AS c USING (community_code)"
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _touched_month_coverage AS SELECT DISTINCT town_code FROM _touched_town_month"
+        )
+        for mart in MARTS:
+            keys = MART_KEYS[mart]
+            pairs = ident(f"_touched_{mart}")
+            con.execute(
+                compose(
+                    "DELETE FROM {m} AS t USING {p} AS x WHERE {on}",
+                    m=ident(mart),
+                    p=pairs,
+                    on=join((compose("{a} = {b}", a=qualified("t", k), b=qualified("x", k)) for k in keys), " AND "),
+                )
+            )
+            con.execute(compose("INSERT INTO {m} {q}", m=ident(mart), q=Fragment(mart_sql(mart, touched=True))))
+    for mart in MARTS:
+        con.execute(compose("DROP TABLE IF EXISTS {p}", p=ident(f"_touched_{mart}")))
+    return touched
 
 
 def reference_dirs() -> list[Path]:
@@ -122,6 +254,7 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     the extensions of reference_dirs); an existing registry is never touched by a load — it is
     data in the warehouse, changed only by `update_registry` (`python -m etl registry update`)."""
     con.execute(schema_sql())
+    _ensure_marts(con)
     if con.execute("SELECT COUNT(*) FROM ref_community").fetchall()[0][0] == 0:
         update_registry(con, reference_dirs())
 
@@ -178,6 +311,8 @@ def update_registry(con: duckdb.DuckDBPyConnection, folders: list[Path]) -> dict
         con.execute("DELETE FROM ref_community WHERE community_code IN (SELECT community_code FROM _communities)")
         con.execute("INSERT INTO ref_community SELECT * FROM _communities")
     store_name_forms(con)
+    if any(counts.values()):  # names, townships and 片区 are in every mart row
+        _mark_marts_stale(con)
     return counts
 
 
@@ -244,11 +379,15 @@ def writer(
     on_wait: Callable[[Waiting], None] | None = None,
     what: str = "load",
     keep: bool = True,
+    marts: str = "rebuild",
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to the next version of the warehouse at `db`.
 
-    On a clean exit the new version replaces the live file atomically (with `keep=False`, a dry
-    run, it is thrown away instead); on any exception (or a kill) the live file is untouched. Concurrent writers wait for each other on a lock file;
+    On a clean exit the marts are refreshed (`refresh_marts`: `marts="rebuild"` rebuilds them
+    whole, right after any write; `marts="loads"` recomputes only the rows this writer's loads
+    wrote — what `etl.load.load_paths` writes, each row stamped with its load id) and the new
+    version replaces the live file atomically (with `keep=False`, a dry run, it is thrown away
+    instead); on any exception (or a kill) the live file is untouched. Concurrent writers wait for each other on a lock file;
     the holder writes its pid, `what` and start time into it, and a waiting writer calls
     `on_wait(Waiting)` every WAIT_POLL seconds so its user knows why nothing happens.
     """
@@ -278,9 +417,11 @@ def writer(
                 init_schema(con)
             except duckdb.Error as e:
                 raise WarehouseError(f"仓库结构不兼容 / not a warehouse of this version {live}: {e}") from e
+            first_load = _next_load(con)
             yield con
             if not keep:
                 raise _Discard
+            refresh_marts(con, first_load if marts == "loads" else None)
             try:
                 con.execute("CHECKPOINT")
                 con.close()

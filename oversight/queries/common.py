@@ -106,34 +106,18 @@ def month_coverage(allowed: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Per month with reports, within the user's scope `allowed` (townships; None = every one):
     month, reporting (communities with a monthly report) and expected (communities with a
     report in the 12 months up to it), and complete (reporting ≥
-    core.contract.complete_share() × expected)."""
+    core.contract.complete_share() × expected). Read from the mart month_coverage (per
+    township, etl/sql/marts/month_coverage.sql)."""
     scope, params = allowed_sql(allowed)
     df = query(
         compose(
             """
-        WITH s AS (SELECT month, community_code FROM community_month WHERE {scope}),
-        -- a report makes its community expected for 12 months: [month, month + 12), cut at
-        -- its next report so the spans never overlap; expected = spans open in a month
-        covered AS (
-          SELECT month AS start_month,
-                 least(coalesce(lead(month) OVER (PARTITION BY community_code ORDER BY month),
-                                CAST(month + INTERVAL 12 MONTH AS DATE)),
-                       CAST(month + INTERVAL 12 MONTH AS DATE)) AS stop_month
-          FROM s
-        ),
-        moves AS (
-          SELECT start_month AS month, 1 AS d FROM covered
-          UNION ALL
-          SELECT stop_month AS month, -1 AS d FROM covered
-        ),
-        expected AS (
-          SELECT month, SUM(SUM(d)) OVER (ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n
-          FROM moves GROUP BY month
-        ),
-        m AS (SELECT month, COUNT(*) AS reporting FROM s GROUP BY month)
-        SELECT m.month, m.reporting, CAST(e.n AS BIGINT) AS expected
-        FROM m JOIN expected AS e USING (month)
-        ORDER BY m.month
+        SELECT month, CAST(SUM(reporting) AS BIGINT) AS reporting, CAST(SUM(expected) AS BIGINT) AS expected
+        FROM month_coverage
+        WHERE {scope}
+        GROUP BY month
+        HAVING SUM(reporting) > 0
+        ORDER BY month
         """,
             scope=scope,
         ),
@@ -156,7 +140,7 @@ def months(allowed: tuple[str, ...] | None = None) -> list[date]:
     """Months with at least one monthly report within the user's scope `allowed` (townships;
     None = every one), oldest first."""
     scope, params = allowed_sql(allowed)
-    df = query(compose("SELECT DISTINCT month FROM community_month WHERE {s} ORDER BY month", s=scope), params)
+    df = query(compose("SELECT DISTINCT month FROM town_month WHERE {s} ORDER BY month", s=scope), params)
     return [pd.Timestamp(m).date() for m in df["month"]]
 
 
@@ -167,6 +151,18 @@ UNIT_COLUMNS = {
     "town": ("community_code", "community_name"),
     "community": ("community_code", "community_name"),
 }
+
+
+def monthly_mart(f: Filters, per_community: bool = False) -> Fragment:
+    """The mart a query of the monthly figures reads, as an identifier: `town_month` (one row
+    per township and month, a ninth of community_month's rows on the sample) when the
+    selection is whole townships (no 片区, no communities chosen) and the rows are not wanted per
+    community; `community_month` otherwise. For flows of a month and their ratios only: every
+    summed column and both parts of every ratio add up per township, so those are the same from
+    either. Stocks over a range follow the carry rule per community (range_rows, per_month) and
+    are read from community_month; so is what only community rows carry (names, counts)."""
+    town_rows = not per_community and not f.group and not f.community_codes
+    return ident("town_month" if town_rows else "community_month")
 
 
 def unit_columns(f: Filters, level: str | None = None) -> tuple[Fragment, Fragment]:

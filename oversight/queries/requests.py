@@ -13,7 +13,7 @@ from core.months import next_month
 from core.sql import Fragment, compose, ident
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import below_mask, metric_columns, per_unit, scope_sql, unit_columns, where
+from oversight.queries.common import below_mask, metric_columns, monthly_mart, per_unit, scope_sql, unit_columns, where
 
 COUNTS = ("requests_received", "requests_resolved", "requests_on_time", "followups_satisfied", "followups_total")
 RATES = ("resolution_rate", "on_time_rate", "satisfaction_rate")
@@ -67,11 +67,12 @@ def by_month(f: Filters) -> pd.DataFrame:
         compose(
             """
             SELECT month, {cols}
-            FROM community_month
+            FROM {mart}
             WHERE {w}
             GROUP BY month
             ORDER BY month
             """,
+            mart=monthly_mart(f),
             cols=metric_columns((*COUNTS, *RATES), "group"),
             w=sql,
         ),

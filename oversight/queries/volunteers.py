@@ -8,7 +8,7 @@ import pandas as pd
 from core.sql import compose
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import community_table, per_unit, unit_columns, where
+from oversight.queries.common import community_table, monthly_mart, per_unit, unit_columns, where
 
 UNIT_METRICS = ("volunteer_hours", "volunteer_activities", "volunteers_registered", "hours_per_volunteer")
 
@@ -22,13 +22,14 @@ def hours_by_month(f: Filters) -> pd.DataFrame:
             """
         SELECT month, {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
                SUM(volunteer_hours) AS volunteer_hours, SUM(volunteer_activities) AS volunteer_activities
-        FROM community_month
+        FROM {mart}
         WHERE {sql}
         GROUP BY month, {code}
         ORDER BY month, {code}
         """,
             code=code,
             name=name,
+            mart=monthly_mart(f, per_community=f.level != "county"),
             sql=sql,
         ),
         params,

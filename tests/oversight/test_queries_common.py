@@ -153,3 +153,50 @@ def test_new_load_shows_without_clearing_the_cache(tiny: Path) -> None:
 def test_data_as_of(tiny: Path) -> None:
     month, _ = db.data_as_of()
     assert month == date(2024, 3, 1)
+
+
+def test_month_coverage_counts_a_community_as_expected_for_twelve_months(tiny: Path) -> None:
+    with writer(tiny) as con:  # 华堂村 reports January only; 东北社区 reports again in February 2025
+        con.execute("DELETE FROM stg_monthly WHERE community_code = ? AND month > DATE '2024-01-01'", [HUATANG])
+        con.execute(
+            "INSERT INTO stg_monthly SELECT * REPLACE (DATE '2025-02-01' AS month) FROM stg_monthly "
+            "WHERE community_code = ? AND month = DATE '2024-03-01'",
+            [DONGBEI],
+        )
+    cov = common.month_coverage()
+    assert [(m.isoformat(), r, e) for m, r, e in cov[["month", "reporting", "expected"]].itertuples(index=False)] == [
+        ("2024-01-01", 4, 4),
+        ("2024-02-01", 3, 4),
+        ("2024-03-01", 3, 4),
+        ("2025-02-01", 1, 3),  # 华堂村's January 2024 no longer expects a report; 临江, 金新's March 2024 do
+    ]
+    jincheng = common.month_coverage((JINCHENG,))  # a township's own months only
+    assert jincheng[["reporting", "expected"]].values.tolist() == [[2, 2], [1, 2], [1, 2]]
+    assert common.month_coverage(()).empty
+
+
+def test_county_figures_from_the_township_mart_are_the_community_rows_figures(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole county's monthly flows read town_month (one row per township and month); a sum
+    or a ratio of flows must come out as community_month gives it. (Stocks follow the carry rule
+    per community — common.range_rows — so they are read from community_month.)"""
+    from core.sql import ident
+    from oversight.queries import requests, volunteers
+
+    monkeypatch.setenv("OVERSIGHT_DB", str(sample_db))
+    calls = {"hours_by_month": volunteers.hours_by_month, "requests_by_month": requests.by_month}
+    selections = (flt(start=date(2025, 1, 1), end=date(2025, 12, 1)), flt((XINZHENG, JINCHENG)))
+
+    def run() -> list[pd.DataFrame]:
+        st.cache_data.clear()
+        return [fn(f) for f in selections for fn in calls.values()]
+
+    via_towns = run()
+    for module in (requests, volunteers):
+        monkeypatch.setattr(module, "monthly_mart", lambda f, per_community=False: ident("community_month"))
+    via_communities = run()
+    st.cache_data.clear()
+    for a, b in zip(via_towns, via_communities, strict=True):
+        assert len(a) > 0
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)

@@ -88,6 +88,7 @@ NOT_COMPARED = {
     "common.scope_sql": "SQL text, no query",
     "common.where": "SQL text, no query",
     "common.unit_columns": "SQL text, no query",
+    "common.monthly_mart": "SQL text, no query",
     "common.metric_columns": "SQL text, no query",
     "data.columns": "catalogue metadata (information_schema); the Spark views' columns are compared instead",
     "profile.community_filters": "builds Filters, no query",

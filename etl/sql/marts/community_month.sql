@@ -2,9 +2,10 @@
 -- 片区 joined, and every ratio of the metric catalogue (core/metrics.py) as a derived column.
 -- Contract: marts/contracts.toml. Per-period figures (flows summed over a range, stocks at
 -- its last month) are not stored: core.metrics.sql(over="range") renders them from this mart.
-CREATE OR REPLACE VIEW community_month AS
+-- Stored as a table, refreshed by every load (etl.warehouse.refresh_marts) from this query;
+-- /*{touched}*/ is where a load's refresh keeps only the rows it recomputes.
 WITH monthly AS (
-  SELECT * FROM stg_monthly
+  SELECT * FROM stg_monthly /*{touched}*/
 ),
 final AS (
   SELECT
@@ -23,4 +24,4 @@ final AS (
   FROM monthly AS m
   JOIN community AS c USING (community_code)
 )
-SELECT * FROM final;
+SELECT * FROM final
