@@ -370,10 +370,13 @@ def slots() -> dict[str, Fragment]:
     }
 
 
-def render(text: str) -> str:
-    """etl/sql/quality.sql with every `/*{name}*/` slot filled from this module; ValueError for
-    a slot it does not know (a typo in the SQL would otherwise leave a comment)."""
-    parts = slots()
+def render(text: str, touched: str = "") -> str:
+    """etl/sql/quality.sql with every `/*{name}*/` slot filled from this module, and the
+    `touched` slot (after each report table the rules read) with `touched` — "" for every
+    community, or a clause such as "SEMI JOIN _touched USING (community_code)" keeping the
+    communities a load wrote (etl.warehouse.refresh_marts). ValueError for a slot it does not
+    know (a typo in the SQL would otherwise leave a comment)."""
+    parts = {**slots(), "touched": touched}
 
     def fill(m: re.Match[str]) -> str:
         if m.group(1) not in parts:

@@ -37,13 +37,16 @@ from etl.normalize import store_name_forms
 SQL_DIR = Path(__file__).with_name("sql")
 # Stored as tables (etl/sql/marts/<name>.sql is each one's query, kept as the view
 # <name>_definition; contracts in contracts.toml), in build order: a mart may read an earlier one.
-MARTS = ("community_month", "town_month", "month_coverage")
+# quality_flag (the credibility flags, etl/sql/quality.sql rendered by core.quality) is stored
+# and refreshed the same way.
+MARTS = ("community_month", "town_month", "month_coverage", "quality_flag")
 # The columns by which a load's refresh replaces a mart's rows: the rows of the (community,
 # month) pairs it wrote, of their (township, month) pairs, and every month of their townships.
 MART_KEYS = {
     "community_month": ("community_code", "month"),
     "town_month": ("town_code", "month"),
     "month_coverage": ("town_code",),
+    "quality_flag": ("community_code",),  # every flag of a community a load wrote, of any report kind
 }
 
 _SQL_TYPES = {
@@ -107,14 +110,17 @@ def mart_sql(mart: str, touched: bool = False) -> str:
     """The query of mart `mart` (etl/sql/marts/<mart>.sql with the catalogue's columns filled
     in). `touched`: only the rows of the keys in the temporary table _touched_<mart> (its
     MART_KEYS), kept where the query reads its source, so nothing else is computed."""
-    text = (SQL_DIR / "marts" / f"{mart}.sql").read_text(encoding="utf-8")
-    columns = _mart_columns() | {
-        "touched": compose(
-            "SEMI JOIN {t} USING ({k})", t=ident(f"_touched_{mart}"), k=join(ident(k) for k in MART_KEYS[mart])
+    only = (
+        str(
+            compose("SEMI JOIN {t} USING ({k})", t=ident(f"_touched_{mart}"), k=join(ident(k) for k in MART_KEYS[mart]))
         )
         if touched
         else ""
-    }
+    )
+    if mart == "quality_flag":
+        return render_quality((SQL_DIR / "quality.sql").read_text(encoding="utf-8"), only).strip().rstrip(";")
+    text = (SQL_DIR / "marts" / f"{mart}.sql").read_text(encoding="utf-8")
+    columns = _mart_columns() | {"touched": only}
     for name, cols in columns.items():
         text = text.replace(f"/*{{{name}}}*/", cols)
     return text.strip().rstrip(";")
@@ -130,7 +136,6 @@ def schema_sql() -> str:
         for n, t in bookkeeping_columns(kind):  # warehouses made before these columns existed
             parts.append(f"ALTER TABLE {kind.table} ADD COLUMN IF NOT EXISTS {n} {t};")
     parts.append((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
-    parts.append(render_quality((SQL_DIR / "quality.sql").read_text(encoding="utf-8")))
     return "\n".join(parts)
 
 
@@ -184,8 +189,9 @@ def _mark_marts_stale(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None) -> int:
-    """Bring every mart (MARTS) up to date with stg_monthly and the registry, in `con`'s
-    current transaction.
+    """Bring every mart (MARTS) up to date with the staging tables and the registry, in `con`'s
+    current transaction. quality_flag is recomputed for every community a load wrote in any
+    report kind (its rules read them all, one community at a time); the others as below.
 
     since_load None, or a rebuild pending (the registry changed, the marts' queries changed):
     each mart is rebuilt whole from its <mart>_definition view, sorted by month. Else only what
@@ -217,6 +223,20 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None)
         {"since": since_load},
     )
     touched = con.execute("SELECT count(*) FROM _touched_community_month").fetchall()[0][0]
+    # the credibility flags read every report kind: the communities any of them wrote
+    written = join(
+        (
+            compose(
+                "SELECT community_code FROM {t} WHERE coalesce({last}, load_id) >= $since",
+                t=ident(kind.table),
+                last=ident(LAST_LOAD),
+            )
+            for kind in KINDS
+        ),
+        " UNION ",
+    )
+    con.execute(compose("CREATE OR REPLACE TEMP TABLE _touched_quality_flag AS {q}", q=written), {"since": since_load})
+    flagged = con.execute("SELECT count(*) FROM _touched_quality_flag").fetchall()[0][0]
     if touched:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _touched_town_month AS SELECT DISTINCT c.town_code, t.month "
@@ -225,18 +245,20 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None)
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _touched_month_coverage AS SELECT DISTINCT town_code FROM _touched_town_month"
         )
-        for mart in MARTS:
-            keys = MART_KEYS[mart]
-            pairs = ident(f"_touched_{mart}")
-            con.execute(
-                compose(
-                    "DELETE FROM {m} AS t USING {p} AS x WHERE {on}",
-                    m=ident(mart),
-                    p=pairs,
-                    on=join((compose("{a} = {b}", a=qualified("t", k), b=qualified("x", k)) for k in keys), " AND "),
-                )
+    for mart in MARTS:
+        if not (flagged if mart == "quality_flag" else touched):
+            continue
+        keys = MART_KEYS[mart]
+        pairs = ident(f"_touched_{mart}")
+        con.execute(
+            compose(
+                "DELETE FROM {m} AS t USING {p} AS x WHERE {on}",
+                m=ident(mart),
+                p=pairs,
+                on=join((compose("{a} = {b}", a=qualified("t", k), b=qualified("x", k)) for k in keys), " AND "),
             )
-            con.execute(compose("INSERT INTO {m} {q}", m=ident(mart), q=Fragment(mart_sql(mart, touched=True))))
+        )
+        con.execute(compose("INSERT INTO {m} {q}", m=ident(mart), q=Fragment(mart_sql(mart, touched=True))))
     for mart in MARTS:
         con.execute(compose("DROP TABLE IF EXISTS {p}", p=ident(f"_touched_{mart}")))
     return touched

@@ -4,10 +4,12 @@
 -- threshold is in core/quality.py, which fills the /*{…}*/ slots (core.quality.render); the rules
 -- are documented in docs/quality.md. Reads only what reached the warehouse: what the validator
 -- set aside is in `quarantine`.
-CREATE OR REPLACE VIEW quality_flag AS
+-- Stored as a table like the marts (etl.warehouse.MARTS), refreshed by every load from this
+-- query; every rule looks at one community's rows only, so the touched slot (where each report kind
+-- is read) keeps the communities a load wrote and the refresh recomputes only their flags.
 WITH monthly AS (
   SELECT m.*, year(m.month) * 12 + month(m.month) AS month_no
-  FROM stg_monthly AS m
+  FROM stg_monthly AS m /*{touched}*/
 ),
 
 -- Rates of exactly 100% on at least /*{perfect_min_cases}*/ cases, /*{perfect_months}*/ or more
@@ -67,7 +69,7 @@ jump_flags AS (
 activity_month AS (
   SELECT community_code, CAST(date_trunc('month', activity_date) AS DATE) AS month,
          SUM(COALESCE(hours, 0)) AS hours, COUNT(*) AS activities
-  FROM stg_activity
+  FROM stg_activity /*{touched}*/
   GROUP BY ALL
 ),
 hours_flags AS (
@@ -85,7 +87,7 @@ hours_flags AS (
 roster_month AS (
   SELECT community_code, month, COUNT(*) AS neighborhoods,
          COUNT(*) FILTER (WHERE has_party_org) AS with_party_org
-  FROM stg_roster
+  FROM stg_roster /*{touched}*/
   GROUP BY ALL
 ),
 roster_flags AS (
@@ -165,7 +167,7 @@ case_flags_row AS (
   SELECT community_code, CAST(date_trunc('month', received_on) AS DATE) AS month, 'impossible_case' AS rule,
          x.field, CAST(NULL AS DOUBLE) AS value, CAST(NULL AS DOUBLE) AS other, CAST(NULL AS BIGINT) AS n,
          case_id, source_file, source_sheet, source_row
-  FROM stg_request
+  FROM stg_request /*{touched}*/
   CROSS JOIN LATERAL (
     SELECT 'followup_result' AS field WHERE followup_result IN ('满意', '基本满意', '不满意')
     UNION ALL
