@@ -52,7 +52,9 @@ class FileResult:
     loaded and why ({sheet, reason}); values_changed: stored values this file changed (in rows
     it replaced); changes: the first MAX_CHANGES of them ({kind, key, column, old, new}: what a
     preview shows before the load is confirmed); sheets: per sheet loaded, the kind recognised
-    and its counts ({sheet, kind, rows_read, rows_loaded, rows_replaced, rows_quarantined}).
+    and its counts ({sheet, kind, rows_read, rows_loaded, rows_replaced, rows_quarantined});
+    sha256: the file's content hash as the load computed it (hex; None when it could not be read),
+    so the audit record need not read the file again.
     """
 
     path: Path
@@ -68,6 +70,7 @@ class FileResult:
     values_changed: int = 0
     changes: list[dict[str, object]] = field(default_factory=list)
     sheets: list[dict[str, object]] = field(default_factory=list)
+    sha256: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "path": str(self.path)}
@@ -226,7 +229,7 @@ def _prepare(
     if earlier:
         load_id, at = earlier[0]
         msg = f"与第 {load_id} 次装载（{at}）内容相同，未重复写入 / same content as load {load_id} ({at}), nothing written"
-        result = FileResult(Path(name), "unchanged", message=msg)
+        result = FileResult(Path(name), "unchanged", message=msg, sha256=digest)
         _log(con, _next_id(con), digest, result)
         done(i, result)
         return None
@@ -394,7 +397,11 @@ def _apply_files(
     kinds = list({s.kind.name: s.kind for f in files for s in f.p.read.sheets}.values())
     results = {
         f.file_no: FileResult(
-            Path(f.p.name), "loaded", rows_read=sum(len(s.frame) for s in f.p.read.sheets), **_read_findings(f.p.read)
+            Path(f.p.name),
+            "loaded",
+            rows_read=sum(len(s.frame) for s in f.p.read.sheets),
+            sha256=f.p.digest,
+            **_read_findings(f.p.read),
         )
         for f in files
     }
@@ -861,6 +868,7 @@ def _reject(
         rows_quarantined=rows_read,
         message=reason,
         reasons=[{"reason": reason, "rows": rows_read}],
+        sha256=digest or None,
         **_read_findings(read),
     )
     con.execute("BEGIN TRANSACTION")
