@@ -1,16 +1,19 @@
-"""Load report files into the warehouse: one writer per call, one transaction per file.
+"""Load report files into the warehouse: one writer per call; each file is applied whole or not at all.
 
 For each file: skip it when the same bytes were loaded before (sha256), else read it. The files
 of a call are applied in the order of their own dates (the latest 填报日期, else the end of the
 period they cover, then the order given), so a folder holding a report and its correction ends
 with the correction. Files are typed and checked in batches (`etl.validate.stage`, one query per
 kind for up to BATCH_FILES files: planning that query costs more than running it on a small
-sheet). Then each file, in its own transaction: broken rows into `etl_quarantine` with their
-reasons; rows older than the stored row they would replace, or outside the townships the
-loader may write, set aside too; good rows upserted by the kind's natural key, column by column
-(a value the file leaves blank is kept, a CLEAR_MARKERS cell clears it; every value changed is
-recorded in `etl_correction`); a row in `etl_load`. Any error inside a file rolls back that
-file alone and records it as rejected. For every file, rows_read = rows_loaded + rows_quarantined.
+sheet). Then, per file: broken rows into `etl_quarantine` with their reasons; rows older than
+the stored row they would replace, or outside the townships the loader may write, set aside
+too; good rows upserted by the kind's natural key, column by column (a value the file leaves
+blank is kept, a CLEAR_MARKERS cell clears it; every value changed is recorded in
+`etl_correction`); a row in `etl_load`. The files of a batch that replace nothing and share no
+key (`_apart`) do this together, in one transaction with one statement per kind; every other
+file in its own transaction. Any error rolls back its transaction: a shared one is retried file
+by file, so an error inside a file rejects that file alone. For every file, rows_read =
+rows_loaded + rows_quarantined.
 """
 
 from __future__ import annotations
