@@ -113,11 +113,15 @@ def record_load(
 ) -> dict[str, Any]:
     """Append a `load` event: `files` (name and sha256 of each, no folders), `results` (per file:
     status and row counts, from etl's FileResult.as_dict()), `who` (default: the operating-system
-    user, for a command-line load) and `via` ("cli" or "upload")."""
+    user, for a command-line load) and `via` ("cli" or "upload"). A file's sha256 is the one its
+    result carries (the load hashed it already), else it is read and hashed here."""
     keep = ("status", "rows_read", "rows_loaded", "rows_replaced", "rows_quarantined")
+    results = list(results)
+    hashed = {Path(str(r["path"])).resolve(): r["sha256"] for r in results if r.get("sha256") and r.get("path")}
     listed = []
     for p in files:
         p = Path(p)
-        listed.append({"file": p.name, "sha256": sha256(p) if p.is_file() else None})
+        digest = hashed.get(p.resolve()) or (sha256(p) if p.is_file() else None)
+        listed.append({"file": p.name, "sha256": digest})
     summary = [{k: r.get(k) for k in keep if k in r} | {"file": Path(str(r.get("path", ""))).name} for r in results]
     return record("load", who or os_user(), path, via=via, files=listed, result=summary)

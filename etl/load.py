@@ -1,16 +1,19 @@
-"""Load report files into the warehouse: one writer per call, one transaction per file.
+"""Load report files into the warehouse: one writer per call; each file is applied whole or not at all.
 
 For each file: skip it when the same bytes were loaded before (sha256), else read it. The files
 of a call are applied in the order of their own dates (the latest 填报日期, else the end of the
 period they cover, then the order given), so a folder holding a report and its correction ends
 with the correction. Files are typed and checked in batches (`etl.validate.stage`, one query per
 kind for up to BATCH_FILES files: planning that query costs more than running it on a small
-sheet). Then each file, in its own transaction: broken rows into `etl_quarantine` with their
-reasons; rows older than the stored row they would replace, or outside the townships the
-loader may write, set aside too; good rows upserted by the kind's natural key, column by column
-(a value the file leaves blank is kept, a CLEAR_MARKERS cell clears it; every value changed is
-recorded in `etl_correction`); a row in `etl_load`. Any error inside a file rolls back that
-file alone and records it as rejected. For every file, rows_read = rows_loaded + rows_quarantined.
+sheet). Then, per file: broken rows into `etl_quarantine` with their reasons; rows older than
+the stored row they would replace, or outside the townships the loader may write, set aside
+too; good rows upserted by the kind's natural key, column by column (a value the file leaves
+blank is kept, a CLEAR_MARKERS cell clears it; every value changed is recorded in
+`etl_correction`); a row in `etl_load`. The files of a batch that replace nothing and share no
+key (`_apart`) do this together, in one transaction with one statement per kind; every other
+file in its own transaction. Any error rolls back its transaction: a shared one is retried file
+by file, so an error inside a file rejects that file alone. For every file, rows_read =
+rows_loaded + rows_quarantined.
 """
 
 from __future__ import annotations
@@ -52,7 +55,9 @@ class FileResult:
     loaded and why ({sheet, reason}); values_changed: stored values this file changed (in rows
     it replaced); changes: the first MAX_CHANGES of them ({kind, key, column, old, new}: what a
     preview shows before the load is confirmed); sheets: per sheet loaded, the kind recognised
-    and its counts ({sheet, kind, rows_read, rows_loaded, rows_replaced, rows_quarantined}).
+    and its counts ({sheet, kind, rows_read, rows_loaded, rows_replaced, rows_quarantined});
+    sha256: the file's content hash as the load computed it (hex; None when it could not be read),
+    so the audit record need not read the file again.
     """
 
     path: Path
@@ -68,6 +73,7 @@ class FileResult:
     values_changed: int = 0
     changes: list[dict[str, object]] = field(default_factory=list)
     sheets: list[dict[str, object]] = field(default_factory=list)
+    sha256: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "path": str(self.path)}
@@ -227,7 +233,7 @@ def _prepare(
     if earlier:
         load_id, at = earlier[0]
         msg = f"与第 {load_id} 次装载（{at}）内容相同，未重复写入 / same content as load {load_id} ({at}), nothing written"
-        result = FileResult(Path(name), "unchanged", message=msg)
+        result = FileResult(Path(name), "unchanged", message=msg, sha256=digest)
         _log(con, _next_id(con), digest, result)
         done(i, result)
         return None
@@ -259,7 +265,11 @@ def _flush(
     db: Path | None = None,
     options: Options = Options(),
 ) -> None:
-    """Stage a batch of read files (one pass per kind), then apply each file in its own transaction."""
+    """Stage a batch of read files (one pass per kind), then apply them: the files that replace
+    no stored row and share no key with another file of the batch together, in one transaction
+    (its statements run once per kind, not once per file); each other file, in report-date
+    order, in its own. When the shared transaction fails, it is rolled back and its files are
+    applied one by one, so a bad file is rejected alone."""
     if not batch:
         return
     kinds: dict[str, tuple[Kind, list[SheetFrame]]] = {}
@@ -271,6 +281,7 @@ def _flush(
     try:
         for kind, sheets in kinds.values():
             stage(con, kind, sheets, today, registry, table=_staged(kind))
+        apart = _apart(con, [k for k, _ in kinds.values()]) if len(batch) > 1 else set()
     except Exception:  # something in one file broke the shared pass: stage them one by one
         if len(batch) > 1:
             for p in batch:
@@ -282,9 +293,20 @@ def _flush(
         done(batch[0].index, _reject(con, batch[0].name, batch[0].digest, rows_read, msg, batch[0].read))
         return
     try:
-        for file_no, p in enumerate(batch):
-            own = {s.kind.name: s.kind for s in p.read.sheets}
-            done(p.index, _apply_file(con, p, file_no, list(own.values()), db, options))
+        files = [
+            _Staged(file_no, p, load_id)
+            for file_no, (p, load_id) in enumerate(zip(batch, _next_ids(con, len(batch)), strict=True))
+        ]
+        together = [f for f in files if f.file_no not in apart]
+        one_by_one = [f for f in files if f.file_no in apart]
+        if len(together) > 1 and (results := _apply_files(con, together, db, options)) is not None:
+            for f, result in zip(together, results, strict=True):
+                done(f.p.index, result)
+        else:
+            one_by_one = files  # (report-date order)
+        for f in one_by_one:
+            (result,) = _apply_files(con, [f], db, options)
+            done(f.p.index, result)
     finally:
         for kind, _ in kinds.values():
             con.execute(compose("DROP TABLE IF EXISTS {t}", t=ident(_staged(kind))))
@@ -294,73 +316,133 @@ def _staged(kind: Kind) -> str:
     return f"_staged_{kind.name}"
 
 
-def _file_dates(con: duckdb.DuckDBPyConnection, kinds: list[Kind], file_no: int) -> dict[str, date | None]:
-    """The file's own dates from its good staged rows: reported_on (the latest 填报日期 of any
-    sheet) and period_end (the latest date of the period its rows cover)."""
-    reported, period = [], []
+@dataclass(frozen=True)
+class _Staged:
+    """A file of the batch being applied: its number in the staged tables and its load_id."""
+
+    file_no: int
+    p: _Pending
+    load_id: int
+
+
+def _match(kind: Kind, a: str = "t", b: str = "s") -> Fragment:
+    return join((compose("{t} = {s}", t=qualified(a, k), s=qualified(b, k)) for k in kind.key), " AND ")
+
+
+def _apart(con: duckdb.DuckDBPyConnection, kinds: list[Kind]) -> set[int]:
+    """The staged files that must be applied on their own: a good row of theirs has the key of a
+    stored row (it replaces it: dates compared, values corrected) or of a good row of another
+    file of the batch (the later file replaces the earlier one's)."""
+    apart: set[int] = set()
     for kind in kinds:
-        staged = ident(_staged(kind))
-        rep = qualified("", "reported_on") if "reported_on" in kind.names else Fragment("CAST(NULL AS DATE)")
-        r, e = con.execute(
+        found = con.execute(
             compose(
-                "SELECT max({rep}), CAST(max({period}) AS DATE) FROM {staged} WHERE _file_no = $f AND _reason IS NULL",
+                "SELECT DISTINCT s._file_no FROM {staged} AS s WHERE s._reason IS NULL AND ("
+                "EXISTS (SELECT 1 FROM {table} AS t WHERE {stored}) OR "
+                "EXISTS (SELECT 1 FROM {staged} AS o WHERE o._reason IS NULL AND o._file_no <> s._file_no AND {other}))",
+                staged=ident(_staged(kind)),
+                table=ident(kind.table),
+                stored=_match(kind),
+                other=_match(kind, "o"),
+            )
+        ).fetchall()
+        apart.update(n for (n,) in found)
+    return apart
+
+
+def _next_ids(con: duckdb.DuckDBPyConnection, n: int) -> list[int]:
+    """`n` load_ids, in the order the files were sorted (report date)."""
+    return sorted(i for (i,) in con.execute("SELECT nextval('etl_load_seq') FROM range($n)", {"n": n}).fetchall())
+
+
+# The files being applied, as a relation (parameters $nos, $ids, $names: file numbers, load_ids, paths).
+_GROUP = Fragment("(SELECT unnest($nos) AS _file_no, unnest($ids) AS _load_id, unnest($names) AS _file)")
+_IN_GROUP = Fragment("list_contains($nos, s._file_no)")
+
+
+def _group_params(files: list[_Staged]) -> dict[str, object]:
+    return {"nos": [f.file_no for f in files], "ids": [f.load_id for f in files], "names": [f.p.name for f in files]}
+
+
+def _file_dates(
+    con: duckdb.DuckDBPyConnection, kinds: list[Kind], files: list[_Staged]
+) -> dict[int, dict[str, date | None]]:
+    """Per file number, the file's own dates from its good staged rows: reported_on (the latest
+    填报日期 of any sheet) and period_end (the latest date of the period its rows cover)."""
+    reported: dict[int, list[date]] = {f.file_no: [] for f in files}
+    period: dict[int, list[date]] = {f.file_no: [] for f in files}
+    for kind in kinds:
+        rep = qualified("s", "reported_on") if "reported_on" in kind.names else Fragment("CAST(NULL AS DATE)")
+        for n, r, e in con.execute(
+            compose(
+                "SELECT s._file_no, max({rep}), CAST(max({period}) AS DATE) FROM {staged} AS s "
+                "WHERE {in_group} AND s._reason IS NULL GROUP BY s._file_no",
                 rep=rep,
-                period=ident(kind.period),
-                staged=staged,
+                period=qualified("s", kind.period),
+                staged=ident(_staged(kind)),
+                in_group=_IN_GROUP,
             ),
-            {"f": file_no},
-        ).fetchall()[0]
-        reported += [r] if r else []
-        period += [e] if e else []
-    return {"reported_on": max(reported, default=None), "period_end": max(period, default=None)}
+            {"nos": list(reported)},
+        ).fetchall():
+            reported[n] += [r] if r else []
+            period[n] += [e] if e else []
+    return {
+        n: {"reported_on": max(reported[n], default=None), "period_end": max(period[n], default=None)} for n in reported
+    }
 
 
-def _apply_file(
-    con: duckdb.DuckDBPyConnection,
-    p: _Pending,
-    file_no: int,
-    kinds: list[Kind],
-    db: Path | None = None,
-    options: Options = Options(),
-) -> FileResult:
-    """Quarantine and upsert one staged file, in its own transaction; any error rejects it whole."""
-    rows_read = sum(len(s.frame) for s in p.read.sheets)
-    result = FileResult(Path(p.name), "loaded", rows_read=rows_read, **_read_findings(p.read))
-    first_problem = None
+def _apply_files(
+    con: duckdb.DuckDBPyConnection, files: list[_Staged], db: Path | None = None, options: Options = Options()
+) -> list[FileResult] | None:
+    """Quarantine and upsert staged files in one transaction, each under its own load_id and log
+    row; one result per file. Several files must replace no stored row and share no key (see
+    `_apart`); when their transaction fails it is rolled back and None comes back. One file's
+    failure rejects it whole (its reason an incident id)."""
+    kinds = list({s.kind.name: s.kind for f in files for s in f.p.read.sheets}.values())
+    results = {
+        f.file_no: FileResult(
+            Path(f.p.name),
+            "loaded",
+            rows_read=sum(len(s.frame) for s in f.p.read.sheets),
+            sha256=f.p.digest,
+            **_read_findings(f.p.read),
+        )
+        for f in files
+    }
+    first_problem: dict[int, tuple] = {}
     con.execute("BEGIN TRANSACTION")
     try:
-        load_id = _next_id(con)
-        dates = _file_dates(con, kinds, file_no)
-        for kind in kinds:
-            applied = _apply(con, kind, load_id, p.name, file_no, dates, options)
-            result.rows_loaded += applied.loaded
-            result.rows_replaced += applied.replaced
-            result.rows_quarantined += applied.quarantined
-            result.values_changed += applied.values_changed
-            result.changes += applied.changes[: MAX_CHANGES - len(result.changes)]
-            result.sheets += applied.sheets
-            if applied.undated:
-                result.notes.append(_undated_note(kind, applied.undated))
-            if applied.quarantined and first_problem is None:
-                first_problem = con.execute(
-                    compose(
-                        "SELECT _sheet, _row, _reason FROM {staged} "
-                        "WHERE _file_no = $f AND _reason IS NOT NULL ORDER BY _row LIMIT 1",
-                        staged=ident(_staged(kind)),
-                    ),
-                    {"f": file_no},
-                ).fetchall()[0]
-            if applied.quarantined:
-                result.reasons += _reasons(con, kind, file_no)
-        result.status, result.message = _outcome(result, p.read, first_problem)
-        _log(con, load_id, p.digest, result, dates)
+        dates = _file_dates(con, kinds, files)
+        applied = {kind.name: _apply(con, kind, files, dates, options) for kind in kinds}
+        for f in files:
+            result = results[f.file_no]
+            for kind in {s.kind.name: s.kind for s in f.p.read.sheets}.values():
+                a = applied[kind.name].get(f.file_no)
+                if a is None:
+                    continue
+                result.rows_loaded += a.loaded
+                result.rows_replaced += a.replaced
+                result.rows_quarantined += a.quarantined
+                result.values_changed += a.values_changed
+                result.changes += a.changes[: MAX_CHANGES - len(result.changes)]
+                result.sheets += a.sheets
+                if a.undated:
+                    result.notes.append(_undated_note(kind, a.undated))
+                if a.first_problem is not None and f.file_no not in first_problem:
+                    first_problem[f.file_no] = a.first_problem
+                result.reasons += a.reasons
+            result.status, result.message = _outcome(result, f.p.read, first_problem.get(f.file_no))
+        _log_all(con, [(f.load_id, f.p.digest, results[f.file_no], dates[f.file_no]) for f in files])
         con.execute("COMMIT")
-        return result
+        return [results[f.file_no] for f in files]
     except Exception:  # any failure rejects this file alone, with its reason
         con.execute("ROLLBACK")
-        incident = incidents.record(f"writing {p.name}", db)
+        if len(files) > 1:
+            return None  # the caller applies them one by one
+        (f,) = files
+        incident = incidents.record(f"writing {f.p.name}", db)
         msg = f"装载出错，整个文件未写入 / load failed, nothing from this file was written: {incidents.user_message(incident)}"
-        return _reject(con, p.name, p.digest, rows_read, msg, p.read)
+        return [_reject(con, f.p.name, f.p.digest, results[f.file_no].rows_read, msg, f.p.read)]
 
 
 MAX_CHANGES = 20  # changed values listed per file in its result (all are in etl_correction)
@@ -375,6 +457,8 @@ class _Applied:
     undated: int = 0  # rows replaced with no 填报日期 on one side to compare
     changes: list[dict[str, object]] = field(default_factory=list)
     sheets: list[dict[str, object]] = field(default_factory=list)
+    reasons: list[dict[str, object]] = field(default_factory=list)  # see _reasons
+    first_problem: tuple | None = None  # (sheet, row, reason) of the first row set aside
 
 
 def _undated_note(kind: Kind, n: int) -> dict[str, object]:
@@ -417,32 +501,105 @@ def _row_json(kind: Kind, alias: str = "s") -> Fragment:
 def _apply(
     con: duckdb.DuckDBPyConnection,
     kind: Kind,
-    load_id: int,
-    file: str,
-    file_no: int,
-    dates: dict[str, date | None],
+    files: list[_Staged],
+    dates: dict[int, dict[str, date | None]],
     options: Options,
-) -> _Applied:
-    """Set aside one file's rows of `kind` that may not be written, quarantine every bad row,
-    then upsert the good ones column by column and record each value changed."""
+) -> dict[int, _Applied]:
+    """Set aside the files' rows of `kind` that may not be written, quarantine every bad row,
+    then upsert the good ones column by column and record each value changed; per file number
+    that has rows of `kind`, what was done. Only a single file may replace stored rows."""
     staged, table = ident(_staged(kind)), ident(kind.table)
-    f = {"f": file_no}
-    match = join((compose("{t} = {s}", t=qualified("t", k), s=qualified("s", k)) for k in kind.key), " AND ")
-    good = Fragment("s._file_no = $f AND s._reason IS NULL")
+    g = _group_params(files)
+    nos = {"nos": g["nos"]}
+    match = _match(kind)
     if options.towns is not None:
         con.execute(
             compose(
                 "UPDATE {staged} AS s SET _reason = printf($msg, $towns_text, $towns_text), "
                 "_original = coalesce(_original, {json}) "
-                "WHERE {good} AND s.community_code NOT IN "
+                "WHERE {in_group} AND s._reason IS NULL AND s.community_code NOT IN "
                 "(SELECT community_code FROM ref_community WHERE list_contains($towns, town_code))",
                 staged=staged,
                 json=_row_json(kind),
-                good=good,
+                in_group=_IN_GROUP,
             ),
-            f | {"msg": MSG_OTHER_TOWN, "towns": sorted(options.towns), "towns_text": "、".join(sorted(options.towns))},
+            nos
+            | {"msg": MSG_OTHER_TOWN, "towns": sorted(options.towns), "towns_text": "、".join(sorted(options.towns))},
         )
-    # The stored row each good row would replace, with both sides' dates.
+    replacing, only = 0, files[0]
+    if len(files) == 1:
+        replacing = _set_aside_older(con, kind, only, dates[only.file_no], options)
+    out: dict[int, _Applied] = {}
+    for n, sheet, rows, bad, replaced in con.execute(
+        compose(
+            "SELECT s._file_no, s._sheet, count(*), count(*) FILTER (WHERE s._reason IS NOT NULL), {replaced} "
+            "FROM {staged} AS s WHERE {in_group} GROUP BY s._file_no, s._sheet ORDER BY s._file_no, min(s._row)",
+            replaced=compose(
+                "count(*) FILTER (WHERE s._reason IS NULL AND EXISTS (SELECT 1 FROM {table} AS t WHERE {match}))",
+                table=table,
+                match=match,
+            )
+            if replacing
+            else Fragment("0"),
+            staged=staged,
+            in_group=_IN_GROUP,
+        ),
+        nos,
+    ).fetchall():
+        a = out.setdefault(n, _Applied())
+        a.sheets.append(
+            {"sheet": sheet, "kind": kind.name, "rows_read": rows, "rows_loaded": rows - bad,
+             "rows_replaced": replaced, "rows_quarantined": bad}
+        )  # fmt: skip
+        a.loaded += rows - bad
+        a.quarantined += bad
+    if replacing:
+        out[only.file_no].undated = con.execute(
+            compose("SELECT count(*) FROM ({pairs}) WHERE rep_in IS NULL OR rep_stored IS NULL", pairs=_pairs(kind)),
+            _dates_params(kind, only, dates[only.file_no]),
+        ).fetchall()[0][0]
+    if any(a.quarantined for a in out.values()):
+        con.execute(
+            compose(
+                "INSERT INTO etl_quarantine (load_id, file, sheet, row_number, kind, original, reason) "
+                "SELECT b._load_id, b._file, s._sheet, s._row, $kind, s._original, s._reason "
+                "FROM {staged} AS s JOIN {group} AS b USING (_file_no) WHERE s._reason IS NOT NULL",
+                staged=staged,
+                group=_GROUP,
+            ),
+            g | {"kind": kind.name},
+        )
+        _reasons(con, kind, nos, out)
+    if replacing:
+        _update(con, kind, only.load_id, only.file_no, out[only.file_no])
+    data = [ident(n) for n, _ in data_columns(kind)]
+    extra_cols, extra_vals = [ident(LAST_LOAD)], [Fragment("b._load_id")]
+    if "reported_on" in kind.names:
+        extra_cols.append(ident(FIRST_REPORTED))
+        extra_vals.append(qualified("s", "reported_on"))
+    con.execute(
+        compose(
+            "INSERT INTO {table} ({cols}) SELECT {data}, b._load_id, b._file, s._sheet, s._row, {extra} "
+            "FROM {staged} AS s JOIN {group} AS b USING (_file_no) WHERE s._reason IS NULL{new}",
+            table=table,
+            cols=join([*data, *(ident(n) for n in LINEAGE), *extra_cols]),
+            data=join(qualified("s", n) for n, _ in data_columns(kind)),
+            extra=join(extra_vals),
+            staged=staged,
+            group=_GROUP,
+            new=compose(" AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {match})", table=table, match=match)
+            if replacing
+            else Fragment(""),
+        ),
+        g,
+    )
+    return out
+
+
+def _pairs(kind: Kind) -> Fragment:
+    """SELECT of one file's ($f) good staged rows of `kind` joined to the stored rows they would
+    replace, with both sides' dates and whether the file's row is the older (parameters: see
+    `_dates_params`)."""
     rep_in = (
         compose("coalesce({r}, {p})", r=qualified("s", "reported_on"), p=param("file_reported"))
         if ("reported_on" in kind.names)
@@ -453,36 +610,45 @@ def _apply(
         if "reported_on" in kind.names
         else Fragment("l.reported_on")
     )
-    pairs = compose(
+    return compose(
         "SELECT s._row, s._sheet, {rep_in} AS rep_in, {rep_stored} AS rep_stored, l.period_end, l.path, "
         "CASE WHEN {rep_in} IS NOT NULL AND {rep_stored} IS NOT NULL THEN {rep_in} < {rep_stored} "
         "     ELSE {by_period} END AS older "
         "FROM {staged} AS s JOIN {table} AS t ON {match} "
-        "LEFT JOIN etl_load AS l ON l.load_id = coalesce(t.{last}, t.load_id) WHERE {good}",
+        "LEFT JOIN etl_load AS l ON l.load_id = coalesce(t.{last}, t.load_id) WHERE s._file_no = $f AND s._reason IS NULL",
         rep_in=rep_in,
         rep_stored=rep_stored,
         # A key that holds its period (a month, a date) is the same period on both sides: only
         # a case list's period tells an older file from a newer one.
         by_period=Fragment("false" if kind.period in kind.key else "$file_period < l.period_end"),
-        staged=staged,
-        table=table,
-        match=match,
+        staged=ident(_staged(kind)),
+        table=ident(kind.table),
+        match=_match(kind),
         last=ident(LAST_LOAD),
-        good=good,
     )
-    dp = f | {"file_reported": dates["reported_on"]}
+
+
+def _dates_params(kind: Kind, f: _Staged, dates: dict[str, date | None]) -> dict[str, object]:
+    dp: dict[str, object] = {"f": f.file_no, "file_reported": dates["reported_on"]}
     if kind.period not in kind.key:
         dp["file_period"] = dates["period_end"]
+    return dp
+
+
+def _set_aside_older(
+    con: duckdb.DuckDBPyConnection, kind: Kind, f: _Staged, dates: dict[str, date | None], options: Options
+) -> int:
+    """How many of one file's good rows of `kind` would replace stored rows; unless forced, those
+    older than the stored row are set aside first (with both dates and the stored row's file)."""
     # Most files replace nothing (a new month): they skip the comparison and correction steps.
     replacing = con.execute(
         compose(
-            "SELECT count(*) FROM {staged} AS s JOIN {table} AS t ON {match} WHERE {good}",
-            staged=staged,
-            table=table,
-            match=match,
-            good=good,
+            "SELECT count(*) FROM {staged} AS s JOIN {table} AS t ON {match} WHERE s._file_no = $f AND s._reason IS NULL",
+            staged=ident(_staged(kind)),
+            table=ident(kind.table),
+            match=_match(kind),
         ),
-        f,
+        {"f": f.file_no},
     ).fetchall()[0][0]
     if replacing and not options.force:
         con.execute(
@@ -497,68 +663,13 @@ def _apply(
                 "_original = coalesce(s._original, {json}) "
                 "FROM ({pairs}) AS o WHERE s._file_no = $f AND s._reason IS NULL "
                 "AND s._sheet = o._sheet AND s._row = o._row AND o.older",
-                staged=staged,
+                staged=ident(_staged(kind)),
                 json=_row_json(kind),
-                pairs=pairs,
+                pairs=_pairs(kind),
             ),
-            dp | {"msg": MSG_OLDER, "file_period": dates["period_end"]},
+            _dates_params(kind, f, dates) | {"msg": MSG_OLDER, "file_period": dates["period_end"]},
         )
-    out = _Applied()
-    out.sheets = [
-        {"sheet": sheet, "kind": kind.name, "rows_read": n, "rows_loaded": n - bad, "rows_replaced": replaced,
-         "rows_quarantined": bad}
-        for sheet, n, bad, replaced in con.execute(
-            compose(
-                "SELECT s._sheet, count(*), count(*) FILTER (WHERE s._reason IS NOT NULL), {replaced} "
-                "FROM {staged} AS s WHERE s._file_no = $f GROUP BY s._sheet ORDER BY min(s._row)",
-                replaced=compose(
-                    "count(*) FILTER (WHERE s._reason IS NULL AND EXISTS (SELECT 1 FROM {table} AS t WHERE {match}))",
-                    table=table,
-                    match=match,
-                )
-                if replacing
-                else Fragment("0"),
-                staged=staged,
-            ),
-            f,
-        ).fetchall()
-    ]  # fmt: skip
-    if replacing:
-        out.undated = con.execute(
-            compose("SELECT count(*) FROM ({pairs}) WHERE rep_in IS NULL OR rep_stored IS NULL", pairs=pairs), dp
-        ).fetchall()[0][0]
-    out.quarantined = con.execute(
-        compose(
-            "INSERT INTO etl_quarantine (load_id, file, sheet, row_number, kind, original, reason) "
-            "SELECT $load_id, $file, _sheet, _row, $kind, _original, _reason FROM {staged} "
-            "WHERE _file_no = $f AND _reason IS NOT NULL",
-            staged=staged,
-        ),
-        f | {"load_id": load_id, "file": file, "kind": kind.name},
-    ).fetchall()[0][0]
-    if replacing:
-        _update(con, kind, load_id, file_no, out)
-    data = [ident(n) for n, _ in data_columns(kind)]
-    extra_cols, extra_vals = [ident(LAST_LOAD)], [Fragment("$load_id")]
-    if "reported_on" in kind.names:
-        extra_cols.append(ident(FIRST_REPORTED))
-        extra_vals.append(qualified("s", "reported_on"))
-    inserted = con.execute(
-        compose(
-            "INSERT INTO {table} ({cols}) SELECT {data}, $load_id, $file, s._sheet, s._row, {extra} FROM {staged} AS s "
-            "WHERE {good} AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {match})",
-            table=table,
-            cols=join([*data, *(ident(n) for n in LINEAGE), *extra_cols]),
-            data=join(qualified("s", n) for n, _ in data_columns(kind)),
-            extra=join(extra_vals),
-            staged=staged,
-            good=good,
-            match=match,
-        ),
-        f | {"load_id": load_id, "file": file},
-    ).fetchall()[0][0]
-    out.loaded = inserted + out.replaced
-    return out
+    return replacing
 
 
 def _update(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file_no: int, out: _Applied) -> None:
@@ -676,17 +787,32 @@ def _next_id(con: duckdb.DuckDBPyConnection) -> int:
 MAX_REASONS = 20  # distinct quarantine reasons listed per file (all rows stay in `quarantine`)
 
 
-def _reasons(con: duckdb.DuckDBPyConnection, kind: Kind, file_no: int) -> list[dict[str, object]]:
-    """The distinct reasons one file's rows of `kind` were set aside, most rows first."""
-    rows = con.execute(
+def _reasons(con: duckdb.DuckDBPyConnection, kind: Kind, nos: dict[str, object], out: dict[int, _Applied]) -> None:
+    """Per file of the group (`nos`: {"nos": file numbers}): the distinct reasons its rows of `kind` were
+    set aside, most rows first, and the first row set aside (sheet, row, reason)."""
+    staged = ident(_staged(kind))
+    for n, reason, rows in con.execute(
         compose(
-            "SELECT _reason, COUNT(*) AS n FROM {staged} WHERE _file_no = $f AND _reason IS NOT NULL "
-            "GROUP BY _reason ORDER BY n DESC, min(_row) LIMIT $most",
-            staged=ident(_staged(kind)),
+            "SELECT _file_no, _reason, n FROM (SELECT s._file_no, s._reason, count(*) AS n, min(s._row) AS first "
+            "FROM {staged} AS s WHERE {in_group} AND s._reason IS NOT NULL GROUP BY s._file_no, s._reason) "
+            "QUALIFY row_number() OVER (PARTITION BY _file_no ORDER BY n DESC, first) <= $most "
+            "ORDER BY _file_no, n DESC, first",
+            staged=staged,
+            in_group=_IN_GROUP,
         ),
-        {"f": file_no, "most": MAX_REASONS},
-    ).fetchall()
-    return [{"reason": reason, "rows": n} for reason, n in rows]
+        nos | {"most": MAX_REASONS},
+    ).fetchall():
+        out[n].reasons.append({"reason": reason, "rows": rows})
+    for n, sheet, row, reason in con.execute(
+        compose(
+            "SELECT s._file_no, s._sheet, s._row, s._reason FROM {staged} AS s "
+            "WHERE {in_group} AND s._reason IS NOT NULL QUALIFY row_number() OVER (PARTITION BY s._file_no ORDER BY s._row) = 1",
+            staged=staged,
+            in_group=_IN_GROUP,
+        ),
+        nos,
+    ).fetchall():
+        out[n].first_problem = (sheet, row, reason)
 
 
 def _read_findings(read: FileRead | None) -> dict[str, list]:
@@ -697,28 +823,41 @@ def _read_findings(read: FileRead | None) -> dict[str, list]:
 
 
 def _log(con: duckdb.DuckDBPyConnection, load_id: int, digest: str, r: FileResult, dates: dict | None = None) -> None:
-    dates = dates or {}
+    _log_all(con, [(load_id, digest, r, dates)])
+
+
+def _log_all(con: duckdb.DuckDBPyConnection, rows: list[tuple[int, str, FileResult, dict | None]]) -> None:
+    """The etl_load rows (load_id, sha256, result, the file's dates) of files applied together, in one statement."""
+    at = datetime.now().replace(microsecond=0)
+    columns: dict[str, list[object]] = {
+        "id": [], "path": [], "sha": [], "status": [], "read": [], "loaded": [], "replaced": [], "q": [],
+        "msg": [], "notes": [], "skipped": [], "reported_on": [], "period_end": [],
+    }  # fmt: skip
+    for load_id, digest, r, dates in rows:
+        dates = dates or {}
+        for name, value in (
+            ("id", load_id),
+            ("path", str(r.path)),
+            ("sha", digest),
+            ("status", r.status),
+            ("read", r.rows_read),
+            ("loaded", r.rows_loaded),
+            ("replaced", r.rows_replaced),
+            ("q", r.rows_quarantined),
+            ("msg", r.message),
+            ("notes", json.dumps(r.notes, ensure_ascii=False) if r.notes else None),
+            ("skipped", json.dumps(r.sheets_skipped, ensure_ascii=False) if r.sheets_skipped else None),
+            ("reported_on", dates.get("reported_on")),
+            ("period_end", dates.get("period_end")),
+        ):
+            columns[name].append(value)
     con.execute(
         "INSERT INTO etl_load (load_id, path, sha256, loaded_at, status, rows_read, rows_loaded, rows_replaced, "
         "rows_quarantined, message, notes, sheets_skipped, reported_on, period_end) "
-        "VALUES ($id, $path, $sha, $at, $status, $read, $loaded, $replaced, $q, $msg, $notes, $skipped, "
-        "$reported_on, $period_end)",
-        {
-            "reported_on": dates.get("reported_on"),
-            "period_end": dates.get("period_end"),
-            "id": load_id,
-            "path": str(r.path),
-            "sha": digest,
-            "at": datetime.now().replace(microsecond=0),
-            "status": r.status,
-            "read": r.rows_read,
-            "loaded": r.rows_loaded,
-            "replaced": r.rows_replaced,
-            "q": r.rows_quarantined,
-            "msg": r.message,
-            "notes": json.dumps(r.notes, ensure_ascii=False) if r.notes else None,
-            "skipped": json.dumps(r.sheets_skipped, ensure_ascii=False) if r.sheets_skipped else None,
-        },
+        "SELECT unnest($id), unnest($path), unnest($sha), $at, unnest($status), unnest($read), unnest($loaded), "
+        "unnest($replaced), unnest($q), unnest($msg), unnest(CAST($notes AS VARCHAR[])), "
+        "unnest(CAST($skipped AS VARCHAR[])), unnest(CAST($reported_on AS DATE[])), unnest(CAST($period_end AS DATE[]))",
+        columns | {"at": at},
     )
 
 
@@ -733,6 +872,7 @@ def _reject(
         rows_quarantined=rows_read,
         message=reason,
         reasons=[{"reason": reason, "rows": rows_read}],
+        sha256=digest or None,
         **_read_findings(read),
     )
     con.execute("BEGIN TRANSACTION")

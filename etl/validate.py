@@ -323,7 +323,8 @@ def stage(
     keys = [_original_keys(s) for s in sheets]
     originals = [None if k is None else list(k.values()) for k in keys]
     _, extra = original_sql(kind, originals)
-    con.register("_src", source_frame(kind, sheets, extra))
+    source = source_frame(kind, sheets, extra)
+    con.register("_src", source)
     try:
         town = "town_name" if "town_name" in kind.names else "NULL"
         pairs = con.execute(f"SELECT DISTINCT {town}, community_name FROM _src").fetchall()  # noqa: S608
@@ -335,7 +336,7 @@ def stage(
         params: dict[str, object] = {"today": today, "sheets": [s[1] for s in sheets]}
         if flat := [key for k in keys if k is not None for key in k]:
             params["original_keys"] = flat
-        marked = frozenset().union(*(marked_columns(kind, s[2]) for s in sheets))
+        marked = marked_columns(kind, source)
         sql = staged_sql(kind, originals, marked)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {sql}", params)
     finally:

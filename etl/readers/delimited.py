@@ -170,24 +170,23 @@ def read_csv(path: Path, data: bytes, result: FileRead) -> None:
     if header is None:
         result.ignored_sheets.append(path.name)
         return
-    with shaping.connect() as con:
-        sheet = None
-        if big:
+    if big:
+        with shaping.connect() as con:
             sheet = _read_csv_fast(con, path, data, encoding, head_text, delimiter, head, header)
         if sheet is not None:
             result.sheets.append(sheet)
             return
-        # the head's encoding may not hold for the rest (GB18030-only characters, GBK after an ASCII head)
-        text = head_text if whole else decode_head(data)[1]
-        records, starts, _ = _records(text, delimiter)
-        name = path.name
-        for start, end, table in split_tables(
-            records, header, lambda s: find_header(records[s : s + HEAD_ROWS + 1], name), name
-        ):
-            first = start + table.row + 1  # the table's first body record
-            notes = [table_note(table, starts[first - 1]), *table.notes] if start else table.notes
-            rows = np.array(starts[first:end], dtype=np.int64)
-            result.sheets.append(shaping.sheet_from_grid(con, path, name, table, records[first:end], rows, notes))
+    # the head's encoding may not hold for the rest (GB18030-only characters, GBK after an ASCII head)
+    text = head_text if whole else decode_head(data)[1]
+    records, starts, _ = _records(text, delimiter)
+    name = path.name
+    for start, end, table in split_tables(
+        records, header, lambda s: find_header(records[s : s + HEAD_ROWS + 1], name), name
+    ):
+        first = start + table.row + 1  # the table's first body record
+        notes = [table_note(table, starts[first - 1]), *table.notes] if start else table.notes
+        rows = np.array(starts[first:end], dtype=np.int64)
+        result.sheets.append(shaping.sheet_from_grid(path, name, table, records[first:end], rows, notes))
 
 
 def _read_csv_fast(

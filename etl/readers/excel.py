@@ -8,7 +8,6 @@ import io
 import math
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import python_calamine as calamine
 
@@ -114,34 +113,31 @@ def _open_workbook(data: bytes) -> calamine.CalamineWorkbook:
 def read_workbook(path: Path, data: bytes, result: FileRead) -> None:
     workbook = _open_workbook(data)
     cells = WorkbookCells(data, workbook)  # error values and formulas without a result, which calamine reads as ""
-    with shaping.connect() as con:
-        for meta in workbook.sheets_metadata:
-            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
-                result.ignored_sheets.append(meta.name)
-                continue
-            hidden = meta.visible != calamine.SheetVisibleEnum.Visible
-            try:
-                sheet = cells.sheet(meta.name)
-                values = sheet.to_python(skip_empty_area=False, nrows=HEAD_ROWS + 1 if hidden else None)
-                grid = [[cell_text(v) for v in row] for row in values]
-                cells.restore(meta.name, grid)
-                merges = sheet.merged_cell_ranges or []
-            except calamine.CalamineError as exc:
-                raise ReadError(f"工作表「{meta.name}」无法读取 / sheet {meta.name!r} cannot be read: {exc}") from exc
-            while grid and all(c is None for c in grid[-1]):
-                grid.pop()
-            header = find_header(_merge_head(grid, merges), meta.name)
-            if header is None:
-                result.ignored_sheets.append(meta.name)
-            elif hidden:  # often a stale copy the sender hid; a hidden list for dropdowns has no report header
-                result.notes.append(_hidden_note(meta.name, header))
-            else:
-                result.sheets += _tables(con, path, meta.name, grid, merges, header)
+    for meta in workbook.sheets_metadata:
+        if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+            result.ignored_sheets.append(meta.name)
+            continue
+        hidden = meta.visible != calamine.SheetVisibleEnum.Visible
+        try:
+            sheet = cells.sheet(meta.name)
+            values = sheet.to_python(skip_empty_area=False, nrows=HEAD_ROWS + 1 if hidden else None)
+            grid = [[(v.strip() or None) if type(v) is str else cell_text(v) for v in row] for row in values]
+            cells.restore(meta.name, grid)
+            merges = sheet.merged_cell_ranges or []
+        except calamine.CalamineError as exc:
+            raise ReadError(f"工作表「{meta.name}」无法读取 / sheet {meta.name!r} cannot be read: {exc}") from exc
+        while grid and all(c is None for c in grid[-1]):
+            grid.pop()
+        header = find_header(_merge_head(grid, merges), meta.name)
+        if header is None:
+            result.ignored_sheets.append(meta.name)
+        elif hidden:  # often a stale copy the sender hid; a hidden list for dropdowns has no report header
+            result.notes.append(_hidden_note(meta.name, header))
+        else:
+            result.sheets += _tables(path, meta.name, grid, merges, header)
 
 
-def _tables(
-    con: duckdb.DuckDBPyConnection, path: Path, name: str, grid: list[list[Cell]], merges: Merges, header: Header
-) -> list[Sheet]:
+def _tables(path: Path, name: str, grid: list[list[Cell]], merges: Merges, header: Header) -> list[Sheet]:
     """One Sheet per table of the worksheet (usually one), row numbers as Excel shows them."""
     sheets = []
     for start, end, table in split_tables(
@@ -151,7 +147,7 @@ def _tables(
         notes = [table_note(table, first)] if start else []
         notes += table.notes + _merge_body(grid, merges, table, start, end)
         rows = np.arange(first + 1, end + 1)
-        sheets.append(shaping.sheet_from_grid(con, path, name, table, grid[first:end], rows, notes))
+        sheets.append(shaping.sheet_from_grid(path, name, table, grid[first:end], rows, notes))
     return sheets
 
 

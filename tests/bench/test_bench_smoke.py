@@ -47,20 +47,21 @@ def test_etl_bench_quick_reports_every_measurement(tmp_path: Path) -> None:
         "etl_bench.py",
         "--quick",
         *("--rows", "20000", "--xlsx-rows", "300", "--naive-rows", "30", "--repeats", "1"),
+        *("--sample", str(ROOT / "data" / "sample" / "2022" / "2022-01")),
         *("--out", str(tmp_path / "out"), "--report", str(report)),
     )
     md = report.read_text(encoding="utf-8")
     assert "<!-- etl:begin -->" in md and "## ETL" in md
     rows = {r[0]: r for r in _table(md, "measurement")}
-    assert [k[:3] for k in rows] == ["(a)", "(b)", "(c)", "(d)", "(d'"]
+    assert [k[:3] for k in rows] == ["(a)", "(b)", "(c)", "(d)", "(d'", "(f)", "(g)"]
     for name, cells in rows.items():
         assert all(NUMBER.match(c) for c in cells[1:5]), (name, cells)
     targets = {r[0]: r for r in _table(md, "target")}
-    assert len(targets) == 4
+    assert len(targets) == 5
     for name, cells in targets.items():
         assert re.match(r"^\d[\d,.]*(×| MiB)", cells[1]), (name, cells)
     stages = _table(md, "stage")
-    assert stages and all(NUMBER.match(r[1]) and NUMBER.match(r[3]) for r in stages), stages
+    assert stages and all(NUMBER.match(r[1]) and NUMBER.match(r[3]) and NUMBER.match(r[5]) for r in stages), stages
 
 
 @pytest.mark.slow

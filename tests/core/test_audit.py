@@ -49,3 +49,21 @@ def test_the_record_lives_beside_the_warehouse_and_survives_a_load(tiny_db: Path
         con.execute("DELETE FROM stg_monthly WHERE month = DATE '2024-01-01'")
     assert [e["who"] for e in audit.read(path)] == ["li"]
     assert json.loads(path.read_text(encoding="utf-8").splitlines()[0])["event"] == "sign_in"
+
+
+def test_a_load_is_recorded_with_the_hash_the_load_computed_without_reading_the_file_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from etl.load import load_paths
+
+    report = tmp_path / "新政镇_2024年1月.csv"
+    report.write_text("报告月份,乡镇(街道),村(社区),户数\n2024-01,新政镇,东北社区,3000\n", encoding="utf-8")
+    (result,) = load_paths([report], db=tmp_path / "w.duckdb")
+    assert result.sha256 == hashlib.sha256(report.read_bytes()).hexdigest()
+
+    def read_again(path: Path) -> str:
+        raise AssertionError(f"{path.name} hashed a second time")
+
+    monkeypatch.setattr(audit, "sha256", read_again)
+    entry = audit.record_load([report], [result.as_dict()], path=tmp_path / "audit.jsonl")
+    assert entry["files"] == [{"file": report.name, "sha256": result.sha256}]

@@ -107,3 +107,73 @@ def test_a_full_disk_at_the_swap_leaves_the_warehouse_as_it_was(
     out = json.loads(captured.out)
     assert out["files"] == [] and "磁盘空间不足" in out["error"]
     assert "Traceback" not in captured.err
+
+
+# --- files applied together (one transaction per batch for files that replace nothing) --------
+
+
+def test_a_file_that_fails_inside_a_shared_transaction_is_rejected_alone(
+    batch: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three new files go into one transaction; writing c_out_of_memory.csv fails there. The
+    transaction is rolled back and the files applied one by one: the other two load, the bad one
+    is rejected with an incident id, and nothing of it is stored."""
+    batch["huge"].unlink()
+    real = load._apply
+
+    def failing(con, kind, files, *args):  # noqa: ANN001, ANN002, ANN202
+        if any(f.p.name.endswith("c_out_of_memory.csv") for f in files):
+            raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+        return real(con, kind, files, *args)
+
+    monkeypatch.setattr(load, "_apply", failing)
+    db = tmp_path / "w.duckdb"
+    results = {Path(r.path).name: r for r in load_paths([batch["good"].parent], db=db)}
+    assert {n: (r.status, r.rows_loaded) for n, r in results.items()} == {
+        "a_good.csv": ("loaded", 1),
+        "c_out_of_memory.csv": ("rejected", 0),
+        "d_good.csv": ("loaded", 1),
+    }
+    assert "编号" in results["c_out_of_memory.csv"].message
+    con = duckdb.connect(str(db), read_only=True)
+    stored = con.execute("SELECT community_name FROM community_month ORDER BY community_name").fetchall()
+    logged = con.execute("SELECT path, status FROM load_log ORDER BY path").fetchall()
+    quarantined = con.execute("SELECT file, row_number FROM quarantine").fetchall()
+    con.close()
+    assert stored == [("东北社区",), ("华堂村",)]
+    assert [(Path(p).name, s) for p, s in logged] == [
+        ("a_good.csv", "loaded"),
+        ("c_out_of_memory.csv", "rejected"),
+        ("d_good.csv", "loaded"),
+    ]
+    assert [(Path(f).name, r) for f, r in quarantined] == [("c_out_of_memory.csv", None)]
+
+
+def _contents(db: Path) -> dict[str, list[tuple]]:
+    """Every row the load wrote (the load log without its clock time), sorted."""
+    from core.contract import KINDS
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = ["etl_quarantine", "etl_correction", *(k.table for k in KINDS)]
+        out = {t: sorted(con.execute(f"FROM {t}").fetchall(), key=repr) for t in tables}  # noqa: S608
+        out["etl_load"] = sorted(con.execute("SELECT * EXCLUDE (loaded_at) FROM etl_load").fetchall(), key=repr)
+        return out
+    finally:
+        con.close()
+
+
+def test_files_applied_together_write_what_files_applied_one_by_one_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A month of the sample county with its correction (45 files) and the test reports (bad rows,
+    duplicates, a resubmission that replaces rows), loaded in batches and one file per batch:
+    the same results and the same rows, lineage, quarantine, corrections and load ids."""
+    root = Path(__file__).resolve().parents[2]
+    paths = [root / "data" / "sample" / "2022" / "2022-08", root / "tests" / "files" / "load"]
+    together = load_paths(paths, db=tmp_path / "together.duckdb")
+    monkeypatch.setattr(load, "BATCH_FILES", 1)
+    alone = load_paths(paths, db=tmp_path / "alone.duckdb")
+    assert [r.as_dict() for r in together] == [r.as_dict() for r in alone]
+    assert sum(r.rows_replaced for r in together) > 0 and sum(r.rows_quarantined for r in together) > 0
+    assert _contents(tmp_path / "together.duckdb") == _contents(tmp_path / "alone.duckdb")

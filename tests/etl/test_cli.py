@@ -33,7 +33,18 @@ def test_clean_load_exits_0_with_one_json_object_then_status(tmp_path: Path) -> 
     (f,) = out["files"]
     assert (
         set(f)
-        == {"path", "status", "message", "reasons", "notes", "sheets_skipped", "values_changed", "changes", "sheets"}
+        == {
+            "path",
+            "status",
+            "message",
+            "reasons",
+            "notes",
+            "sheets_skipped",
+            "values_changed",
+            "changes",
+            "sheets",
+            "sha256",
+        }
         | COUNT_KEYS
     )
     assert (f["status"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"]) == ("loaded", 4, 4, 0)
