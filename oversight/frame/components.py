@@ -336,7 +336,11 @@ def below_label(name: str, lang: str) -> str:  # noqa: A002 - the frame API's na
     """The header of the tick column saying a metric misses its line (core.metrics): 办结率未达最低标准 92%,
     Resolution rate misses the minimum 92%."""
     m = METRICS[name]
-    return f"{m.short('zh')}未达{m.line_label('zh')}" if lang == "zh" else f"{m.short('en')} misses the {m.line_label('en')[:1].lower()}{m.line_label('en')[1:]}"
+    return (
+        f"{m.short('zh')}未达{m.line_label('zh')}"
+        if lang == "zh"
+        else f"{m.short('en')} misses the {m.line_label('en')[:1].lower()}{m.line_label('en')[1:]}"
+    )
 
 
 def table(

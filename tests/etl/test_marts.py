@@ -189,15 +189,15 @@ def test_a_failed_file_or_a_crash_in_the_refresh_leaves_the_marts_as_they_were(
     db = tmp_path / "w.duckdb"
     load_paths([_csv(tmp_path / "1月.csv", "2024-01,新政镇,东北社区,2024-02-05,3000,9000,40,38")], db=db, today=TODAY)
     before = _rows(db, "SELECT * FROM community_month")
-    # One file of two fails inside its transaction: it is rolled back, the other is loaded.
-    real_dates = load._file_dates
+    # One file of two fails while it is written: it is rolled back, the other is loaded.
+    real_apply = load._apply
 
-    def failing(con, kinds, file_no):  # noqa: ANN001, ANN202
-        if file_no == 1:
+    def failing(con, kind, files, *args):  # noqa: ANN001, ANN002, ANN202
+        if any(Path(f.p.name).name == "b.csv" for f in files):
             raise RuntimeError("disk trouble")
-        return real_dates(con, kinds, file_no)
+        return real_apply(con, kind, files, *args)
 
-    monkeypatch.setattr(load, "_file_dates", failing)
+    monkeypatch.setattr(load, "_apply", failing)
     done = load_paths(
         [
             _csv(tmp_path / "a.csv", "2024-02,新政镇,东北社区,2024-03-05,3000,9000,30,30"),
@@ -208,7 +208,7 @@ def test_a_failed_file_or_a_crash_in_the_refresh_leaves_the_marts_as_they_were(
     )
     assert sorted(r.status for r in done) == ["loaded", "rejected"]
     assert _rows(db, "SELECT count(*) FROM community_month") == [(2,)] and _fresh(db)
-    monkeypatch.setattr(load, "_file_dates", real_dates)
+    monkeypatch.setattr(load, "_apply", real_apply)
     # The refresh itself fails after it has changed the marts: the live warehouse is untouched.
     real_refresh = warehouse.refresh_marts
 
