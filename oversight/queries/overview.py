@@ -217,9 +217,11 @@ def submissions(f: Filters, today: date | None = None) -> pd.DataFrame:
 
 
 def submission_summary(sub: pd.DataFrame, by: str = "town") -> pd.DataFrame:
-    """Counts of each status per (town_code, town_name, month), with `expected` communities."""
+    """Counts of each status per (town_code, town_name, month), with `expected` communities.
+    (A group-by, not pd.crosstab: 0.28 → 0.035 s for the 208,800 community-months of ×50.)"""
     keys = ["town_code", "town_name", "month"] if by == "town" else ["month"]
-    out = pd.crosstab([sub[k] for k in keys], sub["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    counts = sub.groupby([*keys, "status"], observed=True, sort=True).size().unstack("status", fill_value=0)
+    out = counts.reindex(columns=list(STATUSES), fill_value=0)
     out["expected"] = out[list(STATUSES)].sum(axis=1)
     return out.reset_index()
 

@@ -200,3 +200,30 @@ def test_county_figures_from_the_township_mart_are_the_community_rows_figures(
     for a, b in zip(via_towns, via_communities, strict=True):
         assert len(a) > 0
         pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
+
+
+def test_submission_summary_counts_each_status_per_township_and_month() -> None:
+    """The report-submission chart's counts: every status a column (0 where none), expected the
+    row's communities, per township and month or per month."""
+    from oversight.queries.overview import STATUSES, submission_summary
+
+    jan, feb = pd.Timestamp(2024, 1, 1), pd.Timestamp(2024, 2, 1)
+    sub = pd.DataFrame(
+        {
+            "town_code": ["A", "A", "A", "B", "B"],
+            "town_name": ["甲镇", "甲镇", "甲镇", "乙镇", "乙镇"],
+            "month": [jan, jan, feb, jan, feb],
+            "status": ["on_time", "late", "missing", "on_time", "on_time"],
+        }
+    )
+    got = submission_summary(sub)
+    assert list(got.columns) == ["town_code", "town_name", "month", *STATUSES, "expected"]
+    rows = {(r.town_code, r.month): tuple(int(r[s]) for s in (*STATUSES, "expected")) for _, r in got.iterrows()}
+    assert rows == {  # (on_time, late, missing, pending, expected)
+        ("A", jan): (1, 1, 0, 0, 2),
+        ("A", feb): (0, 0, 1, 0, 1),
+        ("B", jan): (1, 0, 0, 0, 1),
+        ("B", feb): (1, 0, 0, 0, 1),
+    }
+    by_month = submission_summary(sub, by="month").set_index("month")
+    assert by_month.loc[jan, "expected"] == 3 and by_month.loc[feb, "on_time"] == 1
