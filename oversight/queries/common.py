@@ -7,6 +7,7 @@ per unit or over the whole selection. Metrics become SQL in `core.metrics.sql` o
 from __future__ import annotations
 
 from datetime import date
+from pathlib import PurePath
 from typing import Any
 
 import pandas as pd
@@ -23,6 +24,18 @@ from oversight.filters import Filters
 def _in_list(column: Fragment, values: tuple[str, ...], stem: str) -> tuple[Fragment, dict[str, Any]]:
     names = [f"{stem}_{i}" for i in range(len(values))]
     return compose("{c} IN ({p})", c=column, p=join(param(n) for n in names)), dict(zip(names, values, strict=True))
+
+
+def file_name_sql(column: Fragment) -> Fragment:
+    """SQL giving a stored file column (the path the ETL loaded it from) as users see it: the
+    file's name, never the server's folders (`regexp_extract(col, '[^/]+$', 0)`; the server runs
+    Linux; runs on Spark too). Python frames: file_name."""
+    return compose("regexp_extract({c}, '[^/]+$', 0)", c=column)
+
+
+def file_name(path: object) -> object:
+    """A stored file path as users see it, in Python (as file_name_sql): its name; other values as they are."""
+    return PurePath(str(path)).name if isinstance(path, str) else path
 
 
 def allowed_sql(allowed: tuple[str, ...] | None, alias: str = "") -> tuple[Fragment, dict[str, Any]]:

@@ -11,7 +11,7 @@ from core.metrics import METRICS
 from core.sql import Fragment, compose, ident, join
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import month_sql, per_month, per_unit, scope_sql, totals
+from oversight.queries.common import file_name_sql, month_sql, per_month, per_unit, scope_sql, totals
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def _where(v: View, f: Filters) -> tuple[Fragment, dict]:
 def _shown(col: str) -> Fragment:
     if col not in FILE_COLUMNS:
         return ident(col)
-    return compose("regexp_extract({c}, '[^/]+$', 0) AS {c}", c=ident(col))  # the server runs Linux
+    return compose("{e} AS {c}", e=file_name_sql(ident(col)), c=ident(col))
 
 
 def count(name: str, f: Filters) -> int:

@@ -10,10 +10,10 @@ import pandas as pd
 
 from core.contract import MONTHLY
 from core.metrics import metric
-from core.sql import compose, ident, join
+from core.sql import Fragment, compose, ident, join
 from oversight.db import query
 from oversight.filters import Filters
-from oversight.queries.common import per_unit, scope_sql, where
+from oversight.queries.common import file_name_sql, per_unit, scope_sql, where
 
 # The key metric of each of the four areas (party, area, volunteers, requests), in page order.
 KEY_METRICS = (
@@ -133,12 +133,13 @@ def sources(f: Filters, code: str) -> pd.DataFrame:
           WHERE x.kind = 'monthly' AND x.community_code = $code
         )
         SELECT month, column_name, old_value, new_value,
-               regexp_extract(source_file, '[^/\\\\]+$') AS file, source_sheet, source_row, loaded_at
+               {file} AS file, source_sheet, source_row, loaded_at
         FROM (SELECT * FROM first UNION ALL
               SELECT l.* FROM later AS l WHERE l.month IN (SELECT month FROM first))
         ORDER BY month, step, column_name
         """,
             months=months,
+            file=file_name_sql(Fragment("source_file")),
         ),
         params | {"code": code},
     )

@@ -5,7 +5,6 @@ scored 0–100 and ranked like any indicator."""
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,7 @@ from core.sql import Fragment, compose, ident, join, qualified
 from oversight.db import query
 from oversight.filters import Filters
 from oversight.i18n import register, t
-from oversight.queries.common import month_sql, scope_sql
+from oversight.queries.common import file_name, file_name_sql, month_sql, scope_sql
 
 register(
     {
@@ -61,11 +60,6 @@ FLAG_COLUMNS = (
 SHARES = ("timeliness", "completeness", "completeness_optional", "consistency")  # 0–1 columns of unit_quality
 
 
-def file_name(path: object) -> object:
-    """A source file as users see it: its name, never the server's folder."""
-    return PurePath(str(path)).name if isinstance(path, str) else path
-
-
 def available() -> bool:
     """Whether the warehouse has the view quality_flag (a warehouse last loaded before it
     existed gains it on its next load)."""
@@ -84,7 +78,7 @@ def flags(f: Filters) -> pd.DataFrame:
         compose(
             """
             SELECT c.town_code, c.town_name, q.community_code, c.community_name, q.month, q.rule, q.severity,
-                   q.detail, q.field, q.value, q.other, q.n, q.case_id, q.source_file, q.source_sheet, q.source_row
+                   q.detail, q.field, q.value, q.other, q.n, q.case_id, {file} AS source_file, q.source_sheet, q.source_row
             FROM quality_flag AS q
             JOIN community AS c USING (community_code)
             WHERE {scope} AND {months}
@@ -92,11 +86,11 @@ def flags(f: Filters) -> pd.DataFrame:
             """,
             scope=scope,
             months=months,
+            file=file_name_sql(Fragment("q.source_file")),
         ),
         params | mp,
     )
     df["month"] = [pd.Timestamp(m).date() for m in df["month"]]
-    df["source_file"] = df["source_file"].map(file_name)
     return df
 
 

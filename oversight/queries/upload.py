@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.sql import Fragment, compose
 from oversight.db import query
+from oversight.queries.common import file_name_sql
 
 
 def quarantined(files: list[str]) -> pd.DataFrame:
-    """Quarantine records (file, sheet, row, reason, original values) of the given files."""
+    """Quarantine records (file — its name, never the server's folder —, sheet, row, reason,
+    original values) of the given files (stored paths, as etl.load.FileResult.path)."""
     if not files:
         return pd.DataFrame(columns=["file", "sheet", "row_number", "reason", "original"])
     return query(
-        """
-        SELECT file, sheet, row_number, reason, original
+        compose(
+            """
+        SELECT {file} AS file, sheet, row_number, reason, original
         FROM quarantine
         WHERE file IN (SELECT unnest($files))
           AND load_id = (SELECT max(load_id) FROM quarantine q2 WHERE q2.file = quarantine.file)
         ORDER BY file, sheet, row_number
         """,
+            file=file_name_sql(Fragment("file")),
+        ),
         {"files": files},
         cached=False,
     )

@@ -70,6 +70,7 @@ def test_upload_loads_good_rows_and_lists_the_quarantined(tmp_path: Path, monkey
     bad = quarantined([str(r.path)])
     assert bad["row_number"].tolist() == [3]
     assert "诉求办结数 25 > 诉求受理数 20" in bad["reason"].iloc[0]
+    assert bad["file"].tolist() == ["新政镇.xlsx"]  # the sender's file name, not where the server stored it
 
 
 def test_browser_limit_matches_the_server_check() -> None:
