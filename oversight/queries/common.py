@@ -283,20 +283,27 @@ def _rows(f: Filters, alias: str = "m") -> tuple[Fragment, dict[str, Any]]:
     return rows, params | rparams
 
 
-def per_unit(f: Filters, names: tuple[str, ...], level: str | None = None) -> pd.DataFrame:
+def _has_stock(names: tuple[str, ...]) -> bool:
+    """Whether any of metrics `names` reads a stock (core.metrics.is_stock)."""
+    return any(is_stock(c) for n in names for c in metric(n).columns)
+
+
+def per_unit(f: Filters, names: tuple[str, ...], level: str | None = None, stock_month: bool = False) -> pd.DataFrame:
     """Metrics `names` over the range per unit (unit_code, unit_name, town_code, town_name,
     *names): flows summed, stocks per the carry rule (range_rows), ratios sum/sum.
     `level="community"` gives one row per community whatever the selection's level. A unit
     whose communities have only carried stocks in the range has a row (its flows missing) when
-    `names` hold a stock; with flows alone, only units with a report in the range have one."""
+    `names` hold a stock; with flows alone, only units with a report in the range have one.
+    With `stock_month` (for one row per community), a last column stock_month: the month its
+    stocks are read from (missing when withheld), as stock_sources gives it."""
     code, name = unit_columns(f, level)
     rows, params = _rows(f)
-    stocks = any(is_stock(c) for n in names for c in metric(n).columns)
+    stocks = _has_stock(names)
     return query(
         compose(
             """
             SELECT {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
-                   any_value(town_name) AS town_name, {cols}
+                   any_value(town_name) AS town_name, {cols}{source}
             FROM {rows}
             GROUP BY {code}
             {having}
@@ -305,6 +312,7 @@ def per_unit(f: Filters, names: tuple[str, ...], level: str | None = None) -> pd
             code=code,
             name=name,
             cols=metric_columns(names),
+            source=Fragment(",\n max(CASE WHEN at_end THEN month END) AS stock_month" if stock_month else ""),
             rows=rows,
             having=Fragment("" if stocks else "HAVING max(CASE WHEN in_range THEN 1 ELSE 0 END) = 1"),
         ),
@@ -319,6 +327,10 @@ def totals(f: Filters, names: tuple[str, ...]) -> dict[str, float | None]:
     rows, params = _rows(f)
     row = query(compose("SELECT {cols} FROM {rows}", cols=metric_columns(names), rows=rows), params).iloc[0]
     return {n: None if pd.isna(row[n]) else float(row[n]) for n in names}
+
+
+def _dates(months: pd.Series) -> list[date | None]:
+    return [None if pd.isna(m) else pd.Timestamp(m).date() for m in months]
 
 
 def stock_sources(f: Filters) -> pd.DataFrame:
@@ -343,7 +355,7 @@ def stock_sources(f: Filters) -> pd.DataFrame:
         ),
         params,
     )
-    df["stock_month"] = [None if pd.isna(m) else pd.Timestamp(m).date() for m in df["stock_month"]]
+    df["stock_month"] = _dates(df["stock_month"])
     df.insert(5, "carried", [m is not None and m < f.month_to for m in df["stock_month"]])
     return df
 
@@ -381,8 +393,7 @@ def community_table(f: Filters, names: tuple[str, ...]) -> pd.DataFrame:
     and, when a stock is among them, stock_month (the month its stocks are read from; before
     the range's last month when carried, missing when withheld). Communities with no report
     in or carried into the range have no row."""
-    df = per_unit(f, names, level="community")
-    if any(is_stock(c) for n in names for c in metric(n).columns):
-        src = stock_sources(f)[["community_code", "stock_month"]].rename(columns={"community_code": "unit_code"})
-        df = df.merge(src, on="unit_code", how="left")
+    df = per_unit(f, names, level="community", stock_month=_has_stock(names))
+    if "stock_month" in df.columns:
+        df["stock_month"] = _dates(df["stock_month"])
     return unit_table(df, "community")
