@@ -3,11 +3,13 @@ sections, then the .docx (from the office's template) and the PDF to download.""
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from core import incidents
 from oversight.bulletin.content import Bulletin, build
-from oversight.bulletin.make import ChartError, PdfError, make
+from oversight.bulletin.make import ChartError, Made, PdfError, make
 from oversight.bulletin.pdf import to_pdf
 from oversight.frame import guarded, kept, page_setup, tr
 from oversight.i18n import fmt_month, register, t
@@ -71,19 +73,19 @@ scope = right.selectbox(
 town = scope or None
 wanted = (month, town, lang)
 
-made = st.session_state.get("bulletin_made")
-if made is not None and made[0] != wanted:
-    made = None
+# (wanted, Made): the documents last built in this session, for the month, scope and language asked
+kept_made = st.session_state.get("bulletin_made")
+made: Made | None = kept_made[1] if kept_made is not None and kept_made[0] == wanted else None
 if st.button(tr("bp.build"), type="primary", icon=":material/description:", key="bulletin_build"):
     with st.status(tr("bp.building"), expanded=True) as status:
         try:
             result = make(month, town, lang, progress=lambda step: status.write(tr(f"bp.step_{step}")))
             status.write(tr("bp.step_pdf"))
             try:
-                made = (wanted, result.docx, to_pdf(result.docx), result.bulletin)
+                made = dataclasses.replace(result, pdf=to_pdf(result.docx))
                 status.update(label=tr("bp.done"), state="complete", expanded=False)
             except PdfError:
-                made = (wanted, result.docx, None, result.bulletin)
+                made = result
                 status.update(label=tr("bp.no_pdf"), state="error")
         except ChartError:
             made = None
@@ -93,16 +95,16 @@ if st.button(tr("bp.build"), type="primary", icon=":material/description:", key=
             made = None
             status.update(label=tr("bp.failed"), state="error")
             st.error(tr("bp.error", incident=incidents.user_message(incidents.record(f"bulletin: {e}"))))
-    st.session_state["bulletin_made"] = made
+    st.session_state["bulletin_made"] = None if made is None else (wanted, made)
 
 # The preview: the content the documents were made from, else built for the preview alone.
-b: Bulletin = made[3] if made is not None else build(month, town, lang)
+b: Bulletin = made.bulletin if made is not None else build(month, town, lang)
 if made is not None:
     name = f"工作通报_{towns.get(town or '', t('bul.county', 'zh'))}_{month:%Y-%m}"
     row = st.container(horizontal=True, gap="small")
     files = (
-        ("docx", made[1], "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        ("pdf", made[2], "application/pdf"),
+        ("docx", made.docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("pdf", made.pdf, "application/pdf"),
     )
     for ext, data, mime in files:
         if data is None:  # the PDF could not be made: the .docx alone
