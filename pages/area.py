@@ -18,6 +18,7 @@ from oversight.frame import (
     line_help,
     page_setup,
     table,
+    table_section,
     tr,
     unit_label,
 )
@@ -95,15 +96,14 @@ with left:
     drill_chart(fig.per100_bar(per100, lang, unit), f, chart_key)
 with right:
     st.plotly_chart(fig.area_trend(q.area_by_month(f), lang, unit), key="area_trend")
-with st.expander(tr("area.per100_table")):
-    t100 = unit_table(per100, f.level)
-    table(t100, key="area_per100_table")
-    download(t100, tr("area.file_per100"), key="dl_area_per100")
+table_section(
+    tr("area.per100_table"), unit_table(per100, f.level), tr("area.file_per100"), "area_per100_table", "dl_area_per100"
+)
 if f.level == "county":  # below the county the table above is already one row per community
-    with st.expander(tr("area.by_community", period=period_label(f))):
-        comm = q.by_community(f)
-        table(comm, key="area_comm_table", mark_below=True)
-        download(comm, tr("area.file_communities"), key="dl_area_comm")
+    title = tr("area.by_community", period=period_label(f))
+    table_section(
+        title, q.by_community(f), tr("area.file_communities"), "area_comm_table", "dl_area_comm", mark_below=True
+    )
 
 st.subheader(tr("area.projects"))
 if projects.empty:

@@ -18,6 +18,7 @@ from oversight.frame import (
     line_help,
     page_setup,
     table,
+    table_section,
     tr,
     unit_label,
 )
@@ -108,14 +109,10 @@ else:
     with right:
         st.plotly_chart(fig.coverage_trend(q.coverage_by_month(f), lang), key="party_trend")
     cov_table = unit_table(coverage, f.level)
-    with st.expander(tr("party.file_coverage")):
-        table(cov_table, key="party_cov_table")
-        download(cov_table, tr("party.file_coverage"), key="dl_party_cov")
+    table_section(tr("party.file_coverage"), cov_table, tr("party.file_coverage"), "party_cov_table", "dl_party_cov")
 if f.level == "county":  # below the county the table above is already one row per community
-    with st.expander(tr("party.by_community", period=period_label(f))):
-        comm = q.by_community(f)
-        table(comm, key="party_comm_table")
-        download(comm, tr("party.file_communities"), key="dl_party_comm")
+    title = tr("party.by_community", period=period_label(f))
+    table_section(title, q.by_community(f), tr("party.file_communities"), "party_comm_table", "dl_party_comm")
 
 st.subheader(tr("party.section_levels"))
 if levels.empty:

@@ -24,6 +24,7 @@ from oversight.frame import (
     narrow,
     page_setup,
     table,
+    table_section,
     tr,
 )
 from oversight.frame.ranges import carry_note
@@ -188,9 +189,7 @@ for row in (areas[:2], areas[2:]):
                 card(c, n)
             st.plotly_chart(fig.trend(monthly, charted, lang, name), key=f"profile_trend_{charted[0]}")
 
-with st.expander(tr("profile.trend_table")):
-    table(monthly, key="profile_trend_table")
-    download(monthly, tr("profile.file_trend"), key="dl_profile_trend")
+table_section(tr("profile.trend_table"), monthly, tr("profile.file_trend"), "profile_trend_table", "dl_profile_trend")
 
 as_of, report = q.reported(f, code)
 with st.expander(tr("profile.reported", month=fmt_month(as_of, lang) if as_of else "—")):

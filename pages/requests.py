@@ -21,6 +21,7 @@ from oversight.frame import (
     line_help,
     page_setup,
     table,
+    table_section,
     tr,
     unit_label,
 )
@@ -112,10 +113,7 @@ left, right = st.columns(2)
 left.plotly_chart(fig.backlog(months, lang), key="req_backlog")
 if not open_list.empty and f.level != "community":
     right.plotly_chart(fig.open_bar(q.open_by_unit(open_list), lang, unit), key="req_open_bar")
-with st.expander(tr("req.month_table")):
-    mt = months.copy()
-    table(mt, key="req_month_table")
-    download(mt, tr("req.file_months"), key="dl_req_months")
+table_section(tr("req.month_table"), months.copy(), tr("req.file_months"), "req_month_table", "dl_req_months")
 
 scope_key = f"{f.level}_{'-'.join(f.town_codes)}"
 left, right = st.columns(2)
@@ -123,10 +121,7 @@ for box, name in ((left, "resolution_rate"), (right, "satisfaction_rate")):
     with box:
         chart_key = f"req_{name}_{scope_key}"
         drill_chart(fig.rate_bar(units, name, lang, unit), f, chart_key)
-with st.expander(tr("req.unit_table")):
-    ut = unit_table(units, f.level)
-    table(ut, key="req_unit_table")
-    download(ut, tr("req.file_units"), key="dl_req_units")
+table_section(tr("req.unit_table"), unit_table(units, f.level), tr("req.file_units"), "req_unit_table", "dl_req_units")
 
 st.subheader(
     tr(

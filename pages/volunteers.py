@@ -15,6 +15,7 @@ from oversight.frame import (
     empty_notice,
     page_setup,
     table,
+    table_section,
     tr,
     unit_label,
 )
@@ -89,15 +90,10 @@ for box, name, builder in ((left, "hours", fig.hours_bar), (right, "per", fig.pe
     with box:
         chart_key = f"vol_{name}_{scope_key}"
         drill_chart(builder(units, lang, unit), f, chart_key)
-with st.expander(tr("vol.unit_table")):
-    ut = unit_table(units, f.level)
-    table(ut, key="vol_unit_table")
-    download(ut, tr("vol.file_units"), key="dl_vol_units")
+table_section(tr("vol.unit_table"), unit_table(units, f.level), tr("vol.file_units"), "vol_unit_table", "dl_vol_units")
 if f.level == "county":  # below the county the table above is already one row per community
-    with st.expander(tr("vol.by_community", period=period_label(f))):
-        comm = q.by_community(f)
-        table(comm, key="vol_comm_table")
-        download(comm, tr("vol.file_communities"), key="dl_vol_comm")
+    title = tr("vol.by_community", period=period_label(f))
+    table_section(title, q.by_community(f), tr("vol.file_communities"), "vol_comm_table", "dl_vol_comm")
 
 st.subheader(tr("vol.categories"))
 cats = q.by_category(f)
@@ -107,9 +103,7 @@ else:
     st.plotly_chart(fig.category_bar(cats, lang, unit), key="vol_categories")
     ct = unit_table(cats, f.level)
     ct["service_category"] = ct["service_category"].map(lambda c: fig.category_label(c, lang), na_action=None)
-    with st.expander(tr("vol.categories")):
-        table(ct, key="vol_cat_table")
-        download(ct, tr("vol.file_categories"), key="dl_vol_categories")
+    table_section(tr("vol.categories"), ct, tr("vol.file_categories"), "vol_cat_table", "dl_vol_categories")
 
 top, bottom, unranked = q.leaders_laggards(f)
 left, right = st.columns(2)

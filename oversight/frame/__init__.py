@@ -26,6 +26,7 @@ from oversight.frame.components import (
     line_help,
     scope_name,
     table,
+    table_section,
     unit_label,
 )
 from oversight.frame.shell import DEFAULT_MONTHS, PAGES, page_setup
@@ -59,6 +60,7 @@ __all__ = [
     "page_setup",
     "scope_name",
     "table",
+    "table_section",
     "tr",
     "unit_label",
 ]

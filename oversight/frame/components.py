@@ -417,3 +417,11 @@ def table(
         placeholder="—",
     )
     return list(event.selection.rows)
+
+
+def table_section(title: str, df: pd.DataFrame, file: str, key: str, download_key: str, **table_kw: object) -> None:
+    """A page's table behind an expander: `title` on the expander, the table (`table`, with
+    `key` and `table_kw`) and its Excel/CSV downloads (`download`, named `file`, `download_key`)."""
+    with st.expander(title):
+        table(df, key=key, **table_kw)
+        download(df, file, key=download_key)
