@@ -1,4 +1,4 @@
-"""`python -m etl {load,status,registry,export-parquet,template,sample} …` — the command line of the ETL."""
+"""`python -m etl {load,status,registry,upgrade,export-parquet,template,sample} …` — the command line of the ETL."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ COMMANDS = {
     "load": ("etl.cli", "装载报表到仓库 / load report files into the warehouse"),
     "status": ("etl.cli", "各月报送情况 / which communities reported each month"),
     "registry": ("etl.cli", "更新村(社区)名录 / add or update townships and communities from division-code files"),
+    "upgrade": ("etl.cli", "把旧版本写的仓库更新到当前版本 / bring a warehouse an older version wrote up to this one"),
     "export-parquet": (
         "etl.export",
         "导出 Parquet（Spark/Trino/DuckDB）/ every public view as Hive-partitioned Parquet",

@@ -1,5 +1,6 @@
-"""`python -m etl load PATH…`, `python -m etl status`, `python -m etl registry update FOLDER…`:
-load reports, see who reported, keep the registry of townships and communities.
+"""`python -m etl load PATH…`, `python -m etl status`, `python -m etl registry update FOLDER…`,
+`python -m etl upgrade`: load reports, see who reported, keep the registry of townships and
+communities, bring a warehouse an older version wrote up to this one.
 
 Exit codes: 0 every row loaded; 1 some rows or files quarantined/rejected, or a filled-in column
 not loaded (status partial); 2 the command could not run (no such path, no report files,
@@ -23,7 +24,7 @@ from core import audit, incidents
 from core.paths import db_path
 from etl.load import COUNTS, FileResult, Options, load_paths
 from etl.readers import iter_report_files
-from etl.warehouse import SQL_DIR, Waiting, WarehouseError, reader, update_registry, writer
+from etl.warehouse import SQL_DIR, Waiting, WarehouseError, reader, update_registry, upgrade, writer
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 STATUS_LABELS = {
@@ -43,7 +44,7 @@ def _day(text: str) -> date:
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
-    """Arguments of the `load`, `status` and `registry` subcommands."""
+    """Arguments of the `load`, `status`, `registry` and `upgrade` subcommands."""
     if name == "registry":
         parser.add_argument(
             "action", choices=("update",), help="update: 新增或更新，从不删除 / add or update, never delete"
@@ -73,7 +74,26 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return {"load": run_load, "status": run_status, "registry": run_registry}[args.command](args)
+    commands = {"load": run_load, "status": run_status, "registry": run_registry, "upgrade": run_upgrade}
+    return commands[args.command](args)
+
+
+def run_upgrade(args: argparse.Namespace) -> int:
+    """`python -m etl upgrade`: rebuild the schema and marts of a warehouse an older version of
+    the ETL wrote (etl.warehouse.upgrade); nothing is written when it is current. Exit 0 either
+    way, 2 when the warehouse cannot be opened."""
+    db = args.db or db_path()
+    try:
+        reason = upgrade(db)
+    except WarehouseError as e:
+        return _could_not_run(args, str(e))
+    if args.json:
+        print(json.dumps({"upgraded": reason is not None, "reason": reason}, ensure_ascii=False))
+    elif reason is None:
+        Console().print("仓库已是当前版本，未改动 / the warehouse is current; nothing written", highlight=False)
+    else:
+        Console().print(f"仓库已更新到当前版本 / the warehouse was upgraded ({reason})", highlight=False)
+    return EXIT_OK
 
 
 def run_registry(args: argparse.Namespace) -> int:

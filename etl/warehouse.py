@@ -494,3 +494,48 @@ def reader(db: Path | str = DEFAULT_DB) -> duckdb.DuckDBPyConnection:
         return con
     except duckdb.Error as e:
         raise WarehouseError(f"无法打开仓库 / cannot open warehouse {db}: {e}") from e
+
+
+def outdated(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Why the warehouse open on `con` (a reader is enough) cannot be read as it stands, or None
+    when it is current: a warehouse an older version of the ETL wrote may lack a mart (before
+    the marts were stored), hold marts built from other queries than this version's (the digest
+    in etl_marts), or have a rebuild pending. Its figures would be missing or wrong, so the
+    dashboard refuses it and `upgrade` (`python -m etl upgrade`) brings it up to date. The
+    reason is a short English phrase for logs (`no etl_marts`, `marts built by other queries`,
+    `rebuild pending`, `missing mart <name>`)."""
+    try:
+        state = con.execute("SELECT definition, stale FROM etl_marts").fetchall()
+        tables = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+                "AND table_type = 'BASE TABLE' AND table_catalog = current_database()"
+            ).fetchall()
+        }
+    except duckdb.CatalogException:
+        return "no etl_marts"
+    if not state:
+        return "no etl_marts"
+    if state[0][0] != _marts_digest():
+        return "marts built by other queries"
+    if state[0][1]:
+        return "rebuild pending"
+    missing = [m for m in MARTS if m not in tables]
+    return f"missing mart {missing[0]}" if missing else None
+
+
+def upgrade(db: Path | str = DEFAULT_DB) -> str | None:
+    """Bring the warehouse at `db` up to this version when `outdated` says it must be: a write
+    that changes no data (the schema and views made anew, every mart rebuilt), atomic like any
+    load. Returns the reason it was upgraded, or None when it was current (nothing written).
+    Raises WarehouseError when the file is missing or cannot be opened."""
+    con = reader(db)
+    try:
+        reason = outdated(con)
+    finally:
+        con.close()
+    if reason is not None:
+        with writer(db, what="upgrade"):
+            pass
+    return reason

@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from core.paths import db_path
+from etl import warehouse
 from etl.export import MANIFEST, duckdb_views_sql
 from etl.warehouse import WarehouseError, reader, version
 
@@ -28,7 +29,16 @@ CACHE_TTL = 3600  # seconds; the version in the key already makes a new load sho
 _RETRIES = 3
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
-__all__ = ["WarehouseError", "data_as_of", "db_path", "parquet_dir", "query", "warehouse_exists", "writable"]
+__all__ = [
+    "WarehouseError",
+    "data_as_of",
+    "db_path",
+    "outdated",
+    "parquet_dir",
+    "query",
+    "warehouse_exists",
+    "writable",
+]
 PARQUET_ENV = "OVERSIGHT_PARQUET"
 
 
@@ -132,6 +142,26 @@ def query(sql: str, params: dict[str, Any] | None = None, *, cached: bool = True
         return _run(str(db), sql, params)
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     return _cached(str(db), version(db), sql, frozen)
+
+
+def outdated() -> str | None:
+    """Why the live warehouse cannot be shown as it stands (an older version of the ETL wrote it:
+    etl.warehouse.outdated), or None when it is current — checked once per warehouse version.
+    Always None in Parquet mode (an export holds the views, not the marts' bookkeeping). Raises
+    WarehouseError when the file cannot be opened."""
+    if parquet_dir() is not None:
+        return None
+    db = str(db_path())
+    return _outdated(db, version(db))
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _outdated(db: str, db_version: str) -> str | None:
+    cur = _cursor(db)
+    try:
+        return warehouse.outdated(cur)
+    finally:
+        cur.close()
 
 
 def data_as_of() -> tuple[date | None, datetime | None]:

@@ -19,7 +19,7 @@ from core import incidents
 from core.paths import ROOT, db_path
 from oversight.auth import session
 from oversight.auth.users import User
-from oversight.db import WarehouseError, data_as_of, warehouse_exists
+from oversight.db import WarehouseError, data_as_of, outdated, warehouse_exists
 from oversight.filters import Filters
 from oversight.frame.components import OFFERED, breadcrumb, breadcrumb_levels
 from oversight.frame.state import (
@@ -86,6 +86,15 @@ STRINGS = {
         "装载真实报表：`python -m etl load <文件或文件夹>`。或设置环境变量 OVERSIGHT_DB 指向已有仓库。",
         "If data/sample is empty, run `python -m sample --out data/sample` first; to load real reports: "
         "`python -m etl load <files or folder>`. Or set OVERSIGHT_DB to an existing warehouse.",
+    ),
+    "frame.old_warehouse": (
+        "数据仓库由旧版本程序写成，需先更新才能正确显示。请在服务器的项目目录中运行（不改动数据，约需几秒到几分钟）：",
+        "The data warehouse was written by an older version of this program and must be upgraded before it "
+        "can be shown correctly. On the server, in the project folder, run (it changes no data; seconds to minutes):",
+    ),
+    "frame.old_warehouse_hint": (
+        "`make run` 启动时会自动更新；之后刷新本页即可。",
+        "`make run` does this by itself when it starts; then reload this page.",
     ),
     "frame.bad_warehouse": ("无法读取数据仓库（{incident}）", "Cannot read the data warehouse ({incident})"),
 }
@@ -160,6 +169,12 @@ def _lang_widget() -> None:
         on_change=keep_filter,
         args=("lang",),
     )
+
+
+def _old_warehouse() -> None:
+    st.error(tr("frame.old_warehouse"))
+    st.code("python -m etl upgrade", language="bash")
+    st.caption(tr("frame.old_warehouse_hint"))
 
 
 def _missing_warehouse() -> None:
@@ -330,6 +345,10 @@ def page_setup(page: str, require_data: bool = True) -> Filters:
         remember(f)
         return f
     try:
+        if outdated() is not None:
+            _nav(nav_box, None, user)
+            _old_warehouse()
+            st.stop()
         reg, months = common.communities(scope), common.months(scope)
     except WarehouseError as e:
         _nav(nav_box, None, user)
