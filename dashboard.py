@@ -93,10 +93,12 @@ def _card(
     higher_is_better: bool = True,
     help_text: str | None = None,
 ) -> None:
-    """A KPI card: value for the end month, 环比 as the delta, 同比 in a caption below."""
+    """A KPI card: value for the end month, 环比 as the delta, 同比 in a caption below, inside
+    the card's border (beside the next row's card it read as that card's)."""
     cur = _value(frame, "cur", col)
     mom = fig.delta_text(cur, _value(frame, "prev", col), percent, lang())
     yoy = fig.delta_text(cur, _value(frame, "year", col), percent, lang())
+    box = box.container(border=True, gap="small")
     box.metric(
         label,
         fig.value_text(cur, fmt, unit, lang()),
@@ -104,7 +106,6 @@ def _card(
         **delta_style(mom, higher_is_better),
         delta_description=tr("kpi.mom") if mom else None,
         help=help_text,
-        border=True,
     )
     if yoy:
         colour = change_colour(yoy, higher_is_better)

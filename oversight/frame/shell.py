@@ -123,10 +123,12 @@ DEFAULT_MONTHS = 12  # default range: the last 12 months with reports
 # Phone width (issue 16.7): Streamlit stacks every row of columns one per line below 640 px; a
 # row of two or more KPI cards (columns holding an st.metric directly) goes two to a line
 # instead, with the figures a size smaller so "1,363 小时" still fits half a phone.
-_KPI_ROW = (
+_KPI_ROW = (  # the metric directly in the column, or in a bordered card (st.container) in it
     "[data-testid=stHorizontalBlock]:has(> [data-testid=stColumn] + [data-testid=stColumn])"
-    ":has(> [data-testid=stColumn] > [data-testid=stVerticalBlock]"
-    " > [data-testid=stElementContainer] > [data-testid=stMetric])"
+    ":has(> [data-testid=stColumn] > [data-testid=stVerticalBlock] > [data-testid=stElementContainer]"
+    " > [data-testid=stMetric], > [data-testid=stColumn] > [data-testid=stVerticalBlock]"
+    " > [data-testid=stLayoutWrapper] > [data-testid=stVerticalBlock] > [data-testid=stElementContainer]"
+    " > [data-testid=stMetric])"
 )
 PHONE_CSS = f"""<style>
 @media (max-width: 640px) {{
