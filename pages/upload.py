@@ -104,14 +104,16 @@ if f.lang == "zh":
         "upload.limit", mb=st.get_option("server.maxUploadSize"), types="、".join(x.upper() for x in suffixes)
     )
     zone = '[data-testid="stFileUploaderDropzone"]'
+    # the drag overlay's text; the chosen files' chips sit in a div of the same shape, left alone
+    drag = f'{zone} > div:not([data-testid]):not(:has([data-testid="stFileChips"])) > span'
     st.html(
         f"""<style>
 {zone} button [data-testid="stMarkdownContainer"] p,
 [data-testid="stFileUploaderDropzoneInstructions"] span,
-{zone} > div:not([data-testid]) span {{ font-size: 0; }}
+{drag} {{ font-size: 0; }}
 {zone} button [data-testid="stMarkdownContainer"] p::after {{ content: "{frame.tr("upload.browse")}"; font-size: 0.875rem; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{limit}"; font-size: 0.875rem; }}
-{zone} > div:not([data-testid]) span::after {{ content: "{frame.tr("upload.drop_here")}"; font-size: 1rem; }}
+{drag}::after {{ content: "{frame.tr("upload.drop_here")}"; font-size: 1rem; }}
 </style>"""
     )
 files = st.file_uploader(frame.tr("upload.pick"), type=suffixes, accept_multiple_files=True)

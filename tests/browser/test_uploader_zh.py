@@ -5,12 +5,17 @@ keyed to the dropzone's data-testids. A Streamlit upgrade that renames those ids
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import Page
 
 from oversight.upload import SUPPORTED_SUFFIXES
 from tests.browser.test_e2e import open_page
 
 ZONE = "[data-testid=stFileUploaderDropzone]"
+DRAG = f"{ZONE} > div:not([data-testid]) > span"  # the text Streamlit shows while a file is dragged over
+_DRAG_OVER = """z => { const dt = new DataTransfer(); dt.items.add(new File(['a'], 'a.csv', {type: 'text/csv'}));
+    z.dispatchEvent(new DragEvent('dragenter', {dataTransfer: dt, bubbles: true})); }"""
 
 
 def _after(page: Page, selector: str) -> tuple[str, str]:
@@ -28,9 +33,22 @@ def test_the_dropzone_reads_in_chinese(page: Page, app_url: str) -> None:
     content, size = _after(page, "[data-testid=stFileUploaderDropzoneInstructions] span")
     types = "、".join(s.lstrip(".").upper() for s in SUPPORTED_SUFFIXES)  # XLSX、XLSM、XLS、CSV
     assert size == "0px" and content.startswith('"每个文件不超过 ') and content.endswith(f'{types}"')
-    page.locator(ZONE).evaluate(
-        """z => { const dt = new DataTransfer(); dt.items.add(new File(['a'], 'a.csv', {type: 'text/csv'}));
-        z.dispatchEvent(new DragEvent('dragenter', {dataTransfer: dt, bubbles: true})); }"""
+    page.locator(ZONE).evaluate(_DRAG_OVER)
+    page.locator(DRAG).wait_for()
+    assert _after(page, DRAG) == ('"将文件拖放到此处"', "0px")
+
+
+def test_a_chosen_file_is_not_written_over(page: Page, app_url: str, tmp_path: Path) -> None:
+    """Once a file is chosen its chip sits where the drag text was: no Chinese drawn over it (it
+    was, three times, over the chip's name and the add-files button)."""
+    open_page(page, app_url + "/upload")
+    report = tmp_path / "新政镇_2026年10月_月度指标.csv"
+    report.write_text("村(社区)\n", encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(str(report))
+    page.locator(f"{ZONE} [data-testid=stFileChip]").wait_for()
+    drawn = page.locator(ZONE).evaluate(
+        "z => Array.from(z.querySelectorAll('span')).map(e => getComputedStyle(e, '::after').content)"
+        ".filter(c => c.includes('拖放'))"
     )
-    page.locator(f"{ZONE} > div:not([data-testid]) span").wait_for()
-    assert _after(page, f"{ZONE} > div:not([data-testid]) span") == ('"将文件拖放到此处"', "0px")
+    assert drawn == []
+    assert page.locator(f"{ZONE} [data-testid=stFileChipName]").inner_text().endswith(".csv")
