@@ -233,7 +233,9 @@ def scored(codes: list[str], when: period.Period, title: str) -> None:
     st.subheader(tr("arena.page.scoreboard"))
     st.caption(tr("arena.page.scoreboard_help"))
     st.plotly_chart(figs.contributions(result, names, lang), key="arena_contrib")
-    st.dataframe(scoreboard.ranking_table(board, lang, other_method), hide_index=True, key="arena_board")
+    st.dataframe(
+        scoreboard.ranking_table(board, lang, other_method), hide_index=True, key="arena_board", placeholder="—"
+    )
     if previous is not None:
         st.caption(tr("arena.page.movement_note", period=before.label(lang)))
 
@@ -248,7 +250,12 @@ def scored(codes: list[str], when: period.Period, title: str) -> None:
     st.subheader(tr("arena.page.side"))
     st.caption(tr("arena.page.side_help") + " " + tr("arena.page.few_note", n=min_cases()))
     show_delta = st.toggle(tr("arena.page.show_delta"), **kept("arena_delta_w", False, (False, True), url="delta"))
-    st.dataframe(scoreboard.comparison(result, names, lang, deltas=show_delta), hide_index=True, key="arena_side")
+    st.dataframe(
+        scoreboard.comparison(result, names, lang, deltas=show_delta),
+        hide_index=True,
+        key="arena_side",
+        placeholder="—",
+    )
 
     # --- radar, strengths and gaps
     st.subheader(tr("arena.page.radar"))
@@ -285,7 +292,7 @@ def scored(codes: list[str], when: period.Period, title: str) -> None:
     if strong.empty:
         st.caption(tr("arena.page.correlation_none"))
     else:
-        st.dataframe(scoreboard.correlation_table(strong, lang), hide_index=True, key="arena_corr")
+        st.dataframe(scoreboard.correlation_table(strong, lang), hide_index=True, key="arena_corr", placeholder="—")
 
     # --- trends
     st.subheader(tr("arena.page.trends"))

@@ -137,6 +137,7 @@ for section in (*b.sections, *b.annexes):
             st.dataframe(
                 {h: [r[i] for r in block.table.rows] for i, h in enumerate(block.table.header)},
                 hide_index=True,
+                placeholder="—",
             )
         elif block.kind == "chart" and block.figure is not None:
             charts += 1

@@ -313,6 +313,7 @@ def flag_table(df: pd.DataFrame, key: str) -> None:
         .format(lambda v: "—" if pd.isna(v) else (yes if v else no), subset=flags),
         hide_index=True,
         key=key,
+        placeholder="—",
         column_config={c: st.column_config.Column(column_label(str(c), language)) for c in df.columns},
     )
 
