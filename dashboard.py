@@ -151,6 +151,7 @@ sort_by = st.selectbox(
     tr("ov.sort_by"),
     q.KPI_METRICS,
     format_func=lambda n: column_label(n, f.lang),
+    placeholder=tr("frame.choose"),
     width=320,
     # default: ㎡ per 100 households, which every community reports
     **kept("ov_sort", "m2_per_100_households", q.KPI_METRICS, url="rank"),

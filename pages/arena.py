@@ -130,7 +130,12 @@ with who_col:
     if who == "group":
         groups = entrants.groups(reg)
         first = entrants.default_group(reg, f.group, f.community_codes)
-        group = st.selectbox(tr("arena.page.group"), groups, **kept("arena_group_w", first, groups, url="grp"))
+        group = st.selectbox(
+            tr("arena.page.group"),
+            groups,
+            placeholder=tr("frame.choose"),
+            **kept("arena_group_w", first, groups, url="grp"),
+        )
         codes = reg.loc[reg["group_name"] == group, "community_code"].tolist()
         title = group
     else:
@@ -161,6 +166,7 @@ with when_col:
             period.kind_label(kind, lang),
             options,
             format_func=lambda v: period.choice_label(kind, v, lang),
+            placeholder=tr("frame.choose"),
             **kept(f"arena_{kind}_w", options[0], options, url="when"),
         )
     when = period.pick(kind, choice, (f.month_from, f.month_to), all_months)

@@ -61,6 +61,7 @@ month = left.selectbox(
     tr("bp.month"),
     month_list,
     format_func=lambda m: fmt_month(m, lang),
+    placeholder=tr("frame.choose"),
     **kept("bulletin_month", f.month_to if f.month_to in month_list else month_list[0], month_list),
 )
 scopes = [*([""] if f.allowed_towns is None else []), *sorted(towns)]
@@ -68,6 +69,7 @@ scope = right.selectbox(
     tr("bp.scope"),
     scopes,
     format_func=lambda c: towns.get(c) or t("bp.county", lang),
+    placeholder=tr("frame.choose"),
     **kept("bulletin_town", f.town_codes[0] if len(f.town_codes) == 1 else scopes[0], scopes),
 )
 town = scope or None

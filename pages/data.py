@@ -55,6 +55,7 @@ name = st.selectbox(
     tr("data.view"),
     views,
     format_func=lambda v: t(f"view.{v}", f.lang),
+    placeholder=tr("frame.choose"),
     **kept("data_view", views[0], views, url="table"),
 )
 if name == "community_month":  # the monthly indicators can also be summed up (issue 16.3)
@@ -90,6 +91,7 @@ sort = left.selectbox(
     tr("data.sort"),
     [None, *cols],
     format_func=lambda c: t("data.sort_default", f.lang) if c is None else column_label(c, f.lang),
+    placeholder=t("data.sort_default", f.lang),  # None is an option, which Streamlit shows as its placeholder
     **kept(f"data_sort_{name}", None, [None, *cols], url="sort"),
 )
 descending = right.toggle(

@@ -114,6 +114,7 @@ code = st.selectbox(
     list(names),
     index=list(names).index(default),
     format_func=names.get,
+    placeholder=tr("frame.choose"),
     help=tr("profile.pick_help"),
     key=picker,
     # the chosen community becomes the selection: breadcrumb, URL (a copied link opens it) and every page
