@@ -102,12 +102,21 @@ def prepare(df: pd.DataFrame, lang: str, percent_as_number: bool = False) -> pd.
     return out
 
 
+def _number_text(v: float) -> str:
+    """A rounded number as a CSV cell: its decimals without trailing zeros (60, 2.5, 90.9)."""
+    text = f"{float(v):.6f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def to_csv(df: pd.DataFrame, lang: str = "zh") -> bytes:
     """CSV in UTF-8 with a byte-order mark (so Chinese Excel opens it correctly); months as
-    YYYY-MM, other dates as YYYY-MM-DD, percentages as numbers of percent."""
+    YYYY-MM, other dates as YYYY-MM-DD, percentages as numbers of percent, a whole number
+    without ".0" even in a column of fractions (prepare rounds them first)."""
     out = prepare(df, lang, percent_as_number=True)
     for src, col in zip(df.columns, out.columns, strict=True):
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
+        if pd.api.types.is_float_dtype(out[col]):  # 60, not 60.0, beside 2.5 in the same column
+            out[col] = out[col].map(_number_text, na_action="ignore")
+        elif pd.api.types.is_datetime64_any_dtype(out[col]):
             fmt = "%Y-%m" if src == "month" else ("%Y-%m-%d %H:%M:%S" if _has_time(out[col]) else "%Y-%m-%d")
             out[col] = out[col].dt.strftime(fmt)
     return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -116,7 +116,9 @@ def test_counts_stay_integers_and_rates_are_rounded_as_on_screen() -> None:
     text = exports.to_csv(df, "zh").decode("utf-8-sig")
     first = text.splitlines()[1].split(",")
     assert first == ["东北社区", "298", "17.6", "90.9"]
-    assert text.splitlines()[2].split(",")[1] == ""  # missing stays missing, not 0
+    second = text.splitlines()[2].split(",")
+    assert second[1] == ""  # missing stays missing, not 0
+    assert second[2:] == ["2", "100"]  # whole numbers in a column of fractions: not 2.0, 100.0
     ws = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(df, "zh"))).active
     row = [c.value for c in ws[2]]
     assert row[1] == 298 and isinstance(row[1], int)
