@@ -113,3 +113,22 @@ def label(name: str, lang: str, short: bool = False) -> str | None:
         c = _CONTRACT[name]
         return with_unit(c.zh, c.unit, "zh")
     return None
+
+
+def value_text(value: object, lang: str) -> str:
+    """A stored value as a person reads it in a list of changes (the ETL keeps old and new as
+    text, CAST to VARCHAR): blank for none, 是/否 (yes/no) for true/false, a whole number without
+    ".0" and with thousands separators (1,210; 120, not 120.0), anything else as it is."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = str(value).strip()
+    if text.lower() in ("true", "false"):
+        yes = text.lower() == "true"
+        return ("是" if yes else "否") if lang == "zh" else ("yes" if yes else "no")
+    try:
+        number = float(text.replace(",", ""))
+    except ValueError:
+        return text
+    if number != number or number in (float("inf"), float("-inf")):
+        return text
+    return f"{number:,.0f}" if number.is_integer() else f"{number:,.6f}".rstrip("0").rstrip(".")

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from core import audit, incidents
+from core import audit, columns, incidents
 from core.paths import db_path
 from etl.load import COUNTS, FileResult, Options, load_paths
 from etl.readers import iter_report_files
@@ -213,7 +213,9 @@ def _print_results(results: list[FileResult], totals: dict[str, int], db: Path, 
             out.print(f"  · 跳过工作表 / sheet skipped {s['sheet']}: {s['reason']}", highlight=False)
         for c in r.changes:
             key = ", ".join(str(v) for v in c["key"].values())
-            out.print(f"  · {key} {c['column']}: {c['old']} → {c['new']}", highlight=False)
+            column = columns.label(c["column"], "zh") or c["column"]
+            old, new = columns.value_text(c["old"], "zh") or "（空）", columns.value_text(c["new"], "zh") or "（空）"
+            out.print(f"  · {key} {column}: {old} → {new}", highlight=False)
         if r.values_changed > len(r.changes):
             out.print(f"  · … 共更正 {r.values_changed} 个值 / {r.values_changed} values changed", highlight=False)
     if totals["rows_quarantined"] or any(r.status == "rejected" for r in results):

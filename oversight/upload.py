@@ -6,14 +6,15 @@ confirms (`confirm`) — held to the uploader's townships for a town user."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from core import audit, incidents
+from core.columns import value_text
 from core.contract import KIND_BY_NAME
 from core.paths import ROOT
 from core.settings import limits
@@ -21,6 +22,8 @@ from etl.load import FileResult, Options, load_paths
 from etl.readers import SUPPORTED_SUFFIXES
 from etl.readers.model import OLE_MAGIC, ZIP_MAGIC
 from etl.warehouse import Waiting, version
+from oversight.exports import column_label
+from oversight.i18n import fmt_month
 
 MAX_BYTES = limits().upload_bytes  # core.settings: one configuration with the CLI; a monthly workbook is < 1 MB
 UPLOAD_DIR_NAME = "uploads"
@@ -208,21 +211,42 @@ def discard(staged: Staged) -> None:
             pass
 
 
-def changes(results: list[FileResult] | tuple[FileResult, ...]) -> pd.DataFrame:
-    """The first values each file changes (old → new), as the preview shows them: file, what
-    (the report kind and the row's key as text), column, old, new."""
-    rows = [
-        {
-            "file": r.path.name,
-            "what": f"{c['kind']}: " + "，".join(str(v) for v in c["key"].values()),
-            "column": c["column"],
-            "old": c["old"],
-            "new": c["new"],
-        }
-        for r in results
-        for c in r.changes
-    ]
-    return pd.DataFrame(rows, columns=["file", "what", "column", "old", "new"])
+def _key_text(name: str, v: object, lang: str) -> str:
+    if name == "month":
+        try:
+            return fmt_month(date.fromisoformat(str(v)[:10]), lang)
+        except ValueError:
+            return str(v)
+    return str(v)
+
+
+def changes(
+    results: list[FileResult] | tuple[FileResult, ...], lang: str = "zh", names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The first values each file changes (old → new), as the preview shows them, in the
+    sender's terms: file; kind (月度指标 …); unit (the 村(社区)'s name from `names`, a
+    code → name mapping, else its code); what (the rest of the row's key: 2022年7月, a case
+    number …); column (its report header, core.columns); old and new as text (core.columns.value_text:
+    600, not 600.0; 是/否; blank for none)."""
+    names = names or {}
+    rows = []
+    for r in results:
+        for c in r.changes:
+            kind = KIND_BY_NAME[c["kind"]]
+            key = dict(c["key"])
+            code = key.pop("community_code", None)
+            rows.append(
+                {
+                    "file": r.path.name,
+                    "kind": kind.zh if lang == "zh" else kind.name.replace("_", " "),
+                    "unit": "" if code is None else names.get(str(code), str(code)),
+                    "what": "，".join(_key_text(k, v, lang) for k, v in key.items()),
+                    "column": column_label(c["column"], lang),
+                    "old": value_text(c["old"], lang),
+                    "new": value_text(c["new"], lang),
+                }
+            )
+    return pd.DataFrame(rows, columns=["file", "kind", "unit", "what", "column", "old", "new"])
 
 
 def by_sheet(results: list[FileResult] | tuple[FileResult, ...], lang: str = "zh") -> pd.DataFrame:

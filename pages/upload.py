@@ -54,7 +54,8 @@ register(
         "upload.status.unchanged": ("无变化", "unchanged"),
         "col.values_changed": ("更改的值", "Values changed"),
         "col.reasons": ("隔离原因", "Reasons set aside"),
-        "col.what": ("报表与行", "Report and row"),
+        "col.unit": ("村(社区)", "Community"),
+        "col.what": ("月份或编号", "Month or number"),
         "col.column": ("列", "Column"),
         "col.old": ("原值", "Old"),
         "col.new": ("新值", "New"),
@@ -181,7 +182,7 @@ if staged is not None:
                 show(staged.results, "upload.would")
                 st.markdown(f"**{frame.tr('upload.by_sheet')}**")
                 frame.table(upload.by_sheet(staged.results, f.lang))
-                changed = upload.changes(staged.results)
+                changed = upload.changes(staged.results, f.lang, q.community_names())
                 if not changed.empty:
                     st.markdown(f"**{frame.tr('upload.changes')}**")
                     frame.table(changed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.sql import Fragment, compose
-from oversight.db import query
+from oversight.db import query, warehouse_exists
 from oversight.queries.common import file_name_sql
 
 
@@ -28,3 +28,12 @@ def quarantined(files: list[str]) -> pd.DataFrame:
         {"files": files},
         cached=False,
     )
+
+
+def community_names() -> dict[str, str]:
+    """Every 村(社区) of the registry, code → name ({} before the first load made the warehouse),
+    so the preview names the community a change is in rather than its 12-digit code."""
+    if not warehouse_exists():
+        return {}
+    df = query("SELECT community_code, community_name FROM ref_community")
+    return dict(zip(df["community_code"], df["community_name"], strict=True))

@@ -98,3 +98,16 @@ def test_a_cli_load_is_in_the_audit_record_and_a_dry_run_is_not(tmp_path: Path) 
     assert event["via"] == "cli" and event["who"]  # the operating-system user
     assert event["files"] == [{"file": src.name, "sha256": hashlib.sha256(src.read_bytes()).hexdigest()}]
     assert event["result"][0]["status"] == "loaded" and event["result"][0]["rows_loaded"] == 4
+
+
+def test_a_correction_lists_its_changes_in_the_report_s_terms(tmp_path: Path) -> None:
+    """The terminal lists each changed value under its Chinese header, 120 not 120.0, （空） for a
+    blank — not `volunteer_hours: None → 60.0`."""
+    db = tmp_path / "w.duckdb"
+    assert etl("load", str(LOAD / "monthly_xinzheng_2022-07.xlsx"), "--db", str(db)).returncode == 0
+    run = etl("load", str(LOAD / "monthly_xinzheng_2022-07_corrected.xlsx"), "--db", str(db))
+    lines = [line for line in run.stdout.splitlines() if "→" in line and line.strip().startswith("·")]
+    assert lines, run.stdout
+    assert any("志愿服务时长(小时): 120 → 130" in line for line in lines)
+    assert any("（空） → 60" in line for line in lines)
+    assert not any("None" in line or ".0 " in line or "_" in line.split(":")[0] for line in lines)

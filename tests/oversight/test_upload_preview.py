@@ -45,8 +45,13 @@ def test_the_preview_writes_nothing_and_the_confirmed_load_does_what_it_showed(d
     assert _rows(db, XINZHENG) != before
     last = audit.read(audit.audit_path(db))[-1]
     assert (last["event"], last["who"], last["result"][0]["rows_replaced"]) == ("load", "admin1", shown.rows_replaced)
-    table = upload.changes(staged.results)
-    assert list(table.columns) == ["file", "what", "column", "old", "new"] and len(table) == len(shown.changes)
+    table = upload.changes(staged.results, "zh", {c["key"]["community_code"]: "东北社区" for c in shown.changes})
+    assert list(table.columns) == ["file", "kind", "unit", "what", "column", "old", "new"]
+    assert len(table) == len(shown.changes)
+    # in the sender's terms: the kind, the community's name, the month, the report's header; 600 not 600.0
+    assert set(table["kind"]) == {"月度指标"} and set(table["unit"]) == {"东北社区"}
+    assert set(table["what"]) == {"2022年7月"}
+    assert not any("_" in c for c in table["column"]) and not any(v.endswith(".0") for v in table["old"])
     assert str(db.parent) not in table.to_csv() + upload.summary(staged.results)[0].to_csv()
 
 
