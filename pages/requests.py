@@ -54,7 +54,12 @@ register(
         "req.all_communities": ("全部 {n} 个村(社区)（{period}）", "All {n} communities ({period})"),
         "req.cases": ("诉求明细分析", "From the case list"),
         "req.no_cases": ("所选范围和月份内没有诉求明细。", "No request cases in this selection and months."),
-        "req.days_table": ("各类别办结用时", "Days to resolve by category"),
+        "req.days_table": ("各类别办结用时（诉求明细）", "Days to resolve by category (case list)"),
+        "req.days_note": (
+            "逐件按诉求明细计算；页首的按时办结率按月报合计，两者来源不同，数值可能不一致。",
+            "Counted case by case from the case list; the on-time rate at the top of the page sums the "
+            "monthly reports — two sources, which need not agree.",
+        ),
         "req.open_title": ("期末未办结案件", "Cases still open at the end of the range"),
         "req.open_none": ("期末没有未办结案件。", "No case is open at the end of the range."),
         "req.file_units": ("诉求办理", "requests"),
@@ -156,6 +161,7 @@ else:
     if not days_counts.empty:
         right.plotly_chart(fig.days_histogram(days_counts, lang), key="req_days")
         st.markdown(f"**{tr('req.days_table')}**")
+        st.caption(tr("req.days_note"))
         days = q.days_summary(days_counts)
         days["category"] = days["category"].map(lambda c: category_label(c, lang), na_action=None)
         table(days, key="req_days_table", percent=("on_time_share",))

@@ -21,7 +21,7 @@ from oversight.figures.base import (
     unit_bar,
 )
 from oversight.figures.volunteers import category_label
-from oversight.i18n import choice_label, register, t
+from oversight.i18n import choice_label, fmt_month, register, t
 
 STRINGS = {
     "fig.req.monthly": ("诉求受理与办结（按月）", "Requests received and resolved per month"),
@@ -30,9 +30,12 @@ STRINGS = {
     "fig.req.rate_axis": ("比率（%）", "Rate (%)"),
     "fig.req.received": ("受理", "Received"),
     "fig.req.resolved": ("办结", "Resolved"),
-    "fig.req.backlog": ("未办结积压（累计受理 − 累计办结）", "Backlog (cumulative received − resolved)"),
-    "fig.req.backlog_line": ("累计积压", "Cumulative backlog"),
-    "fig.req.open_line": ("未办结案件（诉求明细）", "Open cases (case list)"),
+    "fig.req.backlog": ("未办结积压（按月）", "Backlog per month"),
+    "fig.req.backlog_line": (
+        "月报：受理 − 办结，自{start}起累计",
+        "Monthly reports: received − resolved, summed from {start}",
+    ),
+    "fig.req.open_line": ("诉求明细：月末未办结案件", "Case list: cases open at the month's end"),
     "fig.req.rate_by_unit": ("{metric}（按{unit}）", "{metric} by {unit}"),
     "fig.req.by_category": ("诉求件数（按类别和来源）", "Cases by category and source"),
     "fig.req.category_axis": ("诉求类别", "Category"),
@@ -98,11 +101,18 @@ def monthly_rates(df: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def backlog(df: pd.DataFrame, lang: str) -> go.Figure:
-    """Cumulative received − resolved per month, and (when given) open cases from the case list
-    (columns month, backlog, open_cases)."""
+    """Received − resolved of the monthly reports summed from the range's first month, and (when
+    given) the case list's cases open at each month's end (columns month, backlog, open_cases).
+    Two sources that need not agree — the first starts from 0 at the range's first month, the
+    second counts every open case — so each line's name says which it is and where it starts."""
     fig = go.Figure()
+    start = fmt_month(pd.Timestamp(df["month"].min()).date(), lang) if len(df) else ""
     fig.add_scatter(
-        x=df["month"], y=_f(df["backlog"]), name=t("fig.req.backlog_line", lang), mode="lines+markers", line_color=BAD
+        x=df["month"],
+        y=_f(df["backlog"]),
+        name=t("fig.req.backlog_line", lang, start=start),
+        mode="lines+markers",
+        line_color=BAD,
     )
     if "open_cases" in df and df["open_cases"].notna().any():
         fig.add_scatter(

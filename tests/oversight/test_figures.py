@@ -211,3 +211,15 @@ def test_profile_trend_and_standing(lang: str) -> None:
     county = next(t for t in st_fig.data if t.name in ("全县", "In the county"))
     assert list(county.text) == ["3 / 5", "—"] and county.x[0] == 0.5
     assert "%" in st_fig.layout.xaxis.title.text
+
+
+def test_the_backlog_lines_say_their_source_and_where_they_start() -> None:
+    """The monthly reports' received − resolved is summed from the range's first month, the case
+    list counts every open case: two lines that need not meet (218 against 171 on the sample),
+    so each says which it is — a reader no longer takes the first for the open cases."""
+    df = pd.DataFrame(
+        {"month": pd.to_datetime(["2025-11-01", "2025-12-01"]), "backlog": [15.0, 30.0], "open_cases": [171, 160]}
+    )
+    names = [tr.name for tr in requests.backlog(df, "zh").data]
+    assert names == ["月报：受理 − 办结，自2025年11月起累计", "诉求明细：月末未办结案件"]
+    assert [tr.name for tr in requests.backlog(df, "en").data][0].endswith("summed from Nov 2025")
