@@ -23,7 +23,16 @@ from core.metrics import Metric
 from core.paths import REFERENCE
 from oversight.i18n import register, t
 
-register({"fig.axis_from": ("坐标轴自 {start} 起，未从零开始", "axis starts at {start}, not at zero")})
+register(
+    {
+        "fig.axis_from": ("坐标轴自 {start} 起，未从零开始", "axis starts at {start}, not at zero"),
+        "fig.missing_units": (
+            "“—”：{n} 个单位无可计算的数值（未报送，或分母为 0，如没有小区），未画柱，不按 0 计",
+            "“—”: {n} units have no value to show (not reported, or nothing to divide by, such as no "
+            "neighbourhoods); no bar, not a zero",
+        ),
+    }
+)
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 TOP_N = 5  # stacked charts by unit: the 5 largest and 其他 stay distinguishable
@@ -57,6 +66,7 @@ MONTH_FORMAT = {"zh": "%Y年%-m月", "en": "%b %Y"}  # d3 time formats for a mon
 DAY_FORMAT = {"zh": "%Y年%-m月%-d日", "en": "%-d %b %Y"}
 MONTH_STEPS = (1, 2, 3, 6, 12, 24)  # months between ticks
 NOTE_STYLE = '<span style="font-size:11px;color:#B71C1C">{note}</span>'  # the axis-start note
+MISSING_STYLE = '<span style="font-size:11px;color:#616161">{note}</span>'  # units without a value
 TITLE_WIDTH = 44  # a title wider than this many Latin characters (a CJK one counts 2) is wrapped
 
 
@@ -323,7 +333,8 @@ def unit_bar(
     """One horizontal bar per unit (`unit_code`, `unit_name`, `town_code` columns), largest at the
     top so every name is readable (37 townships included), in one colour; with a `target`, a
     unit that misses it is red and the standard is a dashed line. A missing value keeps its
-    place at the bottom, labelled `missing_text` (never drawn as 0). `y_title` names the value
+    place at the bottom, labelled `missing_text` (never drawn as 0; with the default "—" a line
+    under the axis says what the dash means, for how many units). `y_title` names the value
     axis (it is horizontal). For shares, the axis starts near the lowest value (so 92% and 100%
     do not look alike) and `axis_from_label` (e.g. "axis from {start}") says where.
     customdata carries unit_code so a click can drill down. `colour_by_target` is kept for
@@ -362,6 +373,10 @@ def unit_bar(
         lang = "en" if axis_from_label and axis_from_label == t("fig.axis_from", "en") else "zh"
     style(fig, title, height=max(300, 22 * len(d) + 150))
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    missing = sum(x is None for x in xs)
+    if missing and missing_text == "—":  # the empty rows are not zeros: say so (a caller's own label says it)
+        note = t("fig.missing_units", lang, n=missing)
+        y_title = f"{y_title}<br>{MISSING_STYLE.format(note=note)}"
     fig.update_xaxes(title_text=y_title)
     fig.update_layout(margin={"r": 60})  # room for the value written after the longest bar
     known = [x for x in xs if x is not None]

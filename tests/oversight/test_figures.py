@@ -223,3 +223,22 @@ def test_the_backlog_lines_say_their_source_and_where_they_start() -> None:
     names = [tr.name for tr in requests.backlog(df, "zh").data]
     assert names == ["月报：受理 − 办结，自2025年11月起累计", "诉求明细：月末未办结案件"]
     assert [tr.name for tr in requests.backlog(df, "en").data][0].endswith("summed from Nov 2025")
+
+
+def test_units_without_a_value_are_said_to_be_no_zero() -> None:
+    """24 townships without 小区 have no coverage: their rows stay, labelled —, and the chart
+    says what the dash means (the bulletin did; the 党组织 page's chart did not)."""
+    from oversight.figures.base import unit_bar
+
+    df = pd.DataFrame(
+        {
+            "unit_code": ["a", "b", "c"],
+            "unit_name": ["甲镇", "乙镇", "丙镇"],
+            "town_code": ["a", "b", "c"],
+            "v": [0.9, None, None],
+        }
+    )
+    fig = unit_bar(df, "v", "覆盖率", "覆盖率（%）", percent=True, lang="zh")
+    assert "2 个单位无可计算的数值" in fig.layout.xaxis.title.text and list(fig.data[0].text)[1:] == ["—", "—"]
+    full = unit_bar(df.fillna(0.5), "v", "覆盖率", "覆盖率（%）", percent=True, lang="zh")
+    assert "无可计算" not in full.layout.xaxis.title.text
