@@ -62,6 +62,10 @@ register(
         "profile.file_ranks": ("社区排名", "community_ranks"),
         "profile.file_trend": ("社区月度指标", "community_monthly"),
         "profile.trend_table": ("月度明细", "Monthly figures"),
+        "profile.no_trend": (
+            "所选月份没有可计算的{what}（例如没有小区，或未报送），不画走势图。",
+            "No {what} to chart in these months (no neighbourhoods, for one, or no reports).",
+        ),
         "profile.reported": (
             "最近一期月报的全部数据（{month}）",
             "Everything the latest monthly report says ({month})",
@@ -188,7 +192,11 @@ for row in (areas[:2], areas[2:]):
             inner = st.columns(len(cards))
             for c, n in zip(inner, cards, strict=True):
                 card(c, n)
-            st.plotly_chart(fig.trend(monthly, charted, lang, name), key=f"profile_trend_{charted[0]}")
+            if monthly.reindex(columns=list(charted)).notna().any().any():
+                st.plotly_chart(fig.trend(monthly, charted, lang, name), key=f"profile_trend_{charted[0]}")
+            else:  # not an empty chart with a standard line and an axis note (a 村 without 小区)
+                labels = "、".join(metric(n).label(lang) for n in charted)
+                st.caption(tr("profile.no_trend", what=labels))
 
 table_section(tr("profile.trend_table"), monthly, tr("profile.file_trend"), "profile_trend_table", "dl_profile_trend")
 

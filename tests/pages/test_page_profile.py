@@ -71,3 +71,17 @@ def test_the_chosen_community_goes_into_the_breadcrumb_and_the_url(pages_db) -> 
     assert at.caption[0].value.startswith("全县 › 新政镇 › 临江社区")
     assert at.selectbox[0].value == "511324101002"
     assert any("东北社区" in o for o in at.selectbox[0].options)  # the township's others are still offered
+
+
+def test_a_village_without_neighbourhoods_gets_no_empty_coverage_chart(pages_db) -> None:  # noqa: ANN001, F811
+    """华堂村 has no 小区: instead of an empty 95–100% chart with a standard line the page says
+    there is nothing to chart (the new-user pass met it on 礼山社区); the other themes still chart."""
+    import duckdb
+
+    with duckdb.connect(str(pages_db), read_only=True) as con:
+        (code,) = con.execute("SELECT community_code FROM ref_community WHERE community_name = '华堂村'").fetchone()
+    at = set_towns(run_page("profile"), [JINCHENG])
+    at.selectbox[0].set_value(code).run()
+    assert not at.exception
+    assert "所选月份没有可计算的小区党组织覆盖率" in texts(at)
+    assert not any("覆盖率" in t for t in chart_titles(at)) and any("面积" in t for t in chart_titles(at))
