@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 EXCEL_ROWS = 1_048_576  # rows of an Excel worksheet
 EXCEL_CELL_CHARS = 32_767  # characters an Excel cell holds
@@ -92,3 +94,14 @@ def min_cases() -> int:
     community of the sample has about one case a month, so a single month ranks few of them:
     pick a quarter or a year."""
     return _env_int("OVERSIGHT_MIN_CASES", 10)
+
+
+COUNTY_TIMEZONE = ZoneInfo("Asia/Shanghai")  # 北京时间: China's one legal time, the county's clock
+
+
+def county_time(server_local: datetime) -> datetime:
+    """A time the ETL stamped with the server's own clock (etl_load.loaded_at: naive, in the
+    server's zone) in 北京时间 (Asia/Shanghai), tz-aware: a server running on UTC wrote 02:22
+    for 10:22 in Yilong. An aware time is converted as it is."""
+    local = server_local if server_local.tzinfo else server_local.astimezone()  # naive: the server's zone
+    return local.astimezone(COUNTY_TIMEZONE)

@@ -17,6 +17,7 @@ from streamlit.errors import StreamlitAPIException
 
 from core import incidents
 from core.paths import ROOT, db_path
+from core.settings import county_time
 from oversight.auth import session
 from oversight.auth.users import User
 from oversight.db import WarehouseError, data_as_of, outdated, warehouse_exists
@@ -71,7 +72,7 @@ STRINGS = {
     "frame.n_towns": ("{first}等{n}个乡镇", "{first} and {more} more townships"),
     "frame.n_communities": ("{first}等{n}个村(社区)", "{first} and {more} more communities"),
     "frame.as_of": ("数据截至 {month}", "Data as of {month}"),
-    "frame.updated": ("更新于 {when}", "updated {when}"),
+    "frame.updated": ("更新于 {when}（北京时间）", "updated {when} (Beijing time)"),
     "frame.no_data_yet": ("仓库中还没有月度报表数据", "No monthly reports in the warehouse yet"),
     "frame.incomplete": (
         "{month} 仅 {n}/{expected} 个村(社区)报送，数据尚不完整，不宜与完整月份比较",
@@ -285,7 +286,7 @@ def _header(f: Filters) -> None:
     if month:
         as_of = tr("frame.as_of", month=fmt_month(month, f.lang))
         if loaded:
-            as_of += " · " + tr("frame.updated", when=loaded.strftime("%Y-%m-%d %H:%M"))
+            as_of += " · " + tr("frame.updated", when=county_time(loaded).strftime("%Y-%m-%d %H:%M"))
         parts.append(as_of)
     period = fmt_month(f.month_from, f.lang)
     if f.month_to != f.month_from:
