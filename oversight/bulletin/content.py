@@ -152,8 +152,8 @@ STRINGS = {
     ),
     "bul.flags_none": ("本月未发现数据可信度问题。", "No credibility flags this month."),
     "bul.quality_note": (
-        "报表中被隔离的数据行及原因见看板“数据”页 quarantine 表。",
-        "Report rows set aside and their reasons: the Data page, table quarantine.",
+        "报表中被隔离的数据行及原因见看板“数据”页“隔离数据”表。",
+        "Report rows set aside and their reasons: the Data page, table “Quarantined rows”.",
     ),
     "bul.next_steps": (
         "【此处由起草单位填写下步工作要求：整改事项、责任单位、完成时限。】",
