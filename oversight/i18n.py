@@ -12,6 +12,8 @@ import logging
 import os
 from datetime import date
 
+from core.contract import KIND_BY_NAME
+
 LANGS = ("zh", "en")
 STRICT = False  # a conflicting key raises (always so under pytest, or with OVERSIGHT_I18N_STRICT=1)
 _STRINGS: dict[str, tuple[str, str]] = {}
@@ -73,6 +75,24 @@ CHOICES_EN: dict[str, str] = {
     "不满意": "Dissatisfied",
     "未回访": "Not followed up",
 }
+
+
+KINDS_EN = {  # the report kinds (core.contract.KINDS) as the English UI names them
+    "monthly": "Monthly indicators",
+    "roster": "Neighbourhood roster",
+    "project": "Service-centre projects",
+    "activity": "Volunteer activities",
+    "request": "Request cases",
+}
+
+
+def kind_label(name: object, lang: str) -> object:
+    """A report kind's name (core.contract.KINDS: monthly …) as the sender knows it: 月度指标 /
+    Monthly indicators; anything else unchanged."""
+    kind = KIND_BY_NAME.get(name) if isinstance(name, str) else None
+    if kind is None:
+        return name
+    return kind.zh if lang == "zh" else KINDS_EN.get(kind.name, kind.name)
 
 
 def choice_label(value: object, lang: str) -> object:

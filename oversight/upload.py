@@ -23,7 +23,7 @@ from etl.readers import SUPPORTED_SUFFIXES
 from etl.readers.model import OLE_MAGIC, ZIP_MAGIC
 from etl.warehouse import Waiting, version
 from oversight.exports import column_label
-from oversight.i18n import fmt_month
+from oversight.i18n import fmt_month, kind_label
 
 MAX_BYTES = limits().upload_bytes  # core.settings: one configuration with the CLI; a monthly workbook is < 1 MB
 UPLOAD_DIR_NAME = "uploads"
@@ -238,7 +238,7 @@ def changes(
             rows.append(
                 {
                     "file": r.path.name,
-                    "kind": kind.zh if lang == "zh" else kind.name.replace("_", " "),
+                    "kind": kind_label(kind.name, lang),
                     "unit": "" if code is None else names.get(str(code), str(code)),
                     "what": "，".join(_key_text(k, v, lang) for k, v in key.items()),
                     "column": column_label(c["column"], lang),
@@ -256,7 +256,7 @@ def by_sheet(results: list[FileResult] | tuple[FileResult, ...], lang: str = "zh
         {
             "file": r.path.name,
             "sheet": s["sheet"],
-            "kind": (KIND_BY_NAME[s["kind"]].zh if lang == "zh" else s["kind"]),
+            "kind": kind_label(s["kind"], lang),
             **{k: s[k] for k in ("rows_read", "rows_loaded", "rows_replaced", "rows_quarantined")},
         }
         for r in results

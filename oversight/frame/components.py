@@ -19,7 +19,7 @@ from oversight.auth import session
 from oversight.figures.base import BAD
 from oversight.filters import Filters
 from oversight.frame.state import current_filters, lang, narrow, tr
-from oversight.i18n import CHOICES_EN, choice_label, register
+from oversight.i18n import CHOICES_EN, KINDS_EN, choice_label, kind_label, register
 from oversight.queries import common
 
 STRINGS = {
@@ -369,7 +369,10 @@ def table(
     shown = df
     for name in df.columns:
         label = column_label(str(name), language)
-        if language == "en" and not pd.api.types.is_numeric_dtype(df[name]) and df[name].isin(CHOICES_EN).any():
+        if name == "kind" and df[name].isin(list(KINDS_EN)).any():  # monthly → 月度指标 (the quarantine view)
+            shown = shown.copy() if shown is df else shown
+            shown[name] = df[name].map(lambda v: kind_label(v, language), na_action="ignore")
+        elif language == "en" and not pd.api.types.is_numeric_dtype(df[name]) and df[name].isin(CHOICES_EN).any():
             shown = shown.copy() if shown is df else shown
             shown[name] = df[name].map(lambda v: choice_label(v, language), na_action="ignore")
         m = METRICS.get(str(name))

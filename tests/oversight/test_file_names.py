@@ -37,3 +37,17 @@ def test_the_data_page_names_files_without_the_servers_folders(on_sample: Path) 
             assert files.str.endswith((".xlsx", ".xls", ".csv")).all(), (name, col)  # still the file's name
             checked += 1
     assert checked >= 3  # the monthly rows, the load log and the quarantine at least
+
+
+def test_the_quarantine_table_names_each_report_kind_in_the_senders_terms(
+    on_sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """隔离数据 on the 数据 page: 报表类型 月度指标, not monthly (new-user pass)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60).run()
+    at.selectbox(key="data_view").set_value("quarantine").run()
+    assert not at.exception
+    (shown,) = [d.value for d in at.dataframe]
+    kinds = set(shown["kind"].dropna())
+    assert kinds and kinds <= {"月度指标", "小区党组织", "阵地建设", "志愿服务", "民情诉求"}

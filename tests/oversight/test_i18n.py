@@ -56,3 +56,13 @@ def test_every_fixed_choice_of_the_reports_has_an_english_name() -> None:
     untranslated = {c for c in choices if choice_label(c, "en") == c}
     assert not untranslated
     assert all(choice_label(c, "zh") == c for c in choices)
+
+
+def test_report_kinds_read_as_the_sender_knows_them() -> None:
+    """The 数据 page's 隔离数据 showed 报表类型 monthly / request (new-user pass)."""
+    from core.contract import KINDS
+    from oversight.i18n import kind_label
+
+    assert [kind_label(k.name, "zh") for k in KINDS] == [k.zh for k in KINDS]
+    assert all(kind_label(k.name, "en") != k.name for k in KINDS)  # every kind has an English name
+    assert kind_label("community_month", "zh") == "community_month"  # anything else unchanged

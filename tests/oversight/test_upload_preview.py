@@ -90,6 +90,6 @@ def test_the_preview_shows_each_sheet_s_kind_and_rows_and_the_load_then_does_the
     (shown,) = staged.results
     for k in ("rows_read", "rows_loaded", "rows_quarantined"):
         assert sheets[k].sum() == getattr(shown, k)
-    assert upload.by_sheet(staged.results, "en")["kind"].tolist()[0] == "monthly"
+    assert upload.by_sheet(staged.results, "en")["kind"].tolist()[0] == "Monthly indicators"
     loaded, _ = upload.confirm(staged, tiny_db, who="admin1")
     assert loaded[0].sheets == shown.sheets
