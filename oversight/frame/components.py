@@ -318,6 +318,23 @@ def flag_table(df: pd.DataFrame, key: str) -> None:
     )
 
 
+# Whole-number columns that are positions or ids, written without thousands separators.
+_NOT_COUNTS = frozenset({"load_id", "row_number", "source_row", "rank", "year"})
+
+
+def _is_count(name: str, values: pd.Series) -> bool:
+    """A whole-number column that is not a metric (cases, projects, ㎡ added …): shown with
+    thousands separators like the metrics' columns; ids, row numbers and ranks are not."""
+    if name in _NOT_COUNTS or name.startswith("rank") or name.endswith("_id") or pd.api.types.is_bool_dtype(values):
+        return False
+    if pd.api.types.is_integer_dtype(values):
+        return True
+    if not pd.api.types.is_float_dtype(values):
+        return False
+    present = values.dropna()
+    return len(present) > 0 and bool((present == present.round(0)).all())
+
+
 def _is_month(name: str, values: pd.Series) -> bool:
     """A column of months (named month or *_month) holding dates: shown as YYYY-MM."""
     if name != "month" and not name.endswith("_month"):
@@ -384,6 +401,8 @@ def table(
         elif m is not None and pd.api.types.is_numeric_dtype(df[name]):
             decimals = m.fmt.rsplit(".", 1)[-1].rstrip("f") or "0"
             config[name] = st.column_config.NumberColumn(label, format=f"%,.{decimals}f")
+        elif _is_count(str(name), df[name]):  # 2,274 件, as the metrics' columns: not 2274
+            config[name] = st.column_config.NumberColumn(label, format="%,.0f")
         elif _is_month(str(name), df[name]):
             config[name] = st.column_config.DateColumn(label, format="YYYY-MM")
         elif pd.api.types.is_datetime64_any_dtype(df[name]):

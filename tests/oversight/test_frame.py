@@ -3,6 +3,7 @@ URL, kept across pages, language switch, empty and missing-data messages."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -215,3 +216,22 @@ def test_the_breadcrumb_goes_back_up_with_a_click(app: AppTest) -> None:
     app.button(key="crumb_county").click().run()
     assert "town" not in app.query_params and _caption(app).startswith("全县　")
     assert not [b for b in app.button if b.key.startswith("crumb_")]  # at the top: nothing above
+
+
+def test_table_writes_counts_with_thousands_separators_but_not_ids() -> None:
+    """各类别办结用时 showed 2274 件 and 阵地's project table 1800 ㎡ beside metric columns reading
+    3,900 (new-user pass): a whole-number column gets the separators, a row number does not."""
+
+    def script() -> None:
+        import pandas as pd
+
+        from oversight.frame import table
+
+        table(pd.DataFrame({"cases": [2274, 3], "area_added": [1800.0, 2100.0], "row_number": [1204, 5]}))
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert not at.exception
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["cases"]["type_config"]["format"] == "%,.0f"
+    assert columns["area_added"]["type_config"]["format"] == "%,.0f"
+    assert "format" not in columns["row_number"].get("type_config", {})
