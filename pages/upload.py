@@ -150,9 +150,12 @@ if staged is not None:
         st.error(frame.tr("upload.refused", name=name, reason=reason))
     if staged.results:
         preview = st.container()  # drawn above the buttons, filled only while the preview stands
-        go, stop, _ = st.columns([1, 1, 3])
+        buttons = st.empty()  # gone once clicked: the result stands below without them
+        go, stop, _ = buttons.container().columns([1, 1, 3])
         confirmed = go.button(frame.tr("upload.confirm"), type="primary", key="upload_confirm")
         cancelled = stop.button(frame.tr("upload.cancel"), key="upload_cancel")
+        if confirmed or cancelled:
+            buttons.empty()
         if cancelled:
             del st.session_state[STAGED]
             upload.discard(staged)

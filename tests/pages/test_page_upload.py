@@ -56,6 +56,7 @@ def test_preview_then_confirm_loads_what_was_shown(page: AppTest, tiny_db: Path)
     assert not at.exception
     assert _months(tiny_db) == before + n
     assert any(f"装入 {n} 行" in m.value for m in at.markdown if "已处理" in m.value)
+    assert not [b for b in at.button if b.key in ("upload_confirm", "upload_cancel")]  # done: no buttons left
 
 
 def test_cancel_loads_nothing(page: AppTest, tiny_db: Path) -> None:
@@ -64,3 +65,4 @@ def test_cancel_loads_nothing(page: AppTest, tiny_db: Path) -> None:
     at.button(key="upload_cancel").click().run()
     assert "已取消，未装载任何数据。" in [i.value for i in at.info]
     assert _months(tiny_db) == before and not at.get("dataframe")
+    assert not [b for b in at.button if b.key in ("upload_confirm", "upload_cancel")]
