@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import audit
 from oversight.auth import records, session
 from oversight.frame import download, empty_notice, page_setup, table, tr
 from oversight.i18n import register
@@ -32,6 +33,18 @@ register(
         "col.towns": ("乡镇代码", "Townships"),
         "col.upload": ("可上传", "May upload"),
         "col.sign_in": ("登录方式", "Signs in by"),
+        "admin.no_users": (
+            "尚未配置用户：看板处于演示模式，仅限本机访问（见 docs/deployment.md）。",
+            "No users configured: the dashboard is an open demo, bound to this computer (see docs/deployment.md).",
+        ),
+        "audit.sign_in": ("登录", "sign-in"),
+        "audit.sign_in_failed": ("登录失败", "failed sign-in"),
+        "audit.sign_out": ("退出", "sign-out"),
+        "audit.load": ("装载", "load"),
+        "audit.download": ("下载", "download"),
+        "audit.user_add": ("新增用户", "user added"),
+        "audit.user_remove": ("删除用户", "user removed"),
+        "audit.user_passwd": ("修改密码", "password changed"),
     }
 )
 
@@ -41,10 +54,15 @@ st.title(tr("page.admin"))
 st.subheader(tr("admin.audit"))
 st.caption(tr("admin.audit_note"))
 log = records.audit_table()
+log["event"] = log["event"].map(lambda e: tr(f"audit.{e}") if e in audit.EVENTS else e)
 if not empty_notice(log):
     table(log, height=min(600, 38 + 35 * len(log)))
     download(log, tr("admin.audit_file"), key="admin_audit_dl")
 
 st.subheader(tr("admin.users"))
 st.caption(tr("admin.users_note"))
-table(records.users_table(session.users_file()))
+people = records.users_table(session.users_file())
+if people.empty:
+    st.info(tr("admin.no_users"))
+else:
+    table(people)

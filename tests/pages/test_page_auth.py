@@ -196,7 +196,7 @@ def test_the_admin_page_shows_the_audit_record_and_the_users(users_file: Path) -
     audit.record("load", "admin1", files=[{"file": "新政镇.xlsx", "sha256": "ab"}], result=[{"status": "loaded"}])
     at = _app("pages/admin.py", users.load(users_file)["admin1"])
     log, people = (d.value for d in at.dataframe)
-    assert log["event"].tolist() == ["load"] and "新政镇.xlsx" in log["details"][0]
+    assert log["event"].tolist() == ["装载"] and "新政镇.xlsx" in log["details"][0]  # the event in words
     assert people["user_name"].tolist() == ["admin1", "jc", "li"]
     assert "argon2" not in people.astype(str).to_csv()
     assert "admin_audit_dl" in at.session_state[OFFERED]
@@ -232,3 +232,11 @@ def test_a_users_file_named_but_missing_or_empty_lets_nobody_in(
 def test_an_admin_gets_the_upload_page(users_file: Path) -> None:
     at = _app("pages/upload.py", users.load(users_file)["admin1"])
     assert at.title[0].value == "上传报表" and at.get("file_uploader")
+
+
+def test_the_open_demo_s_admin_page_says_there_are_no_users(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not an empty grid reading "empty" in the Chinese UI (new-user pass)."""
+    monkeypatch.delenv("OVERSIGHT_USERS", raising=False)
+    monkeypatch.setenv("OVERSIGHT_AUDIT", str(tmp_path / "audit.jsonl"))
+    at = _app("pages/admin.py")
+    assert any(i.value.startswith("尚未配置用户") for i in at.info)
