@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from datetime import date
 
 from core.contract import KIND_BY_NAME
@@ -93,6 +94,22 @@ def kind_label(name: object, lang: str) -> object:
     if kind is None:
         return name
     return kind.zh if lang == "zh" else KINDS_EN.get(kind.name, kind.name)
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def one_language(text: str, lang: str) -> str:
+    """A message written "中文 / English" (as the ETL and the upload checks write theirs) in `lang`
+    only: split at the first "/" after which no Chinese follows, with Chinese before it; a text
+    without such a split is returned whole."""
+    for i, ch in enumerate(text):
+        if ch == "/" and _CJK.search(text[:i]) and not _CJK.search(text[i + 1 :]):
+            zh, en = text[:i].strip(), text[i + 1 :].strip()
+            if not zh or not en:
+                break
+            return zh if lang == "zh" else en[:1].upper() + en[1:]
+    return text
 
 
 def choice_label(value: object, lang: str) -> object:

@@ -70,20 +70,36 @@ def check(name: str, data: bytes) -> str:
     suffix = Path(safe_name(name)).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         allowed = " ".join(SUPPORTED_SUFFIXES)
-        raise UploadRejected(f"不支持的文件类型 {suffix or '(无扩展名)'}，只接受 {allowed} / unsupported file type")
+        raise UploadRejected(
+            f"不支持的文件类型 {suffix or '(无扩展名)'}，只接受 {allowed}：请用报表模板填报后重新上传 / "
+            f"unsupported file type {suffix or '(none)'}: only {allowed}; fill in the report template and upload again"
+        )
     if len(data) == 0:
-        raise UploadRejected("文件是空的 / the file is empty")
+        raise UploadRejected("文件是空的，请检查后重新上传 / the file is empty: check it and upload again")
     if len(data) > MAX_BYTES:
-        raise UploadRejected(f"文件太大（{len(data) / 1e6:.1f} MB，上限 {MAX_BYTES // 2**20} MB）/ file too large")
+        mb, most = f"{len(data) / 1e6:.1f}", MAX_BYTES // 2**20
+        raise UploadRejected(
+            f"文件太大（{mb} MB，上限 {most} MB），请按乡镇或月份拆分后上传 / "
+            f"file too large ({mb} MB, at most {most} MB): split it by township or month"
+        )
     head = data[:8]
     if suffix in (".xlsx", ".xlsm") and not head.startswith(ZIP_MAGIC):
-        raise UploadRejected(f"文件内容不是 Excel 工作簿（{suffix}）/ not an Excel workbook")
+        raise UploadRejected(
+            f"文件内容不是 Excel 工作簿（{suffix}），请在 Excel 中另存为 .xlsx 后重新上传 / "
+            f"the content is not an Excel workbook ({suffix}): save it from Excel as .xlsx and upload again"
+        )
     if suffix == ".xls" and not head.startswith(OLE_MAGIC):
-        raise UploadRejected("文件内容不是旧版 Excel 工作簿（.xls）/ not an .xls workbook")
+        raise UploadRejected(
+            "文件内容不是旧版 Excel 工作簿（.xls），请在 Excel 中另存为 .xlsx 后重新上传 / "
+            "the content is not an old Excel workbook (.xls): save it from Excel as .xlsx and upload again"
+        )
     if suffix == ".csv":
         sample = data[:65536]
         if b"\x00" in sample or head.startswith((ZIP_MAGIC, OLE_MAGIC)):
-            raise UploadRejected("文件内容不是 CSV 文本 / not a CSV text file")
+            raise UploadRejected(
+                "文件内容不是 CSV 文本，请在 Excel 中另存为 .xlsx 或 CSV（UTF-8）后重新上传 / "
+                "the content is not CSV text: save it from Excel as .xlsx or CSV (UTF-8) and upload again"
+            )
     return suffix
 
 

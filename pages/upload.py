@@ -6,7 +6,7 @@ import streamlit as st
 
 from oversight import frame, upload
 from oversight.db import db_path, writable
-from oversight.i18n import register
+from oversight.i18n import one_language, register
 from oversight.queries import upload as q
 
 register(
@@ -147,7 +147,7 @@ if files and st.button(frame.tr("upload.preview"), type="primary"):
 staged = st.session_state.get(STAGED)
 if staged is not None:
     for name, reason in staged.refused:
-        st.error(frame.tr("upload.refused", name=name, reason=reason))
+        st.error(frame.tr("upload.refused", name=name, reason=one_language(reason, f.lang)))
     if staged.results:
         preview = st.container()  # drawn above the buttons, filled only while the preview stands
         buttons = st.empty()  # gone once clicked: the result stands below without them
@@ -170,7 +170,7 @@ if staged is not None:
                 st.stop()
             notice.empty()
             for name, reason in refused:
-                st.error(frame.tr("upload.refused", name=name, reason=reason))
+                st.error(frame.tr("upload.refused", name=name, reason=one_language(reason, f.lang)))
             if results:
                 st.subheader(frame.tr("upload.loaded_title"))
                 show(results, "upload.done")

@@ -66,3 +66,26 @@ def test_report_kinds_read_as_the_sender_knows_them() -> None:
     assert [kind_label(k.name, "zh") for k in KINDS] == [k.zh for k in KINDS]
     assert all(kind_label(k.name, "en") != k.name for k in KINDS)  # every kind has an English name
     assert kind_label("community_month", "zh") == "community_month"  # anything else unchanged
+
+
+@pytest.mark.parametrize(
+    ("text", "zh", "en"),
+    [
+        (
+            "文件是空的，请检查后重新上传 / the file is empty: check it",
+            "文件是空的，请检查后重新上传",
+            "The file is empty: check it",
+        ),
+        (
+            "月份不明确（2022-01 / 2022-10）/ ambiguous (2022-01 / 2022-10)",
+            "月份不明确（2022-01 / 2022-10）",
+            "Ambiguous (2022-01 / 2022-10)",
+        ),
+        ("only English here", "only English here", "only English here"),
+        ("只有中文", "只有中文", "只有中文"),
+    ],
+)
+def test_a_two_language_message_in_one_language(text: str, zh: str, en: str) -> None:
+    from oversight.i18n import one_language
+
+    assert (one_language(text, "zh"), one_language(text, "en")) == (zh, en)

@@ -66,3 +66,25 @@ def test_cancel_loads_nothing(page: AppTest, tiny_db: Path) -> None:
     assert "已取消，未装载任何数据。" in [i.value for i in at.info]
     assert _months(tiny_db) == before and not at.get("dataframe")
     assert not [b for b in at.button if b.key in ("upload_confirm", "upload_cancel")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("zh", "未接受 新政镇.xlsx：文件内容不是 Excel 工作簿（.xlsx），请在 Excel 中另存为 .xlsx 后重新上传"),
+        (
+            "en",
+            "Not accepted 新政镇.xlsx: The content is not an Excel workbook (.xlsx): save it from Excel as .xlsx and upload again",
+        ),
+    ],
+)
+def test_a_file_that_is_not_a_workbook_is_refused_in_the_users_language_with_what_to_do(
+    page: AppTest, lang: str, expected: str
+) -> None:
+    """The English UI said 'Not accepted …: 文件内容不是 Excel 工作簿（.xlsx）/ not an Excel workbook'
+    and neither half said what to do (new-user pass: a .png renamed .xlsx)."""
+    if lang == "en":
+        page.radio(key="w_f_lang").set_value("en").run()
+    page.file_uploader[0].set_value([("新政镇.xlsx", b"\x89PNG\r\n\x1a\n fake", XLSX)]).run()
+    next(b for b in page.button if b.label in ("预览", "Preview")).click().run()
+    assert [e.value for e in page.error] == [expected]
