@@ -16,6 +16,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
@@ -27,6 +28,7 @@ from oversight.bulletin.content import Block, Bulletin, Section
 TEMPLATE = ROOT / "data" / "templates" / "bulletin.docx"
 MASTHEAD = {"zh": "仪陇县社区治理工作通报", "en": "Yilong County Community Governance Bulletin"}
 CHART_WIDTH = Mm(150)
+KEEP_ROWS = 2  # a table's first and last rows kept on one page with their neighbours
 
 
 def _clear_body(doc: DocumentObject) -> None:
@@ -87,11 +89,21 @@ def _table(doc: DocumentObject, header: tuple[str, ...], rows: tuple[tuple[str, 
     trpr = table.rows[0]._tr.get_or_add_trPr()
     header_flag = trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"})
     trpr.append(header_flag)
+    # No header with a single row at the foot of a page, no last row alone atop the next: the
+    # header and the first KEEP_ROWS rows hold together, so do the last KEEP_ROWS (a row's
+    # "keep with next" keeps it on the page of the row below); no row splits across pages.
+    n = len(table.rows)
+    for i, row in enumerate(table.rows):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        if i < min(KEEP_ROWS + 1, n - 1) or n - 1 - KEEP_ROWS <= i < n - 1:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
 
 
 def _block(doc: DocumentObject, block: Block, charts: dict[int, bytes]) -> None:
-    if block.kind == "heading2":
-        _para(doc, "heading2", block.text)
+    if block.kind == "heading2":  # a sub-heading stays on the page of what it heads
+        _para(doc, "heading2", block.text).paragraph_format.keep_with_next = True
     elif block.kind == "para":
         _para(doc, "body", block.text)
     elif block.kind == "note":

@@ -282,3 +282,22 @@ def test_a_township_bulletin_says_how_complete_its_own_month_is(
     county = [blk.text for s in build(date(2024, 4, 1)).sections for blk in s.blocks if blk.kind == "para"]
     assert any("已报送1个，近12个月报送过的4个" in p for p in county), county
     st.cache_data.clear()
+
+
+def test_no_table_leaves_its_header_alone_at_the_foot_of_a_page(built: Built) -> None:
+    """The 新政镇 PDF broke the 社区 ranking after its header and one row, its heading above them
+    (new-user pass): every table's header and first rows, and its last rows, keep with the
+    next row, no row splits, and a sub-heading keeps with what it heads."""
+    from oversight.bulletin.word import KEEP_ROWS
+
+    for doc in (built.county, built.town):
+        assert doc.tables
+        for table in doc.tables:
+            rows = table.rows
+            kept = [all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs) for r in rows]
+            n = len(rows)
+            assert all(kept[: min(KEEP_ROWS + 1, n - 1)]) and all(kept[max(n - 1 - KEEP_ROWS, 0) : n - 1])
+            assert not kept[-1] or n == 1  # the last row ends the chain
+            assert all(r._tr.trPr is not None and r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+        subheads = [p for p in doc.paragraphs if p.style.name == "Heading 2" and p.text.strip()]
+        assert subheads and all(p.paragraph_format.keep_with_next for p in subheads)
