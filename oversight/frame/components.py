@@ -143,12 +143,12 @@ def breadcrumb_levels(f: Filters) -> list[tuple[str, str]]:
     if not towns and f.community_codes:  # communities picked without a township: show theirs
         towns = tuple(dict.fromkeys(reg.loc[reg["community_code"].isin(f.community_codes), "town_code"]))
     if towns:
-        names = dict(zip(reg["town_code"], reg["town_name"], strict=False))
+        names = dict(zip(reg["town_code"].tolist(), reg["town_name"].tolist(), strict=False))
         crumbs.append((_names(towns, names, "frame.n_towns"), "town"))
     if f.group:
         crumbs.append((f.group, "group"))
     if f.community_codes:
-        names = dict(zip(reg["community_code"], reg["community_name"], strict=False))
+        names = dict(zip(reg["community_code"].tolist(), reg["community_name"].tolist(), strict=False))
         crumbs.append((_names(f.community_codes, names, "frame.n_communities"), "community"))
     return crumbs
 

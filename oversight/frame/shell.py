@@ -177,7 +177,9 @@ def _refused(reg: pd.DataFrame, scope: tuple[str, ...] | None) -> bool:
     asked_towns = set(st.session_state.get(FILTER_KEYS["towns"]) or [])
     asked_comms = set(st.session_state.get(FILTER_KEYS["comms"]) or [])
     outside = everyone[~everyone["town_code"].isin(reg["town_code"])]
-    return bool(asked_towns & set(outside["town_code"]) or asked_comms & set(outside["community_code"]))
+    return bool(
+        asked_towns & set(outside["town_code"].tolist()) or asked_comms & set(outside["community_code"].tolist())
+    )
 
 
 def _filter_widgets(reg: pd.DataFrame, months: list[date], scope: tuple[str, ...] | None = None) -> Filters:
@@ -187,7 +189,9 @@ def _filter_widgets(reg: pd.DataFrame, months: list[date], scope: tuple[str, ...
     language = lang()  # format_func runs later too (AppTest): bind the language now
     if _refused(reg, scope):
         st.error(tr("frame.refused_town"), icon=":material/block:")
-    town_names = dict(zip(reg["town_code"], reg["town_name"], strict=False))
+    # Columns as lists first: iterating an Arrow-backed column yields one boxed scalar at a time
+    # (17,400 communities at ×50: most of every page's rerun floor).
+    town_names = dict(zip(reg["town_code"].tolist(), reg["town_name"].tolist(), strict=False))
     towns = [c for c in ss.get(FILTER_KEYS["towns"], []) if c in town_names]
     if scope is not None and len(town_names) == 1:
         towns = list(town_names)  # a one-township user always looks at that township
@@ -195,8 +199,9 @@ def _filter_widgets(reg: pd.DataFrame, months: list[date], scope: tuple[str, ...
     groups = sorted(in_towns["group_name"].dropna().unique().tolist())
     group = ss.get(FILTER_KEYS["group"]) if ss.get(FILTER_KEYS["group"]) in groups else None
     in_scope = in_towns[in_towns["group_name"] == group] if group else in_towns
-    comm_names = dict(zip(in_scope["community_code"], in_scope["community_name"], strict=False))
-    comm_towns = dict(zip(in_scope["community_code"], in_scope["town_name"], strict=False))
+    codes = in_scope["community_code"].tolist()
+    comm_names = dict(zip(codes, in_scope["community_name"].tolist(), strict=False))
+    comm_towns = dict(zip(codes, in_scope["town_name"].tolist(), strict=False))
     comms = [c for c in ss.get(FILTER_KEYS["comms"], []) if c in comm_names]
 
     if months:

@@ -17,6 +17,8 @@ from core.metrics import sql as metric_sql
 from core.months import add_months, next_month
 from core.settings import carry_months, complete_share
 from core.sql import Fragment, compose, ident, join, param, qualified
+from etl.warehouse import version
+from oversight import db
 from oversight.db import query
 from oversight.filters import Filters
 
@@ -95,6 +97,13 @@ def where(f: Filters, col: str | None = "month", alias: str = "") -> tuple[Fragm
         return s, p
     m, mp = month_sql(f, col, alias)
     return join((s, m), " AND "), p | mp
+
+
+def data_version() -> str:
+    """The identity of what queries read now (the warehouse file, or the Parquet export's
+    manifest): a new load changes it. Part of the key of anything a page works out once from
+    query results and keeps (st.cache_data), as oversight.db keys every query by it."""
+    return version(db._source())
 
 
 def communities(allowed: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -329,8 +338,11 @@ def totals(f: Filters, names: tuple[str, ...]) -> dict[str, float | None]:
     return {n: None if pd.isna(row[n]) else float(row[n]) for n in names}
 
 
-def _dates(months: pd.Series) -> list[date | None]:
-    return [None if pd.isna(m) else pd.Timestamp(m).date() for m in months]
+def _dates(months: pd.Series) -> pd.Series:
+    """A column of months (datetime64 or dates) as datetime.date objects, None where missing:
+    converted as one column (a pd.Timestamp per row was 0.1 s for ×50's 17,400 communities)."""
+    stamps = pd.to_datetime(months)
+    return stamps.dt.date.astype(object).where(stamps.notna(), None)
 
 
 def stock_sources(f: Filters) -> pd.DataFrame:
@@ -355,8 +367,8 @@ def stock_sources(f: Filters) -> pd.DataFrame:
         ),
         params,
     )
+    df.insert(5, "carried", (df["stock_month"] < pd.Timestamp(f.month_to)).fillna(False).astype(bool))
     df["stock_month"] = _dates(df["stock_month"])
-    df.insert(5, "carried", [m is not None and m < f.month_to for m in df["stock_month"]])
     return df
 
 
