@@ -211,3 +211,16 @@ def test_profile_trend_and_standing(lang: str) -> None:
     county = next(t for t in st_fig.data if t.name in ("全县", "In the county"))
     assert list(county.text) == ["3 / 5", "—"] and county.x[0] == 0.5
     assert "%" in st_fig.layout.xaxis.title.text
+
+
+def test_a_page_chart_is_built_once_per_data_and_follows_new_data() -> None:
+    """A rerun with the same figures shows the chart built before (figures.base.remembered: a
+    page's rerun rebuilt every chart); a changed figure — a new load, another selection — is
+    drawn at once, never the stale chart."""
+    before = units("m2_per_100_households", [26.7, 44.0, None])
+    first = area.per100_bar(before, "zh", "乡镇")
+    assert area.per100_bar(before.copy(), "zh", "乡镇") is first  # same content: the same figure
+    after = area.per100_bar(units("m2_per_100_households", [26.7, 31.0, None]), "zh", "乡镇")
+    assert after is not first
+    assert 31.0 in list(after.data[0].x) and 31.0 not in list(first.data[0].x)
+    assert area.per100_bar(before, "en", "Township") is not first  # the language is part of the key
