@@ -15,7 +15,7 @@ import pandas as pd
 from core.metrics import is_stock, metric
 from core.metrics import sql as metric_sql
 from core.months import add_months, next_month
-from core.settings import carry_months, complete_share
+from core.settings import carry_months, complete_share, min_cases
 from core.sql import Fragment, compose, ident, join, param, qualified
 from etl.warehouse import version
 from oversight import db
@@ -101,9 +101,10 @@ def where(f: Filters, col: str | None = "month", alias: str = "") -> tuple[Fragm
 
 def data_version() -> str:
     """The identity of what queries read now (the warehouse file, or the Parquet export's
-    manifest): a new load changes it. Part of the key of anything a page works out once from
-    query results and keeps (st.cache_data), as oversight.db keys every query by it."""
-    return version(db._source())
+    manifest: a new load changes it) and of the settings they apply (core.settings carry_months,
+    complete_share, min_cases). Part of the key of anything a page works out once from query
+    results and keeps (st.cache_data), as oversight.db keys every query by the file's version."""
+    return f"{version(db._source())}|{carry_months()}|{complete_share()}|{min_cases()}"
 
 
 def communities(allowed: tuple[str, ...] | None = None) -> pd.DataFrame:
