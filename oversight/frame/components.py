@@ -136,8 +136,9 @@ def breadcrumb(f: Filters) -> list[str]:
 
 def breadcrumb_levels(f: Filters) -> list[tuple[str, str]]:
     """The breadcrumb as (name, level) from the county down: level "county", "town", "group"
-    or "community" — what `state.widen(level)` goes back up to."""
-    reg = common.communities()
+    or "community" — what `state.widen(level)` goes back up to. Reads the registry only below
+    the county (a whole-county rerun at ×50 unpickled its 17,400 rows for nothing)."""
+    reg = common.communities() if f.town_codes or f.community_codes else None
     crumbs = [(tr("frame.county"), "county")]
     towns = f.town_codes
     if not towns and f.community_codes:  # communities picked without a township: show theirs

@@ -21,7 +21,7 @@ from oversight.auth import session
 from oversight.auth.users import User
 from oversight.db import WarehouseError, data_as_of, warehouse_exists
 from oversight.filters import Filters
-from oversight.frame.components import OFFERED, breadcrumb, breadcrumb_levels
+from oversight.frame.components import OFFERED, breadcrumb_levels
 from oversight.frame.state import (
     FILTER_KEYS,
     WIDGET_KEYS,
@@ -269,7 +269,8 @@ def _filter_widgets(reg: pd.DataFrame, months: list[date], scope: tuple[str, ...
 
 def _header(f: Filters) -> None:
     month, loaded = data_as_of()
-    parts = [" › ".join(breadcrumb(f))]
+    levels = breadcrumb_levels(f)
+    parts = [" › ".join(name for name, _ in levels)]
     if month:
         as_of = tr("frame.as_of", month=fmt_month(month, f.lang))
         if loaded:
@@ -282,7 +283,7 @@ def _header(f: Filters) -> None:
     st.caption("　|　".join(parts))
     # The breadcrumb's upper levels, each a click away (a one-township user has no county view).
     one_town = f.allowed_towns is not None and len(f.allowed_towns) == 1
-    ups = [(n, lv) for n, lv in breadcrumb_levels(f)[:-1] if not (one_town and lv == "county")]
+    ups = [(n, lv) for n, lv in levels[:-1] if not (one_town and lv == "county")]
     if ups:
         row = st.container(horizontal=True, gap="small")
         for name, level in ups:
