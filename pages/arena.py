@@ -105,6 +105,20 @@ TRENDS = ("m2_per_100_households", "resolution_rate", "satisfaction_rate", "volu
 
 # ------------------------------------------------------------------ page
 
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _groups(
+    version: str,  # noqa: ARG001 - the key: common.data_version()
+    allowed: tuple[str, ...] | None,
+    group: str | None,
+    codes: tuple[str, ...],
+) -> tuple[list[str], str]:
+    """(every 片区 of the registry in scope, the one shown first): entrants.groups and
+    default_group over the 17,400 communities of ×50 once per data version, not per rerun."""
+    reg = communities(allowed)
+    return entrants.groups(reg), entrants.default_group(reg, group, codes)
+
+
 f = page_setup("arena")
 lang = f.lang
 st.title(tr("page.arena"))
@@ -131,8 +145,7 @@ with who_col:
         **kept("arena_who_w", "pick" if len(picked) >= 2 else "group", ("group", "pick"), url="who"),
     )
     if who == "group":
-        groups = entrants.groups(reg)
-        first = entrants.default_group(reg, f.group, f.community_codes)
+        groups, first = _groups(data_version(), f.allowed_towns, f.group, f.community_codes)
         group = st.selectbox(tr("arena.page.group"), groups, **kept("arena_group_w", first, groups, url="grp"))
         codes = reg.loc[reg["group_name"] == group, "community_code"].tolist()
         title = group
@@ -192,7 +205,8 @@ def _scores(
     rerun re-scored, re-drew 200 sensitivity draws and recomputed the correlations: 2 s of the
     arena's 2.3 s rerun at ×50): info (indicator_values by community_code), names, result,
     sens, previous (the period `before`, None without one), board, other_method, pairs
-    (arena.correlations). None when no entrant has values. `few` is core.settings.min_cases()."""
+    (arena.correlations) and lines (entrants' missing indicators: scoreboard.missing_lines and
+    nobody_lines). None when no entrant has values. `few` is core.settings.min_cases()."""
     w = dict(weights)
     rule = community_rule(peers)
     info = q.indicator_values(list(codes), *when, allowed)
@@ -227,6 +241,7 @@ def _scores(
         "board": board,
         "other_method": other_method,
         "pairs": arena.correlations(result),
+        "lines": scoreboard.missing_lines(result, names, lang) + scoreboard.nobody_lines(result, lang),
     }
 
 
@@ -286,7 +301,7 @@ def scored(codes: list[str], when: period.Period, title: str) -> None:
     if previous is not None:
         st.caption(tr("arena.page.movement_note", period=before.label(lang)))
 
-    lines = scoreboard.missing_lines(result, names, lang) + scoreboard.nobody_lines(result, lang)
+    lines = got["lines"]
     if lines:
         st.warning(
             f"**{tr('arena.page.missing_title')}** — {scoreboard.missing_note(lang)}\n\n"
