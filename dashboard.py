@@ -185,21 +185,20 @@ if not empty_notice(ranking):
 
 # ---- Submissions: on time / late / missing, and who has not reported for the end month
 st.subheader(tr("ov.submissions"))
-sub = q.submissions(f)
-if not empty_notice(sub):
+counts = q.submission_counts(f)  # per township and month, counted in SQL
+if not empty_notice(counts):
     scope = scope_name(f)
-    end = q.submission_summary(sub, by="all")
-    end = end[pd.to_datetime(end["month"]).dt.date == f.month_to]
+    end = counts[pd.to_datetime(counts["month"]).dt.date == f.month_to]
     if not end.empty:
-        r = end.iloc[0]
-        counts = {k: int(r[k]) for k in ("expected", "on_time", "late", "missing", "pending")}
-        st.markdown(tr("ov.sub_line", month=month_text, due=q.REPORT_DUE_DAY, **counts))
-    if sub["community_code"].nunique() <= fig.MAX_MATRIX_ROWS:
-        st.plotly_chart(fig.submission_matrix(sub, f.lang, scope), width="stretch")
+        totals = {k: int(end[k].sum()) for k in ("expected", "on_time", "late", "missing", "pending")}
+        st.markdown(tr("ov.sub_line", month=month_text, due=q.REPORT_DUE_DAY, **totals))
+    # every community in scope has one row per month: a month's expected count is theirs
+    if int(counts.groupby("month")["expected"].sum().max()) <= fig.MAX_MATRIX_ROWS:
+        st.plotly_chart(fig.submission_matrix(q.submissions(f), f.lang, scope), width="stretch")
     else:
         st.caption(tr("ov.sub_town_hint"))
-        st.plotly_chart(fig.submission_by_town(q.submission_summary(sub), f.lang, scope), width="stretch")
-    missing = q.not_reported(sub, f.month_to)
+        st.plotly_chart(fig.submission_by_town(counts, f.lang, scope), width="stretch")
+    missing = q.not_reported(q.submissions(q.month_filters(f, f.month_to)), f.month_to)
     st.markdown(f"**{tr('ov.not_reported', month=month_text)}**")
     if missing.empty:
         st.success(tr("ov.all_reported", month=month_text))

@@ -3,6 +3,8 @@ transparent composite score, see why each community ranks where it does, and dow
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from core.peers import COMMUNITY_RULES, community_rule
@@ -16,7 +18,7 @@ from oversight.frame.state import put
 from oversight.frame.weights import WEIGHTS, weights_panel
 from oversight.i18n import fmt_month, register, t
 from oversight.queries import arena as q
-from oversight.queries.common import communities, months
+from oversight.queries.common import communities, data_version, months
 
 STRINGS = {
     "arena.page.intro": (
@@ -103,6 +105,20 @@ TRENDS = ("m2_per_100_households", "resolution_rate", "satisfaction_rate", "volu
 
 # ------------------------------------------------------------------ page
 
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _groups(
+    version: str,  # noqa: ARG001 - the key: common.data_version()
+    allowed: tuple[str, ...] | None,
+    group: str | None,
+    codes: tuple[str, ...],
+) -> tuple[list[str], str]:
+    """(every 片区 of the registry in scope, the one shown first): entrants.groups and
+    default_group over the 17,400 communities of ×50 once per data version, not per rerun."""
+    reg = communities(allowed)
+    return entrants.groups(reg), entrants.default_group(reg, group, codes)
+
+
 f = page_setup("arena")
 lang = f.lang
 st.title(tr("page.arena"))
@@ -111,8 +127,9 @@ st.caption(tr("arena.page.intro"))
 reg, all_months = communities(f.allowed_towns), months(f.allowed_towns)  # a town user: its own only
 if empty_notice(reg if all_months else None):
     st.stop()
-name_of = dict(zip(reg["community_code"], reg["community_name"], strict=False))
-town_of = dict(zip(reg["community_code"], reg["town_name"], strict=False))
+all_codes = reg["community_code"].tolist()  # lists first: Arrow columns iterate slowly (17,400 at ×50)
+name_of = dict(zip(all_codes, reg["community_name"].tolist(), strict=False))
+town_of = dict(zip(all_codes, reg["town_name"].tolist(), strict=False))
 
 # --- who and when
 who_col, when_col = st.columns(2)
@@ -128,8 +145,7 @@ with who_col:
         **kept("arena_who_w", "pick" if len(picked) >= 2 else "group", ("group", "pick"), url="who"),
     )
     if who == "group":
-        groups = entrants.groups(reg)
-        first = entrants.default_group(reg, f.group, f.community_codes)
+        groups, first = _groups(data_version(), f.allowed_towns, f.group, f.community_codes)
         group = st.selectbox(
             tr("arena.page.group"),
             groups,
@@ -178,6 +194,63 @@ with when_col:
 # --- indicators, weights, method, peer groups, and everything scored with them
 
 
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _scores(
+    version: str,
+    codes: tuple[str, ...],
+    when: tuple[date, date],
+    before: tuple[date, date] | None,
+    allowed: tuple[str, ...] | None,
+    weights: tuple[tuple[str, float], ...],
+    method: str,
+    peers: str,
+    lang: str,
+    few: int,
+) -> dict[str, object] | None:
+    """Everything the scoreboard shows, worked out once per warehouse `version` and choice (a
+    rerun re-scored, re-drew 200 sensitivity draws and recomputed the correlations: 2 s of the
+    arena's 2.3 s rerun at ×50): info (indicator_values by community_code), names, result,
+    sens, previous (the period `before`, None without one), board, other_method, pairs
+    (arena.correlations) and lines (entrants' missing indicators: scoreboard.missing_lines and
+    nobody_lines). None when no entrant has values. `few` is core.settings.min_cases()."""
+    w = dict(weights)
+    rule = community_rule(peers)
+    info = q.indicator_values(list(codes), *when, allowed)
+    if info.empty:
+        return None
+    info = info.set_index("community_code")
+    if w.get("data_quality", 0) > 0:
+        info = info.join(q.data_quality(list(info.index), *when))
+    keys = [i.key for i in (*arena.INDICATORS, *arena.OPTIONAL) if i.key in info.columns]
+    values = info[keys]
+    groups = info[rule.column].map(lambda v: rule.label(v, lang)) if rule.column else None
+    rules = {"cases": info, "min_cases": few, "groups": groups}
+    result = arena.score(values, w, method, **rules)
+    sens = arena.sensitivity(result)
+    other_method = next(m for m in arena.METHODS if m != method)  # does the method, not the data, decide the order?
+    previous = None
+    if before is not None:
+        prev_info = q.indicator_values(list(codes), *before).set_index("community_code")
+        if w.get("data_quality", 0) > 0:
+            prev_info = prev_info.join(q.data_quality(list(prev_info.index), *before))
+        previous = arena.score(prev_info[keys], w, method, **(rules | {"cases": prev_info}))
+    board = scoreboard.board(
+        result, sens, info, lang, other=arena.score(values, w, other_method, **rules), previous=previous
+    )
+    names = scoreboard.display_names(info)
+    return {
+        "info": info,
+        "names": names,
+        "result": result,
+        "sens": sens,
+        "previous": previous,
+        "board": board,
+        "other_method": other_method,
+        "pairs": arena.correlations(result),
+        "lines": scoreboard.missing_lines(result, names, lang) + scoreboard.nobody_lines(result, lang),
+    }
+
+
 @st.fragment
 def scored(codes: list[str], when: period.Period, title: str) -> None:
     """The weights and all they drive: a weight, method or peer change reruns only this part
@@ -191,7 +264,6 @@ def scored(codes: list[str], when: period.Period, title: str) -> None:
         help=tr("arena.page.peers_help"),
         **kept("arena_peers_w", "none", list(COMMUNITY_RULES), url="peers"),
     )
-    rule = community_rule(peers)
     quality_weight = st.number_input(
         tr("arena.page.quality_weight"),
         min_value=0,
@@ -208,31 +280,23 @@ def scored(codes: list[str], when: period.Period, title: str) -> None:
         return
 
     # --- score
-    info = q.indicator_values(codes, when.start, when.end, f.allowed_towns)
-    if empty_notice(info):
-        return
-    info = info.set_index("community_code")
-    if quality_weight > 0:
-        info = info.join(q.data_quality(list(info.index), when.start, when.end))
-    keys = [i.key for i in (*arena.INDICATORS, *arena.OPTIONAL) if i.key in info.columns]
-    names = scoreboard.display_names(info)
-    values = info[keys]
-    groups = info[rule.column].map(lambda v: rule.label(v, lang)) if rule.column else None
-    rules = {"cases": info, "min_cases": min_cases(), "groups": groups}
-    result = arena.score(values, weights, method, **rules)
-    sens = arena.sensitivity(result)
-    other_method = next(m for m in arena.METHODS if m != method)  # does the method, not the data, decide the order?
     before = period.previous(when)
-    previous = None
-    if before.start >= all_months[0]:
-        prev_info = q.indicator_values(codes, before.start, before.end).set_index("community_code")
-        if quality_weight > 0:
-            prev_info = prev_info.join(q.data_quality(list(prev_info.index), before.start, before.end))
-        prev_rules = rules | {"cases": prev_info, "groups": groups}
-        previous = arena.score(prev_info[keys], weights, method, **prev_rules)
-    board = scoreboard.board(
-        result, sens, info, lang, other=arena.score(values, weights, other_method, **rules), previous=previous
+    got = _scores(
+        data_version(),
+        tuple(codes),
+        (when.start, when.end),
+        (before.start, before.end) if before.start >= all_months[0] else None,
+        f.allowed_towns,
+        tuple(sorted(weights.items())),
+        method,
+        peers,
+        lang,
+        min_cases(),
     )
+    if empty_notice(None if got is None else got["info"]):
+        return
+    info, names, result, sens, board = got["info"], got["names"], got["result"], got["sens"], got["board"]
+    previous, other_method = got["previous"], got["other_method"]
     ranked = board.index[board["rank"].notna()].tolist()
     colours = figs.community_colours(sorted(info.index))
 
@@ -245,7 +309,7 @@ def scored(codes: list[str], when: period.Period, title: str) -> None:
     if previous is not None:
         st.caption(tr("arena.page.movement_note", period=before.label(lang)))
 
-    lines = scoreboard.missing_lines(result, names, lang) + scoreboard.nobody_lines(result, lang)
+    lines = got["lines"]
     if lines:
         st.warning(
             f"**{tr('arena.page.missing_title')}** — {scoreboard.missing_note(lang)}\n\n"
@@ -290,7 +354,7 @@ def scored(codes: list[str], when: period.Period, title: str) -> None:
     # --- correlations between indicators
     st.subheader(tr("arena.page.correlation"))
     st.caption(tr("arena.page.correlation_help", double=arena.CORR_DOUBLE))
-    pairs = arena.correlations(result)
+    pairs = got["pairs"]
     strong = pairs[pairs["rho"].abs() >= 0.7]
     for row in strong[strong["double"]].itertuples():
         a, b = arena.indicator(row.a).label(lang), arena.indicator(row.b).label(lang)

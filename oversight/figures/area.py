@@ -8,7 +8,16 @@ import plotly.graph_objects as go
 
 from core.contract import PROJECT_TYPES
 from core.metrics import metric
-from oversight.figures.base import day_hover, finish, month_hover, stack_colours, style, top_n_other, unit_bar
+from oversight.figures.base import (
+    day_hover,
+    finish,
+    month_hover,
+    remembered,
+    stack_colours,
+    style,
+    top_n_other,
+    unit_bar,
+)
 from oversight.i18n import register, t
 
 STRINGS = {
@@ -40,6 +49,7 @@ def ptype(name: str, lang: str) -> str:
     return t(f"ptype.{name}", lang) if name in TYPE_COLOURS else name
 
 
+@remembered
 def area_trend(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """Lines of service-centre ㎡ per unit per month (columns month, unit_code, unit_name,
     town_code, service_center_m2); beyond the 5 largest units the rest are summed as 其他."""
@@ -71,6 +81,7 @@ def area_trend(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     return finish(fig, lang)
 
 
+@remembered
 def per100_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """㎡ per 100 households per unit, red below the standard, with the standard line."""
     m = metric("m2_per_100_households")
@@ -87,6 +98,7 @@ def per100_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     )
 
 
+@remembered
 def project_timeline(df: pd.DataFrame, lang: str) -> go.Figure:
     """Each project a dot at its completion date on its type's row, sized by area added
     (columns completed_on, community_name, town_name, project_type, area_added_m2, rooms_integrated)."""
@@ -121,6 +133,7 @@ def project_timeline(df: pd.DataFrame, lang: str) -> go.Figure:
     return finish(fig, lang, max_month_ticks=8)
 
 
+@remembered
 def rooms_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """Rooms integrated per unit, stacked by project type (columns unit_code, unit_name,
     project_type, rooms_integrated)."""

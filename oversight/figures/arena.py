@@ -6,6 +6,7 @@ community, on every chart."""
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -15,7 +16,17 @@ from plotly.subplots import make_subplots
 from core.settings import min_cases
 from oversight.arena.indicators import INDICATOR_COLOURS, indicator
 from oversight.arena.scoring import ArenaResult
-from oversight.figures.base import BAD, GOOD, NOTE_STYLE, OTHER_COLOUR, finish, month_hover, style, wrap_title
+from oversight.figures.base import (
+    BAD,
+    GOOD,
+    NOTE_STYLE,
+    OTHER_COLOUR,
+    finish,
+    month_hover,
+    remembered,
+    style,
+    wrap_title,
+)
 from oversight.i18n import register, t
 
 STRINGS = {
@@ -74,10 +85,17 @@ def _panel_title(key: str, lang: str) -> str:
     return f"{ind.label(lang)}（{unit}）" if lang == "zh" else f"{ind.label(lang)} ({unit})"
 
 
+def _result_key(result: ArenaResult) -> bytes:
+    """What a remembered arena figure knows an ArenaResult by: its pickle (Streamlit would pickle
+    it anyway, warning for each Series of lists in it). Equal bytes, equal result."""
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _order(result: ArenaResult) -> list[str]:
     return list(result.table().index)
 
 
+@remembered(hash_funcs={ArenaResult: _result_key})
 def contributions(result: ArenaResult, names: Mapping[str, str], lang: str) -> go.Figure:
     """Stacked horizontal bars, best community on top: each segment is the points one indicator
     adds to the composite, so the bar's length is the composite and its parts say why."""
@@ -129,6 +147,7 @@ def contributions(result: ArenaResult, names: Mapping[str, str], lang: str) -> g
     return finish(fig, lang)
 
 
+@remembered(hash_funcs={ArenaResult: _result_key})
 def radar(
     result: ArenaResult, codes: Sequence[str], names: Mapping[str, str], colours: Mapping[str, str], lang: str
 ) -> go.Figure:
@@ -169,6 +188,7 @@ def radar(
     return finish(fig, lang)
 
 
+@remembered(hash_funcs={ArenaResult: _result_key})
 def rank_ranges(sens: pd.DataFrame, names: Mapping[str, str], lang: str, draws: int, spread: float) -> go.Figure:
     """Per community a bar from its best to its worst rank over the draws, a dot at the median
     and a diamond at the rank under the chosen weights. A short bar is a robust rank; a long one
@@ -225,11 +245,24 @@ def rank_ranges(sens: pd.DataFrame, names: Mapping[str, str], lang: str, draws: 
 def trends(
     monthly: pd.DataFrame, keys: Sequence[str], names: Mapping[str, str], colours: Mapping[str, str], lang: str
 ) -> go.Figure:
+    """`_trends` with core.settings.min_cases() in force (a remembered figure keyed by it)."""
+    return _trends(monthly, tuple(keys), names, colours, lang, min_cases())
+
+
+@remembered
+def _trends(
+    monthly: pd.DataFrame,
+    keys: Sequence[str],
+    names: Mapping[str, str],
+    colours: Mapping[str, str],
+    lang: str,
+    few: int,
+) -> go.Figure:
     """Small multiples: one panel per indicator in `keys`, one line per community, by month.
     A month a community did not report is a gap, not a zero. Each panel's value axis starts at
     zero. A rate stands next to the cases it is computed on when `monthly` carries that count
     (the indicator's `cases_column`: requests_received, requests_resolved, followups_total): the
-    hover says "n=3", and a month on fewer than core.settings.min_cases() cases is an open
+    hover says "n=3", and a month on fewer than `few` (core.settings.min_cases()) cases is an open
     circle, explained under the title, so a jump on three cases is not read as a trend. Without
     the column the chart is drawn as before (filled dots, no counts)."""
     keys = [k for k in keys if k in monthly.columns]
@@ -240,7 +273,6 @@ def trends(
         rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.3 / rows, horizontal_spacing=0.08
     )
     months = sorted(monthly["month"].unique()) if len(monthly) else []
-    few = min_cases()
     counted = False
     for i, key in enumerate(keys):
         ind = indicator(key)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from oversight.figures.base import BAD, GOOD, finish, style
+from oversight.figures.base import BAD, GOOD, finish, remembered, style
 from oversight.i18n import fmt_month, register, t
 
 STRINGS = {
@@ -71,6 +71,7 @@ def _fill(template: str, columns: dict[str, pd.Series]) -> pd.Series:
     return out
 
 
+@remembered
 def submission_matrix(sub: pd.DataFrame, lang: str, scope: str) -> go.Figure:
     """Communities (rows) × months (columns), one colour per status, legend below.
     `sub` has community_code, community_name, town_name, month, reported_on, due_on, status."""
@@ -131,6 +132,7 @@ def submission_matrix(sub: pd.DataFrame, lang: str, scope: str) -> go.Figure:
     return finish(fig, lang)
 
 
+@remembered
 def submission_by_town(summary: pd.DataFrame, lang: str, scope: str) -> go.Figure:
     """Townships (rows) × months: colour = share of the communities that reported on time;
     hover gives the counts. `summary` from queries.overview.submission_summary."""

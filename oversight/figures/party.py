@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.metrics import metric
-from oversight.figures.base import NEUTRAL, finish, month_hover, standard_line, style, unit_bar
+from oversight.figures.base import NEUTRAL, finish, month_hover, remembered, standard_line, style, unit_bar
 from oversight.i18n import register, t
 
 STRINGS = {
@@ -44,6 +44,7 @@ LEVELS = (
 )
 
 
+@remembered
 def coverage_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """Coverage per unit (columns unit_code, unit_name, town_code, party_org_coverage) against its target."""
     m = metric("party_org_coverage")
@@ -59,6 +60,7 @@ def coverage_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     )
 
 
+@remembered
 def coverage_trend(df: pd.DataFrame, lang: str) -> go.Figure:
     """Coverage of the whole selection per month (columns month, party_org_coverage)."""
     fig = go.Figure(
@@ -80,6 +82,7 @@ def coverage_trend(df: pd.DataFrame, lang: str) -> go.Figure:
     return finish(fig, lang)
 
 
+@remembered
 def levels_bar(totals: dict[str, float | None], lang: str) -> go.Figure:
     """The five levels top down as horizontal bars with their counts written on them."""
     names = [t(key, lang) for _, key in LEVELS]
@@ -102,6 +105,7 @@ def levels_bar(totals: dict[str, float | None], lang: str) -> go.Figure:
     return finish(fig, lang)
 
 
+@remembered
 def orgs_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """Per unit: neighbourhoods, those with a party org, a property-company party org, an owners'
     committee (columns unit_code, unit_name, neighborhoods, neighborhood_branches,

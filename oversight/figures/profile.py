@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.metrics import metric
-from oversight.figures.base import NEUTRAL, axis_from, finish, month_hover, standard_line, style
+from oversight.figures.base import NEUTRAL, axis_from, finish, month_hover, remembered, standard_line, style
 from oversight.i18n import register, t
 
 STRINGS = {
@@ -26,6 +26,7 @@ def _axis(name: str, lang: str) -> str:
     return f"{m.label(lang)}（{m.unit(lang)}）" if lang == "zh" else f"{m.label(lang)} ({m.unit(lang)})"
 
 
+@remembered
 def trend(df: pd.DataFrame, names: tuple[str, ...], lang: str, community: str) -> go.Figure:
     """Monthly lines of `names` (columns month, *names) with each metric's standard or alert
     line; rates on a % axis. A month without a report is a gap, not 0."""
@@ -72,6 +73,7 @@ def trend(df: pd.DataFrame, names: tuple[str, ...], lang: str, community: str) -
     return finish(fig, lang)
 
 
+@remembered
 def standing(ranks: pd.DataFrame, lang: str, community: str) -> go.Figure:
     """Per key metric, the share of communities it beats in its township and in the county
     (columns metric, town_rank, town_n, county_rank, county_n); labels say "3 / 24"."""

@@ -16,6 +16,7 @@ from oversight.figures.base import (
     axis_from,
     finish,
     month_hover,
+    remembered,
     standard_line,
     style,
     unit_bar,
@@ -60,6 +61,7 @@ def _f(s: pd.Series) -> pd.Series:
     return s.astype("Float64").astype(float)
 
 
+@remembered
 def monthly_flow(df: pd.DataFrame, lang: str) -> go.Figure:
     """Bars of received and resolved per month (columns month, requests_received, requests_resolved)."""
     fig = go.Figure()
@@ -70,6 +72,7 @@ def monthly_flow(df: pd.DataFrame, lang: str) -> go.Figure:
     return finish(fig, lang)
 
 
+@remembered
 def monthly_rates(df: pd.DataFrame, lang: str) -> go.Figure:
     """Resolution, on-time and satisfaction rates per month with each rate's line from the
     catalogue (the resolution standard, the satisfaction alert) (columns month,
@@ -100,6 +103,7 @@ def monthly_rates(df: pd.DataFrame, lang: str) -> go.Figure:
     return finish(fig, lang)
 
 
+@remembered
 def backlog(df: pd.DataFrame, lang: str) -> go.Figure:
     """Received − resolved of the monthly reports summed from the range's first month, and (when
     given) the case list's cases open at each month's end (columns month, backlog, open_cases).
@@ -126,6 +130,7 @@ def backlog(df: pd.DataFrame, lang: str) -> go.Figure:
     return finish(fig, lang)
 
 
+@remembered
 def rate_bar(df: pd.DataFrame, name: str, lang: str, unit_label: str) -> go.Figure:
     """resolution_rate or satisfaction_rate per unit, red below its line (standard or alert)."""
     m = metric(name)
@@ -142,6 +147,7 @@ def rate_bar(df: pd.DataFrame, name: str, lang: str, unit_label: str) -> go.Figu
     )
 
 
+@remembered
 def category_source(df: pd.DataFrame, lang: str) -> go.Figure:
     """Cases per category stacked by source (columns category, source, cases)."""
     cats = [c for c in SERVICE_CATEGORIES if c in set(df["category"].dropna())]
@@ -170,6 +176,7 @@ def category_source(df: pd.DataFrame, lang: str) -> go.Figure:
     return finish(fig, lang)
 
 
+@remembered
 def days_histogram(df: pd.DataFrame, lang: str) -> go.Figure:
     """Working days to resolve, one stacked bar per day (30+ in the last), coloured by category,
     with the 3 / 7 / 15 working-day deadlines. `df`: case counts per category and working_days
@@ -211,6 +218,7 @@ def days_histogram(df: pd.DataFrame, lang: str) -> go.Figure:
     return finish(fig, lang)
 
 
+@remembered
 def open_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """Open cases per unit (columns unit_code, unit_name, town_code, open_cases)."""
     return unit_bar(

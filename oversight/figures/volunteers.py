@@ -12,6 +12,7 @@ from oversight.figures.base import (
     OTHER_COLOUR,
     finish,
     month_hover,
+    remembered,
     stack_colours,
     style,
     top_n_other,
@@ -38,6 +39,7 @@ def category_label(name: str | None, lang: str) -> str:
     return str(choice_label(name, lang))
 
 
+@remembered
 def monthly_hours(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """Stacked bars of hours per month per unit (columns month, unit_code, unit_name, town_code,
     volunteer_hours); beyond the 5 largest, units fold into 其他. A month nobody reported stays empty."""
@@ -69,12 +71,14 @@ def monthly_hours(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     return finish(fig, lang)
 
 
+@remembered
 def hours_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     return unit_bar(
         df, "volunteer_hours", t("fig.vol.by_unit", lang, unit=unit_label), t("fig.vol.hours_axis", lang), lang=lang
     )
 
 
+@remembered
 def per_volunteer_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     return unit_bar(
         df,
@@ -86,6 +90,7 @@ def per_volunteer_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure
     )
 
 
+@remembered
 def category_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """Hours per unit stacked by the six service categories, one fixed colour per category
     (columns unit_code, unit_name, service_category, hours)."""

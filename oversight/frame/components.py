@@ -136,19 +136,20 @@ def breadcrumb(f: Filters) -> list[str]:
 
 def breadcrumb_levels(f: Filters) -> list[tuple[str, str]]:
     """The breadcrumb as (name, level) from the county down: level "county", "town", "group"
-    or "community" — what `state.widen(level)` goes back up to."""
-    reg = common.communities()
+    or "community" — what `state.widen(level)` goes back up to. Reads the registry only below
+    the county (a whole-county rerun at ×50 unpickled its 17,400 rows for nothing)."""
+    reg = common.communities() if f.town_codes or f.community_codes else None
     crumbs = [(tr("frame.county"), "county")]
     towns = f.town_codes
     if not towns and f.community_codes:  # communities picked without a township: show theirs
         towns = tuple(dict.fromkeys(reg.loc[reg["community_code"].isin(f.community_codes), "town_code"]))
     if towns:
-        names = dict(zip(reg["town_code"], reg["town_name"], strict=False))
+        names = dict(zip(reg["town_code"].tolist(), reg["town_name"].tolist(), strict=False))
         crumbs.append((_names(towns, names, "frame.n_towns"), "town"))
     if f.group:
         crumbs.append((f.group, "group"))
     if f.community_codes:
-        names = dict(zip(reg["community_code"], reg["community_name"], strict=False))
+        names = dict(zip(reg["community_code"].tolist(), reg["community_name"].tolist(), strict=False))
         crumbs.append((_names(f.community_codes, names, "frame.n_communities"), "community"))
     return crumbs
 

@@ -22,7 +22,7 @@ from oversight.auth import session
 from oversight.auth.users import User
 from oversight.db import WarehouseError, data_as_of, outdated, warehouse_exists
 from oversight.filters import Filters
-from oversight.frame.components import OFFERED, breadcrumb, breadcrumb_levels
+from oversight.frame.components import OFFERED, breadcrumb_levels
 from oversight.frame.state import (
     FILTER_KEYS,
     WIDGET_KEYS,
@@ -195,7 +195,9 @@ def _refused(reg: pd.DataFrame, scope: tuple[str, ...] | None) -> bool:
     asked_towns = set(st.session_state.get(FILTER_KEYS["towns"]) or [])
     asked_comms = set(st.session_state.get(FILTER_KEYS["comms"]) or [])
     outside = everyone[~everyone["town_code"].isin(reg["town_code"])]
-    return bool(asked_towns & set(outside["town_code"]) or asked_comms & set(outside["community_code"]))
+    return bool(
+        asked_towns & set(outside["town_code"].tolist()) or asked_comms & set(outside["community_code"].tolist())
+    )
 
 
 def _filter_widgets(reg: pd.DataFrame, months: list[date], scope: tuple[str, ...] | None = None) -> Filters:
@@ -205,7 +207,9 @@ def _filter_widgets(reg: pd.DataFrame, months: list[date], scope: tuple[str, ...
     language = lang()  # format_func runs later too (AppTest): bind the language now
     if _refused(reg, scope):
         st.error(tr("frame.refused_town"), icon=":material/block:")
-    town_names = dict(zip(reg["town_code"], reg["town_name"], strict=False))
+    # Columns as lists first: iterating an Arrow-backed column yields one boxed scalar at a time
+    # (17,400 communities at ×50: most of every page's rerun floor).
+    town_names = dict(zip(reg["town_code"].tolist(), reg["town_name"].tolist(), strict=False))
     towns = [c for c in ss.get(FILTER_KEYS["towns"], []) if c in town_names]
     if scope is not None and len(town_names) == 1:
         towns = list(town_names)  # a one-township user always looks at that township
@@ -213,8 +217,9 @@ def _filter_widgets(reg: pd.DataFrame, months: list[date], scope: tuple[str, ...
     groups = sorted(in_towns["group_name"].dropna().unique().tolist())
     group = ss.get(FILTER_KEYS["group"]) if ss.get(FILTER_KEYS["group"]) in groups else None
     in_scope = in_towns[in_towns["group_name"] == group] if group else in_towns
-    comm_names = dict(zip(in_scope["community_code"], in_scope["community_name"], strict=False))
-    comm_towns = dict(zip(in_scope["community_code"], in_scope["town_name"], strict=False))
+    codes = in_scope["community_code"].tolist()
+    comm_names = dict(zip(codes, in_scope["community_name"].tolist(), strict=False))
+    comm_towns = dict(zip(codes, in_scope["town_name"].tolist(), strict=False))
     comms = [c for c in ss.get(FILTER_KEYS["comms"], []) if c in comm_names]
 
     if months:
@@ -282,7 +287,8 @@ def _filter_widgets(reg: pd.DataFrame, months: list[date], scope: tuple[str, ...
 
 def _header(f: Filters) -> None:
     month, loaded = data_as_of()
-    parts = [" › ".join(breadcrumb(f))]
+    levels = breadcrumb_levels(f)
+    parts = [" › ".join(name for name, _ in levels)]
     if month:
         as_of = tr("frame.as_of", month=fmt_month(month, f.lang))
         if loaded:
@@ -295,7 +301,7 @@ def _header(f: Filters) -> None:
     st.caption("　|　".join(parts))
     # The breadcrumb's upper levels, each a click away (a one-township user has no county view).
     one_town = f.allowed_towns is not None and len(f.allowed_towns) == 1
-    ups = [(n, lv) for n, lv in breadcrumb_levels(f)[:-1] if not (one_town and lv == "county")]
+    ups = [(n, lv) for n, lv in levels[:-1] if not (one_town and lv == "county")]
     if ups:
         row = st.container(horizontal=True, gap="small")
         for name, level in ups:

@@ -242,3 +242,16 @@ def test_units_without_a_value_are_said_to_be_no_zero() -> None:
     assert "2 个单位无可计算的数值" in fig.layout.xaxis.title.text and list(fig.data[0].text)[1:] == ["—", "—"]
     full = unit_bar(df.fillna(0.5), "v", "覆盖率", "覆盖率（%）", percent=True, lang="zh")
     assert "无可计算" not in full.layout.xaxis.title.text
+
+
+def test_a_page_chart_is_built_once_per_data_and_follows_new_data() -> None:
+    """A rerun with the same figures shows the chart built before (figures.base.remembered: a
+    page's rerun rebuilt every chart); a changed figure — a new load, another selection — is
+    drawn at once, never the stale chart."""
+    before = units("m2_per_100_households", [26.7, 44.0, None])
+    first = area.per100_bar(before, "zh", "乡镇")
+    assert area.per100_bar(before.copy(), "zh", "乡镇") is first  # same content: the same figure
+    after = area.per100_bar(units("m2_per_100_households", [26.7, 31.0, None]), "zh", "乡镇")
+    assert after is not first
+    assert 31.0 in list(after.data[0].x) and 31.0 not in list(first.data[0].x)
+    assert area.per100_bar(before, "en", "Township") is not first  # the language is part of the key

@@ -202,28 +202,30 @@ def test_county_figures_from_the_township_mart_are_the_community_rows_figures(
         pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
 
 
-def test_submission_summary_counts_each_status_per_township_and_month() -> None:
-    """The report-submission chart's counts: every status a column (0 where none), expected the
-    row's communities, per township and month or per month."""
-    from oversight.queries.overview import STATUSES, submission_summary
+def test_submission_counts_each_status_per_township_and_month(tiny: Path) -> None:
+    """The report-submission chart's counts, made in SQL: per township and month (or per month)
+    each status a column (0 where none) and expected the communities of the row — the same as
+    counting `submissions`' rows, which the page no longer fetches for a whole county."""
+    from oversight.queries.overview import STATUSES, submission_counts
 
-    jan, feb = pd.Timestamp(2024, 1, 1), pd.Timestamp(2024, 2, 1)
-    sub = pd.DataFrame(
-        {
-            "town_code": ["A", "A", "A", "B", "B"],
-            "town_name": ["甲镇", "甲镇", "甲镇", "乙镇", "乙镇"],
-            "month": [jan, jan, feb, jan, feb],
-            "status": ["on_time", "late", "missing", "on_time", "on_time"],
-        }
-    )
-    got = submission_summary(sub)
+    with writer(tiny) as con:  # 临江社区 sends March's report on 11 April: after the 10th, late
+        con.execute(
+            "UPDATE stg_monthly SET reported_on = DATE '2024-04-11' WHERE community_code = ? AND month = DATE '2024-03-01'",
+            [LINJIANG],
+        )
+    today = date(2024, 4, 5)
+    sub = overview.submissions(flt(), today=today)
+    got = submission_counts(flt(), today=today)
     assert list(got.columns) == ["town_code", "town_name", "month", *STATUSES, "expected"]
-    rows = {(r.town_code, r.month): tuple(int(r[s]) for s in (*STATUSES, "expected")) for _, r in got.iterrows()}
-    assert rows == {  # (on_time, late, missing, pending, expected)
-        ("A", jan): (1, 1, 0, 0, 2),
-        ("A", feb): (0, 0, 1, 0, 1),
-        ("B", jan): (1, 0, 0, 0, 1),
-        ("B", feb): (1, 0, 0, 0, 1),
+    want = sub.groupby(["town_code", "town_name", "month"])["status"].value_counts().unstack(fill_value=0)
+    rows = {
+        (r.town_code, r.town_name, r.month): tuple(int(r[s]) for s in (*STATUSES, "expected"))
+        for _, r in got.iterrows()
     }
-    by_month = submission_summary(sub, by="month").set_index("month")
-    assert by_month.loc[jan, "expected"] == 3 and by_month.loc[feb, "on_time"] == 1
+    assert rows == {k: (*(int(want.loc[k].get(s, 0)) for s in STATUSES), int(want.loc[k].sum())) for k in want.index}
+    march = got[(got["town_code"] == XINZHENG) & (got["month"] == pd.Timestamp(2024, 3, 1))].iloc[0]
+    assert (int(march["late"]), int(march["pending"]), int(march["expected"])) == (1, 34, 36)
+    by_month = submission_counts(flt(), by="month", today=today).set_index("month")
+    assert int(by_month.loc[pd.Timestamp(2024, 3, 1), "expected"]) == int((sub["month"] == "2024-03-01").sum())
+    with pytest.raises(ValueError):
+        submission_counts(flt(), by="community")

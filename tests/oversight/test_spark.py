@@ -56,6 +56,7 @@ def _calls(f: Filters, codes: list[str]) -> dict[str, Callable[[], object]]:
         "overview.roster_counts": lambda: overview.roster_counts(f),
         "overview.ranking": lambda: overview.ranking(f, "resolution_rate"),
         "overview.submissions": lambda: overview.submissions(f, TODAY),
+        "overview.submission_counts": lambda: [overview.submission_counts(f, by, TODAY) for by in ("town", "month")],
         "party.coverage_by_unit": lambda: party.coverage_by_unit(f),
         "party.coverage_by_month": lambda: party.coverage_by_month(f),
         "party.levels_by_unit": lambda: party.levels_by_unit(f),
@@ -95,9 +96,11 @@ NOT_COMPARED = {
     "profile.picker_filters": "builds Filters, no query",
     "overview.compare_months": "months arithmetic, no query",
     "overview.ranking_level": "no query",
+    "overview.month_filters": "builds Filters, no query",
     "data.views_for": "the list of views a user may browse, no query",
     "common.allowed_sql": "SQL text, no query",
     "common.range_rows": "SQL text, no query",
+    "common.as_of_rows": "SQL text, no query",
     "arena.data_quality": "reads oversight.queries.quality over the quality_flag view, whose rules are DuckDB SQL "
     "not yet transpiled for Spark (the export carries quality_flag itself as data)",
 }
