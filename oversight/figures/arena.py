@@ -35,6 +35,7 @@ STRINGS = {
         "Composite score and each indicator's contribution (out of 100)",
     ),
     "arena.fig.points": ("得分（分）", "Points"),
+    "arena.fig.group": ("{group}组内排名 ↓", "ranked within {group} ↓"),
     "arena.fig.radar": ("各指标得分雷达图（0–100）", "Indicator scores (0–100)"),
     "arena.fig.ranks": (
         "权重±{spread:.0%}随机扰动{draws}次的名次范围",
@@ -95,6 +96,39 @@ def _order(result: ArenaResult) -> list[str]:
     return list(result.table().index)
 
 
+def _group_rules(fig: go.Figure, result: ArenaResult, order: list[str], lang: str) -> None:
+    """With peer groups (ranks count within each), a rule above each group's first bar and its
+    name at the right: a 村's 68.1 above a 社区's 83.7 then reads as a ranking of its own."""
+    if result.group is None or result.group.nunique() < 2:
+        return
+    groups = [result.group[c] for c in order]
+    for i, g in enumerate(groups):
+        if i and g == groups[i - 1]:
+            continue
+        if i:
+            fig.add_shape(
+                type="line",
+                xref="paper",
+                x0=0,
+                x1=1,
+                yref="y",
+                y0=i - 0.5,
+                y1=i - 0.5,
+                line={"color": "#616161", "width": 1, "dash": "dot"},
+            )
+        fig.add_annotation(
+            xref="paper",
+            x=1,
+            yref="y",
+            y=i - 0.45,
+            text=t("arena.fig.group", lang, group=g),
+            showarrow=False,
+            xanchor="right",
+            yanchor="bottom",
+            font={"color": "#616161", "size": 12},
+        )
+
+
 @remembered(hash_funcs={ArenaResult: _result_key})
 def contributions(result: ArenaResult, names: Mapping[str, str], lang: str) -> go.Figure:
     """Stacked horizontal bars, best community on top: each segment is the points one indicator
@@ -140,6 +174,7 @@ def contributions(result: ArenaResult, names: Mapping[str, str], lang: str) -> g
             xshift=4,
             font={"color": BAD if n_missing else "#222"},
         )
+    _group_rules(fig, result, order, lang)
     style(fig, t("arena.fig.contrib", lang), x_title=t("arena.fig.points", lang), height=140 + 34 * len(order))
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)

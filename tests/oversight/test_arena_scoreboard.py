@@ -126,3 +126,51 @@ def test_pack_file_names_carry_the_group_and_the_months() -> None:
     assert (
         english.file_name("xlsx") == "Arena_competition_comparison_pack_东北社区_and_3_more_a_b__2024-01_2024-02.xlsx"
     )
+
+
+def test_with_peer_groups_the_chart_and_the_pack_say_which_group_each_rank_is_in() -> None:
+    """同类比较 社区/村: two 第1名, a 村's 68 drawn above a 社区's 84 with nothing between them, and
+    the pack's 汇总 with two rank-1 rows and no group (new-user pass)."""
+    import io
+
+    import openpyxl
+
+    from oversight.arena.pack import html as pack_html
+    from oversight.arena.pack import xlsx as pack_xlsx
+    from oversight.figures import arena as arena_fig
+
+    values = pd.DataFrame({"resolution_rate": [0.99, 0.95, 0.90, 0.80]}, index=["s1", "s2", "v1", "v2"])
+    groups = pd.Series({"s1": "社区", "s2": "社区", "v1": "村", "v2": "村"})
+    result = arena.score(values, {"resolution_rate": 1}, groups=groups)
+    info = pd.DataFrame(
+        {
+            "community_name": ["东北社区", "临江社区", "新井村", "华堂村"],
+            "town_name": ["新政镇"] * 4,
+            "households": [3000, 2000, 800, 500],
+            "months_reported": [3] * 4,
+        },
+        index=values.index,
+    )
+    fig = arena_fig.contributions(result, scoreboard.display_names(info), "zh")
+    assert sorted(a.text for a in fig.layout.annotations if "组内排名" in a.text) == ["村组内排名 ↓", "社区组内排名 ↓"]
+    assert len([s for s in fig.layout.shapes if s.type == "line" and s.xref == "paper"]) == 1  # one rule between
+
+    pack = Pack(
+        "全县",
+        date(2024, 1, 1),
+        date(2024, 3, 1),
+        "zh",
+        result,
+        arena.sensitivity(result, draws=20),
+        info,
+        pd.DataFrame(),
+        20,
+        0.2,
+        1,
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(pack_xlsx.build_xlsx(pack))).worksheets[0]
+    header = [c.value for c in ws[7]]
+    assert header[:3] == ["名次", "同类组", "村(社区)"]
+    rows = {r[2]: (r[0], r[1]) for r in ws.iter_rows(min_row=8, max_row=11, values_only=True)}
+    assert rows["东北社区"] == (1, "社区") and rows["新井村"] == (1, "村")
+    assert "<th class=l>同类组</th>" in pack_html.build_html(pack)

@@ -56,11 +56,14 @@ def _fmt(ind: Indicator, x: object) -> str:
 def _summary(p: Pack) -> str:
     lang, r = p.lang, p.result
     rows = []
+    grouped = p.board["group"].nunique() > 1  # ranks count within each peer group: say which
     for _, row in p.board.iterrows():
         rank, comp, share = row["rank"], row["composite"], row["share_first"]
+        group = f'<td class="l n">{escape(str(row["group"]))}</td>' if grouped else ""
         rows.append(
             "<tr>"
             f"<td>{'—' if pd.isna(rank) else f'{rank:.0f}'}</td>"
+            f"{group}"
             f'<td class="l n">{escape(row["name"])}</td>'
             f'<td class="l n">{escape(row["town"])}</td>'
             f"<td><b>{'—' if pd.isna(comp) else f'{comp:.1f}'}</b></td>"
@@ -70,9 +73,12 @@ def _summary(p: Pack) -> str:
             f"<td>{row['redistributed']:.0%}</td>"
             "</tr>"
         )
+    keys = ("rank", *(("group",) if grouped else ()), "community", "town", "composite", "rank_range")
+    keys += ("first_share", "missing", "redistributed")
     head = "".join(
-        f"<th{' class=l' if k in ('community', 'town', 'missing') else ''}>{escape(t('arena.pack.' + k, lang, spread=p.spread))}</th>"
-        for k in ("rank", "community", "town", "composite", "rank_range", "first_share", "missing", "redistributed")
+        f"<th{' class=l' if k in ('group', 'community', 'town', 'missing') else ''}>"
+        f"{escape(t('arena.board.group' if k == 'group' else 'arena.pack.' + k, lang, spread=p.spread))}</th>"
+        for k in keys
     )
     weights = "".join(
         "<tr>"

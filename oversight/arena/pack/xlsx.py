@@ -89,8 +89,10 @@ def _summary(ws, c: _Cells, p: Pack) -> None:  # noqa: ANN001
     ws.write_string(3, 0, f"{t('arena.pack.generated', lang)}{colon(lang)}{p.when()}")
     ws.write_string(4, 0, t("arena.pack.objective_note", lang))
     active = p.active
+    grouped = p.board["group"].nunique() > 1  # ranks count within each peer group: say which
     heads = [
         t("arena.pack.rank", lang),
+        *([t("arena.board.group", lang)] if grouped else []),
         t("arena.pack.community", lang),
         t("arena.pack.town", lang),
         t("arena.pack.composite", lang),
@@ -104,24 +106,27 @@ def _summary(ws, c: _Cells, p: Pack) -> None:  # noqa: ANN001
     for j, h in enumerate(heads):
         ws.write_string(top, j, h, c.head)
     ws.set_row(top, 48)
+    g = int(grouped)
     for i, (code, row) in enumerate(p.board.iterrows(), start=top + 1):
         c.write(ws, i, 0, row["rank"], c.int)
-        ws.write_string(i, 1, row["name"], c.text)
-        ws.write_string(i, 2, row["town"], c.text)
-        c.write(ws, i, 3, row["composite"])
-        for j, ind in enumerate(active, start=4):
+        if grouped:
+            ws.write_string(i, 1, str(row["group"]), c.text)
+        ws.write_string(i, 1 + g, row["name"], c.text)
+        ws.write_string(i, 2 + g, row["town"], c.text)
+        c.write(ws, i, 3 + g, row["composite"])
+        for j, ind in enumerate(active, start=4 + g):
             c.write(ws, i, j, row[ind.key])
-        j = 4 + len(active)
+        j = 4 + g + len(active)
         ws.write_string(i, j, row["missing"], c.missing if r.missing[code] else c.text)
         c.write(ws, i, j + 1, row["redistributed"], c.pct0)
         ws.write_string(i, j + 2, row["rank_range"], c.text)
         c.write(ws, i, j + 3, row["share_first"], c.pct0)
     ws.set_column(0, 0, 6)
-    ws.set_column(1, 2, 12)
-    ws.set_column(3, 3 + len(active), 10)
-    ws.set_column(4 + len(active), 4 + len(active), 28)
-    ws.set_column(5 + len(active), 7 + len(active), 12)
-    ws.freeze_panes(top + 1, 2)
+    ws.set_column(1, 2 + g, 12)
+    ws.set_column(3 + g, 3 + g + len(active), 10)
+    ws.set_column(4 + g + len(active), 4 + g + len(active), 28)
+    ws.set_column(5 + g + len(active), 7 + g + len(active), 12)
+    ws.freeze_panes(top + 1, 2 + g)
 
     row = top + len(p.order) + 3
     ws.write_string(row, 0, t("arena.pack.weights", lang), c.title)
