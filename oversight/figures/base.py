@@ -75,6 +75,7 @@ TITLE_WIDTH = 44  # a title wider than this many Latin characters (a CJK one cou
 
 P = ParamSpec("P")
 HASHED_ROWS = 50_000  # Streamlit hashes a frame this long by a sample of its rows: such a frame is never a key
+FIGURES_HELD = 32  # per builder: the ×50 county heatmap of 1,850 townships × 12 months is 4 MB as JSON
 
 
 def remembered(
@@ -83,7 +84,7 @@ def remembered(
     """A page's figure builder that builds each figure once: the figure for the same arguments
     (frames compared by content, as st.cache_resource hashes them; other types through
     `hash_funcs`, as st.cache_resource takes them) is the one built before, held for an hour
-    (at most 128 figures per builder). A page's rerun rebuilt every chart (plotly validates
+    (at most FIGURES_HELD per builder). A page's rerun rebuilt every chart (plotly validates
     every property it is given: at ×50 a chart of 1,850 townships took 0.1–0.3 s). The figure
     is shared by every session: callers hand it to st.plotly_chart, which copies it, and never
     change it (a builder whose figure is changed afterwards, such as `unit_bar` in the 通报, is
@@ -93,7 +94,7 @@ def remembered(
     Use as `@remembered` or `@remembered(hash_funcs=…)`."""
     if builder is None:
         return functools.partial(remembered, hash_funcs=hash_funcs)
-    held = st.cache_resource(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=hash_funcs)(builder)
+    held = st.cache_resource(ttl=3600, max_entries=FIGURES_HELD, show_spinner=False, hash_funcs=hash_funcs)(builder)
 
     @functools.wraps(builder)
     def build(*args: P.args, **kwargs: P.kwargs) -> go.Figure:
