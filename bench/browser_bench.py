@@ -10,7 +10,8 @@ server started (its queries fill the caches), "warm" the median of the next visi
 where the script finished (the app's data-test-script-state turns notRunning for good):
 "server" = navigation → script finished (the frontend's scripts, the session, the script's run
 and its messages), "render" = script finished → idle (tables and charts drawn, nothing running,
-no skeleton left). A floor page (st.title only, its own server) is measured in the same run.
+no skeleton left). Two floor pages (st.title only; a title, one plotly chart and one table), each on
+its own server, are measured in the same run.
 Also timed: an arena weight change (a fragment rerun) against the arena's full rerun (the
 normalisation-method radio that follows it is in the same fragment, so a full rerun is forced
 with the sidebar's language switch). Prints a table and writes the "browser" section of
@@ -85,8 +86,17 @@ def _build_sample(db: Path) -> None:
     load_paths([ROOT / "data" / "sample"], db=db)
 
 
-# The floor: what any Streamlit page costs here (the frontend's scripts, the session, one title).
+# The floors: what any Streamlit page costs here (the frontend's scripts, the session, one title),
+# and what a page with one plotly chart and one table costs (the frontend then also loads and
+# compiles its plotly and data-grid bundles, 4.7 and 1.3 MB here, on every fresh visit).
 FLOOR = 'import streamlit as st\n\nst.set_page_config(layout="wide")\nst.title("floor")\n'
+CHART_FLOOR = FLOOR + (
+    "import pandas as pd\nimport plotly.graph_objects as go\n\n"
+    'df = pd.DataFrame({"month": [f"2025-{m:02d}" for m in range(1, 13)], "value": range(12)})\n'
+    'st.plotly_chart(go.Figure(go.Bar(x=df["month"], y=df["value"])), key="chart")\n'
+    "st.dataframe(df)\n"
+)
+FLOORS = {"floor (st.title only)": FLOOR, "floor (title, 1 chart, 1 table)": CHART_FLOOR}
 
 
 def _server(db: Path, tmp: Path, script: str = "dashboard.py") -> tuple[subprocess.Popen, str]:
@@ -111,10 +121,18 @@ def _idle(page: Any) -> float:
     return float(page.wait_for_function(_IDLE, timeout=120_000, polling=50).json_value())
 
 
-def _visit(browser: Any, url: str) -> dict[str, float]:
-    """One fresh session opening `url`: total, server and render seconds."""
+def _context(browser: Any) -> Any:
     ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
     ctx.add_init_script(_WATCH)
+    return ctx
+
+
+def _visit(browser: Any, url: str, ctx: Any = None) -> dict[str, float]:
+    """One new Streamlit session opening `url` — in a fresh browser profile, or with `ctx` in a
+    new tab of that profile (its HTTP cache warm: a returning user pasting a link): total,
+    server and render seconds."""
+    own = ctx is None
+    ctx = _context(browser) if own else ctx
     page = ctx.new_page()
     try:
         page.goto(url)
@@ -123,7 +141,9 @@ def _visit(browser: Any, url: str) -> dict[str, float]:
         done = max((t for s, t in states if s == "notRunning"), default=total)
         return {"total": total / 1000, "server": done / 1000, "render": (total - done) / 1000}
     finally:
-        ctx.close()
+        page.close()
+        if own:
+            ctx.close()
 
 
 def _rerun_times(browser: Any, url: str, repeats: int) -> dict[str, list[float]]:
@@ -180,28 +200,38 @@ def run(db: Path, repeats: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "floor.py").write_text(FLOOR, encoding="utf-8")
-        floor_proc, floor_url = _server(db, Path(tmp), str(Path(tmp) / "floor.py"))
+        floors = {}
+        for i, (name, script) in enumerate(FLOORS.items()):
+            (Path(tmp) / f"floor{i}.py").write_text(script, encoding="utf-8")
+            floors[name] = _server(db, Path(tmp), str(Path(tmp) / f"floor{i}.py"))
         proc, url = _server(db, Path(tmp))
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-                floor = [_visit(browser, floor_url) for _ in range(repeats + 1)]
-                links = {"floor (st.title only)": {"cold": floor[0], "warm": floor[1:]}}
+                links = {}
+                returning = _context(browser)  # one profile whose cache every page's scripts fill
+                for name, (_, floor_url) in floors.items():
+                    floor = [_visit(browser, floor_url) for _ in range(repeats + 1)]
+                    _visit(browser, floor_url, returning)
+                    tab = [_visit(browser, floor_url, returning) for _ in range(repeats)]
+                    links[name] = {"cold": floor[0], "warm": floor[1:], "tab": tab}
                 for name, path in PAGES:
                     visits = [_visit(browser, url + path) for _ in range(repeats + 1)]
-                    links[name] = {"cold": visits[0], "warm": visits[1:]}
+                    _visit(browser, url + path, returning)
+                    tab = [_visit(browser, url + path, returning) for _ in range(repeats)]
+                    links[name] = {"cold": visits[0], "warm": visits[1:], "tab": tab}
                     w = [v["total"] for v in visits[1:]]
                     print(
                         f"{name:<11} link: cold {visits[0]['total']:.2f} s, warm {statistics.median(w):.2f} s",
                         flush=True,
                     )
+                returning.close()
                 sidebar = _sidebar_times(browser, url, repeats)
                 print({k: _med(v) for k, v in sidebar.items()}, flush=True)
                 reruns = _rerun_times(browser, url, repeats)
                 browser.close()
         finally:
-            for p in (proc, floor_proc):
+            for p in (proc, *(p for p, _ in floors.values())):
                 p.terminate()
                 p.wait(timeout=15)
     return {"links": links, "sidebar": sidebar, "reruns": reruns}
@@ -217,7 +247,7 @@ def _span(xs: list[float]) -> str:
 
 def report(res: dict[str, Any], info: dict[str, str], command: str) -> tuple[str, str]:
     header = ["page", "sidebar click → idle s (median)", "range s", "< 2 s"]
-    header += ["link, fresh session s: cold", "warm", "warm server", "warm render"]
+    header += ["link, fresh profile s: cold", "warm", "warm server", "warm render", "link, new tab s", "< 2 s"]
     rows = []
     paths = dict(PAGES)
     for name, r in res["links"].items():
@@ -234,11 +264,17 @@ def report(res: dict[str, Any], info: dict[str, str], command: str) -> tuple[str
                 _med([v["total"] for v in warm]),
                 _med([v["server"] for v in warm]),
                 _med([v["render"] for v in warm]),
+                _med([v["total"] for v in r["tab"]]),
+                "—"
+                if name in FLOORS
+                else "yes"
+                if statistics.median(v["total"] for v in r["tab"]) < TARGET
+                else "**no**",
             ]
         )
     for path, nav in res["sidebar"].items():  # pages only some users see (upload, admin): the frame's floor
         if path not in paths.values():
-            rows.append([path.strip("/"), _med(nav), _span(nav), "—", "", "", "", ""])
+            rows.append([path.strip("/"), _med(nav), _span(nav), "—", "", "", "", "", "", ""])
     w, full = res["reruns"]["weight"], res["reruns"]["full"]
     rerun = (
         f"Arena, one session: a weight change to idle {_med(w)} s ({_span(w)}; the weights' fragment reruns), "
@@ -252,10 +288,13 @@ def report(res: dict[str, Any], info: dict[str, str], command: str) -> tuple[str
             "against `streamlit run dashboard.py` on the sample county. Idle = connected, script not running, no "
             f"status widget or skeleton, held for {SETTLE} ms (not counted). **Sidebar click → idle**: one session "
             "moving through every sidebar link (what a person feels; the target is < 2 s). **Link, fresh "
-            "session**: a pasted URL in a new browser profile (downloads and parses Streamlit's scripts again); "
+            "profile**: a pasted URL in a new browser profile (downloads and parses Streamlit's scripts again); "
+            "**link, new tab**: the same URL in a new tab of a browser that has opened the dashboard before (a "
+            "new Streamlit session; the scripts come from its cache but are compiled again); "
             "cold = the page's first visit after the server started; server = navigation → the script's run "
-            "finished, render = that → idle. The floor row is a page holding only st.title on its own server, "
-            "measured in the same run.",
+            "finished, render = that → idle. The floor rows are a page holding only st.title and one holding a "
+            "title, one plotly bar chart and one 12-row st.dataframe, each on its own server, measured in the same "
+            "run: what Streamlit and plotly cost on a fresh visit before any of this product's work.",
             machine_md(info),
             md_table(header, rows),
             rerun,
