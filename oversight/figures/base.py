@@ -30,9 +30,9 @@ register(
     {
         "fig.axis_from": ("坐标轴自 {start} 起，未从零开始", "axis starts at {start}, not at zero"),
         "fig.missing_units": (
-            "“—”：{n} 个单位无可计算的数值（未报送，或分母为 0，如没有小区），未画柱，不按 0 计",
-            "“—”: {n} units have no value to show (not reported, or nothing to divide by, such as no "
-            "neighbourhoods); no bar, not a zero",
+            "未画柱的 {n} 个单位无可计算的数值（未报送，或分母为 0，如没有小区），不按 0 计",
+            "{n} units without a bar have no value to show (not reported, or nothing to divide by, such as "
+            "no neighbourhoods); not a zero",
         ),
     }
 )

@@ -239,7 +239,7 @@ def test_units_without_a_value_are_said_to_be_no_zero() -> None:
         }
     )
     fig = unit_bar(df, "v", "覆盖率", "覆盖率（%）", percent=True, lang="zh")
-    assert "2 个单位无可计算的数值" in fig.layout.xaxis.title.text and list(fig.data[0].text)[1:] == ["—", "—"]
+    assert "未画柱的 2 个单位无可计算的数值" in fig.layout.xaxis.title.text and list(fig.data[0].text)[1:] == ["—", "—"]
     full = unit_bar(df.fillna(0.5), "v", "覆盖率", "覆盖率（%）", percent=True, lang="zh")
     assert "无可计算" not in full.layout.xaxis.title.text
 
