@@ -309,11 +309,19 @@ def _flush(
             done(f.p.index, result)
     finally:
         for kind, _ in kinds.values():
-            con.execute(compose("DROP TABLE IF EXISTS {t}", t=ident(_staged(kind))))
+            for name in (_staged(kind), _stored(kind)):
+                con.execute(compose("DROP TABLE IF EXISTS {t}", t=ident(name)))
 
 
 def _staged(kind: Kind) -> str:
     return f"_staged_{kind.name}"
+
+
+def _stored(kind: Kind) -> str:
+    """The temp table of the stored rows of `kind` one file's staged rows would replace (with their
+    rowid): found in one scan of the kind's table, which in a province warehouse holds millions of
+    rows, then read by every step of that file's upsert (see `_set_aside_older`)."""
+    return f"_stored_{kind.name}"
 
 
 @dataclass(frozen=True)
@@ -536,7 +544,7 @@ def _apply(
             "FROM {staged} AS s WHERE {in_group} GROUP BY s._file_no, s._sheet ORDER BY s._file_no, min(s._row)",
             replaced=compose(
                 "count(*) FILTER (WHERE s._reason IS NULL AND EXISTS (SELECT 1 FROM {table} AS t WHERE {match}))",
-                table=table,
+                table=ident(_stored(kind)),
                 match=match,
             )
             if replacing
@@ -587,7 +595,9 @@ def _apply(
             extra=join(extra_vals),
             staged=staged,
             group=_GROUP,
-            new=compose(" AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {match})", table=table, match=match)
+            new=compose(
+                " AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {match})", table=ident(_stored(kind)), match=match
+            )
             if replacing
             else Fragment(""),
         ),
@@ -622,7 +632,7 @@ def _pairs(kind: Kind) -> Fragment:
         # a case list's period tells an older file from a newer one.
         by_period=Fragment("false" if kind.period in kind.key else "$file_period < l.period_end"),
         staged=ident(_staged(kind)),
-        table=ident(kind.table),
+        table=ident(_stored(kind)),
         match=_match(kind),
         last=ident(LAST_LOAD),
     )
@@ -640,12 +650,25 @@ def _set_aside_older(
 ) -> int:
     """How many of one file's good rows of `kind` would replace stored rows; unless forced, those
     older than the stored row are set aside first (with both dates and the stored row's file)."""
+    # One scan of the stored table: the rows the file's good rows would replace, read by every
+    # later step (the set-aside ones among them simply no longer match a good row).
+    con.execute(
+        compose(
+            "CREATE OR REPLACE TEMP TABLE {stored} AS SELECT t.rowid AS _rowid, t.* FROM {table} AS t "
+            "WHERE EXISTS (SELECT 1 FROM {staged} AS s WHERE s._file_no = $f AND s._reason IS NULL AND {match})",
+            stored=ident(_stored(kind)),
+            staged=ident(_staged(kind)),
+            table=ident(kind.table),
+            match=_match(kind),
+        ),
+        {"f": f.file_no},
+    )
     # Most files replace nothing (a new month): they skip the comparison and correction steps.
     replacing = con.execute(
         compose(
             "SELECT count(*) FROM {staged} AS s JOIN {table} AS t ON {match} WHERE s._file_no = $f AND s._reason IS NULL",
             staged=ident(_staged(kind)),
-            table=ident(kind.table),
+            table=ident(_stored(kind)),
             match=_match(kind),
         ),
         {"f": f.file_no},
@@ -676,7 +699,7 @@ def _update(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file_no: i
     """Update the stored rows one file's good staged rows of `kind` replace, column by column (a
     blank keeps, CLEAR_MARKERS clear), recording every value changed in etl_correction; sets
     out.values_changed, out.changes and out.replaced."""
-    staged, table = ident(_staged(kind)), ident(kind.table)
+    staged, table, stored = ident(_staged(kind)), ident(kind.table), ident(_stored(kind))
     f = {"f": file_no}
     match = join((compose("{t} = {s}", t=qualified("t", k), s=qualified("s", k)) for k in kind.key), " AND ")
     good = Fragment("s._file_no = $f AND s._reason IS NULL")
@@ -703,7 +726,7 @@ def _update(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file_no: i
         "unnest([{structs}]) AS u(c) WHERE {good} AND u.c.old IS DISTINCT FROM u.c.new",
         key=key_json,
         staged=staged,
-        table=table,
+        table=stored,
         match=match,
         structs=join(
             compose(
@@ -735,10 +758,12 @@ def _update(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file_no: i
     sets.append(compose("{c} = $load_id", c=ident(LAST_LOAD)))
     out.replaced = con.execute(
         compose(
-            "UPDATE {table} AS t SET {sets} FROM {staged} AS s WHERE {good} AND {match}",
+            "UPDATE {table} AS t SET {sets} FROM (SELECT s.*, t._rowid FROM {staged} AS s JOIN {stored} AS t ON {match} "
+            "WHERE {good}) AS s WHERE t.rowid = s._rowid",
             table=table,
             sets=join(sets),
             staged=staged,
+            stored=stored,
             good=good,
             match=match,
         ),

@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from core.contract import CLEAR_MARKERS, Column, Kind, clearable
-from core.sql import Fragment, compose, ident, qualified
+from core.sql import compose, ident, qualified
 from etl.normalize import Registry, blank, column_sql, escaped_sql, lit, register_functions, shown
 from etl.warehouse import data_columns
 
@@ -136,23 +136,43 @@ def checks(kind: Kind) -> list[Check]:
 
 def _other_town_check(kind: Kind) -> Check:
     """A key another township already owns: in the warehouse, or in an earlier file of the same
-    load. Evaluated over `keyed` (the row's own columns qualified, so the subqueries cannot
-    capture them)."""
+    load. Reads `_owners` (`owners_sql`: only the batch's keys, so a province warehouse's
+    millions of stored rows are scanned once, not joined per row). Evaluated over `keyed`
+    (the row's own columns qualified, so the subquery cannot capture them)."""
     key = kind.key[0]
     col = kind.column(key)
     k, comm = qualified("keyed", key), qualified("keyed", "community_code")
-    owner_in = """(SELECT any_value(ot.town_name) FROM {source} AS o
-        JOIN ref_community AS oc ON oc.community_code = o.community_code
-        JOIN ref_town AS ot ON ot.town_code = oc.town_code
+    # a stored owner before an earlier file's (_file_no NULL: stored)
+    owner = compose(
+        """(SELECT arg_min(o.town_name, coalesce(o._file_no, -1)) FROM _owners AS o
         JOIN ref_community AS nc ON nc.community_code = {comm}
-        WHERE o.{key} = {k} AND oc.town_code <> nc.town_code{earlier})"""
-    parts = {"comm": comm, "key": ident(key), "k": k}
-    stored = compose(owner_in, source=ident(kind.table), earlier=Fragment(""), **parts)
-    earlier = compose(owner_in, source=ident("typed"), earlier=Fragment(" AND o._file_no < keyed._file_no"), **parts)
-    owner = compose("coalesce({a}, {b})", a=stored, b=earlier)
+        WHERE o.{key} = {k} AND o.town_code <> nc.town_code AND (o._file_no IS NULL OR o._file_no < keyed._file_no))""",
+        comm=comm,
+        key=ident(key),
+        k=k,
+    )
     msg = MSG_OTHER_TOWN_KEY.format(zh=col.zh, name=col.name)
     fails = compose("{k} IS NOT NULL AND {comm} IS NOT NULL AND {owner} IS NOT NULL", k=k, comm=comm, owner=owner)
     return Check(f"{key}:town", fails, _fmt(msg, k, owner))
+
+
+def owners_sql(kind: Kind) -> str:
+    """SELECT <key>, town_code, town_name, _file_no: the township of every row holding one of
+    the keys in `_src` (a kind whose key is owned by a township, see `_other_town_check`) — the
+    stored rows (_file_no NULL) and the batch's own rows (their file number)."""
+    key = kind.key[0]
+    needs = [kind.column("community_name"), kind.column(key)]
+    k = ident(key)
+    return f"""{_typed_ctes(kind, needs)},
+batch AS (SELECT _file_no, community_code, {k} FROM typed WHERE {k} IS NOT NULL AND community_code IS NOT NULL)
+SELECT o.{k}, c.town_code, t.town_name, CAST(NULL AS BIGINT) AS _file_no
+FROM {ident(kind.table)} AS o
+JOIN ref_community AS c USING (community_code) JOIN ref_town AS t USING (town_code)
+WHERE o.{k} IN (SELECT {k} FROM batch)
+UNION ALL
+SELECT b.{k}, c.town_code, t.town_name, b._file_no
+FROM batch AS b JOIN ref_community AS c USING (community_code) JOIN ref_town AS t USING (town_code)
+"""  # noqa: S608  (identifiers from the contract)
 
 
 def _typed_ctes(
@@ -238,16 +258,18 @@ def original_sql(kind: Kind, originals: Sequence[Sequence[str] | None]) -> tuple
     return f"CASE _sheet_no {' '.join(branches)} END", extra
 
 
-def marked_columns(kind: Kind, frame: pd.DataFrame) -> frozenset[str]:
-    """The clearable columns of `frame` that hold a CLEAR_MARKERS cell (a vectorised look, so
-    the SQL checks for the marker only where one is: most reports have none)."""
-    found = set()
-    for c in kind.columns:
-        if c.name in frame and clearable(kind, c):
-            cells = frame[c.name].dropna().astype("str").str.strip().str.upper()
-            if cells.isin(CLEAR_MARKERS).any():
-                found.add(c.name)
-    return frozenset(found)
+def marked_columns(con: duckdb.DuckDBPyConnection, kind: Kind, source: str = "_src") -> frozenset[str]:
+    """The clearable columns of the relation `source` (a registered reader frame of `kind`, every
+    contract column present) that hold a CLEAR_MARKERS cell: one aggregate query, with the very
+    test `_typed_ctes` applies row by row, so the SQL checks for the marker only where one is
+    (most reports have none)."""
+    cols = [c.name for c in kind.columns if clearable(kind, c)]
+    if not cols:
+        return frozenset()
+    markers = ", ".join(lit(m) for m in CLEAR_MARKERS)
+    tests = ", ".join(f"coalesce(bool_or(upper(trim({ident(c)})) IN ({markers})), false)" for c in cols)
+    found = con.execute(f"SELECT {tests} FROM {ident(source)}").fetchall()[0]  # noqa: S608 (contract identifiers)
+    return frozenset(c for c, hit in zip(cols, found, strict=True) if hit)
 
 
 def staged_sql(kind: Kind, originals: Sequence[Sequence[str] | None] = (), marked: frozenset[str] = frozenset()) -> str:
@@ -255,7 +277,8 @@ def staged_sql(kind: Kind, originals: Sequence[Sequence[str] | None] = (), marke
 
     Parameters: $today (DATE), $sheets (sheet names by _sheet_no) and, when any sheet has an
     original, $original_keys (see `original_sql`). Needs the views `_community_match` (town,
-    name, community_code, match_error) and `_duplicates` (`duplicates_sql`). Output: the kind's
+    name, community_code, match_error), `_duplicates` (`duplicates_sql`) and, for a kind whose key a
+    township owns, `_owners` (`owners_sql`). Output: the kind's
     data columns (community_code first), then _file_no, _sheet, _row, _cleared (the columns
     the row clears with a CLEAR_MARKERS cell), _original (only for a row
     with a reason: the JSON is built for those rows alone) and _reason.
@@ -333,15 +356,18 @@ def stage(
         cm = pd.DataFrame(matches, columns=["town", "name", "community_code", "match_error"], dtype="str")
         con.register("_community_match", cm)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {duplicates_sql(kind)}")
+        if kind.key_owned_by_town:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _owners AS {owners_sql(kind)}")
         params: dict[str, object] = {"today": today, "sheets": [s[1] for s in sheets]}
         if flat := [key for k in keys if k is not None for key in k]:
             params["original_keys"] = flat
-        marked = marked_columns(kind, source)
+        marked = marked_columns(con, kind)
         sql = staged_sql(kind, originals, marked)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {sql}", params)
     finally:
         with contextlib.suppress(duckdb.Error):  # after a failed statement: the caller's ROLLBACK drops it
             con.execute("DROP TABLE IF EXISTS _duplicates")
+            con.execute("DROP TABLE IF EXISTS _owners")
         for name in ("_src", "_community_match"):
             con.unregister(name)
 
