@@ -141,14 +141,17 @@ def load_paths(
     # The marts are refreshed for the rows this call wrote when it is done (etl.warehouse.refresh_marts).
     with writer(db, on_wait=on_wait, what=what, keep=not options.dry_run, marts="loads") as con:
         registry = Registry.from_connection(con)
-        pending, repeats, seen = [], [], set()
+        pending, repeats, seen, first = [], [], set(), []
         for i, path in enumerate(files):
             digest = _digest_or_none(path)
             if digest is not None and digest in seen:
                 repeats.append((i, path, digest))  # settled after its twin is loaded: "unchanged"
                 continue
             seen.add(digest)
-            if (read := _prepare(con, i, path, digest, done, db)) is not None:
+            first.append((i, path, digest))
+        earlier = _earlier_loads(con, [d for _, _, d in first if d is not None])  # one query, not one per file
+        for i, path, digest in first:
+            if (read := _prepare(con, i, path, digest, done, db, earlier)) is not None:
                 pending.append(read)
         if len(pending) > 1:  # one file has no order to find
             pending.sort(key=lambda p: (report_date(p.read), p.index))
@@ -212,6 +215,18 @@ def _digest_or_none(path: Path) -> str | None:
         return None
 
 
+def _earlier_loads(con: duckdb.DuckDBPyConnection, digests: list[str]) -> dict[str, tuple[int, str]]:
+    """sha256 → (load_id, loaded at 'YYYY-MM-DD HH:MM') of the first load that wrote those bytes."""
+    if not digests:
+        return {}
+    found = con.execute(
+        "SELECT sha256, min(load_id), strftime(arg_min(loaded_at, load_id), '%Y-%m-%d %H:%M') FROM etl_load "
+        "WHERE status IN ('loaded', 'partial') AND list_contains($shas, sha256) GROUP BY sha256",
+        {"shas": digests},
+    ).fetchall()
+    return {sha: (load_id, at) for sha, load_id, at in found}
+
+
 def _prepare(
     con: duckdb.DuckDBPyConnection,
     i: int,
@@ -219,19 +234,18 @@ def _prepare(
     digest: str | None,
     done: Callable[[int, FileResult], None],
     db: Path | None = None,
+    earlier: dict[str, tuple[int, str]] | None = None,
 ) -> _Pending | None:
-    """Read one file; settle it at once when it is unchanged or unreadable (None then)."""
+    """Read one file; settle it at once when it is unchanged or unreadable (None then).
+    `earlier`: the earlier loads of the call's digests (`_earlier_loads`), else looked up here."""
     name = str(Path(path).resolve())
     if digest is None:
         done(i, _reject(con, name, "", 0, "无法读取文件 / cannot read the file"))
         return None
-    earlier = con.execute(
-        "SELECT load_id, strftime(loaded_at, '%Y-%m-%d %H:%M') FROM etl_load "
-        "WHERE sha256 = $sha AND status IN ('loaded', 'partial') ORDER BY load_id LIMIT 1",
-        {"sha": digest},
-    ).fetchall()
-    if earlier:
-        load_id, at = earlier[0]
+    if earlier is None:
+        earlier = _earlier_loads(con, [digest])
+    if digest in earlier:
+        load_id, at = earlier[digest]
         msg = f"与第 {load_id} 次装载（{at}）内容相同，未重复写入 / same content as load {load_id} ({at}), nothing written"
         result = FileResult(Path(name), "unchanged", message=msg, sha256=digest)
         _log(con, _next_id(con), digest, result)
@@ -379,21 +393,23 @@ def _file_dates(
     填报日期 of any sheet) and period_end (the latest date of the period its rows cover)."""
     reported: dict[int, list[date]] = {f.file_no: [] for f in files}
     period: dict[int, list[date]] = {f.file_no: [] for f in files}
+    per_kind = []
     for kind in kinds:
         rep = qualified("s", "reported_on") if "reported_on" in kind.names else Fragment("CAST(NULL AS DATE)")
-        for n, r, e in con.execute(
+        per_kind.append(
             compose(
-                "SELECT s._file_no, max({rep}), CAST(max({period}) AS DATE) FROM {staged} AS s "
+                "SELECT s._file_no, max({rep}) AS r, CAST(max({period}) AS DATE) AS e FROM {staged} AS s "
                 "WHERE {in_group} AND s._reason IS NULL GROUP BY s._file_no",
                 rep=rep,
                 period=qualified("s", kind.period),
                 staged=ident(_staged(kind)),
                 in_group=_IN_GROUP,
-            ),
-            {"nos": list(reported)},
-        ).fetchall():
-            reported[n] += [r] if r else []
-            period[n] += [e] if e else []
+            )
+        )
+    found = con.execute(join(per_kind, " UNION ALL "), {"nos": list(reported)}).fetchall() if per_kind else []
+    for n, r, e in found:  # one statement for every kind
+        reported[n] += [r] if r else []
+        period[n] += [e] if e else []
     return {
         n: {"reported_on": max(reported[n], default=None), "period_end": max(period[n], default=None)} for n in reported
     }
@@ -651,24 +667,16 @@ def _set_aside_older(
     """How many of one file's good rows of `kind` would replace stored rows; unless forced, those
     older than the stored row are set aside first (with both dates and the stored row's file)."""
     # One scan of the stored table: the rows the file's good rows would replace, read by every
-    # later step (the set-aside ones among them simply no longer match a good row).
-    con.execute(
+    # later step (the set-aside ones among them simply no longer match a good row). Its row count
+    # is how many good rows replace one: stored keys are unique, and so are a file's good rows'.
+    # Most files replace nothing (a new month): they skip the comparison and correction steps.
+    replacing = con.execute(
         compose(
             "CREATE OR REPLACE TEMP TABLE {stored} AS SELECT t.rowid AS _rowid, t.* FROM {table} AS t "
             "WHERE EXISTS (SELECT 1 FROM {staged} AS s WHERE s._file_no = $f AND s._reason IS NULL AND {match})",
             stored=ident(_stored(kind)),
             staged=ident(_staged(kind)),
             table=ident(kind.table),
-            match=_match(kind),
-        ),
-        {"f": f.file_no},
-    )
-    # Most files replace nothing (a new month): they skip the comparison and correction steps.
-    replacing = con.execute(
-        compose(
-            "SELECT count(*) FROM {staged} AS s JOIN {table} AS t ON {match} WHERE s._file_no = $f AND s._reason IS NULL",
-            staged=ident(_staged(kind)),
-            table=ident(_stored(kind)),
             match=_match(kind),
         ),
         {"f": f.file_no},
