@@ -43,6 +43,10 @@ def monthly_frame(rows: int, seed: int, scale: int | None = None) -> pd.DataFram
     # static profile per unit
     hh0 = rng.integers(250, 5000, n_units)
     growth = rng.uniform(-0.01, 0.02, n_units)
+    # stocks are the unit's own and drift slowly (a stock redrawn every month would "jump" in
+    # nearly every row: core.quality's stock_jump rule flagged 997,184 of 1,000,000 rows)
+    m2_0 = rng.uniform(200, 2000, n_units)
+    volunteers0 = rng.integers(10, 201, n_units)
     idx = np.arange(rows)
     u = idx % n_units
     m = idx // n_units
@@ -75,9 +79,9 @@ def monthly_frame(rows: int, seed: int, scale: int | None = None) -> pd.DataFram
         "grids": grids,
         "grid_workers_fulltime": grids + rng.integers(0, 3, rows),
         "grid_workers_parttime": hh // rng.integers(9, 30, rows),
-        "service_center_m2": np.round(rng.uniform(200, 2000, rows), 1),
+        "service_center_m2": np.round(m2_0[u] * (1 + np.maximum(growth[u], 0)) ** years, 1),
         "service_platforms": rng.integers(4, 31, rows),
-        "volunteers_registered": rng.integers(10, 201, rows),
+        "volunteers_registered": np.round(volunteers0[u] * (1 + growth[u]) ** years).astype(np.int64),
         "volunteer_hours": np.round(rng.uniform(0, 500, rows), 1),
         "volunteer_activities": rng.integers(0, 11, rows),
         "requests_received": received,

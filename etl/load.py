@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from core import incidents
 from core.contract import Kind, clearable
@@ -141,14 +142,17 @@ def load_paths(
     # The marts are refreshed for the rows this call wrote when it is done (etl.warehouse.refresh_marts).
     with writer(db, on_wait=on_wait, what=what, keep=not options.dry_run, marts="loads") as con:
         registry = Registry.from_connection(con)
-        pending, repeats, seen = [], [], set()
+        pending, repeats, seen, first = [], [], set(), []
         for i, path in enumerate(files):
             digest = _digest_or_none(path)
             if digest is not None and digest in seen:
                 repeats.append((i, path, digest))  # settled after its twin is loaded: "unchanged"
                 continue
             seen.add(digest)
-            if (read := _prepare(con, i, path, digest, done, db)) is not None:
+            first.append((i, path, digest))
+        earlier = _earlier_loads(con, [d for _, _, d in first if d is not None])  # one query, not one per file
+        for i, path, digest in first:
+            if (read := _prepare(con, i, path, digest, done, db, earlier)) is not None:
                 pending.append(read)
         if len(pending) > 1:  # one file has no order to find
             pending.sort(key=lambda p: (report_date(p.read), p.index))
@@ -159,6 +163,12 @@ def load_paths(
                 _flush(con, batch, today, registry, done, db, options)
                 batch = []
         _flush(con, batch, today, registry, done, db, options)
+        # the files' frames are applied: free them before the writer's exit refreshes the marts
+        # (a 1,000,000-row CSV's frame held ~460 MiB through the rebuild of a fresh warehouse)
+        pending.clear()
+        batch.clear()
+        p = read = None  # noqa: F841 (the loops' last file, still holding its frame)
+        pa.default_memory_pool().release_unused()
         for i, path, digest in repeats:
             if (read := _prepare(con, i, path, digest, done, db)) is not None:
                 _flush(con, [read], today, registry, done, db, options)
@@ -212,6 +222,18 @@ def _digest_or_none(path: Path) -> str | None:
         return None
 
 
+def _earlier_loads(con: duckdb.DuckDBPyConnection, digests: list[str]) -> dict[str, tuple[int, str]]:
+    """sha256 → (load_id, loaded at 'YYYY-MM-DD HH:MM') of the first load that wrote those bytes."""
+    if not digests:
+        return {}
+    found = con.execute(
+        "SELECT sha256, min(load_id), strftime(arg_min(loaded_at, load_id), '%Y-%m-%d %H:%M') FROM etl_load "
+        "WHERE status IN ('loaded', 'partial') AND sha256 IN (SELECT unnest($shas)) GROUP BY sha256",
+        {"shas": digests},
+    ).fetchall()
+    return {sha: (load_id, at) for sha, load_id, at in found}
+
+
 def _prepare(
     con: duckdb.DuckDBPyConnection,
     i: int,
@@ -219,19 +241,18 @@ def _prepare(
     digest: str | None,
     done: Callable[[int, FileResult], None],
     db: Path | None = None,
+    earlier: dict[str, tuple[int, str]] | None = None,
 ) -> _Pending | None:
-    """Read one file; settle it at once when it is unchanged or unreadable (None then)."""
+    """Read one file; settle it at once when it is unchanged or unreadable (None then).
+    `earlier`: the earlier loads of the call's digests (`_earlier_loads`), else looked up here."""
     name = str(Path(path).resolve())
     if digest is None:
         done(i, _reject(con, name, "", 0, "无法读取文件 / cannot read the file"))
         return None
-    earlier = con.execute(
-        "SELECT load_id, strftime(loaded_at, '%Y-%m-%d %H:%M') FROM etl_load "
-        "WHERE sha256 = $sha AND status IN ('loaded', 'partial') ORDER BY load_id LIMIT 1",
-        {"sha": digest},
-    ).fetchall()
-    if earlier:
-        load_id, at = earlier[0]
+    if earlier is None:
+        earlier = _earlier_loads(con, [digest])
+    if digest in earlier:
+        load_id, at = earlier[digest]
         msg = f"与第 {load_id} 次装载（{at}）内容相同，未重复写入 / same content as load {load_id} ({at}), nothing written"
         result = FileResult(Path(name), "unchanged", message=msg, sha256=digest)
         _log(con, _next_id(con), digest, result)
@@ -309,11 +330,19 @@ def _flush(
             done(f.p.index, result)
     finally:
         for kind, _ in kinds.values():
-            con.execute(compose("DROP TABLE IF EXISTS {t}", t=ident(_staged(kind))))
+            for name in (_staged(kind), _stored(kind)):
+                con.execute(compose("DROP TABLE IF EXISTS {t}", t=ident(name)))
 
 
 def _staged(kind: Kind) -> str:
     return f"_staged_{kind.name}"
+
+
+def _stored(kind: Kind) -> str:
+    """The temp table of the stored rows of `kind` one file's staged rows would replace (with their
+    rowid): found in one scan of the kind's table, which in a province warehouse holds millions of
+    rows, then read by every step of that file's upsert (see `_set_aside_older`)."""
+    return f"_stored_{kind.name}"
 
 
 @dataclass(frozen=True)
@@ -371,21 +400,23 @@ def _file_dates(
     填报日期 of any sheet) and period_end (the latest date of the period its rows cover)."""
     reported: dict[int, list[date]] = {f.file_no: [] for f in files}
     period: dict[int, list[date]] = {f.file_no: [] for f in files}
+    per_kind = []
     for kind in kinds:
         rep = qualified("s", "reported_on") if "reported_on" in kind.names else Fragment("CAST(NULL AS DATE)")
-        for n, r, e in con.execute(
+        per_kind.append(
             compose(
-                "SELECT s._file_no, max({rep}), CAST(max({period}) AS DATE) FROM {staged} AS s "
+                "SELECT s._file_no, max({rep}) AS r, CAST(max({period}) AS DATE) AS e FROM {staged} AS s "
                 "WHERE {in_group} AND s._reason IS NULL GROUP BY s._file_no",
                 rep=rep,
                 period=qualified("s", kind.period),
                 staged=ident(_staged(kind)),
                 in_group=_IN_GROUP,
-            ),
-            {"nos": list(reported)},
-        ).fetchall():
-            reported[n] += [r] if r else []
-            period[n] += [e] if e else []
+            )
+        )
+    found = con.execute(join(per_kind, " UNION ALL "), {"nos": list(reported)}).fetchall() if per_kind else []
+    for n, r, e in found:  # one statement for every kind
+        reported[n] += [r] if r else []
+        period[n] += [e] if e else []
     return {
         n: {"reported_on": max(reported[n], default=None), "period_end": max(period[n], default=None)} for n in reported
     }
@@ -536,7 +567,7 @@ def _apply(
             "FROM {staged} AS s WHERE {in_group} GROUP BY s._file_no, s._sheet ORDER BY s._file_no, min(s._row)",
             replaced=compose(
                 "count(*) FILTER (WHERE s._reason IS NULL AND EXISTS (SELECT 1 FROM {table} AS t WHERE {match}))",
-                table=table,
+                table=ident(_stored(kind)),
                 match=match,
             )
             if replacing
@@ -587,7 +618,9 @@ def _apply(
             extra=join(extra_vals),
             staged=staged,
             group=_GROUP,
-            new=compose(" AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {match})", table=table, match=match)
+            new=compose(
+                " AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {match})", table=ident(_stored(kind)), match=match
+            )
             if replacing
             else Fragment(""),
         ),
@@ -622,7 +655,7 @@ def _pairs(kind: Kind) -> Fragment:
         # a case list's period tells an older file from a newer one.
         by_period=Fragment("false" if kind.period in kind.key else "$file_period < l.period_end"),
         staged=ident(_staged(kind)),
-        table=ident(kind.table),
+        table=ident(_stored(kind)),
         match=_match(kind),
         last=ident(LAST_LOAD),
     )
@@ -640,10 +673,15 @@ def _set_aside_older(
 ) -> int:
     """How many of one file's good rows of `kind` would replace stored rows; unless forced, those
     older than the stored row are set aside first (with both dates and the stored row's file)."""
+    # One scan of the stored table: the rows the file's good rows would replace, read by every
+    # later step (the set-aside ones among them simply no longer match a good row). Its row count
+    # is how many good rows replace one: stored keys are unique, and so are a file's good rows'.
     # Most files replace nothing (a new month): they skip the comparison and correction steps.
     replacing = con.execute(
         compose(
-            "SELECT count(*) FROM {staged} AS s JOIN {table} AS t ON {match} WHERE s._file_no = $f AND s._reason IS NULL",
+            "CREATE OR REPLACE TEMP TABLE {stored} AS SELECT t.rowid AS _rowid, t.* FROM {table} AS t "
+            "WHERE EXISTS (SELECT 1 FROM {staged} AS s WHERE s._file_no = $f AND s._reason IS NULL AND {match})",
+            stored=ident(_stored(kind)),
             staged=ident(_staged(kind)),
             table=ident(kind.table),
             match=_match(kind),
@@ -676,7 +714,7 @@ def _update(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file_no: i
     """Update the stored rows one file's good staged rows of `kind` replace, column by column (a
     blank keeps, CLEAR_MARKERS clear), recording every value changed in etl_correction; sets
     out.values_changed, out.changes and out.replaced."""
-    staged, table = ident(_staged(kind)), ident(kind.table)
+    staged, table, stored = ident(_staged(kind)), ident(kind.table), ident(_stored(kind))
     f = {"f": file_no}
     match = join((compose("{t} = {s}", t=qualified("t", k), s=qualified("s", k)) for k in kind.key), " AND ")
     good = Fragment("s._file_no = $f AND s._reason IS NULL")
@@ -703,7 +741,7 @@ def _update(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file_no: i
         "unnest([{structs}]) AS u(c) WHERE {good} AND u.c.old IS DISTINCT FROM u.c.new",
         key=key_json,
         staged=staged,
-        table=table,
+        table=stored,
         match=match,
         structs=join(
             compose(
@@ -735,10 +773,12 @@ def _update(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file_no: i
     sets.append(compose("{c} = $load_id", c=ident(LAST_LOAD)))
     out.replaced = con.execute(
         compose(
-            "UPDATE {table} AS t SET {sets} FROM {staged} AS s WHERE {good} AND {match}",
+            "UPDATE {table} AS t SET {sets} FROM (SELECT s.*, t._rowid FROM {staged} AS s JOIN {stored} AS t ON {match} "
+            "WHERE {good}) AS s WHERE t.rowid = s._rowid",
             table=table,
             sets=join(sets),
             staged=staged,
+            stored=stored,
             good=good,
             match=match,
         ),

@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core.contract import CLEAR_MARKERS, Column, Kind, clearable
-from core.sql import Fragment, compose, ident, qualified
+from core.sql import compose, ident, qualified
 from etl.normalize import Registry, blank, column_sql, escaped_sql, lit, register_functions, shown
 from etl.warehouse import data_columns
 
@@ -136,23 +138,43 @@ def checks(kind: Kind) -> list[Check]:
 
 def _other_town_check(kind: Kind) -> Check:
     """A key another township already owns: in the warehouse, or in an earlier file of the same
-    load. Evaluated over `keyed` (the row's own columns qualified, so the subqueries cannot
-    capture them)."""
+    load. Reads `_owners` (`owners_sql`: only the batch's keys, so a province warehouse's
+    millions of stored rows are scanned once, not joined per row). Evaluated over `keyed`
+    (the row's own columns qualified, so the subquery cannot capture them)."""
     key = kind.key[0]
     col = kind.column(key)
     k, comm = qualified("keyed", key), qualified("keyed", "community_code")
-    owner_in = """(SELECT any_value(ot.town_name) FROM {source} AS o
-        JOIN ref_community AS oc ON oc.community_code = o.community_code
-        JOIN ref_town AS ot ON ot.town_code = oc.town_code
+    # a stored owner before an earlier file's (_file_no NULL: stored)
+    owner = compose(
+        """(SELECT arg_min(o.town_name, coalesce(o._file_no, -1)) FROM _owners AS o
         JOIN ref_community AS nc ON nc.community_code = {comm}
-        WHERE o.{key} = {k} AND oc.town_code <> nc.town_code{earlier})"""
-    parts = {"comm": comm, "key": ident(key), "k": k}
-    stored = compose(owner_in, source=ident(kind.table), earlier=Fragment(""), **parts)
-    earlier = compose(owner_in, source=ident("typed"), earlier=Fragment(" AND o._file_no < keyed._file_no"), **parts)
-    owner = compose("coalesce({a}, {b})", a=stored, b=earlier)
+        WHERE o.{key} = {k} AND o.town_code <> nc.town_code AND (o._file_no IS NULL OR o._file_no < keyed._file_no))""",
+        comm=comm,
+        key=ident(key),
+        k=k,
+    )
     msg = MSG_OTHER_TOWN_KEY.format(zh=col.zh, name=col.name)
     fails = compose("{k} IS NOT NULL AND {comm} IS NOT NULL AND {owner} IS NOT NULL", k=k, comm=comm, owner=owner)
     return Check(f"{key}:town", fails, _fmt(msg, k, owner))
+
+
+def owners_sql(kind: Kind) -> str:
+    """SELECT <key>, town_code, town_name, _file_no: the township of every row holding one of
+    the keys in `_src` (a kind whose key is owned by a township, see `_other_town_check`) — the
+    stored rows (_file_no NULL) and the batch's own rows (their file number)."""
+    key = kind.key[0]
+    needs = [kind.column("community_name"), kind.column(key)]
+    k = ident(key)
+    return f"""{_typed_ctes(kind, needs)},
+batch AS (SELECT _file_no, community_code, {k} FROM typed WHERE {k} IS NOT NULL AND community_code IS NOT NULL)
+SELECT o.{k}, c.town_code, t.town_name, CAST(NULL AS BIGINT) AS _file_no
+FROM {ident(kind.table)} AS o
+JOIN ref_community AS c USING (community_code) JOIN ref_town AS t USING (town_code)
+WHERE o.{k} IN (SELECT {k} FROM batch)
+UNION ALL
+SELECT b.{k}, c.town_code, t.town_name, b._file_no
+FROM batch AS b JOIN ref_community AS c USING (community_code) JOIN ref_town AS t USING (town_code)
+"""  # noqa: S608  (identifiers from the contract)
 
 
 def _typed_ctes(
@@ -211,58 +233,67 @@ QUALIFY _first <> _ord
 """  # noqa: S608  (identifiers from the contract)
 
 
-def original_sql(kind: Kind, originals: Sequence[Sequence[str] | None]) -> tuple[str, list[str]]:
-    """SQL for the original row as JSON text, and the source columns it needs besides the contract's.
+def original_sql(kind: Kind, originals: Sequence[Mapping[str, str] | None]) -> tuple[str, list[str], list[str]]:
+    """SQL for the original row as JSON text, the source columns it needs besides the contract's,
+    and the values of the parameter $original_keys it reads.
 
-    `originals[s]`: the `_src` columns, in key order, whose cells make up sheet number s's JSON
-    (None: no original, NULL). The keys come from the parameter $original_keys (all sheets' keys,
-    concatenated in order); a contract column is read as its cleaned text `_c_<name>`.
+    `originals[s]`: sheet number s's original keys (header text → `_src` column, in key order,
+    as `Sheet.original_keys`; None: no original, NULL). Sheets with the same keys (one template
+    sent by many offices) share one branch, so a batch of 50 files costs one json_object to plan,
+    not 50; a contract column is read as its cleaned text `_c_<name>`.
     """
     names = set(kind.names)
     extra: list[str] = []
+    groups: dict[tuple[tuple[str, str], ...], list[int]] = {}
+    for sheet_no, keys in enumerate(originals):
+        if keys is not None:
+            groups.setdefault(tuple(keys.items()), []).append(sheet_no)
     branches: list[str] = []
-    offset = 0
-    for sheet_no, cols in enumerate(originals):
-        if cols is None:
-            continue
+    flat: list[str] = []
+    for items, sheet_nos in groups.items():
         pairs = []
-        for col in cols:
-            offset += 1
+        for key, col in items:
+            flat.append(key)
             if col not in names and col not in extra:
                 extra.append(col)
-            pairs.append(f"$original_keys[{offset}], {ident('_c_' + col if col in names else col)}")
+            pairs.append(f"$original_keys[{len(flat)}], {ident('_c_' + col if col in names else col)}")
         obj = f"json_object({', '.join(pairs)})" if pairs else "json_object()"
-        branches.append(f"WHEN {sheet_no} THEN {obj}::VARCHAR")
+        branches.append(f"WHEN _sheet_no IN ({', '.join(map(str, sheet_nos))}) THEN {obj}::VARCHAR")
     if not branches:
-        return "CAST(NULL AS VARCHAR)", extra
-    return f"CASE _sheet_no {' '.join(branches)} END", extra
+        return "CAST(NULL AS VARCHAR)", extra, flat
+    return f"CASE {' '.join(branches)} END", extra, flat
 
 
-def marked_columns(kind: Kind, frame: pd.DataFrame) -> frozenset[str]:
-    """The clearable columns of `frame` that hold a CLEAR_MARKERS cell (a vectorised look, so
-    the SQL checks for the marker only where one is: most reports have none)."""
-    found = set()
-    for c in kind.columns:
-        if c.name in frame and clearable(kind, c):
-            cells = frame[c.name].dropna().astype("str").str.strip().str.upper()
-            if cells.isin(CLEAR_MARKERS).any():
-                found.add(c.name)
-    return frozenset(found)
+def marked_columns(con: duckdb.DuckDBPyConnection, kind: Kind, source: str = "_src") -> frozenset[str]:
+    """The clearable columns of the relation `source` (a registered reader frame of `kind`, every
+    contract column present) that hold a CLEAR_MARKERS cell: one aggregate query, with the very
+    test `_typed_ctes` applies row by row, so the SQL checks for the marker only where one is
+    (most reports have none)."""
+    cols = [c.name for c in kind.columns if clearable(kind, c)]
+    if not cols:
+        return frozenset()
+    markers = ", ".join(lit(m) for m in CLEAR_MARKERS)
+    tests = ", ".join(f"coalesce(bool_or(upper(trim({ident(c)})) IN ({markers})), false)" for c in cols)
+    found = con.execute(f"SELECT {tests} FROM {ident(source)}").fetchall()[0]  # noqa: S608 (contract identifiers)
+    return frozenset(c for c, hit in zip(cols, found, strict=True) if hit)
 
 
-def staged_sql(kind: Kind, originals: Sequence[Sequence[str] | None] = (), marked: frozenset[str] = frozenset()) -> str:
+def staged_sql(
+    kind: Kind, originals: Sequence[Mapping[str, str] | None] = (), marked: frozenset[str] = frozenset()
+) -> str:
     """SELECT of the typed, checked rows of the view `_src` (reader frames of one kind, see `stage`).
 
     Parameters: $today (DATE), $sheets (sheet names by _sheet_no) and, when any sheet has an
     original, $original_keys (see `original_sql`). Needs the views `_community_match` (town,
-    name, community_code, match_error) and `_duplicates` (`duplicates_sql`). Output: the kind's
+    name, community_code, match_error), `_duplicates` (`duplicates_sql`) and, for a kind whose key a
+    township owns, `_owners` (`owners_sql`). Output: the kind's
     data columns (community_code first), then _file_no, _sheet, _row, _cleared (the columns
     the row clears with a CLEAR_MARKERS cell), _original (only for a row
     with a reason: the JSON is built for those rows alone) and _reason.
     """
     reasons = ", ".join(f"CASE WHEN {chk.fails} THEN {chk.reason} END" for chk in checks(kind))
     stored = [n for n, _ in data_columns(kind)]
-    original, extra = original_sql(kind, originals)
+    original, extra, _ = original_sql(kind, originals)
     return f"""{_typed_ctes(kind, list(kind.columns), extra, marked)},
 keyed AS (
   SELECT t.*, $sheets[t._sheet_no + 1] AS _sheet,
@@ -288,23 +319,35 @@ def _original_keys(sheet: SheetFrame) -> Mapping[str, str] | None:
     return sheet[3] if len(sheet) > 3 else None
 
 
-def source_frame(kind: Kind, sheets: Sequence[SheetFrame], extra: Sequence[str] = ()) -> pd.DataFrame:
-    """One frame of every sheet: all contract columns and the columns `extra` (missing ones NULL),
-    `_row`, and `_file_no`, `_sheet_no` (position in `sheets`)."""
-    parts = []
+def _text_array(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A frame column as Arrow text (the readers' columns are Arrow strings already: no copy)."""
+    arr = pa.array(values, from_pandas=True)
+    return arr if pa.types.is_large_string(arr.type) else arr.cast(pa.large_string())
+
+
+def source_table(kind: Kind, sheets: Sequence[SheetFrame], extra: Sequence[str] = ()) -> pa.Table:
+    """One Arrow table of every sheet: all contract columns and the columns `extra` (missing ones
+    NULL), `_row`, and `_file_no`, `_sheet_no` (position in `sheets`). Built column by column from
+    the frames' Arrow arrays (a pandas assign + concat per batch cost ~5 ms a sheet)."""
+    columns = [*kind.names, *extra]
+    chunks: dict[str, list[pa.Array]] = {c: [] for c in [*columns, "_row", "_file_no", "_sheet_no"]}
     for sheet_no, (file_no, _, frame, *_) in enumerate(sheets):
         n = len(frame)
-        missing = {
-            c: pd.Series([None] * n, index=frame.index, dtype="str") for c in [*kind.names, *extra] if c not in frame
+        for c in columns:
+            chunks[c].append(_text_array(frame[c]) if c in frame else pa.nulls(n, pa.large_string()))
+        rows = frame["_row"].to_numpy(dtype=np.int64) if "_row" in frame else np.arange(1, n + 1, dtype=np.int64)
+        chunks["_row"].append(pa.array(rows))
+        chunks["_file_no"].append(pa.array(np.full(n, file_no, dtype=np.int64)))
+        chunks["_sheet_no"].append(pa.array(np.full(n, sheet_no, dtype=np.int64)))
+    return pa.table(
+        {
+            c: pa.chunked_array(
+                [x for part in parts for x in (part.chunks if isinstance(part, pa.ChunkedArray) else [part])],
+                type=pa.large_string() if c in columns else pa.int64(),
+            )
+            for c, parts in chunks.items()
         }
-        if "_row" not in frame:
-            missing["_row"] = range(1, n + 1)
-        parts.append(
-            frame.assign(**missing, _file_no=file_no, _sheet_no=sheet_no)[
-                [*kind.names, *extra, "_row", "_file_no", "_sheet_no"]
-            ]
-        )
-    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    )
 
 
 def stage(
@@ -320,11 +363,9 @@ def stage(
     more than running it on a small sheet). Duplicate keys are looked for within each file number.
     A sheet without original keys gets a NULL `_original`."""
     register_functions(con)
-    keys = [_original_keys(s) for s in sheets]
-    originals = [None if k is None else list(k.values()) for k in keys]
-    _, extra = original_sql(kind, originals)
-    source = source_frame(kind, sheets, extra)
-    con.register("_src", source)
+    originals = [_original_keys(s) for s in sheets]
+    _, extra, flat = original_sql(kind, originals)
+    con.register("_src", source_table(kind, sheets, extra))
     try:
         town = "town_name" if "town_name" in kind.names else "NULL"
         pairs = con.execute(f"SELECT DISTINCT {town}, community_name FROM _src").fetchall()  # noqa: S608
@@ -333,15 +374,18 @@ def stage(
         cm = pd.DataFrame(matches, columns=["town", "name", "community_code", "match_error"], dtype="str")
         con.register("_community_match", cm)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {duplicates_sql(kind)}")
+        if kind.key_owned_by_town:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _owners AS {owners_sql(kind)}")
         params: dict[str, object] = {"today": today, "sheets": [s[1] for s in sheets]}
-        if flat := [key for k in keys if k is not None for key in k]:
+        if flat:
             params["original_keys"] = flat
-        marked = marked_columns(kind, source)
+        marked = marked_columns(con, kind)
         sql = staged_sql(kind, originals, marked)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS {sql}", params)
     finally:
-        with contextlib.suppress(duckdb.Error):  # after a failed statement: the caller's ROLLBACK drops it
-            con.execute("DROP TABLE IF EXISTS _duplicates")
+        for temp in ("_duplicates", "_owners"):
+            with contextlib.suppress(duckdb.Error):  # after a failed statement: the caller's ROLLBACK drops it
+                con.execute(f"DROP TABLE IF EXISTS {temp}")
         for name in ("_src", "_community_match"):
             con.unregister(name)
 

@@ -269,3 +269,19 @@ def test_a_roster_or_case_list_alone_refreshes_the_credibility_flags(tmp_path: P
 
 
 ROSTER_MONTHLY = "报告月份,乡镇(街道),村(社区),填报日期,小区数,户数,诉求受理数,诉求办结数\n"
+
+
+def test_a_warehouse_whose_schema_changed_gets_its_views_again(tiny_db: Path) -> None:
+    """The DDL is re-applied only when its digest (etl_schema) differs: a warehouse written by an
+    older version — here a public view missing and another digest — gets every view back on the
+    next write, while one written by this version keeps its own."""
+    import duckdb
+
+    with warehouse.writer(tiny_db):  # stamps this version's digest
+        pass
+    with duckdb.connect(str(tiny_db)) as con:
+        con.execute("DROP VIEW community")
+        con.execute("UPDATE etl_schema SET digest = 'an older version'")
+    with warehouse.writer(tiny_db):
+        pass
+    assert _rows(tiny_db, "SELECT count(*) FROM community")[0][0] > 0 and _fresh(tiny_db)
