@@ -271,19 +271,24 @@ def reference_dirs() -> list[Path]:
     return [REFERENCE, *(Path(p) for p in extra.split(os.pathsep) if p)]
 
 
+def _schema_digest() -> str:
+    """What the tables' and views' DDL and the marts' queries are in this version (etl_schema)."""
+    return hashlib.sha256((schema_sql() + _marts_digest()).encode()).hexdigest()
+
+
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create tables and views (only when their DDL, kept as a digest in `etl_schema`, changed
     since the warehouse's last load). A new warehouse's registry is seeded from data/reference/ (and
     the extensions of reference_dirs); an existing registry is never touched by a load — it is
     data in the warehouse, changed only by `update_registry` (`python -m etl registry update`)."""
-    digest = hashlib.sha256((schema_sql() + _marts_digest()).encode()).hexdigest()
-    try:  # the same DDL, and the marts' bookkeeping and tables in place
+    digest = _schema_digest()
+    try:  # the same DDL, and the marts' bookkeeping (of these marts' queries) and tables in place
         current = con.execute(
-            "SELECT s.digest, (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
+            "SELECT s.digest, m.definition, (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
             "AND table_catalog = current_database() AND table_type = 'BASE TABLE' AND list_contains($marts, table_name)) "
-            "FROM etl_schema AS s, etl_marts",
+            "FROM etl_schema AS s, etl_marts AS m",
             {"marts": list(MARTS)},
-        ).fetchall() == [(digest, len(MARTS))]
+        ).fetchall() == [(digest, _marts_digest(), len(MARTS))]
     except duckdb.CatalogException:  # a new warehouse, or one made before etl_schema
         current = False
     # The DDL and the marts' views only when they changed: re-creating ~40 views and tables on
@@ -527,7 +532,12 @@ def outdated(con: duckdb.DuckDBPyConnection) -> str | None:
     in etl_marts), or have a rebuild pending. Its figures would be missing or wrong, so the
     dashboard refuses it and `upgrade` (`python -m etl upgrade`) brings it up to date. The
     reason is a short English phrase for logs (`no etl_marts`, `marts built by other queries`,
-    `rebuild pending`, `missing mart <name>`)."""
+    `rebuild pending`, `missing mart <name>`, `tables of another version`: the DDL in etl_schema
+    is not this version's)."""
+    try:
+        schema = con.execute("SELECT digest FROM etl_schema").fetchall()
+    except duckdb.CatalogException:
+        schema = []
     try:
         state = con.execute("SELECT definition, stale FROM etl_marts").fetchall()
         tables = {
@@ -546,7 +556,9 @@ def outdated(con: duckdb.DuckDBPyConnection) -> str | None:
     if state[0][1]:
         return "rebuild pending"
     missing = [m for m in MARTS if m not in tables]
-    return f"missing mart {missing[0]}" if missing else None
+    if missing:
+        return f"missing mart {missing[0]}"
+    return None if schema == [(_schema_digest(),)] else "tables of another version"
 
 
 def upgrade(db: Path | str = DEFAULT_DB) -> str | None:

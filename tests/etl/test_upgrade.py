@@ -45,7 +45,12 @@ def _mart_missing(con: duckdb.DuckDBPyConnection) -> None:  # a version before q
     con.execute("DROP TABLE quality_flag")
 
 
+def _other_tables(con: duckdb.DuckDBPyConnection) -> None:  # tables.sql or views.sql changed since
+    con.execute("UPDATE etl_schema SET digest = 'an older schema'")
+
+
 OLD: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    "tables of another version": _other_tables,
     "no etl_marts": _marts_were_views,
     "marts built by other queries": _other_queries,
     "rebuild pending": _rebuild_pending,
