@@ -195,7 +195,9 @@ def warehouse_for(
     if not rebuild and stamp.exists() and (folder / "warehouse.duckdb").exists():
         info = json.loads(stamp.read_text(encoding="utf-8"))
         if info.get("fingerprint") == fp or reuse_any:
-            return {**info, "reused": True, "stale": info.get("fingerprint") != fp}
+            # the folder's own file: a stamp written from another checkout names that checkout's path
+            db = str(folder / "warehouse.duckdb")
+            return {**info, "db": db, "reused": True, "stale": info.get("fingerprint") != fp}
     print(f"building the scale-{scale} warehouse ({mode}) …", flush=True)
     t = time.perf_counter()
     info = run_child(Path(__file__), ["build", str(scale), str(folder), mode, base], timeout=4 * 3600)
@@ -712,7 +714,7 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
         print(f"baselines on {label} …", flush=True)
         res["baselines"][label] = run_child(Path(__file__), ["baselines", w["db"]], timeout=3600)
-    w1 = res["warehouses"]["×1"]
+    w1 = res["warehouses"].get("×1", {})  # --scales without 1: no ETL comparison
     if "load_s" in w1:
         files = Path(w1["db"]).parent / "files"
         res["etl"] = {**run_child(Path(__file__), ["bare", str(files)], timeout=3600), "load_s": w1["load_s"]}

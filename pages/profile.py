@@ -109,8 +109,10 @@ lang = f.lang
 choices = q.options(q.picker_filters(f))  # the township's (or 片区's) communities, not just the one shown
 if empty_notice(choices):
     st.stop()
-names = dict(zip(choices["community_code"], choices["town_name"] + " · " + choices["community_name"], strict=True))
-town_of = dict(zip(choices["community_code"], choices["town_code"], strict=True))
+codes = choices["community_code"].tolist()  # lists first: iterating Arrow-backed columns boxes each of 17,400
+labels = [f"{t} · {n}" for t, n in zip(choices["town_name"].tolist(), choices["community_name"].tolist(), strict=True)]
+names = dict(zip(codes, labels, strict=True))
+town_of = dict(zip(codes, choices["town_code"].tolist(), strict=True))
 default = f.community_codes[0] if f.community_codes and f.community_codes[0] in names else next(iter(names))
 picker = f"profile_pick_{'-'.join(f.town_codes)}_{f.group}_{'-'.join(f.community_codes)}"
 code = st.selectbox(

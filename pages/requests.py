@@ -9,7 +9,7 @@ import streamlit as st
 from core.metrics import metric
 from oversight.figures import requests as fig
 from oversight.figures.base import metric_format
-from oversight.figures.volunteers import category_label
+from oversight.figures.volunteers import category_labels
 from oversight.frame import (
     download,
     drill_chart,
@@ -163,7 +163,7 @@ else:
         st.markdown(f"**{tr('req.days_table')}**")
         st.caption(tr("req.days_note"))
         days = q.days_summary(days_counts)
-        days["category"] = days["category"].map(lambda c: category_label(c, lang), na_action=None)
+        days["category"] = category_labels(days["category"], lang)
         table(days, key="req_days_table", percent=("on_time_share",))
         # the file's header says (%): write 94.8, not 0.948
         download(

@@ -102,7 +102,7 @@ if cats.empty:
 else:
     st.plotly_chart(fig.category_bar(cats, lang, unit), key="vol_categories")
     ct = unit_table(cats, f.level)
-    ct["service_category"] = ct["service_category"].map(lambda c: fig.category_label(c, lang), na_action=None)
+    ct["service_category"] = fig.category_labels(ct["service_category"], lang)
     table_section(tr("vol.categories"), ct, tr("vol.file_categories"), "vol_cat_table", "dl_vol_categories")
 
 top, bottom, unranked = q.leaders_laggards(f)

@@ -39,6 +39,15 @@ def category_label(name: str | None, lang: str) -> str:
     return str(choice_label(name, lang))
 
 
+def category_labels(values: pd.Series, lang: str) -> pd.Series:
+    """category_label of every value of `values` (same index), each distinct value translated
+    once: a township-by-category table at ×50 has ~20,000 rows of a dozen categories."""
+    present = values.notna()
+    uniques = values[present].unique()
+    labels = values.map(dict(zip(uniques, (category_label(v, lang) for v in uniques), strict=True)))
+    return labels.where(present, category_label(None, lang))
+
+
 @remembered
 def monthly_hours(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """Stacked bars of hours per month per unit (columns month, unit_code, unit_name, town_code,

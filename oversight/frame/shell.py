@@ -65,6 +65,10 @@ STRINGS = {
     "frame.group_all": ("全部片区", "All groups"),
     "frame.communities": ("村(社区)", "Communities"),
     "frame.communities_all": ("所选范围内全部", "All in the selection"),
+    "frame.communities_narrow": (
+        "先选乡镇(街道)或片区，再选村(社区)",
+        "Choose a township or group first, then communities",
+    ),
     "frame.months": ("月份范围", "Months"),
     "frame.reset": ("清除筛选", "Clear filters"),
     "frame.county": ("全县", "Whole county"),
@@ -120,6 +124,10 @@ PAGES: tuple[tuple[str, str, str], ...] = (
 # Uploads: admins, and town users given `upload` (their loads are held to their townships).
 PERMITTED = {"upload": lambda u: u.can_upload, "admin": lambda u: u.role == "admin"}
 DEFAULT_MONTHS = 12  # default range: the last 12 months with reports
+# Above this many communities in the selection the community filter offers only those already
+# chosen until a township or group narrows it: a list of 17,400 (a province) cannot be scrolled,
+# and Streamlit formats and hashes every option on every rerun of every page (~40 ms at ×50).
+COMMUNITY_OPTIONS = 2000
 
 # Phone width (issue 16.7): Streamlit stacks every row of columns one per line below 640 px; a
 # row of two or more KPI cards (columns holding an st.metric directly) goes two to a line
@@ -262,11 +270,13 @@ def _filter_widgets(reg: pd.DataFrame, months: list[date], scope: tuple[str, ...
         args=("group",),
     )
     multi_town = len(set(comm_towns.values())) > 1
+    too_many = len(comm_names) > COMMUNITY_OPTIONS
     side.multiselect(
         tr("frame.communities"),
-        list(comm_names),
+        comms if too_many else list(comm_names),
         format_func=lambda c: f"{comm_towns[c]} · {comm_names[c]}" if multi_town else comm_names[c],
-        placeholder=tr("frame.communities_all"),
+        placeholder=tr("frame.communities_narrow" if too_many and not comms else "frame.communities_all"),
+        disabled=too_many and not comms,
         key=WIDGET_KEYS["comms"],
         on_change=keep_filter,
         args=("comms",),

@@ -56,6 +56,27 @@ def test_filters_come_from_the_url_and_go_back_into_it(app: AppTest) -> None:
     assert _caption(app).startswith("全县 › 新政镇　")
 
 
+def test_a_long_community_list_waits_for_a_township(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The registry's 348 communities over a limit of 40 (a province's 17,400 over 2,000): none
+    # offered until a township narrows the list (新政镇: 36); one named in a link stays chosen.
+    monkeypatch.setattr(frame.shell, "COMMUNITY_OPTIONS", 40)
+    app.run()
+    comms = app.sidebar.multiselect(key="w_f_comms")
+    assert comms.options == [] and comms.disabled
+    assert comms.placeholder == "先选乡镇(街道)或片区，再选村(社区)"
+    app.sidebar.multiselect(key="w_f_towns").set_value([XINZHENG]).run()
+    comms = app.sidebar.multiselect(key="w_f_comms")
+    assert len(comms.options) == 36 and comms.options[:2] == ["东北社区", "临江社区"] and not comms.disabled
+
+    linked = AppTest.from_file(DASHBOARD, default_timeout=30)
+    linked.query_params["comm"] = DONGBEI
+    linked.run()
+    comms = linked.sidebar.multiselect(key="w_f_comms")
+    assert comms.value == [DONGBEI] and comms.options == ["新政镇 · 东北社区"] and not comms.disabled
+    assert linked.query_params["comm"] == DONGBEI
+    assert _caption(linked).startswith("全县 › 新政镇 › 东北社区")
+
+
 def test_filters_are_kept_when_moving_to_another_page(app: AppTest) -> None:
     app.run()
     app.sidebar.multiselect(key="w_f_towns").set_value([XINZHENG]).run()
