@@ -564,7 +564,7 @@ def _apply(
     for n, sheet, rows, bad, replaced in con.execute(
         compose(
             "SELECT s._file_no, s._sheet, count(*), count(*) FILTER (WHERE s._reason IS NOT NULL), {replaced} "
-            "FROM {staged} AS s WHERE {in_group} GROUP BY s._file_no, s._sheet ORDER BY s._file_no, min(s._row)",
+            "FROM {staged} AS s WHERE {in_group} GROUP BY s._file_no, s._sheet ORDER BY s._file_no, min(s._ord)",
             replaced=compose(
                 "count(*) FILTER (WHERE s._reason IS NULL AND EXISTS (SELECT 1 FROM {table} AS t WHERE {match}))",
                 table=ident(_stored(kind)),
@@ -765,7 +765,7 @@ def _update(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, file_no: i
         {"kind": kind.name, "key": json.loads(key), "column": col, "old": old, "new": new}
         for key, col, old, new in con.execute(
             "SELECT row_key, column_name, old_value, new_value FROM etl_correction "
-            "WHERE load_id = $load_id AND kind = $kind ORDER BY source_row, column_name LIMIT $most",
+            "WHERE load_id = $load_id AND kind = $kind ORDER BY source_row, source_sheet, column_name, row_key LIMIT $most",
             {"load_id": load_id, "kind": kind.name, "most": MAX_CHANGES},
         ).fetchall()
     ]
@@ -829,14 +829,16 @@ MAX_REASONS = 20  # distinct quarantine reasons listed per file (all rows stay i
 
 def _reasons(con: duckdb.DuckDBPyConnection, kind: Kind, nos: dict[str, object], out: dict[int, _Applied]) -> None:
     """Per file of the group (`nos`: {"nos": file numbers}): the distinct reasons its rows of `kind` were
-    set aside, most rows first, and the first row set aside (sheet, row, reason)."""
+    set aside, most rows first, and the first row set aside (sheet, row, reason) — first in the
+    workbook's order (`_ord`: sheet, then row), ties broken by the reason's text, so the same file
+    gives the same list and the same example whether loaded alone or in a batch."""
     staged = ident(_staged(kind))
     for n, reason, rows in con.execute(
         compose(
-            "SELECT _file_no, _reason, n FROM (SELECT s._file_no, s._reason, count(*) AS n, min(s._row) AS first "
+            "SELECT _file_no, _reason, n FROM (SELECT s._file_no, s._reason, count(*) AS n, min(s._ord) AS first "
             "FROM {staged} AS s WHERE {in_group} AND s._reason IS NOT NULL GROUP BY s._file_no, s._reason) "
-            "QUALIFY row_number() OVER (PARTITION BY _file_no ORDER BY n DESC, first) <= $most "
-            "ORDER BY _file_no, n DESC, first",
+            "QUALIFY row_number() OVER (PARTITION BY _file_no ORDER BY n DESC, first, _reason) <= $most "
+            "ORDER BY _file_no, n DESC, first, _reason",
             staged=staged,
             in_group=_IN_GROUP,
         ),
@@ -846,7 +848,8 @@ def _reasons(con: duckdb.DuckDBPyConnection, kind: Kind, nos: dict[str, object],
     for n, sheet, row, reason in con.execute(
         compose(
             "SELECT s._file_no, s._sheet, s._row, s._reason FROM {staged} AS s "
-            "WHERE {in_group} AND s._reason IS NOT NULL QUALIFY row_number() OVER (PARTITION BY s._file_no ORDER BY s._row) = 1",
+            "WHERE {in_group} AND s._reason IS NOT NULL "
+            "QUALIFY row_number() OVER (PARTITION BY s._file_no ORDER BY s._ord) = 1",
             staged=staged,
             in_group=_IN_GROUP,
         ),

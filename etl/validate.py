@@ -287,7 +287,8 @@ def staged_sql(
     original, $original_keys (see `original_sql`). Needs the views `_community_match` (town,
     name, community_code, match_error), `_duplicates` (`duplicates_sql`) and, for a kind whose key a
     township owns, `_owners` (`owners_sql`). Output: the kind's
-    data columns (community_code first), then _file_no, _sheet, _row, _cleared (the columns
+    data columns (community_code first), then _file_no, _sheet, _row, _ord (the row's place in
+    its file: sheet, then row — the workbook's order), _cleared (the columns
     the row clears with a CLEAR_MARKERS cell), _original (only for a row
     with a reason: the JSON is built for those rows alone) and _reason.
     """
@@ -305,7 +306,7 @@ keyed AS (
 checked AS (
   SELECT *, nullif(concat_ws({lit(REASON_SEPARATOR)}, {reasons}), '') AS _reason FROM keyed
 )
-SELECT {", ".join(ident(n) for n in stored)}, _file_no, _sheet, _row, _cleared,
+SELECT {", ".join(ident(n) for n in stored)}, _file_no, _sheet, _row, _ord, _cleared,
        CASE WHEN _reason IS NOT NULL THEN {original} END AS _original, {escaped_sql("_reason")} AS _reason
 FROM checked
 """  # noqa: S608  (identifiers from the contract; values bound as parameters)
