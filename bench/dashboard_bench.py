@@ -197,7 +197,11 @@ def warehouse_for(
         if info.get("fingerprint") == fp or reuse_any:
             # the folder's own file: a stamp written from another checkout names that checkout's path
             db = str(folder / "warehouse.duckdb")
-            return {**info, "db": db, "reused": True, "stale": info.get("fingerprint") != fp}
+            # brought up to this version (etl.warehouse.upgrade; nothing written when current):
+            # the dashboard refuses a warehouse an older version wrote, so its pages would time a refusal
+            upgraded = run_child(Path(__file__), ["upgrade", db], timeout=3600).get("upgraded")
+            info = {**info, "db": db, "reused": True, "stale": info.get("fingerprint") != fp}
+            return {**info, **({"upgraded": upgraded} if upgraded else {})}
     print(f"building the scale-{scale} warehouse ({mode}) …", flush=True)
     t = time.perf_counter()
     info = run_child(Path(__file__), ["build", str(scale), str(folder), mode, base], timeout=4 * 3600)
@@ -531,6 +535,11 @@ def child_main(argv: list[str]) -> None:
     elif kind == "bare":
         (folder,) = args
         child_result(_child_bare(folder))
+    elif kind == "upgrade":
+        import etl.warehouse as warehouse
+
+        (db,) = args
+        child_result({"upgraded": warehouse.upgrade(db)})
     else:
         db, repeats, profile_over, town = args
         child_result(_child_pages(db, int(repeats), float(profile_over), town))
