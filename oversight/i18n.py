@@ -101,15 +101,31 @@ _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 def one_language(text: str, lang: str) -> str:
     """A message written "中文 / English" (as the ETL and the upload checks write theirs) in `lang`
-    only: split at the first "/" after which no Chinese follows, with Chinese before it; a text
-    without such a split is returned whole."""
+    only. Each "；"-separated part (the ETL joins a file's messages so) is split at the first "/"
+    after which no Chinese follows, with Chinese before it and no " / " outside brackets in the
+    Chinese half; a part without such a split (e.g. "例 / e.g. 月度指标 第 3 行 / row 3: …",
+    where the halves interleave) stays whole."""
+    return ("；" if lang == "zh" else "; ").join(_one_part(part, lang) for part in text.split("；"))
+
+
+def _one_part(text: str, lang: str) -> str:
     for i, ch in enumerate(text):
         if ch == "/" and _CJK.search(text[:i]) and not _CJK.search(text[i + 1 :]):
             zh, en = text[:i].strip(), text[i + 1 :].strip()
-            if not zh or not en:
+            if not zh or not en or _bare_slash(zh):
                 break
             return zh if lang == "zh" else en[:1].upper() + en[1:]
     return text
+
+
+def _bare_slash(text: str) -> bool:
+    """Whether `text` holds " / " outside brackets (a split of its own, not "（2022-01 / 2022-10）")."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch in "（(" and 1 or (-1 if ch in "）)" else 0)
+        if depth == 0 and text[i : i + 3] == " / ":
+            return True
+    return False
 
 
 def choice_label(value: object, lang: str) -> object:

@@ -23,7 +23,7 @@ from etl.readers import SUPPORTED_SUFFIXES
 from etl.readers.model import OLE_MAGIC, ZIP_MAGIC
 from etl.warehouse import Waiting, version
 from oversight.exports import column_label
-from oversight.i18n import fmt_month, kind_label
+from oversight.i18n import fmt_month, kind_label, one_language
 
 MAX_BYTES = limits().upload_bytes  # core.settings: one configuration with the CLI; a monthly workbook is < 1 MB
 UPLOAD_DIR_NAME = "uploads"
@@ -283,11 +283,14 @@ def by_sheet(results: list[FileResult] | tuple[FileResult, ...], lang: str = "zh
     )
 
 
-def summary(results: list[FileResult] | tuple[FileResult, ...]) -> tuple[pd.DataFrame, dict[str, int]]:
+def summary(
+    results: list[FileResult] | tuple[FileResult, ...], lang: str | None = None
+) -> tuple[pd.DataFrame, dict[str, int]]:
     """The load (or preview) results as the page shows them — one row per file: file (its
     name, never a server path), status (a code of etl.load.STATUSES), the counts, values
     changed, message, reasons rows are set aside (with their counts), notes and sheets skipped
-    as text — and the batch's totals: loaded, replaced and quarantined rows."""
+    as text — and the batch's totals: loaded, replaced and quarantined rows. With `lang`, the
+    ETL's "中文 / English" texts in that language only (oversight.i18n.one_language)."""
     rows = []
     for r in results:
         d = r.as_dict()
@@ -314,5 +317,8 @@ def summary(results: list[FileResult] | tuple[FileResult, ...]) -> tuple[pd.Data
             }
         )
     table = pd.DataFrame(rows)
+    if lang is not None and not table.empty:
+        for col in ("message", "reasons", "notes", "sheets_skipped"):
+            table[col] = table[col].map(lambda text: one_language(text, lang))
     counts = {k: int(table[f"rows_{k}"].sum()) for k in ("loaded", "replaced", "quarantined")}
     return table, counts

@@ -128,7 +128,7 @@ def waiting(w: object) -> None:
 
 def show(results: list, done_key: str) -> None:
     """The per-file results (preview or load) with translated statuses, and their totals."""
-    summary, counts = upload.summary(results)
+    summary, counts = upload.summary(results, f.lang)
     summary["status"] = summary["status"].map(lambda s: frame.tr(f"upload.status.{s}"))
     changed = int(summary["values_changed"].sum())
     st.markdown(frame.tr(done_key, files=len(results), changed=changed, **counts))
@@ -175,6 +175,7 @@ if staged is not None:
                 st.subheader(frame.tr("upload.loaded_title"))
                 show(results, "upload.done")
                 bad = q.quarantined([str(r.path) for r in results])
+                bad["reason"] = bad["reason"].map(lambda text: one_language(text, f.lang))
                 if not bad.empty:
                     st.subheader(frame.tr("upload.quarantine"))
                     frame.table(bad)

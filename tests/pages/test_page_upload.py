@@ -88,3 +88,14 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_the_users_language_with_wha
     page.file_uploader[0].set_value([("新政镇.xlsx", b"\x89PNG\r\n\x1a\n fake", XLSX)]).run()
     next(b for b in page.button if b.label in ("预览", "Preview")).click().run()
     assert [e.value for e in page.error] == [expected]
+
+
+def test_the_english_preview_reads_in_english(page: AppTest) -> None:
+    """The per-file message came bilingual into the English UI ("装载 … / loaded …"), as the
+    refusal did: the ETL's "中文 / English" texts are shown in the user's language."""
+    page.radio(key="w_f_lang").set_value("en").run()
+    page.file_uploader[0].set_value([(REPORT.name, REPORT.read_bytes(), XLSX)]).run()
+    next(b for b in page.button if b.label == "Preview").click().run()
+    assert not page.exception
+    message = page.dataframe[0].value["message"].iloc[0]
+    assert message.startswith("Loaded ") and "装载" not in message
