@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -67,6 +69,22 @@ def build_tiny(db: Path) -> Path:
         cols = ", ".join(df.columns)
         con.execute(f"INSERT INTO stg_monthly ({cols}) SELECT {cols} FROM df")
     return db
+
+
+@contextmanager
+def serving(db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The dashboard's queries read `db` (OVERSIGHT_DB), with Streamlit's caches empty on the way
+    in and out, so no other test's results or figures are served from them."""
+    import streamlit as st
+
+    monkeypatch.setenv("OVERSIGHT_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        yield db
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -4,23 +4,22 @@ from data/sample/ — so the paths held are this checkout's absolute ones."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-import streamlit as st
 
 from core.paths import ROOT
 from oversight.filters import Filters
 from oversight.queries import data
+from tests.conftest import serving
 
 
 @pytest.fixture
-def on_sample(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("OVERSIGHT_DB", str(sample_db))
-    st.cache_data.clear()
-    yield sample_db
-    st.cache_data.clear()
+def on_sample(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    with serving(sample_db, monkeypatch) as db:
+        yield db
 
 
 def test_the_data_page_names_files_without_the_servers_folders(on_sample: Path) -> None:

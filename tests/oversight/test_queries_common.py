@@ -9,6 +9,7 @@ figures computed by hand from tests/conftest.py (4 communities × 2024-01..03):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -22,17 +23,16 @@ from oversight import db
 from oversight.filters import Filters
 from oversight.queries import common, overview
 from oversight.queries import data as dataq
+from tests.conftest import serving
 
 XINZHENG, JINCHENG = "511324101000", "511324100000"
 DONGBEI, LINJIANG, JINXIN, HUATANG = "511324101001", "511324101002", "511324100012", "511324100200"
 
 
 @pytest.fixture
-def tiny(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("OVERSIGHT_DB", str(tiny_db))
-    st.cache_data.clear()
-    yield tiny_db
-    st.cache_data.clear()
+def tiny(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    with serving(tiny_db, monkeypatch) as db:
+        yield db
 
 
 def flt(towns=(), group=None, comms=(), start=date(2024, 1, 1), end=date(2024, 3, 1)) -> Filters:  # noqa: ANN001

@@ -4,26 +4,25 @@ tiny warehouse, whose figures are worked out by hand in tests/conftest.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 
 from oversight.filters import Filters
 from oversight.queries.overview import ranking
+from tests.conftest import serving
 
 JAN = date(2024, 1, 1)
 COUNTY = Filters("zh", (), None, (), JAN, JAN)
 
 
 @pytest.fixture
-def tiny(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("OVERSIGHT_DB", str(tiny_db))
-    st.cache_data.clear()
-    yield tiny_db
-    st.cache_data.clear()
+def tiny(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    with serving(tiny_db, monkeypatch) as db:
+        yield db
 
 
 def test_equal_values_share_a_rank_marked_tied(tiny: Path) -> None:
