@@ -58,7 +58,7 @@ EXTRA: dict[str, tuple[str, str, str, str]] = {
     "load_id": ("装载批次", "Load no.", "", ""),
     "path": ("文件路径", "File path", "", ""),
     "sha256": ("文件校验值", "SHA-256", "", ""),
-    "loaded_at": ("装载时间", "Loaded at", "", ""),
+    "loaded_at": ("装载时间（北京时间）", "Loaded at (Beijing time)", "", ""),  # shown via settings.county_times
     "status": ("状态", "Status", "", ""),
     "rows_read": ("读取行数", "Rows read", "行", "rows"),
     "rows_loaded": ("装载行数", "Rows loaded", "行", "rows"),

@@ -16,7 +16,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXCEL_ROWS = 1_048_576  # rows of an Excel worksheet
 EXCEL_CELL_CHARS = 32_767  # characters an Excel cell holds
@@ -105,3 +109,17 @@ def county_time(server_local: datetime) -> datetime:
     for 10:22 in Yilong. An aware time is converted as it is."""
     local = server_local if server_local.tzinfo else server_local.astimezone()  # naive: the server's zone
     return local.astimezone(COUNTY_TIMEZONE)
+
+
+def county_times(server_local: pd.Series) -> pd.Series:
+    """`county_time` for a column of stamps (naive, server-local; NaT stays NaT), naive again
+    so tables and spreadsheets show the wall-clock time in Yilong."""
+    import pandas as pd
+
+    stamps = pd.to_datetime(server_local)
+    local = datetime.now().astimezone().tzinfo
+    return (
+        stamps.dt.tz_localize(local, ambiguous="NaT", nonexistent="shift_forward")
+        .dt.tz_convert(COUNTY_TIMEZONE)
+        .dt.tz_localize(None)
+    )

@@ -16,7 +16,10 @@ import xlsxwriter
 
 from core import columns
 from core.metrics import METRICS
+from core.settings import county_times
 from oversight import i18n
+
+LOAD_STAMPS = frozenset({"loaded_at"})  # stamped with the server's clock by the ETL (etl_load)
 
 
 def is_percent(name: str) -> bool:
@@ -86,6 +89,8 @@ def prepare(df: pd.DataFrame, lang: str, percent_as_number: bool = False) -> pd.
     out = pd.DataFrame(index=range(len(df)))
     for name in df.columns:
         s = df[name].reset_index(drop=True)
+        if name in LOAD_STAMPS and pd.api.types.is_datetime64_any_dtype(s):
+            s = county_times(s)  # the server's clock → 北京时间, as the header says
         if pd.api.types.is_bool_dtype(s) or (
             pd.api.types.is_object_dtype(s) and s.dropna().map(type).eq(bool).all() and s.notna().any()
         ):

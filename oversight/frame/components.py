@@ -14,6 +14,7 @@ import streamlit as st
 from core import audit
 from core.columns import FLAGS
 from core.metrics import METRICS, Metric
+from core.settings import county_times
 from oversight import exports
 from oversight.auth import session
 from oversight.figures.base import BAD
@@ -393,6 +394,9 @@ def table(
     shown = df
     for name in df.columns:
         label = column_label(str(name), language)
+        if name in exports.LOAD_STAMPS and pd.api.types.is_datetime64_any_dtype(df[name]):
+            shown = shown.copy() if shown is df else shown
+            shown[name] = county_times(df[name])  # the server's clock → 北京时间, as the header says
         if name == "kind" and df[name].isin(list(KINDS_EN)).any():  # monthly → 月度指标 (the quarantine view)
             shown = shown.copy() if shown is df else shown
             shown[name] = df[name].map(lambda v: kind_label(v, language), na_action="ignore")
