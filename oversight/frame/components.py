@@ -92,10 +92,11 @@ def gap_delta(m: Metric, value: float | None, only_below: bool = False) -> str |
 
 def gap_style(m: Metric, delta: str | None) -> dict[str, str]:
     """st.metric keyword arguments for a `gap_delta` delta: `delta_style`'s colours, and the
-    delta says what it compares: "较最低标准" / "vs minimum standard" beside the figure."""
+    delta says what it compares, with the line's value: "较最低标准 92%" / "vs minimum 92%"."""
     if delta is None:
         return {}
-    words = m.line_words[0] if lang() == "zh" else m.line_words[1].lower()
+    words = m.line_label(lang())
+    words = words if lang() == "zh" else words[:1].lower() + words[1:]
     return delta_style(delta, m.higher_is_better) | {"delta_description": tr("frame.vs_line", line=words)}
 
 

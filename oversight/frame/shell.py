@@ -139,7 +139,18 @@ _KPI_ROW = (  # the metric directly in the column, or in a bordered card (st.con
     " > [data-testid=stLayoutWrapper] > [data-testid=stVerticalBlock] > [data-testid=stElementContainer]"
     " > [data-testid=stMetric])"
 )
+# A KPI card's texts wrap instead of being cut ("较…", "Property-company party o…"): Streamlit
+# truncates its label, value, delta and the delta's description ("较最低标准 92%") to one line,
+# which five cards to a row or an English label does not fit.
+_KPI_TEXTS = ", ".join(
+    f"[data-testid={t}], [data-testid={t}] *"
+    for t in ("stMetricLabel", "stMetricValue", "stMetricDelta", "stMetricDeltaDescription")
+)
 PHONE_CSS = f"""<style>
+[data-testid=stMetric] :has(> [data-testid=stMetricDeltaDescription]) {{ flex-wrap: wrap !important; }}
+{_KPI_TEXTS} {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}}
 @media (max-width: 640px) {{
   {_KPI_ROW} {{ flex-flow: row wrap !important; gap: 0.5rem !important; }}
   {_KPI_ROW} > [data-testid=stColumn] {{

@@ -82,6 +82,17 @@ def assert_no_error(page: Page) -> None:
     assert not page.errors, f"{page.url}: JavaScript errors {page.errors}"
 
 
+# KPI card texts Streamlit cut to one line with an ellipsis ("较…", "Property-company party o…").
+_CUT_KPI_TEXTS = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stMetric] *')]
+  .filter(e => e.innerText && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+
+
+def assert_kpis_whole(page: Page) -> None:
+    """Every KPI card's label, figure, delta and what the delta compares are shown whole."""
+    cut = page.evaluate(_CUT_KPI_TEXTS)
+    assert not cut, f"{page.url}: KPI texts cut off: {cut}"
+
+
 def metric_values(page: Page) -> list[str]:
     """The values on the page's KPI cards, in order."""
     return page.locator("[data-testid=stMain] [data-testid=stMetricValue]").all_inner_texts()
@@ -128,6 +139,7 @@ def test_page_opens_by_url(
         expect(page.locator("[data-testid=stMain] [data-testid=stDataFrame]").first).to_be_visible()
     expect(page.locator("[data-testid=stSidebar]")).to_contain_text("仪陇县社区治理监督")
     assert_no_error(page)
+    assert_kpis_whole(page)
     screenshot(page, shots / f"{name}.png")
 
 
@@ -211,6 +223,7 @@ def test_english_switch_and_back(page: Page, app_url: str, shots: Path) -> None:
     wait_idle(page)
     expect(charts(page).first).to_be_visible()
     assert_no_error(page)
+    assert_kpis_whole(page)  # "vs minimum 92%" beside the delta of five cards to a row
     screenshot(page, shots / "requests_en.png")
 
     page.locator("[data-testid=stSidebar]").get_by_text("中文", exact=True).click()
@@ -218,6 +231,16 @@ def test_english_switch_and_back(page: Page, app_url: str, shots: Path) -> None:
     wait_idle(page)
     assert "lang=en" not in page.url
     assert not re.search(r"[\u4e00-\u9fff]", rank_by), f"'Rank by' still in Chinese after the switch: {rank_by}"
+
+
+@pytest.mark.parametrize("path", ["/party", "/area", "/profile"])
+def test_english_kpi_cards_show_their_texts_whole(page: Page, app_url: str, path: str) -> None:
+    """The English labels are longer ("Property-company party orgs", "vs standard 30 m² per 100
+    households"): they wrap in the card instead of being cut."""
+    open_page(page, app_url + path + "?lang=en")
+    expect(page.locator("[data-testid=stMain] [data-testid=stMetric]").first).to_be_visible()
+    assert_no_error(page)
+    assert_kpis_whole(page)
 
 
 def test_arena_in_english_by_url(page: Page, app_url: str, shots: Path) -> None:
