@@ -165,9 +165,11 @@ def card(box: st.delta_generator.DeltaGenerator, name: str) -> None:
                 county=f"{r['county_rank']}/{r['county_n']}",
             )
         )
-    unit = "" if m.is_rate or value is None else f" {m.unit(lang)}"
+    label = m.short(lang)  # the unit beside the figure, unless the label already says it (English)
+    said = m.is_rate or value is None or m.unit(lang).lower() in label.lower()
+    unit = "" if said else f" {m.unit(lang)}"
     box.metric(
-        m.short(lang),
+        label,
         fmt_number(value, lang, metric_format(m)) + unit,
         delta=delta,
         **gap_style(m, delta),

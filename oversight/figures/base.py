@@ -246,16 +246,39 @@ def _room_for_legend(fig: go.Figure) -> None:
         fig.layout.height = (fig.layout.height or 420) + extra
 
 
+# Room a vertical axis title has: the figure's height less its title, x axis and legend (px),
+# and the width of one Latin character at the axis font's 13 px (a CJK one counts 2).
+_Y_TITLE_FREE = 150
+_CHAR_PX = 7
+
+
+def _fit_axis_titles(fig: go.Figure) -> None:
+    """Breaks a value axis title longer than its plot is tall into lines (`wrap_title`): a long
+    English one ("Party-org coverage of neighbourhoods (%)") on a 340 px chart ran up over the
+    chart's title and down past the x axis."""
+    height = fig.layout.height or 420
+    title_lines = str(fig.layout.title.text or "").count("<br>") + 1
+    room = max(12, (height - _Y_TITLE_FREE - 20 * (title_lines - 1)) // _CHAR_PX)
+    for name in _axes(fig):
+        axis = fig.layout[name]
+        text = axis.title.text
+        if name.startswith("yaxis") and text:  # a line in a <span> is axis_from's small note
+            lines = text.split("<br>")
+            axis.title.text = "<br>".join(ln if "<" in ln else wrap_title(ln, room) for ln in lines)
+
+
 def finish(fig: go.Figure, lang: str, *, max_month_ticks: int = 6) -> go.Figure:
     """The axis rules, applied last by every builder, to every cartesian axis by the data on it:
     - a date axis gets month ticks in `lang` (2025年11月 / Nov 2025), at most `max_month_ticks`
       (a tick a month, else every 2, 3, 6, 12 months), and hover in the same form;
     - a value axis gets thousands commas (",~f", hover ",.2~f"; a % axis keeps its format) and,
       unless a range was set (by `axis_from`, which says so, or a fixed scale), starts at zero;
-    - every axis pushes the margins for its tick labels (automargin);
+    - every axis pushes the margins for its tick labels (automargin), and a vertical axis title
+      too long for the plot's height is broken into lines (`_fit_axis_titles`);
     - a legend of more than one row makes the figure taller by its extra rows (`legend_rows`).
     Returns `fig`."""
     _room_for_legend(fig)
+    _fit_axis_titles(fig)
     if any(fig.layout[n].side == "top" for n in _axes(fig) if n.startswith("xaxis")):
         fig.update_layout(title={"yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": 12, "b": 0}})
     by_axis: dict[str, list[object]] = {}

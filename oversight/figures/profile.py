@@ -13,7 +13,7 @@ from oversight.i18n import register, t
 STRINGS = {
     "fig.profile.trend": ("{name}：{metric}（按月）", "{name}: {metric} per month"),
     "fig.profile.rank": ("{name} 在乡镇和全县的位置", "Where {name} stands in its township and the county"),
-    "fig.profile.rank_axis": ("优于同级村(社区)的比例（%）", "Share of communities it does better than (%)"),
+    "fig.profile.rank_axis": ("优于同级村(社区)的比例（%）", "Share of communities it beats (%)"),
     "fig.profile.rate_axis": ("比率（%）", "Rate (%)"),
     "fig.profile.in_town": ("乡镇内", "In its township"),
     "fig.profile.in_county": ("全县", "In the county"),

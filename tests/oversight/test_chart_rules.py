@@ -292,6 +292,21 @@ def test_legend_and_title_cannot_meet(built: tuple[str, dict[str, go.Figure]]) -
             assert _width(line) <= TITLE_WIDTH, (key, line)
 
 
+def test_a_vertical_axis_title_fits_the_height_of_its_plot(built: tuple[str, dict[str, go.Figure]]) -> None:
+    """A y-axis title longer than its plot is tall ran up over the chart's title and down past
+    the x axis ("Service area per 100 households (m² per 100 households)" on the 340 px profile
+    chart): each line, at 7 px a Latin character (14 a CJK one) in the 13 px axis font, fits in the
+    figure's height less 150 px (title, x axis, legend)."""
+    lang, figs = built
+    for key, fig in figs.items():
+        for name, axis in _axes(fig).items():
+            if name.startswith("y") and axis.title.text:
+                for line in axis.title.text.split("<br>"):
+                    px = 5.5 if "font-size:11px" in line else 7  # axis_from's note is smaller
+                    line = re.sub(r"<[^>]+>", "", line)
+                    assert _width(line) * px <= (fig.layout.height or 420) - 150, (key, line)
+
+
 NUMBER_FIELD = re.compile(r"%\{[^}|:]+:([^}]*)\}")
 
 

@@ -40,7 +40,9 @@ def test_language_switch(pages_db) -> None:  # noqa: ANN001, F811
     at = set_lang(run_page("profile"), "en")
     assert at.title[0].value == "Community profile"
     assert [s.value for s in at.subheader] == ["Party organisation", "Service centre", "Volunteers", "Requests"]
-    assert "m² per 100 households" in metrics(at)  # the short card label
+    m = metrics(at)
+    assert m["m² per 100 households"] == "30.0"  # the label says the unit: not "30.0 m² per 100 households"
+    assert m["Hours per volunteer"] == "3.0"  # (the long English unit wrapped the figure onto 3 lines)
 
 
 def test_empty_selection_says_so(pages_db) -> None:  # noqa: ANN001, F811
