@@ -23,6 +23,7 @@ from oversight.frame import (
     line_help,
     narrow,
     page_setup,
+    shell,
     table,
     table_section,
     tr,
@@ -36,6 +37,11 @@ from oversight.queries import profile as q
 register(
     {
         "profile.pick": ("村(社区)", "Community"),
+        "profile.pick_town": ("乡镇(街道)", "Township"),
+        "profile.pick_town_help": (
+            "范围内村(社区)太多，先选乡镇(街道)，再选其中的村(社区)。",
+            "Too many communities in the selection to list: choose a township, then one of its communities.",
+        ),
         "profile.pick_help": (
             "从当前筛选范围中选择；默认为范围内第一个村(社区)。",
             "From the current selection; the first community in it by default.",
@@ -109,6 +115,21 @@ lang = f.lang
 choices = q.options(q.picker_filters(f))  # the township's (or 片区's) communities, not just the one shown
 if empty_notice(choices):
     st.stop()
+if len(choices) > shell.COMMUNITY_OPTIONS:  # a province's 17,400 cannot be scrolled: its township first
+    first = f.community_codes[0] if f.community_codes else choices["community_code"].iat[0]
+    towns = dict(zip(choices["town_code"].tolist(), choices["town_name"].tolist(), strict=True))
+    town = choices.loc[choices["community_code"] == first, "town_code"]
+    town = st.selectbox(
+        tr("profile.pick_town"),
+        list(towns),
+        index=list(towns).index(town.iat[0] if len(town) else next(iter(towns))),
+        format_func=towns.get,
+        placeholder=tr("frame.choose"),
+        help=tr("profile.pick_town_help"),
+        key="profile_pick_town",
+        on_change=lambda: narrow(st.session_state["profile_pick_town"]),  # the township becomes the selection
+    )
+    choices = choices[choices["town_code"] == town]
 codes = choices["community_code"].tolist()  # lists first: iterating Arrow-backed columns boxes each of 17,400
 labels = [f"{t} · {n}" for t, n in zip(choices["town_name"].tolist(), choices["community_name"].tolist(), strict=True)]
 names = dict(zip(codes, labels, strict=True))

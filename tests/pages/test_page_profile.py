@@ -45,6 +45,25 @@ def test_language_switch(pages_db) -> None:  # noqa: ANN001, F811
     assert m["Hours per volunteer"] == "3.0"  # (the long English unit wrapped the figure onto 3 lines)
 
 
+def test_a_long_community_list_is_picked_township_first(pages_db, monkeypatch) -> None:  # noqa: ANN001, F811
+    # The whole county over a limit of 40 (a province's 17,400 over 2,000): a township picker
+    # comes first and the community picker lists only its communities; picking another township
+    # makes it the selection (sidebar, breadcrumb, link) and lists its communities.
+    from oversight.frame import shell
+
+    monkeypatch.setattr(shell, "COMMUNITY_OPTIONS", 40)
+    at = run_page("profile")
+    town, comm = at.selectbox(key="profile_pick_town"), at.selectbox[1]
+    assert town.value == JINCHENG and comm.value == "511324100012"  # 金新社区, first in the registry
+    assert len(comm.options) < 40 and all(o.startswith("金城镇 · ") for o in comm.options)
+    town.set_value(XINZHENG).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="w_f_towns").value == [XINZHENG] and at.query_params["town"] == XINZHENG
+    assert [b.key for b in at.selectbox if b.key.startswith("profile_pick")] == ["profile_pick_511324101000_None_"]
+    comm = at.selectbox(key="profile_pick_511324101000_None_")  # 36 communities: no township picker
+    assert comm.value == "511324101001" and all(o.startswith("新政镇 · ") for o in comm.options)
+
+
 def test_empty_selection_says_so(pages_db) -> None:  # noqa: ANN001, F811
     at = set_towns(run_page("profile"), [DUMEN])
     assert "没有月度报表" in texts(at) and not at.metric
