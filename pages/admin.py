@@ -13,8 +13,8 @@ register(
     {
         "admin.audit": ("操作记录（留痕）", "Audit record"),
         "admin.audit_note": (
-            "登录（成功与失败）、装载、下载和用户变更，按时间倒序；时间为协调世界时（北京时间减 8 小时）。",
-            "Sign-ins (success and failure), loads, downloads and user changes, newest first; times are UTC.",
+            "登录（成功与失败）、装载、下载和用户变更，按时间倒序；时间为北京时间。",
+            "Sign-ins (success and failure), loads, downloads and user changes, newest first; times are Beijing time.",
         ),
         "admin.audit_file": ("操作记录", "audit"),
         "admin.users": ("用户", "Users"),
@@ -23,7 +23,7 @@ register(
             "Users are managed on the command line: python -m oversight users add|remove|passwd|list "
             "(see docs/deployment.md).",
         ),
-        "col.at": ("时间(UTC)", "Time (UTC)"),
+        "col.at": ("时间（北京时间）", "Time (Beijing time)"),
         "col.event": ("事件", "Event"),
         "col.who": ("用户", "User"),
         "col.client": ("来源地址", "Client"),

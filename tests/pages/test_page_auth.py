@@ -13,6 +13,7 @@ import io
 import json
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -22,6 +23,7 @@ from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from core import audit
+from core.settings import COUNTY_TIMEZONE
 from oversight.auth import users
 from oversight.auth.users import User
 from oversight.frame.components import OFFERED
@@ -197,6 +199,8 @@ def test_the_admin_page_shows_the_audit_record_and_the_users(users_file: Path) -
     at = _app("pages/admin.py", users.load(users_file)["admin1"])
     log, people = (d.value for d in at.dataframe)
     assert log["event"].tolist() == ["装载"] and "新政镇.xlsx" in log["details"][0]  # the event in words
+    stamped = datetime.fromisoformat(audit.read()[-1]["at"])  # the record keeps UTC …
+    assert log["at"][0] == pd.Timestamp(stamped.astimezone(COUNTY_TIMEZONE).replace(tzinfo=None))  # … shown in 北京时间
     assert people["user_name"].tolist() == ["admin1", "jc", "li"]
     assert "argon2" not in people.astype(str).to_csv()
     assert "admin_audit_dl" in at.session_state[OFFERED]
