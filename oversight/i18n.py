@@ -103,12 +103,22 @@ def one_language(text: str, lang: str) -> str:
     """A message written "中文 / English" (as the ETL and the upload checks write theirs) in `lang`
     only. Each "；"-separated part (the ETL joins a file's messages so) is split at the first "/"
     after which no Chinese follows, with Chinese before it and no " / " outside brackets in the
-    Chinese half; a part without such a split (e.g. "例 / e.g. 月度指标 第 3 行 / row 3: …",
-    where the halves interleave) stays whole."""
+    Chinese half; the ETL's example "例 / e.g. 月度指标 第 3 行 / row 3: 原因 / reason" becomes
+    "例：月度指标 第 3 行：原因" / "e.g. 月度指标 row 3: reason"; any other part without such a
+    split stays whole."""
     return ("；" if lang == "zh" else "; ").join(_one_part(part, lang) for part in text.split("；"))
 
 
+# The ETL's example of a file's first problem (etl.load: "例 / e.g. {sheet} 第 {row} 行 / row {row}: {reason}"),
+# whose halves interleave around the sheet's name.
+_EXAMPLE = re.compile(r"例 / e\.g\. (?P<sheet>.+?) 第 (?P<row>\d+) 行 / row (?P=row): (?P<reason>.+)", re.S)
+
+
 def _one_part(text: str, lang: str) -> str:
+    example = _EXAMPLE.fullmatch(text.strip())
+    if example:
+        sheet, row, reason = example["sheet"], example["row"], _one_part(example["reason"], lang)
+        return f"例：{sheet} 第 {row} 行：{reason}" if lang == "zh" else f"e.g. {sheet} row {row}: {reason}"
     for i, ch in enumerate(text):
         if ch == "/" and _CJK.search(text[:i]) and not _CJK.search(text[i + 1 :]):
             zh, en = text[:i].strip(), text[i + 1 :].strip()

@@ -11,6 +11,7 @@ from core.metrics import METRICS
 from core.sql import Fragment, compose, ident, join
 from oversight.db import query
 from oversight.filters import Filters
+from oversight.i18n import one_language
 from oversight.queries.common import file_name_sql, month_sql, per_month, per_unit, scope_sql, totals
 
 
@@ -43,6 +44,9 @@ SCREEN_ROWS = 1000
 # Columns holding a file as the warehouse stored it (the path it was loaded from): shown and
 # downloaded as the file's name only, never the server's folders.
 FILE_COLUMNS = frozenset({"source_file", "path", "file"})
+# The ETL's messages, stored "中文 / English" (quarantine.reason, load_log.message and notes):
+# shown and downloaded in the user's language only (oversight.i18n.one_language).
+MESSAGE_COLUMNS = frozenset({"reason", "message", "notes"})
 
 
 def view(name: str) -> View:
@@ -107,7 +111,8 @@ def rows(
 ) -> pd.DataFrame:
     """The chosen columns of the view within the filters, ordered by `sort` (else the view's
     default order), at most `limit` rows (None = all); a file column (FILE_COLUMNS) holds the
-    file's name without its folder. Unknown columns raise ValueError."""
+    file's name without its folder, a message column (MESSAGE_COLUMNS) the text in `f.lang`.
+    Unknown columns raise ValueError."""
     v = view(name)
     allowed = set(columns(name))
     picked = [_shown(c) for c in cols if c in allowed]
@@ -129,7 +134,13 @@ def rows(
     )
     if limit is not None:
         params = params | {"limit": int(limit)}
-    return query(sql, params, cached=cached)
+    out = query(sql, params, cached=cached)
+    said = [c for c in cols if c in MESSAGE_COLUMNS]
+    if said:
+        out = out.copy()  # the cached frame stays as stored
+        for c in said:
+            out[c] = out[c].map(lambda text: text if not isinstance(text, str) else one_language(text, f.lang))
+    return out
 
 
 # The groupings of the monthly indicators the page offers (issue 16.3): per township or

@@ -81,6 +81,12 @@ def test_report_kinds_read_as_the_sender_knows_them() -> None:
             "月份不明确（2022-01 / 2022-10）",
             "Ambiguous (2022-01 / 2022-10)",
         ),
+        (
+            "装载 296 行（替换 1 行），隔离 1 行 / loaded 296 rows (1 replaced), 1 quarantined；"
+            "例 / e.g. 月度指标 第 67 行 / row 67: 报告月份 2032-07 晚于装载日期 2026-12-02 / month is after the load date",
+            "装载 296 行（替换 1 行），隔离 1 行；例：月度指标 第 67 行：报告月份 2032-07 晚于装载日期 2026-12-02",
+            "Loaded 296 rows (1 replaced), 1 quarantined; e.g. 月度指标 row 67: Month is after the load date",
+        ),
         ("only English here", "only English here", "only English here"),
         ("只有中文", "只有中文", "只有中文"),
     ],

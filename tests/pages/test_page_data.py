@@ -104,3 +104,23 @@ def test_monthly_indicators_summed_per_community_with_a_total_row(page: AppTest)
     months = page.dataframe[0].value
     assert months["month"].tolist() == ["2024-01", "2024-02", "2024-03", "合计"]
     assert months["volunteer_hours"].tolist() == [350, 350, 350, 1050]
+
+
+def test_the_etl_messages_read_in_the_language_of_the_ui(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quarantine's reasons and the load log's messages are stored "中文 / English"; the page
+    and its download showed both halves to everyone."""
+    monkeypatch.setenv("OVERSIGHT_DB", str(sample_db))
+    _clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="data_view").set_value("quarantine").run()
+    zh = at.dataframe[0].value["reason"]
+    assert len(zh) >= 5 and not zh.str.contains(" / ").any(), zh.head().tolist()
+    assert zh.str.contains("不是数字").any()
+    at.sidebar.radio(key="w_f_lang").set_value("en").run()
+    en = at.dataframe[0].value["reason"]
+    assert en.str.contains("is not a number").any() and not en.str.contains("不是数字").any()
+    at.selectbox(key="data_view").set_value("load_log").run()
+    messages = at.dataframe[0].value["message"]
+    assert messages.str.startswith("Loaded").any() and not messages.str.contains("装载").any()
+    _clear()
