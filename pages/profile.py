@@ -242,20 +242,19 @@ with st.expander(tr("profile.sources")):
     table(sources, key="profile_sources")
     download(sources, tr("profile.file_sources"), key="dl_profile_sources")
 
-left, right = st.columns(2)
-with left:
-    st.plotly_chart(fig.standing(ranks.reset_index(), lang, name), key="profile_standing")
-with right:
-    st.markdown(f"**{tr('profile.ranks')}**")
-    shown = ranks.reset_index().drop(columns=["higher_is_better"])
-    for col in ("value", "target"):
-        shown[col] = [
-            "—" if v is None or v != v else format(v, metric_format(metric(n)))
-            for n, v in zip(shown["metric"], shown[col], strict=True)
-        ]
-    shown["metric"] = shown["metric"].map(lambda n: metric(n).label(lang))
-    table(shown, key="profile_rank_table")
-    download(shown, tr("profile.file_ranks"), key="dl_profile_ranks")
+# The chart, then the ranks' seven columns at the page's full width (in half of it, the county's
+# ranks were off its right edge).
+st.plotly_chart(fig.standing(ranks.reset_index(), lang, name), key="profile_standing")
+st.markdown(f"**{tr('profile.ranks')}**")
+shown = ranks.reset_index().drop(columns=["higher_is_better"])
+for col in ("value", "target"):
+    shown[col] = [
+        "—" if v is None or v != v else format(v, metric_format(metric(n)))
+        for n, v in zip(shown["metric"], shown[col], strict=True)
+    ]
+shown["metric"] = shown["metric"].map(lambda n: metric(n).label(lang))
+table(shown, key="profile_rank_table")
+download(shown, tr("profile.file_ranks"), key="dl_profile_ranks")
 
 cf = q.community_filters(f, code)
 levels = party_q.levels_by_unit(cf)

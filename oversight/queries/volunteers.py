@@ -67,14 +67,15 @@ def by_category(f: Filters) -> pd.DataFrame:
 
 def leaders_laggards(f: Filters, n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(top n, bottom n, unranked) communities in scope by hours per registered volunteer;
-    the `unranked` communities without a value are in neither. Columns: rank, town_name, unit_name, volunteer_hours,
-    volunteers_registered, hours_per_volunteer."""
+    the `unranked` communities without a value are in neither. Columns: rank, town_name, unit_name,
+    hours_per_volunteer (the ranking's measure, first: the tables stand half a page wide),
+    volunteer_hours, volunteers_registered."""
     everyone = per_unit(f, UNIT_METRICS, level="community")
     df = everyone.dropna(subset=["hours_per_volunteer"]).sort_values(
         ["hours_per_volunteer", "volunteer_hours"], ascending=False, kind="stable"
     )
     df.insert(0, "rank", range(1, len(df) + 1))
-    cols = ["rank", "town_name", "unit_name", "volunteer_hours", "volunteers_registered", "hours_per_volunteer"]
+    cols = ["rank", "town_name", "unit_name", "hours_per_volunteer", "volunteer_hours", "volunteers_registered"]
     df = df[cols].reset_index(drop=True)
     # A small selection is split in two halves so no community is both a leader and a laggard.
     k = n if len(df) >= 2 * n else (len(df) + 1) // 2

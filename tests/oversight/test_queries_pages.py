@@ -100,6 +100,8 @@ def test_volunteer_hours_per_volunteer_and_categories() -> None:
     assert top["unit_name"].tolist() == ["东北社区", "临江社区"]  # 12 and 6 h per volunteer
     assert bottom["unit_name"].tolist() == ["金新社区"]
     assert unranked == 1
+    # rank, name and the ranking's measure first: the two tables stand half a page wide
+    assert list(top.columns[:4]) == ["rank", "town_name", "unit_name", "hours_per_volunteer"]
 
 
 def test_request_rates_and_flags() -> None:
