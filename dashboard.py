@@ -65,6 +65,11 @@ register(
             "范围内村(社区)较多，按乡镇汇总；选择乡镇可查看各村(社区)明细。",
             "Many communities in scope, so this is per township; pick a township to see each community.",
         ),
+        "ov.sub_town_capped": (
+            "共 {n} 个乡镇(街道)，图中只画按时报送率最低的 {shown} 个；各乡镇的数字见下方下载。",
+            "{n} townships: the chart shows the {shown} with the lowest on-time share; every township's counts are in the download below.",
+        ),
+        "ov.sub_town_file": ("乡镇月报报送", "reports_by_township"),
         "ov.not_reported": ("{month}迟报、未报送的村(社区)", "Late or not reported for {month}"),
         "ov.all_reported": (
             "{month}范围内的村(社区)均已按时报送。",
@@ -197,7 +202,12 @@ if not empty_notice(counts):
         st.plotly_chart(fig.submission_matrix(q.submissions(f), f.lang, scope), width="stretch")
     else:
         st.caption(tr("ov.sub_town_hint"))
+        n_towns = counts["town_code"].nunique()
+        if n_towns > fig.MAX_TOWN_ROWS:
+            st.caption(tr("ov.sub_town_capped", n=f"{n_towns:,}", shown=fig.MAX_TOWN_ROWS))
         st.plotly_chart(fig.submission_by_town(counts, f.lang, scope), width="stretch")
+        if n_towns > fig.MAX_TOWN_ROWS:
+            download(counts.drop(columns=["town_code"]), tr("ov.sub_town_file"), key="ov_sub_town_dl")
     missing = q.not_reported(q.submissions(q.month_filters(f, f.month_to)), f.month_to)
     st.markdown(f"**{tr('ov.not_reported', month=month_text)}**")
     if missing.empty:

@@ -35,6 +35,7 @@ register(STRINGS)
 STATUS_ORDER = ("on_time", "late", "missing", "pending")
 STATUS_COLOURS = {"on_time": GOOD, "late": "#F9A825", "missing": BAD, "pending": "#CFD8DC"}
 MAX_MATRIX_ROWS = 60  # above this many communities the matrix is drawn per township
+MAX_TOWN_ROWS = 60  # above this many townships (a province: 1,850) only the latest on time are drawn
 
 
 def month_labels(months: pd.Series, lang: str) -> tuple[pd.Series, list[str], list[str]]:
@@ -133,10 +134,26 @@ def submission_matrix(sub: pd.DataFrame, lang: str, scope: str) -> go.Figure:
 
 
 @remembered
+def latest_towns(summary: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
+    """The rows of `summary` (queries.overview.submission_counts: town_code, month, expected,
+    on_time, pending …) of the `n` townships with the lowest share of reports on time over its
+    months (on_time ÷ (expected − pending); ties by town_code): the ones to chase when there are
+    too many to draw. All rows when there are at most `n` (default MAX_TOWN_ROWS) townships."""
+    n = MAX_TOWN_ROWS if n is None else n
+    towns = summary.groupby("town_code")[["on_time", "expected", "pending"]].sum()
+    if len(towns) <= n:
+        return summary
+    due = (towns["expected"] - towns["pending"]).where(lambda s: s > 0)
+    share = (towns["on_time"] / due).fillna(float("inf"))  # nothing due yet: nothing to chase
+    worst = share.reset_index().sort_values([0, "town_code"], kind="stable").head(n)["town_code"]
+    return summary[summary["town_code"].isin(worst)]
+
+
 def submission_by_town(summary: pd.DataFrame, lang: str, scope: str) -> go.Figure:
     """Townships (rows) × months: colour = share of the communities that reported on time;
-    hover gives the counts. `summary` from queries.overview.submission_summary."""
-    df = summary.copy()
+    hover gives the counts. `summary` from queries.overview.submission_counts; above
+    MAX_TOWN_ROWS townships only `latest_towns` are drawn (22 px a row: 1,850 were 40,000 px)."""
+    df = latest_towns(summary).copy()
     df["x"], cols, ticks = month_labels(df["month"], lang)
     due = (df["expected"] - df["pending"]).where(lambda s: s > 0)
     df["share"] = df["on_time"] / due

@@ -255,3 +255,33 @@ def test_a_page_chart_is_built_once_per_data_and_follows_new_data() -> None:
     assert after is not first
     assert 31.0 in list(after.data[0].x) and 31.0 not in list(first.data[0].x)
     assert area.per100_bar(before, "en", "Township") is not first  # the language is part of the key
+
+
+def test_too_many_townships_keep_those_least_on_time() -> None:
+    """latest_towns: of 70 townships over two months the 60 with the lowest on-time share over
+    both (on_time ÷ (expected − pending)), a township with nothing due yet last."""
+    import pandas as pd
+
+    from oversight.figures.overview import latest_towns
+
+    rows = []
+    for i in range(70):
+        for month in ("2026-09-01", "2026-10-01"):
+            on_time = 10 - (i % 10) if i < 69 else 0  # towns 0,10,20… all on time; town 69 nothing due
+            rows.append(
+                {
+                    "town_code": f"T{i:02d}",
+                    "month": month,
+                    "expected": 10,
+                    "on_time": on_time,
+                    "late": 10 - on_time if i < 69 else 0,
+                    "missing": 0,
+                    "pending": 0 if i < 69 else 10,
+                }
+            )
+    summary = pd.DataFrame(rows)
+    kept = set(latest_towns(summary, 60)["town_code"])
+    assert len(kept) == 60
+    left_out = {f"T{i:02d}" for i in range(70)} - kept
+    # the 7 at 100%, the one with nothing due, and of the 7 at 90% the two last by code
+    assert left_out == {*(f"T{i:02d}" for i in range(0, 69, 10)), "T69", "T51", "T61"}

@@ -149,3 +149,24 @@ def test_ranking_cells_below_a_standard_are_marked_and_the_lines_named(
     assert len(marked) == 2 and {ranking.iloc[int(r)]["community_name"] for r in marked} == {"临江社区"}
     note = next(c.value for c in at.caption if c.value.startswith("红色"))
     assert "办结率 最低标准 92%" in note and "满意率 预警线 85%" in note
+
+
+def test_too_many_townships_draw_those_latest_with_their_reports(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A province's 1,850 townships made the per-township heatmap 40,000 px tall: above the
+    limit (here 5 of the sample's 37) only the townships with the lowest on-time share are
+    drawn, the page says so, and every township's counts can be downloaded."""
+    from oversight.figures import overview as ov_fig
+    from oversight.frame.components import OFFERED
+
+    monkeypatch.setattr(ov_fig, "MAX_TOWN_ROWS", 5)
+    monkeypatch.setattr(ov_fig, "MAX_MATRIX_ROWS", 60)  # the sample's 348 communities: per township
+    at = _open(sample_db, monkeypatch)
+    [heat] = [c for c in at.get("plotly_chart") if '"type":"heatmap"' in c.proto.spec.replace(" ", "")]
+    import json
+
+    drawn = json.loads(heat.proto.spec)["data"][0]["y"]
+    assert len(drawn) == 5
+    assert any("共 37 个乡镇(街道)，图中只画按时报送率最低的 5 个" in c.value for c in at.caption)
+    assert "ov_sub_town_dl" in at.session_state[OFFERED]
