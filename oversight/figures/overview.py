@@ -134,7 +134,7 @@ def submission_matrix(sub: pd.DataFrame, lang: str, scope: str) -> go.Figure:
 
 
 @remembered
-def latest_towns(summary: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
+def least_on_time(summary: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
     """The rows of `summary` (queries.overview.submission_counts: town_code, month, expected,
     on_time, pending …) of the `n` townships with the lowest share of reports on time over its
     months (on_time ÷ (expected − pending); ties by town_code): the ones to chase when there are
@@ -152,8 +152,8 @@ def latest_towns(summary: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
 def submission_by_town(summary: pd.DataFrame, lang: str, scope: str) -> go.Figure:
     """Townships (rows) × months: colour = share of the communities that reported on time;
     hover gives the counts. `summary` from queries.overview.submission_counts; above
-    MAX_TOWN_ROWS townships only `latest_towns` are drawn (22 px a row: 1,850 were 40,000 px)."""
-    df = latest_towns(summary).copy()
+    MAX_TOWN_ROWS townships only `least_on_time` are drawn (22 px a row: 1,850 were 40,000 px)."""
+    df = least_on_time(summary).copy()
     df["x"], cols, ticks = month_labels(df["month"], lang)
     due = (df["expected"] - df["pending"]).where(lambda s: s > 0)
     df["share"] = df["on_time"] / due

@@ -258,11 +258,11 @@ def test_a_page_chart_is_built_once_per_data_and_follows_new_data() -> None:
 
 
 def test_too_many_townships_keep_those_least_on_time() -> None:
-    """latest_towns: of 70 townships over two months the 60 with the lowest on-time share over
+    """least_on_time: of 70 townships over two months the 60 with the lowest on-time share over
     both (on_time ÷ (expected − pending)), a township with nothing due yet last."""
     import pandas as pd
 
-    from oversight.figures.overview import latest_towns
+    from oversight.figures.overview import least_on_time
 
     rows = []
     for i in range(70):
@@ -280,7 +280,7 @@ def test_too_many_townships_keep_those_least_on_time() -> None:
                 }
             )
     summary = pd.DataFrame(rows)
-    kept = set(latest_towns(summary, 60)["town_code"])
+    kept = set(least_on_time(summary, 60)["town_code"])
     assert len(kept) == 60
     left_out = {f"T{i:02d}" for i in range(70)} - kept
     # the 7 at 100%, the one with nothing due, and of the 7 at 90% the two last by code
