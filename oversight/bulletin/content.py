@@ -377,7 +377,8 @@ def _chart(units: pd.DataFrame, name: str, month: date, lang: str) -> go.Figure:
         axis_from_label=t("fig.axis_from", lang),
         missing_text=t("bul.chart_missing", lang, min_cases=min_cases()) if q.case_column(name) else "—",
     )
-    fig.update_layout(font={"size": 16}, height=max(320, 19 * len(shown) + 170))  # legible at 150 mm
+    bars = len(fig.data[0].y)  # at most figures.base.MAX_BARS of the units
+    fig.update_layout(font={"size": 16}, height=max(320, 19 * bars + 170))  # legible at 150 mm
     fig.update_traces(textfont_size=13, selector={"type": "bar"})
     return fig
 

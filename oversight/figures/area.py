@@ -16,6 +16,7 @@ from oversight.figures.base import (
     stack_colours,
     style,
     top_n_other,
+    top_units,
     unit_bar,
 )
 from oversight.i18n import register, t
@@ -139,6 +140,7 @@ def rooms_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     project_type, rooms_integrated)."""
     fig = go.Figure()
     units = df.groupby("unit_name", sort=False)["rooms_integrated"].sum().sort_values(ascending=False).index.tolist()
+    units, capped = top_units(units, lang)  # a province's 1,850 townships: the first MAX_BARS
     for ptype_name in PROJECT_TYPES:
         g = df[df["project_type"] == ptype_name].set_index("unit_name").reindex(units)
         if g["rooms_integrated"].isna().all():
@@ -151,6 +153,8 @@ def rooms_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
             customdata=g[["unit_code"]].to_numpy(),
         )
     style(fig, t("fig.area.rooms", lang, unit=unit_label), y_title=t("fig.area.rooms_axis", lang))
+    if capped:
+        fig.update_xaxes(title_text=capped)
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickangle=-45 if len(units) > 8 else 0, type="category")
     return finish(fig, lang)

@@ -29,6 +29,10 @@ from oversight.i18n import register, t
 register(
     {
         "fig.axis_from": ("坐标轴自 {start} 起，未从零开始", "axis starts at {start}, not at zero"),
+        "fig.capped_units": (
+            "共 {total} 个单位，只画{worst}的 {n} 个；全部见表格与下载",
+            "The {n} {worst_en} of {total} units shown; every unit is in the table and its download",
+        ),
         "fig.missing_units": (
             "未画柱的 {n} 个单位无可计算的数值（未报送，或分母为 0，如没有小区），不按 0 计",
             "{n} units without a bar have no value to show (not reported, or nothing to divide by, such as "
@@ -69,6 +73,7 @@ MONTH_FORMAT = {"zh": "%Y年%-m月", "en": "%b %Y"}  # d3 time formats for a mon
 DAY_FORMAT = {"zh": "%Y年%-m月%-d日", "en": "%-d %b %Y"}
 MONTH_STEPS = (1, 2, 3, 6, 12, 24)  # months between ticks
 NOTE_STYLE = '<span style="font-size:11px;color:#B71C1C">{note}</span>'  # the axis-start note
+MAX_BARS = 60  # a bar chart by unit draws at most this many (a province's 1,850 townships: 40,000 px)
 MISSING_STYLE = '<span style="font-size:11px;color:#616161">{note}</span>'  # units without a value
 TITLE_WIDTH = 44  # a title wider than this many Latin characters (a CJK one counts 2) is wrapped
 
@@ -373,6 +378,24 @@ def status_colours(values: pd.Series, target: float, higher_is_better: bool = Tr
     return out
 
 
+_WHICH = {"lowest": "最低", "highest": "最高", "largest": "最多"}
+
+
+def capped_note(total: int, shown: int, which: str, lang: str) -> str:
+    """The small line under a chart by unit that draws only `shown` of its `total` units (MAX_BARS):
+    "共 1,850 个单位，只画最低的 60 个；全部见表格与下载". `which` is lowest, highest or largest."""
+    note = t("fig.capped_units", lang, total=f"{total:,}", n=shown, worst=_WHICH[which], worst_en=which)
+    return MISSING_STYLE.format(note=note)
+
+
+def top_units(units: list[str], lang: str) -> tuple[list[str], str]:
+    """For a chart whose x axis is `units` (sorted largest first): the first MAX_BARS and the
+    line saying so under the axis ("" when all are drawn)."""
+    if len(units) <= MAX_BARS:
+        return units, ""
+    return units[:MAX_BARS], capped_note(len(units), MAX_BARS, "largest", lang)
+
+
 def unit_bar(
     df: pd.DataFrame,
     value: str,
@@ -397,9 +420,14 @@ def unit_bar(
     axis (it is horizontal). For shares, the axis starts near the lowest value (so 92% and 100%
     do not look alike) and `axis_from_label` (e.g. "axis from {start}") says where.
     customdata carries unit_code so a click can drill down. `colour_by_target` is kept for
-    callers: any target now colours the units that miss it."""
+    callers: any target now colours the units that miss it. Above MAX_BARS units only the
+    MAX_BARS worst (lowest, or highest when not `higher_is_better`) are drawn, and a line under
+    the axis says so (the page's table has them all)."""
     d = df.reset_index(drop=True).copy()
     d["_v"] = d[value].astype("Float64")
+    total = len(d)
+    if total > MAX_BARS:
+        d = d.dropna(subset=["_v"]).sort_values("_v", ascending=higher_is_better, kind="stable").head(MAX_BARS)
     d = d.sort_values("_v", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
     vals = d["_v"]
     colours = [
@@ -436,6 +464,8 @@ def unit_bar(
     if missing and missing_text == "—":  # the empty rows are not zeros: say so (a caller's own label says it)
         note = t("fig.missing_units", lang, n=missing)
         y_title = f"{y_title}<br>{MISSING_STYLE.format(note=note)}"
+    if total > MAX_BARS:
+        y_title = f"{y_title}<br>{capped_note(total, len(d), 'lowest' if higher_is_better else 'highest', lang)}"
     fig.update_xaxes(title_text=y_title)
     fig.update_layout(margin={"r": 60})  # room for the value written after the longest bar
     known = [x for x in xs if x is not None]

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.metrics import metric
-from oversight.figures.base import NEUTRAL, finish, month_hover, remembered, standard_line, style, unit_bar
+from oversight.figures.base import NEUTRAL, finish, month_hover, remembered, standard_line, style, top_units, unit_bar
 from oversight.i18n import register, t
 
 STRINGS = {
@@ -116,6 +116,10 @@ def orgs_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
         ("property_party_orgs", "fig.party.property", "#EF6C00"),
         ("owners_committees", "fig.party.owners", "#1565C0"),
     )
+    order = df.sort_values("neighborhoods", ascending=False, kind="stable")["unit_name"].tolist()
+    kept, capped = top_units(order, lang)  # a province's 1,850 townships: the MAX_BARS with most 小区
+    if capped:
+        df = df[df["unit_name"].isin(kept)].set_index("unit_name").loc[kept].reset_index()
     fig = go.Figure()
     for col, key, colour in series:
         fig.add_bar(
@@ -126,6 +130,8 @@ def orgs_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
             customdata=df[["unit_code"]].to_numpy(),
         )
     style(fig, t("fig.party.orgs", lang, unit=unit_label), y_title=t("fig.party.n_axis", lang))
+    if capped:
+        fig.update_xaxes(title_text=capped)
     fig.update_layout(barmode="group")
     fig.update_xaxes(tickangle=-45 if len(df) > 8 else 0, type="category")
     return finish(fig, lang)

@@ -222,5 +222,10 @@ def days_histogram(df: pd.DataFrame, lang: str) -> go.Figure:
 def open_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """Open cases per unit (columns unit_code, unit_name, town_code, open_cases)."""
     return unit_bar(
-        df, "open_cases", t("fig.req.open_by_unit", lang, unit=unit_label), t("fig.req.cases_axis", lang), lang=lang
+        df,
+        "open_cases",
+        t("fig.req.open_by_unit", lang, unit=unit_label),
+        t("fig.req.cases_axis", lang),
+        higher_is_better=False,  # more open cases is worse: those are the bars kept at province scale
+        lang=lang,
     )

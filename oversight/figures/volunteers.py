@@ -16,6 +16,7 @@ from oversight.figures.base import (
     stack_colours,
     style,
     top_n_other,
+    top_units,
     unit_bar,
 )
 from oversight.i18n import choice_label, register, t
@@ -104,6 +105,7 @@ def category_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
     """Hours per unit stacked by the six service categories, one fixed colour per category
     (columns unit_code, unit_name, service_category, hours)."""
     units = df.groupby("unit_name", sort=False)["hours"].sum().sort_values(ascending=False).index.tolist()
+    units, capped = top_units(units, lang)  # a province's 1,850 townships: the first MAX_BARS
     fig = go.Figure()
     cats = [*SERVICE_CATEGORIES, None]
     for cat in cats:
@@ -120,6 +122,8 @@ def category_bar(df: pd.DataFrame, lang: str, unit_label: str) -> go.Figure:
             hovertemplate="%{x}: %{y:,.0f} h<extra>" + category_label(cat, lang) + "</extra>",
         )
     style(fig, t("fig.vol.category", lang, unit=unit_label), y_title=t("fig.vol.hours_axis", lang))
+    if capped:
+        fig.update_xaxes(title_text=capped)
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickangle=-45 if len(units) > 8 else 0, type="category")
     return finish(fig, lang)

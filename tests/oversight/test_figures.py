@@ -285,3 +285,40 @@ def test_too_many_townships_keep_those_least_on_time() -> None:
     left_out = {f"T{i:02d}" for i in range(70)} - kept
     # the 7 at 100%, the one with nothing due, and of the 7 at 90% the two last by code
     assert left_out == {*(f"T{i:02d}" for i in range(0, 69, 10)), "T69", "T51", "T61"}
+
+
+def test_a_chart_by_unit_draws_at_most_max_bars_and_says_which() -> None:
+    """A province's 1,850 townships made each bar chart by unit 40,000 px tall: above MAX_BARS
+    the worst are drawn (lowest coverage, most open cases, most hours) and a line says so."""
+    import pandas as pd
+
+    from oversight.figures import party, requests, volunteers
+    from oversight.figures.base import MAX_BARS
+
+    n = MAX_BARS + 10
+    units = pd.DataFrame(
+        {
+            "unit_code": [f"U{i:03d}" for i in range(n)],
+            "unit_name": [f"镇{i:03d}" for i in range(n)],
+            "town_code": [f"U{i:03d}" for i in range(n)],
+            "party_org_coverage": [i / n for i in range(n)],
+            "open_cases": list(range(n)),
+        }
+    )
+    cov = party.coverage_bar(units, "zh", "乡镇(街道)")
+    assert set(cov.data[0].y) == {f"镇{i:03d}" for i in range(MAX_BARS)}  # the lowest coverage
+    assert f"共 {n} 个单位，只画最低的 {MAX_BARS} 个" in cov.layout.xaxis.title.text
+    opened = requests.open_bar(units, "en", "Township")
+    assert set(opened.data[0].y) == {f"镇{i:03d}" for i in range(10, n)}  # the most open cases
+    assert f"The {MAX_BARS} highest of {n} units shown" in opened.layout.xaxis.title.text
+    cats = pd.DataFrame(
+        {
+            "unit_code": units["unit_code"],
+            "unit_name": units["unit_name"],
+            "service_category": "党建服务",
+            "hours": [float(i) for i in range(n)],
+        }
+    )
+    stacked = volunteers.category_bar(cats, "zh", "乡镇(街道)")
+    assert len(stacked.data[0].x) == MAX_BARS and stacked.data[0].x[0] == f"镇{n - 1:03d}"  # most hours first
+    assert "只画最多的" in stacked.layout.xaxis.title.text
