@@ -320,10 +320,18 @@ def per_unit(f: Filters, names: tuple[str, ...], level: str | None = None, stock
     `names` hold a stock; with flows alone, only units with a report in the range have one.
     With `stock_month` (for one row per community), a last column stock_month: the month its
     stocks are read from (missing when withheld), as stock_sources gives it."""
+    return query(*per_unit_sql(f, names, level, stock_month))
+
+
+def per_unit_sql(
+    f: Filters, names: tuple[str, ...], level: str | None = None, stock_month: bool = False
+) -> tuple[Fragment, dict[str, Any]]:
+    """The statement per_unit runs (its rows and columns as there) and its bound parameters,
+    for a query that reads the units' figures in SQL rather than in pandas (profile.ranks)."""
     code, name = unit_columns(f, level)
     rows, params = _rows(f)
     stocks = _has_stock(names)
-    return query(
+    return (
         compose(
             """
             SELECT {code} AS unit_code, any_value({name}) AS unit_name, any_value(town_code) AS town_code,
