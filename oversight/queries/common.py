@@ -199,24 +199,35 @@ def metric_columns(names: tuple[str, ...], over: str = "range", alias: str = "")
     return join((compose("{e} AS {n}", e=metric_sql(n, over, alias), n=ident(metric(n).name)) for n in names), ",\n")
 
 
-def range_rows(scope: Fragment, month_from: date, month_to: date, alias: str = "m") -> tuple[Fragment, dict[str, Any]]:
+def range_rows(
+    scope: Fragment, month_from: date, month_to: date, alias: str = "m", stocks: bool = True
+) -> tuple[Fragment, dict[str, Any]]:
     """A FROM item `(…) AS <alias>`: the community_month rows (columns `r.*`, `scope` written on
     alias r) a range of months is read from, with core.metrics.RANGE_FLAGS — in_range (month
     from `month_from` to `month_to`), at_end (the community's latest report up to `month_to`,
     at most core.settings.carry_months() older: where its stocks are read) and reporter (the
     community has a report in the range) — and its bound parameters. Every over="range" metric
     (core.metrics.sql) is read from these rows, so a stock carried forward, or withheld, is the
-    same on every page, in the arena and in the 通报."""
+    same on every page, in the arena and in the 通报. `stocks=False` is for a statement that
+    reads flows alone (core.metrics.is_stock false for every column it sums): at_end and
+    reporter are then NULL, and the two windows over each community's months, a third of such
+    a statement at ×50, are not computed."""
     carry_from = add_months(month_to, -carry_months())
+    flags = Fragment(
+        """r.month >= $carry_from AND r.month = max(r.month) OVER (PARTITION BY r.community_code) AS at_end,
+                 max(r.month) OVER (PARTITION BY r.community_code) >= $range_from AS reporter"""
+        if stocks
+        else "CAST(NULL AS BOOLEAN) AS at_end, CAST(NULL AS BOOLEAN) AS reporter"
+    )
     sql = compose(
         """(
           SELECT r.*, r.month >= $range_from AS in_range,
-                 r.month >= $carry_from AND r.month = max(r.month) OVER (PARTITION BY r.community_code) AS at_end,
-                 max(r.month) OVER (PARTITION BY r.community_code) >= $range_from AS reporter
+                 {flags}
           FROM community_month AS r
           WHERE {scope} AND r.month >= $rows_from AND r.month < $range_end
         ) AS {alias}""",
         scope=scope,
+        flags=flags,
         alias=ident(alias),
     )
     return sql, {
@@ -301,9 +312,9 @@ def per_month(f: Filters, names: tuple[str, ...], by_unit: bool = False) -> pd.D
     )
 
 
-def _rows(f: Filters, alias: str = "m") -> tuple[Fragment, dict[str, Any]]:
+def _rows(f: Filters, alias: str = "m", stocks: bool = True) -> tuple[Fragment, dict[str, Any]]:
     scope, params = scope_sql(f, "r")
-    rows, rparams = range_rows(scope, f.month_from, f.month_to, alias)
+    rows, rparams = range_rows(scope, f.month_from, f.month_to, alias, stocks)
     return rows, params | rparams
 
 
@@ -329,8 +340,8 @@ def per_unit_sql(
     """The statement per_unit runs (its rows and columns as there) and its bound parameters,
     for a query that reads the units' figures in SQL rather than in pandas (profile.ranks)."""
     code, name = unit_columns(f, level)
-    rows, params = _rows(f)
     stocks = _has_stock(names)
+    rows, params = _rows(f, stocks=stocks or stock_month)
     return (
         compose(
             """
@@ -356,7 +367,7 @@ def totals(f: Filters, names: tuple[str, ...]) -> dict[str, float | None]:
     """Metrics `names` over the whole selection and range, read as per_unit reads them (flows
     summed, stocks per the carry rule, ratios sum/sum): name → value, None where nothing is
     reported. These are the figures on a page's KPI cards."""
-    rows, params = _rows(f)
+    rows, params = _rows(f, stocks=_has_stock(names))
     row = query(compose("SELECT {cols} FROM {rows}", cols=metric_columns(names), rows=rows), params).iloc[0]
     return {n: None if pd.isna(row[n]) else float(row[n]) for n in names}
 
