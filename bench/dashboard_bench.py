@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import collections
 import hashlib
+import inspect
 import json
 import os
 import shutil
@@ -70,6 +71,8 @@ def _fingerprint(scale: int, mode: str) -> str:
     files += (ROOT / "data" / "reference").glob("*.csv")
     for p in sorted(files):
         h.update(p.relative_to(ROOT).as_posix().encode() + p.read_bytes())
+    if mode == "replicate":  # how the copies are made
+        h.update(inspect.getsource(_replicate).encode())
     return h.hexdigest()[:16]
 
 
@@ -123,11 +126,13 @@ def _child_build(scale: int, folder: str, mode: str, base: str = "") -> dict[str
 def _replicate(scale: int, work: Path, db: Path, base_db: Path) -> dict[str, Any]:
     """The scale-1 warehouse `base_db` with its loaded rows copied `scale` − 1 times under the
     generator's synthetic counties (community codes 90000k + the real code's last six digits,
-    names 东北1社区 …, case ids `R…-k`), registry rows added alike, and the corrections of those
-    rows; then the marts rebuilt. Loads and quarantine are not copied (they describe loads, not
-    communities)."""
+    names 东北1社区 …, case ids `R…-k`), registry rows added alike with their name forms (so a
+    load into the copy matches the synthetic names, not quarantines them), and the corrections
+    of those rows; then the marts rebuilt. Loads and quarantine are not copied (they describe
+    loads, not communities)."""
     import duckdb
 
+    from etl import normalize
     from etl.warehouse import refresh_marts
     from sample import load_registry, registry_rows
 
@@ -145,6 +150,8 @@ def _replicate(scale: int, work: Path, db: Path, base_db: Path) -> dict[str, Any
                 for r in crows
             ],
         )  # fmt: skip
+        if hasattr(normalize, "store_name_forms"):  # the registry's name forms (ref_community_form)
+            normalize.store_name_forms(con)
         for table in ("stg_monthly", "stg_roster", "stg_project", "stg_activity", "stg_request", "etl_correction"):
             cols = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
             for k in range(1, scale):
@@ -577,7 +584,7 @@ def report(res: dict[str, Any]) -> tuple[str, str]:
     args, labels = res["args"], res["labels"]
     scopes = ["county", "town"]
     header = ["page", *[f"{lab} {s} {p}" for lab in labels for s in scopes for p in ("cold", "warm")]]
-    header += [f"{labels[-1]} county warm − floor", "exceptions"]
+    header += [f"{labels[-1]} county warm − floor", f"{labels[-1]} county warm SQL statements", "exceptions"]
     rows, errors, slow = [], [], []
     first = res["runs"][labels[0]]["pages"]
     for page in first:
@@ -591,6 +598,7 @@ def report(res: dict[str, Any]) -> tuple[str, str]:
         big = res["runs"][labels[-1]]["pages"]
         warm = statistics.median(big[page]["county"]["warm"])
         row.append(fmt_s(warm - statistics.median(big[FLOOR]["county"]["warm"])))
+        row.append(str(big[page]["county"].get("warm_queries", "-")))  # cache misses on the rerun
         raised = [lab for lab in labels if any(r["errors"] for r in res["runs"][lab]["pages"][page].values())]
         row.append(", ".join(raised) or "-")
         rows.append(row)
@@ -649,7 +657,9 @@ def report(res: dict[str, Any]) -> tuple[str, str]:
         " `st.cache_resource.clear()`, the held warehouse connection dropped, a new AppTest, `run()`; *warm*:"
         f" `run()` again (the rerun a click causes). *county*: the whole county; *town*: `?town={args['town']}`"
         f" (one township). `{FLOOR}` is a page that only calls `page_setup()`: its rerun is the floor"
-        " (sidebar, filters, header) under every page.",
+        " (sidebar, filters, header) under every page. *warm SQL statements*: the statements the last warm"
+        " rerun sent to the warehouse (0: every query came from the cache, so what a warm rerun costs is"
+        " the page's Python and Streamlit, not SQL).",
         "",
         md_table(header, rows),
         "",
@@ -726,6 +736,8 @@ def main(argv: list[str] | None = None) -> int:
                 w = run_child(Path(__file__), ["build", str(scale), str(args.out / f"s{scale}"), "replicate", base])
                 w["db"] = str(args.out / f"s{scale}" / "warehouse.duckdb")
             else:
+                # the copies are made from the ×1 warehouse, also when ×1 is not among the scales run
+                base = base or warehouse_for(1, "generate", args.out, args.rebuild)["db"]
                 w = warehouse_for(scale, "replicate", args.out, args.rebuild, base=base)
             w["how"] = f"×1 rows ×{scale}"
             res["notes"].append(f"- {label}: replicated in {w['replicate_s']:.0f} s.")
