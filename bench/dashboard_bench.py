@@ -57,6 +57,7 @@ TARGET_COLD_S = 1.5  # per page, whole county, at the largest scale (issue 13)
 TARGET_WARM_S = 0.3
 PROFILE_OVER_S = 0.3  # warm reruns above this get a sampling profile
 DEFAULT_SCALES = "1,10,50"
+DEFAULT_REPEATS = 3
 TOWN = "511324101000"  # 新政镇
 TIMEOUT_S = 600
 
@@ -632,6 +633,7 @@ def report(res: dict[str, Any]) -> tuple[str, str]:
     text = "\n\n".join(text_table(h, r) for h, r in ((header, rows), (wh_header, wh_rows), (base_header, base_rows)))
     cmd = ".venv/bin/python bench/dashboard_bench.py" + (" --quick" if args["quick"] else "")
     cmd += f" --scales {args['scales']}" if args["scales"] != DEFAULT_SCALES else ""
+    cmd += f" --repeats {args['repeats']}" if args["repeats"] != (1 if args["quick"] else DEFAULT_REPEATS) else ""
     md = [
         "## Dashboard",
         "",
@@ -705,7 +707,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="one run per page")
-    p.add_argument("--repeats", type=int, help="runs per page (default 3; quick 1)")
+    p.add_argument("--repeats", type=int, help=f"runs per page (default {DEFAULT_REPEATS}; quick 1)")
     p.add_argument("--scales", default=DEFAULT_SCALES, help=f"comma-separated scales (default {DEFAULT_SCALES})")
     p.add_argument("--town", default=TOWN, help=f"the township of the one-township runs (default {TOWN}, 新政镇)")
     p.add_argument("--out", type=Path, default=OUT)
@@ -713,7 +715,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rebuild", action="store_true", help="rebuild the warehouses even if unchanged")
     p.add_argument("--db", type=Path, help="use this warehouse as ×1 instead of loading the sample (smoke tests)")
     args = p.parse_args(argv)
-    args.repeats = args.repeats or (1 if args.quick else 3)
+    args.repeats = args.repeats or (1 if args.quick else DEFAULT_REPEATS)
     args.report = args.report or (args.out / "benchmarks-quick.md" if args.quick else REPORT)
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
