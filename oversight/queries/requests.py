@@ -83,7 +83,9 @@ def by_month(f: Filters) -> pd.DataFrame:
     df.loc[flow.isna(), "backlog"] = pd.NA
     # A case is open at the end of month M when it was received by then and not yet resolved:
     # opened ≤ M < closed (months). One +1 at its opening month and one −1 at its closing month,
-    # summed up to each month of the range — each case is read once, not once per month.
+    # summed up to each month of the range — each case is read once, not once per month. A case
+    # closed before the range (its +1 and −1 cancel in every month of it) or opened after it
+    # (both beyond it) moves nothing: at ×50 that leaves about a quarter of 1.87 M cases to read.
     scope, sparams = scope_sql(f)
     opened = query(
         compose(
@@ -96,21 +98,22 @@ def by_month(f: Filters) -> pd.DataFrame:
           SELECT CAST(date_trunc('month', received_on) AS DATE) AS opened,
                  CAST(date_trunc('month', resolved_on) AS DATE) AS closed
           FROM request_case
-          WHERE {scope}
+          WHERE {scope} AND received_on < $month_end AND (resolved_on IS NULL OR resolved_on >= $month_from)
         ),
         moves AS (
           SELECT opened AS month, COUNT(*) AS delta FROM cases WHERE closed IS NULL OR closed > opened GROUP BY opened
           UNION ALL
           SELECT closed AS month, -COUNT(*) AS delta FROM cases WHERE closed > opened GROUP BY closed
         )
-        SELECT months.month, COALESCE(SUM(moves.delta), 0) AS open_cases, (SELECT COUNT(*) FROM cases) AS any_cases
+        SELECT months.month, COALESCE(SUM(moves.delta), 0) AS open_cases,
+               (SELECT COUNT(*) FROM (SELECT 1 FROM request_case WHERE {scope} LIMIT 1) AS one) AS any_cases
         FROM months LEFT JOIN moves ON moves.month <= months.month
         GROUP BY months.month
         ORDER BY months.month
         """,
             scope=scope,
         ),
-        sparams | {"month_from": f.month_from, "month_to": f.month_to},
+        sparams | {"month_from": f.month_from, "month_to": f.month_to, "month_end": next_month(f.month_to)},
     )
     opened["month"] = pd.to_datetime(opened["month"])
     opened.loc[opened["any_cases"] == 0, "open_cases"] = pd.NA

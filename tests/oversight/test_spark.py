@@ -101,6 +101,7 @@ NOT_COMPARED = {
     "common.allowed_sql": "SQL text, no query",
     "common.range_rows": "SQL text, no query",
     "common.as_of_rows": "SQL text, no query",
+    "common.per_unit_sql": "SQL text, no query (per_unit and profile.ranks run it)",
     "arena.data_quality": "reads oversight.queries.quality over the quality_flag view, whose rules are DuckDB SQL "
     "not yet transpiled for Spark (the export carries quality_flag itself as data)",
 }
