@@ -316,7 +316,7 @@ def _overview(b: dict, figures: tuple[KeyFigure, ...], units: pd.DataFrame, rep:
     if len(row) and not bool(row["complete"].iloc[0]):
         r = row.iloc[0]
         blocks.append(Block("para", t("bul.incomplete", lang, n=int(r["reporting"]), expected=int(r["expected"]))))
-    carried = int(common.stock_sources(q.filters(month, b["town_code"], lang))["carried"].sum())
+    carried = int(common.stock_sources(q.filters(month, b["town_code"], lang), not_current=True)["carried"].sum())
     if carried:
         blocks.append(Block("para", t("bul.carried", lang, n=carried, k=carry_months())))
     for fig in figures:

@@ -57,7 +57,7 @@ def carry_lines(f: Filters, end_month: bool = False) -> list[str]:
     withheld ones. With `end_month`, for the range's last month alone (the overview's cards)."""
     if end_month:
         f = dataclasses.replace(f, month_from=f.month_to)
-    src = stock_sources(f)
+    src = stock_sources(f, not_current=True)
     lang, k = f.lang, carry_months()
     lines = []
     carried = src[src["carried"]]

@@ -39,6 +39,8 @@ def test_a_begun_month_carries_every_communitys_last_stocks() -> None:
     src = common.stock_sources(F()).set_index("community_code")
     assert src["carried"].to_dict() == {JINXIN: True, HUATANG: True, DONGBEI: False, LINJIANG: True}
     assert src.at[LINJIANG, "stock_month"] == date(2024, 3, 1) and not src.at[LINJIANG, "reported"]
+    named = common.stock_sources(F(), not_current=True)  # what a note names: the carried and withheld
+    assert named["community_code"].tolist() == sorted([JINXIN, HUATANG, LINJIANG]) and named["carried"].all()
 
 
 def test_carrying_is_limited_and_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,6 +52,8 @@ def test_carrying_is_limited_and_can_be_turned_off(monkeypatch: pytest.MonkeyPat
     assert common.totals(july, ("households",))["households"] == 3000
     src = common.stock_sources(july).set_index("community_code")
     assert src["stock_month"].isna().sum() == 3 and src.at[DONGBEI, "stock_month"] == APRIL
+    named = common.stock_sources(july, not_current=True)
+    assert len(named) == 4 and DONGBEI in set(named["community_code"])  # April < July: carried too
 
 
 def test_trends_do_not_dip_in_a_begun_month() -> None:
