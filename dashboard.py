@@ -208,7 +208,7 @@ if not empty_notice(counts):
         st.plotly_chart(fig.submission_by_town(counts, f.lang, scope), width="stretch")
         if n_towns > fig.MAX_TOWN_ROWS:
             download(counts.drop(columns=["town_code"]), tr("ov.sub_town_file"), key="ov_sub_town_dl")
-    missing = q.not_reported(q.submissions(q.month_filters(f, f.month_to)), f.month_to)
+    missing = q.not_reported(f)
     st.markdown(f"**{tr('ov.not_reported', month=month_text)}**")
     if missing.empty:
         st.success(tr("ov.all_reported", month=month_text))
