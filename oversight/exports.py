@@ -40,13 +40,13 @@ def column_label(name: str, lang: str, short: bool = False) -> str:
         return name
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so would run as a formula
 
 
 def escape_cell(value: object) -> object:
     """A text value that a spreadsheet would run as a formula gets a leading apostrophe;
     everything else (numbers included) is returned unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
@@ -82,8 +82,9 @@ def _rounded(name: str, s: pd.Series) -> pd.Series:
     return values.round(2)
 
 
-def prepare(df: pd.DataFrame, lang: str, percent_as_number: bool = False) -> pd.DataFrame:
-    """The table as it goes into a file: formula-like text escaped, booleans as 是/否,
+def prepare(df: pd.DataFrame, lang: str, percent_as_number: bool = False, escape: bool = True) -> pd.DataFrame:
+    """The table as it goes into a file: formula-like text escaped (unless not `escape`: the
+    workbook escapes it its own way), booleans as 是/否,
     percentages ×100 when `percent_as_number` (CSV), counts as integers and other numbers
     rounded (`_rounded`), headers translated (with units)."""
     out = pd.DataFrame(index=range(len(df)))
@@ -101,7 +102,7 @@ def prepare(df: pd.DataFrame, lang: str, percent_as_number: bool = False) -> pd.
             s = _rounded(str(name), s)
         elif _is_date_col(s):
             s = pd.to_datetime(s)
-        elif _is_text(s):
+        elif _is_text(s) and escape:
             s = s.map(escape_cell, na_action="ignore")
         out[column_label(str(name), lang)] = s
     return out
@@ -139,8 +140,10 @@ def _width(text: object) -> int:
 
 def to_xlsx(df: pd.DataFrame, lang: str = "zh", sheet_name: str = "数据") -> bytes:
     """An .xlsx workbook of the table: formatted, frozen header row with units and a filter,
-    numbers and dates as real cell types, percentages formatted as %, fitted column widths."""
-    prepared = prepare(df, lang)
+    numbers and dates as real cell types, percentages formatted as %, fitted column widths.
+    Formula-like text (= + - @ …) is a text cell with Excel's own escape, the quote prefix: it
+    reads "=1+2" as typed, and stays text when the cell is edited (CSV gets the apostrophe)."""
+    prepared = prepare(df, lang, escape=False)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     ws = wb.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", sheet_name)[:31] or "Sheet1")
@@ -155,6 +158,7 @@ def to_xlsx(df: pd.DataFrame, lang: str = "zh", sheet_name: str = "数据") -> b
         "month": wb.add_format({"num_format": "yyyy-mm"}),
         "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
         "text": wb.add_format({}),
+        "quoted": wb.add_format({"quote_prefix": True}),
     }
     for j, (src, col) in enumerate(zip(df.columns, prepared.columns, strict=True)):
         s = prepared[col]
@@ -182,7 +186,8 @@ def to_xlsx(df: pd.DataFrame, lang: str = "zh", sheet_name: str = "数据") -> b
             write, fmt = ws.write_string, fmts["text"]
         for i, v in enumerate(values, start=1):
             if v is not None:
-                write(i, j, v, fmt)
+                quoted = kind == "text" and v.startswith(FORMULA_START)
+                write(i, j, v, fmts["quoted"] if quoted else fmt)
         sample = [_width(v) for v in s.head(300).tolist() if v is not None]
         if kind in ("date", "month"):
             sample = [10]

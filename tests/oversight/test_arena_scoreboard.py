@@ -174,3 +174,42 @@ def test_with_peer_groups_the_chart_and_the_pack_say_which_group_each_rank_is_in
     rows = {r[2]: (r[0], r[1]) for r in ws.iter_rows(min_row=8, max_row=11, values_only=True)}
     assert rows["东北社区"] == (1, "社区") and rows["新井村"] == (1, "村")
     assert "<th class=l>同类组</th>" in pack_html.build_html(pack)
+
+
+def test_the_pack_workbook_keeps_formula_like_names_as_text() -> None:
+    """Every download escapes = + - @ cells: the pack's workbook wrote names with no escape, so
+    a name like "=1+2" ran as a formula once its cell was edited in Excel."""
+    import io
+
+    import openpyxl
+
+    from oversight.arena.pack import xlsx as pack_xlsx
+
+    values = pd.DataFrame({"resolution_rate": [0.99, 0.90]}, index=["a", "b"])
+    result = arena.score(values, {"resolution_rate": 1})
+    info = pd.DataFrame(
+        {
+            "community_name": ["=1+2", "东北社区"],
+            "town_name": ["新政镇"] * 2,
+            "households": [3000, 2000],
+            "months_reported": [3] * 2,
+        },
+        index=values.index,
+    )
+    pack = Pack(
+        "全县",
+        date(2024, 1, 1),
+        date(2024, 3, 1),
+        "zh",
+        result,
+        arena.sensitivity(result, draws=5),
+        info,
+        pd.DataFrame(),
+        20,
+        0.2,
+        1,
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(pack_xlsx.build_xlsx(pack))).worksheets[0]
+    [cell] = [c for row in ws.iter_rows() for c in row if c.value == "=1+2"]
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert not any(c.quotePrefix for row in ws.iter_rows() for c in row if c.value == "东北社区")

@@ -59,7 +59,7 @@ def test_xlsx_reads_back_with_types_frozen_header_and_widths() -> None:
     assert list(back.columns)[:4] == ["月份", "村(社区)", "说明", "户数(户)"]
     assert back["户数(户)"].tolist() == [3000, 2000, -5]
     assert pd.api.types.is_datetime64_any_dtype(back["月份"])  # dates are dates
-    assert back["村(社区)"].tolist() == ["东北社区", "'=1+2", "'@SUM(A1)"]
+    assert back["村(社区)"].tolist() == ["东北社区", "=1+2", "@SUM(A1)"]  # as typed, no apostrophe shown
     assert back["办结率(%)"].iloc[0] == 0.95  # stored as a share, shown as 95.0% by the cell format
     assert pd.isna(back["党群服务中心面积(㎡)"].iloc[2])  # missing stays empty, never 0
 
@@ -68,7 +68,8 @@ def test_xlsx_reads_back_with_types_frozen_header_and_widths() -> None:
     assert ws["A1"].font.bold
     assert ws["F2"].number_format == "0.0%"
     assert ws["A2"].number_format == "yyyy-mm"
-    assert ws["B3"].data_type == "s"  # '=1+2 is text, never a formula
+    assert ws["B3"].data_type == "s" and ws["B3"].quotePrefix  # =1+2 is text with Excel's escape, never a formula
+    assert ws["C2"].quotePrefix and ws["C2"].value == "-cmd" and not ws["B2"].quotePrefix
     assert ws.column_dimensions["B"].width >= 8
 
 

@@ -14,6 +14,7 @@ from oversight.arena.indicators import Indicator, indicator, part_label
 from oversight.arena.pack import Pack, colon, number
 from oversight.arena.scoreboard import BEST_COLOUR, WORST_COLOUR, missing_note, standing
 from oversight.arena.scoring import method_text
+from oversight.exports import FORMULA_START
 from oversight.i18n import t
 
 
@@ -50,14 +51,16 @@ class _Cells:
         self.best = fmt(border=1, bg_color=BEST_COLOUR)
         self.worst = fmt(border=1, bg_color=WORST_COLOUR)
         self.missing = fmt(border=1, font_color="#C62828")
+        self.quoted = fmt(border=1, quote_prefix=True)  # formula-like text: Excel's own escape
 
     def write(self, ws, row: int, col: int, value: object, fmt: object = None) -> None:  # noqa: ANN001
-        """A number in `fmt` (default one decimal), text as text, missing as a red —."""
+        """A number in `fmt` (default one decimal), text as text (quote-prefixed when it starts
+        like a formula: = + - @, oversight.exports), missing as a red —."""
         v = value if isinstance(value, str) else number(value)
         if v is None:
             ws.write_string(row, col, "—", self.missing)
         elif isinstance(v, str):
-            ws.write_string(row, col, v, fmt or self.text)
+            ws.write_string(row, col, v, self.quoted if v.startswith(FORMULA_START) else fmt or self.text)
         else:
             ws.write_number(row, col, v, fmt or self.one)
 
@@ -110,9 +113,9 @@ def _summary(ws, c: _Cells, p: Pack) -> None:  # noqa: ANN001
     for i, (code, row) in enumerate(p.board.iterrows(), start=top + 1):
         c.write(ws, i, 0, row["rank"], c.int)
         if grouped:
-            ws.write_string(i, 1, str(row["group"]), c.text)
-        ws.write_string(i, 1 + g, row["name"], c.text)
-        ws.write_string(i, 2 + g, row["town"], c.text)
+            c.write(ws, i, 1, str(row["group"]), c.text)
+        c.write(ws, i, 1 + g, row["name"], c.text)  # names are data: escaped
+        c.write(ws, i, 2 + g, row["town"], c.text)
         c.write(ws, i, 3 + g, row["composite"])
         for j, ind in enumerate(active, start=4 + g):
             c.write(ws, i, j, row[ind.key])
@@ -153,7 +156,7 @@ def _summary(ws, c: _Cells, p: Pack) -> None:  # noqa: ANN001
 
 def _community(wb: xlsxwriter.Workbook, ws, c: _Cells, p: Pack, code: str) -> None:  # noqa: ANN001
     lang, r, names, active = p.lang, p.result, p.names, p.active
-    ws.write_string(0, 0, f"{names[code]}（{p.info.at[code, 'town_name']}）", c.title)
+    c.write(ws, 0, 0, f"{names[code]}（{p.info.at[code, 'town_name']}）", c.title)
     facts = [
         (t("arena.pack.rank", lang), r.rank[code], c.int),
         (t("arena.pack.composite", lang), r.composite[code], c.one),
