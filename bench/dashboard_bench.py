@@ -431,17 +431,71 @@ def _child_bare(folder: str) -> dict[str, Any]:
     return {"files": len(files), "rows": rows, "bare_s": time.perf_counter() - t}
 
 
+def same_result(warehouse: Any, pandas: Any, keys: tuple[str, ...] = (), ordered: bool = False) -> str:
+    """Whether pandas' result equals the warehouse's: "yes", else "NO: " and the first difference.
+    Frames: every column of `warehouse` must be in `pandas` (by name), rows aligned by `keys`
+    (sorted on both sides) or, with `ordered`, compared in the order given; numbers within rtol
+    1e-9 (numpy.isclose, atol 0), missing equal to missing; dates and text as text. Anything
+    else (a count) compared with ==."""
+    import datetime
+
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(warehouse, pd.DataFrame):
+        return "yes" if warehouse == pandas else f"NO: warehouse {warehouse!r}, pandas {pandas!r}"
+    missing = [c for c in warehouse.columns if c not in pandas.columns]
+    if missing:
+        return f"NO: pandas lacks {missing}"
+    if len(warehouse) != len(pandas):
+        return f"NO: {len(warehouse)} rows, pandas {len(pandas)}"
+    w, p = warehouse.reset_index(drop=True), pandas[list(warehouse.columns)].reset_index(drop=True)
+    if not ordered and keys:
+        w, p = (x.sort_values(list(keys), kind="stable").reset_index(drop=True) for x in (w, p))
+
+    def text(s: pd.Series) -> pd.Series:
+        given = s.dropna()
+        if pd.api.types.is_datetime64_any_dtype(s) or (len(given) and isinstance(given.iloc[0], datetime.date)):
+            s = pd.to_datetime(s).dt.strftime("%Y-%m-%d")  # a month as datetime64 or as a date
+        return s.astype(object).map(lambda v: None if pd.isna(v) else str(v))
+
+    def number(s: pd.Series) -> np.ndarray | None:
+        if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+            return s.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        return None
+
+    for col in w.columns:
+        a, b = number(w[col]), number(p[col])
+        if a is not None and b is not None:
+            bad = ~np.isclose(a, b, rtol=1e-9, atol=0.0, equal_nan=True)
+        else:
+            ta, tb = text(w[col]), text(p[col])
+            bad = ~((ta == tb) | (ta.isna() & tb.isna())).to_numpy()
+        if bad.any():
+            i = int(np.argmax(bad))
+            at = ", ".join(f"{k}={w.at[i, k]}" for k in keys) or f"row {i}"
+            return f"NO: {col} at {at}: warehouse {w.at[i, col]!r}, pandas {p.at[i, col]!r}"
+    return "yes"
+
+
 def _child_baselines(db: str, repeats: int = 3) -> dict[str, Any]:
     """Each page's heaviest aggregation two ways over the whole county's last 12 months: the
     page's query function on the warehouse (Streamlit's cache cleared before each call, so the
-    query really runs), and pandas doing the same aggregation on frames already in memory
-    (community_month and request_case read once, not timed). Best of `repeats`, seconds."""
+    query really runs), and pandas computing the same result — the same rows and values: flows
+    summed, stocks per the carry rule (each community's latest report at most
+    core.settings.carry_months() old, as oversight.queries.common.range_rows flags it), ratios
+    sum/sum, the page's ranks, flags and order — on frames already in memory (community_month,
+    request_case and the community registry read once, not timed). Best of `repeats`, seconds;
+    after timing each pair's results are compared (`same_result`)."""
     os.environ["OVERSIGHT_DB"] = db
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+    import numpy as np
     import pandas as pd
     import streamlit as st
 
-    from core.months import next_month
+    from core.metrics import cases_of, is_stock, metric
+    from core.months import add_months, next_month
+    from core.settings import carry_months, min_cases
     from oversight.db import query
     from oversight.filters import Filters
     from oversight.queries import area, common, data, overview, party, profile, requests, volunteers
@@ -451,75 +505,175 @@ def _child_baselines(db: str, repeats: int = 3) -> dict[str, Any]:
     end = pd.Timestamp(next_month(f.month_to))
     cm = query("SELECT * FROM community_month", cached=False)
     rc = query("SELECT received_on, resolved_on, category, source FROM request_case", cached=False)
+    reg = query("SELECT community_code, community_name, town_code, town_name FROM community", cached=False)
     cm["month"] = pd.to_datetime(cm["month"])
     rc["received_on"], rc["resolved_on"] = pd.to_datetime(rc["received_on"]), pd.to_datetime(rc["resolved_on"])
     lo, last = pd.Timestamp(f.month_from), pd.Timestamp(f.month_to)
     counts = list(requests.COUNTS)
+    code = str(cm["community_code"].iloc[0])
 
-    def in_range() -> pd.DataFrame:
-        return cm[(cm["month"] >= lo) & (cm["month"] <= last)]
+    def parts(names: tuple[str, ...]) -> list[str]:
+        return list(dict.fromkeys(c for n in names for c in metric(n).columns))
 
-    def ratio(df: pd.DataFrame, num: str, den: str, scale: float = 1.0) -> pd.Series:
-        return scale * df[num] / df[den].where(df[den] != 0)
+    def range_rows(first: pd.Timestamp, cols: list[str], stocks: bool = True) -> pd.DataFrame:
+        """common.range_rows: the rows from min(first, carry_from) to the last month, flagged
+        in_range, at_end (latest report per community, not before carry_from), reporter."""
+        carry_from = pd.Timestamp(add_months(last.date(), -carry_months()))
+        keep = ["community_code", "town_code", "month", *cols]
+        r = cm.loc[(cm["month"] >= min(first, carry_from)) & (cm["month"] <= last), keep]
+        r["in_range"] = r["month"] >= first
+        if stocks:
+            latest = r.groupby("community_code")["month"].transform("max")
+            r["at_end"] = (r["month"] >= carry_from) & (r["month"] == latest)
+            r["reporter"] = latest >= first
+        return r
+
+    def range_metrics(r: pd.DataFrame, by: str, names: tuple[str, ...]) -> pd.DataFrame:
+        """core.metrics.sql(over="range") per `by`: flows over in_range rows, stocks over at_end
+        rows (and reporter where a ratio mixes a flow and a stock), ratios sum/sum."""
+
+        def key(m: Any, c: str) -> tuple[str, bool]:  # a stock in a ratio with a flow is read apart
+            return c, is_stock(c) and len({is_stock(x) for x in m.columns}) > 1
+
+        cols = {}
+        for m in map(metric, names):
+            for c in m.columns:
+                k = key(m, c)
+                mask = r["at_end"] & r["reporter"] if k[1] else r["at_end"] if is_stock(c) else r["in_range"]
+                cols[k] = r[c].where(mask)
+        g = pd.concat(cols, axis=1).groupby(r[by]).sum(min_count=1).astype(float)
+        out = pd.DataFrame(index=g.index)
+        for m in map(metric, names):
+            if m.agg == "sum":
+                out[m.name] = g[key(m, m.column)]
+            else:
+                den = g[key(m, m.denominator)]
+                out[m.name] = g[key(m, m.numerator)] * m.scale / den.where(den != 0)
+        return out
+
+    def units(level: str) -> pd.DataFrame:
+        if level == "town":
+            u = reg.drop_duplicates("town_code")[["town_code", "town_name"]]
+            return u.assign(unit_code=u["town_code"], unit_name=u["town_name"]).set_index("unit_code")
+        u = reg.rename(columns={"community_name": "unit_name"})
+        return u.assign(unit_code=u["community_code"]).set_index("unit_code")[["unit_name", "town_code", "town_name"]]
+
+    def per_unit(names: tuple[str, ...], level: str) -> pd.DataFrame:
+        """common.per_unit over the range for the whole county, by township or community."""
+        stocks = any(is_stock(c) for c in parts(names))
+        by = "town_code" if level == "town" else "community_code"
+        r = range_rows(lo, parts(names), stocks)
+        out = range_metrics(r, by, names)
+        if not stocks:  # flows alone: only units with a report in the range (per_unit's HAVING)
+            out = out[r.groupby(by)["in_range"].any()]
+        named = units(level)[["unit_name", "town_code", "town_name"]].join(out, how="inner")
+        return named.rename_axis("unit_code").sort_index().reset_index()
 
     def pd_requests_by_month() -> object:
-        g = in_range().groupby("month")[counts].sum()
-        g["resolution_rate"] = ratio(g, "requests_resolved", "requests_received")
-        g["backlog"] = (g["requests_received"] - g["requests_resolved"]).cumsum()
-        ends = [m + pd.offsets.MonthBegin(1) for m in g.index]
-        g["open_cases"] = [
-            int(((rc["received_on"] < e) & (rc["resolved_on"].isna() | (rc["resolved_on"] >= e))).sum()) for e in ends
-        ]
-        return g
+        g = (
+            cm.loc[(cm["month"] >= lo) & (cm["month"] <= last)]
+            .groupby("month")[counts]
+            .sum(min_count=1)
+            .astype("Float64")
+        )
+        for n in requests.RATES:
+            m = metric(n)
+            g[n] = (g[m.numerator] * m.scale / g[m.denominator].where(g[m.denominator] != 0)).astype(float)
+        flow = g["requests_received"] - g["requests_resolved"]
+        g["backlog"] = flow.cumsum().where(flow.notna())
+        # open at the end of month M: received by then, not resolved by then (+1 at the opening month, −1 at the closing)
+        c = rc[(rc["received_on"] < end) & (rc["resolved_on"].isna() | (rc["resolved_on"] >= lo))]
+        opened = c["received_on"].to_numpy().astype("datetime64[M]")
+        closed = c["resolved_on"].to_numpy().astype("datetime64[M]")
+        later = closed > opened  # NaT compares False
+        plus = np.sort(opened[np.isnat(closed) | later])
+        minus = np.sort(closed[later])
+        at = g.index.to_numpy().astype("datetime64[M]")
+        opens = np.searchsorted(plus, at, "right") - np.searchsorted(minus, at, "right")
+        g["open_cases"] = pd.array(opens, dtype="Int64") if len(rc) else pd.NA
+        return g.reset_index()
 
     def pd_by_community() -> object:
-        g = in_range().groupby("community_code")[counts].sum()
-        g["resolution_rate"] = ratio(g, "requests_resolved", "requests_received")
-        g["satisfaction_rate"] = ratio(g, "followups_satisfied", "followups_total")
-        return g.sort_values("resolution_rate")
-
-    def pd_last_month(by: str, cols: list[str]) -> pd.DataFrame:
-        return cm[cm["month"] == last].groupby(by)[cols].sum()
+        df = per_unit((*counts, *requests.RATES), "community")
+        for col, name in requests.FLAGS.items():
+            m = metric(name)
+            v = df[name].astype("Float64")
+            df[col] = (v < m.line) if m.higher_is_better else (v > m.line)
+        flagged = df["below_resolution"].fillna(False) | df["below_satisfaction"].fillna(False)
+        order = df.assign(_any=flagged).sort_values(
+            ["_any", "resolution_rate"], ascending=[False, True], kind="stable", na_position="last"
+        )
+        return order.drop(columns="_any").reset_index(drop=True)
 
     def pd_ranking() -> object:
-        g = pd_last_month("town_code", ["requests_resolved", "requests_received", "service_center_m2", "households"])
-        g["resolution_rate"] = ratio(g, "requests_resolved", "requests_received")
-        g["m2_per_100_households"] = ratio(g, "service_center_m2", "households", 100.0)
-        return g["resolution_rate"].rank(method="min", ascending=False)
+        sort_by = "resolution_rate"
+        names = tuple(dict.fromkeys(c for n in overview.KPI_METRICS for c in (n, cases_of(n)) if c))
+        r = range_rows(last, parts(names))
+        vals = range_metrics(r, "town_code", names)
+        df = units("town")[["unit_name"]].join(vals, how="left").rename_axis("unit_code").reset_index()
+        best = metric(sort_by).higher_is_better
+        df = df.sort_values([sort_by, "unit_code"], ascending=[not best, True], na_position="last", kind="stable")
+        value = df[sort_by].where(df[cases_of(sort_by)] >= min_cases())
+        ranks = value.rank(method="min", ascending=not best).astype("Int64")
+        df.insert(0, "rank", ranks)
+        df.insert(1, "tied", ranks.notna() & ranks.duplicated(keep=False))
+        return df.reset_index(drop=True)
 
     def pd_party() -> object:
-        g = pd_last_month("town_code", ["neighborhoods_with_party_org", "neighborhoods"])
-        return ratio(g, "neighborhoods_with_party_org", "neighborhoods")
+        return per_unit(("neighborhoods", "neighborhoods_with_party_org", "party_org_coverage"), "town")
 
     def pd_area() -> object:
-        g = pd_last_month("town_code", ["service_center_m2", "households"])
-        return ratio(g, "service_center_m2", "households", 100.0)
+        return per_unit(("service_center_m2", "households", "service_platforms", "m2_per_100_households"), "town")
 
     def pd_volunteers() -> object:
-        return in_range().groupby(["month", "town_code"])[["volunteer_hours", "volunteer_activities"]].sum()
+        cols = ["volunteer_hours", "volunteer_activities"]
+        g = cm.loc[(cm["month"] >= lo) & (cm["month"] <= last)].groupby(["month", "town_code"])[cols].sum(min_count=1)
+        g = g.reset_index()
+        return g.assign(unit_code=g["town_code"], unit_name=g["town_code"].map(units("town")["town_name"]))
 
     def pd_profile() -> object:
-        g = in_range().groupby("community_code")[["volunteer_hours", "requests_resolved", "requests_received"]].sum()
-        return ratio(g, "requests_resolved", "requests_received").rank(method="min", ascending=False)
+        u = per_unit(profile.KEY_METRICS, "community")
+        me = u[u["unit_code"] == code].iloc[0]
+        town = u["town_code"] == me["town_code"]
+        rows = []
+        for name in profile.KEY_METRICS:  # seven metrics, each over every community at once
+            m, v, mine = metric(name), u[name], me[name]
+            better = v > mine if m.higher_is_better else v < mine
+            row = {"metric": name, "value": None if pd.isna(mine) else float(mine), "target": m.target}
+            row |= {"higher_is_better": m.higher_is_better}
+            for scope, inside in (("town", town), ("county", True)):
+                row[f"{scope}_rank"] = None if pd.isna(mine) else 1 + int((better & inside).sum())
+                row[f"{scope}_n"] = int((v.notna() & inside).sum())
+            rows.append(row)
+        out = pd.DataFrame(rows)
+        for col in ("town_rank", "county_rank"):
+            out[col] = out[col].astype("Int64")
+        return out
 
     def pd_data_count() -> object:
         return int(((rc["received_on"] >= lo) & (rc["received_on"] < end)).sum())
 
     def pd_categories() -> object:
         r = rc[(rc["received_on"] >= lo) & (rc["received_on"] < end)]
-        return r.groupby(["category", "source"]).agg(cases=("received_on", "size"), resolved=("resolved_on", "count"))
+        g = r.groupby(["category", "source"], dropna=False)
+        return g.agg(cases=("received_on", "size"), resolved=("resolved_on", "count")).reset_index()
 
+    # name: (warehouse, pandas, keys the rows are aligned by, whether their order is compared too)
     cases = {
-        "诉求 requests.by_month (+ open cases)": (lambda: requests.by_month(f), pd_requests_by_month),
-        "诉求 requests.by_community": (lambda: requests.by_community(f), pd_by_community),
-        "诉求 requests.by_category_source": (lambda: requests.by_category_source(f), pd_categories),
-        "总览 overview.ranking": (lambda: overview.ranking(f, "resolution_rate"), pd_ranking),
-        "党组织 party.coverage_by_unit": (lambda: party.coverage_by_unit(f), pd_party),
-        "阵地 area.per_households": (lambda: area.per_households(f), pd_area),
-        "志愿 volunteers.hours_by_month": (lambda: volunteers.hours_by_month(f), pd_volunteers),
-        "社区档案 profile.ranks": (lambda: profile.ranks(f, str(cm["community_code"].iloc[0])), pd_profile),
-        "数据 data.count(request_case)": (lambda: data.count("request_case", f), pd_data_count),
-    }
+        "诉求 requests.by_month (+ open cases)": (lambda: requests.by_month(f), pd_requests_by_month, ("month",), True),
+        "诉求 requests.by_community": (lambda: requests.by_community(f), pd_by_community, ("unit_code",), True),
+        "诉求 requests.by_category_source": (
+            lambda: requests.by_category_source(f), pd_categories, ("category", "source"), False,
+        ),
+        "总览 overview.ranking": (lambda: overview.ranking(f, "resolution_rate"), pd_ranking, ("unit_code",), True),
+        "党组织 party.coverage_by_unit": (lambda: party.coverage_by_unit(f), pd_party, ("unit_code",), True),
+        "阵地 area.per_households": (lambda: area.per_households(f), pd_area, ("unit_code",), True),
+        "志愿 volunteers.hours_by_month": (
+            lambda: volunteers.hours_by_month(f), pd_volunteers, ("month", "unit_code"), False,
+        ),
+        "社区档案 profile.ranks": (lambda: profile.ranks(f, code), pd_profile, ("metric",), True),
+        "数据 data.count(request_case)": (lambda: data.count("request_case", f), pd_data_count, (), False),
+    }  # fmt: skip
     floor = []  # the cheapest statement through the same path: one row of a 300-row table
     for _ in range(10 * repeats):
         st.cache_data.clear()
@@ -527,17 +681,21 @@ def _child_baselines(db: str, repeats: int = 3) -> dict[str, Any]:
         query(FLOOR_SQL)
         floor.append(time.perf_counter() - t)
     out = {}
-    for name, (warehouse, pandas_fn) in cases.items():
+    for name, (warehouse, pandas_fn, keys, ordered) in cases.items():
         w, pdt = [], []
         for _ in range(repeats):
             st.cache_data.clear()
             t = time.perf_counter()
-            warehouse()
+            got = warehouse()
             w.append(time.perf_counter() - t)
             t = time.perf_counter()
-            pandas_fn()
+            mine = pandas_fn()
             pdt.append(time.perf_counter() - t)
-        out[name] = {"warehouse_s": min(w), "pandas_s": min(pdt)}
+        try:
+            same = same_result(got, mine, keys, ordered)
+        except Exception as e:  # a comparison that cannot be made is a difference, not a crash
+            same = f"NO: {type(e).__name__}: {e}"
+        out[name] = {"warehouse_s": min(w), "pandas_s": min(pdt), "same": same}
     return {"baselines": out, "floor_s": min(floor), "months": [str(f.month_from), str(f.month_to)]}
 
 
@@ -619,8 +777,9 @@ def report(res: dict[str, Any]) -> tuple[str, str]:
         )  # fmt: skip
     base_header = ["aggregation (whole county, 12 months)"]
     parts = ("warehouse s", "pandas s", "pandas ÷ warehouse", "warehouse − floor s", "pandas ÷ 3 above floor")
+    parts += ("same result",)
     base_header += [f"{lab} {p}" for lab in labels for p in parts]
-    base_rows = []
+    base_rows, differs = [], []
     for name in res["baselines"][labels[0]]["baselines"]:
         row = [name]
         for lab in labels:
@@ -628,6 +787,10 @@ def report(res: dict[str, Any]) -> tuple[str, str]:
             need = b["pandas_s"] / TARGET_PANDAS_RATIO  # the time the target allows
             row += [fmt_s(b["warehouse_s"]), fmt_s(b["pandas_s"]), f"{b['pandas_s'] / b['warehouse_s']:.2f}×"]
             row += [fmt_s(b["warehouse_s"] - floor), "yes" if need > floor else f"**no** ({fmt_s(need)} s)"]
+            same = b.get("same", "-").replace("|", "/")
+            row.append(same if same in ("yes", "-") else f"**{same}**")
+            if same.startswith("NO"):
+                differs.append(f"{lab} {name}: {same}")
         base_rows.append(row)
     floors = ", ".join(f"{lab} {fmt_s(res['baselines'][lab].get('floor_s', 0.0))} s" for lab in labels)
     text = "\n\n".join(text_table(h, r) for h, r in ((header, rows), (wh_header, wh_rows), (base_header, base_rows)))
@@ -673,8 +836,13 @@ def report(res: dict[str, Any]) -> tuple[str, str]:
         ),
         "",
         "Each page's heaviest aggregation: the page's query function on the warehouse (cache cleared, best of"
-        " 3) against pandas doing the same aggregation on frames already in memory (`community_month`,"
-        f" `request_case` read once, not timed). Target: pandas ÷ warehouse ≥ {TARGET_PANDAS_RATIO:g}. The floor"
+        " 3) against pandas computing the same result on frames already in memory (`community_month`,"
+        " `request_case` and the `community` registry read once, not timed): the same rows and values —"
+        " flows summed, stocks per the carry rule (each community's latest report at most"
+        " `core.settings.carry_months()` old, as `common.range_rows` flags it), ratios sum/sum, the page's"
+        " ranks, flags and order — with groupby/merge, no loop over rows. *same result*: after timing, each"
+        " pandas result compared with the warehouse's (rows aligned by their keys, numbers within rtol 1e-9;"
+        " `same_result`), *NO* with the first difference. Target: pandas ÷ warehouse ≥ {TARGET_PANDAS_RATIO:g}. The floor"
         f" under every one of them is the cheapest query through the same path (`{FLOOR_SQL}` by"
         f" `oversight.db.query`, cache cleared, best of 10 × repeats): {floors}. Where pandas ÷"
         f" {TARGET_PANDAS_RATIO:g} is not above the floor (*no*, with the time the target allows), no SQL can"
@@ -682,6 +850,9 @@ def report(res: dict[str, Any]) -> tuple[str, str]:
         "",
         md_table(base_header, base_rows),
     ]
+    if differs:
+        md += ["", "**pandas did not compute what the warehouse did** (no ratio above is a baseline for these):", ""]
+        md += [f"- {d}" for d in differs]
     if "etl" in res:
         e = res["etl"]
         md += [
@@ -754,6 +925,13 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
         print(f"baselines on {label} …", flush=True)
         res["baselines"][label] = run_child(Path(__file__), ["baselines", w["db"]], timeout=3600)
+        for name, b in res["baselines"][label]["baselines"].items():
+            if b["same"] != "yes":
+                print(
+                    f"\n!!! {label} {name}: pandas and the warehouse differ — {b['same']}\n",
+                    file=sys.stderr,
+                    flush=True,
+                )
     w1 = res["warehouses"].get("×1", {})  # --scales without 1: no ETL comparison
     if "load_s" in w1:
         files = Path(w1["db"]).parent / "files"
