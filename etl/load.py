@@ -59,7 +59,9 @@ class FileResult:
     preview shows before the load is confirmed); sheets: per sheet loaded, the kind recognised
     and its counts ({sheet, kind, rows_read, rows_loaded, rows_replaced, rows_quarantined});
     sha256: the file's content hash as the load computed it (hex; None when it could not be read),
-    so the audit record need not read the file again.
+    so the audit record need not read the file again; load_id: its row in etl_load (load_log),
+    given in the order the files were applied (report-date order, not the order of `paths`): of
+    two files changing the same value, the one with the higher load_id holds; None until logged.
     """
 
     path: Path
@@ -76,6 +78,7 @@ class FileResult:
     changes: list[dict[str, object]] = field(default_factory=list)
     sheets: list[dict[str, object]] = field(default_factory=list)
     sha256: str | None = None
+    load_id: int | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "path": str(self.path)}
@@ -938,6 +941,7 @@ def _log_all(con: duckdb.DuckDBPyConnection, rows: list[tuple[int, str, FileResu
         "msg": [], "notes": [], "skipped": [], "reported_on": [], "period_end": [],
     }  # fmt: skip
     for load_id, digest, r, dates in rows:
+        r.load_id = load_id
         dates = dates or {}
         for name, value in (
             ("id", load_id),
