@@ -35,7 +35,7 @@ import pyarrow as pa
 from core import incidents
 from core.contract import Kind, clearable
 from core.sql import Fragment, compose, ident, join, qualified
-from etl.normalize import Registry
+from etl.normalize import FORMULA_IN_CSV, FORMULA_IN_WORKBOOK, Registry
 from etl.readers import FileRead, iter_report_files, read_file
 from etl.validate import SheetFrame, stage
 from etl.warehouse import DEFAULT_DB, FIRST_REPORTED, LAST_LOAD, LINEAGE, Waiting, data_columns, writer
@@ -305,6 +305,7 @@ def _flush(
     try:
         for kind, sheets in kinds.values():
             stage(con, kind, sheets, today, registry, table=_staged(kind))
+        _csv_wording(con, [k for k, _ in kinds.values()], [n for n, p in enumerate(batch) if _is_csv(p.name)])
         waves = _waves(con, [k for k, _ in kinds.values()], len(batch))
     except Exception:  # something in one file broke the shared pass: stage them one by one
         if len(batch) > 1:
@@ -334,6 +335,32 @@ def _flush(
         for kind, _ in kinds.values():
             for name in (_staged(kind), _stored(kind), _stored(kind) + "_ids"):
                 con.execute(compose("DROP TABLE IF EXISTS {t}", t=ident(name)))
+
+
+def _is_csv(name: str) -> bool:
+    return Path(name).suffix.lower() == ".csv"
+
+
+def _csv_wording(con: duckdb.DuckDBPyConnection, kinds: list[Kind], nos: list[int]) -> None:
+    """The reasons of the staged rows of CSV files (file numbers `nos`) in a CSV's terms: a
+    formula there is text that never had a result, not a workbook to open in Excel and save."""
+    if not nos:
+        return
+    for kind in kinds:
+        con.execute(
+            compose(
+                "UPDATE {staged} SET _reason = replace(replace(_reason, $workbook_zh, $csv_zh), $workbook_en, $csv_en) "
+                "WHERE list_contains($nos, _file_no) AND contains(_reason, $workbook_zh)",
+                staged=ident(_staged(kind)),
+            ),
+            {
+                "nos": nos,
+                "workbook_zh": FORMULA_IN_WORKBOOK[0],
+                "csv_zh": FORMULA_IN_CSV[0],
+                "workbook_en": FORMULA_IN_WORKBOOK[1],
+                "csv_en": FORMULA_IN_CSV[1],
+            },
+        )
 
 
 def _staged(kind: Kind) -> str:
