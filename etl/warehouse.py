@@ -188,6 +188,17 @@ def _mark_marts_stale(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE etl_marts SET stale = true")
 
 
+def _written_since() -> Fragment:
+    """SQL: the row was written by a load ≥ $since — coalesce(last_load_id, load_id) >= $since, as
+    two conditions a scan can check against each row group's min/max and NULL statistics (a
+    row's load ids only grow, so most of a province's row groups are skipped unread; the
+    coalesce read every row's two ids)."""
+    return compose(
+        "(({last} >= $since) OR ({last} IS NULL AND load_id >= $since))",
+        last=ident(LAST_LOAD),
+    )
+
+
 def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None) -> int:
     """Bring every mart (MARTS) up to date with the staging tables and the registry, in `con`'s
     current transaction. quality_flag is recomputed for every community a load wrote in any
@@ -217,8 +228,8 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None)
     con.execute(
         compose(
             "CREATE OR REPLACE TEMP TABLE _touched_community_month AS SELECT DISTINCT community_code, month "
-            "FROM stg_monthly WHERE coalesce({last}, load_id) >= $since",
-            last=ident(LAST_LOAD),
+            "FROM stg_monthly WHERE {since}",
+            since=_written_since(),
         ),
         {"since": since_load},
     )
@@ -226,11 +237,7 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None)
     # the credibility flags read every report kind: the communities any of them wrote
     written = join(
         (
-            compose(
-                "SELECT community_code FROM {t} WHERE coalesce({last}, load_id) >= $since",
-                t=ident(kind.table),
-                last=ident(LAST_LOAD),
-            )
+            compose("SELECT community_code FROM {t} WHERE {since}", t=ident(kind.table), since=_written_since())
             for kind in KINDS
         ),
         " UNION ",
