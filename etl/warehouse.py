@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -463,9 +464,11 @@ def writer(
             else:
                 stale.unlink(missing_ok=True)
         nxt = _next_path(live)
+        flushing: threading.Thread | None = None
         try:
             if live.exists():
                 shutil.copyfile(live, nxt)
+                flushing = _write_back(nxt)
             con = duckdb.connect(str(nxt), config={"memory_limit": WRITER_MEMORY_LIMIT})
         except (OSError, duckdb.Error) as e:
             nxt.unlink(missing_ok=True)
@@ -483,6 +486,8 @@ def writer(
             try:
                 con.execute("CHECKPOINT")
                 con.close()
+                if flushing is not None:
+                    flushing.join()
                 with nxt.open("rb") as f:
                     os.fsync(f.fileno())
                 os.replace(nxt, live)
@@ -497,6 +502,22 @@ def writer(
             Path(str(nxt) + ".wal").unlink(missing_ok=True)
             if not isinstance(e, _Discard):
                 raise
+
+
+def _write_back(path: Path) -> threading.Thread:
+    """Start writing the fresh copy at `path` to disk (fsync, in a thread) while the load works in
+    it: the fsync before the swap then finds only the load's own writes. It had to write the whole
+    copy first — the x50 warehouse's 149 MB, 0.07-0.08 s of every load's CHECKPOINT (0.007 s
+    once written back). The swap's own fsync is what makes the new version durable; an error
+    here changes nothing and is left to it."""
+
+    def run() -> None:
+        with contextlib.suppress(OSError), path.open("rb") as f:
+            os.fsync(f.fileno())
+
+    thread = threading.Thread(target=run, name="warehouse-write-back", daemon=True)
+    thread.start()
+    return thread
 
 
 class _Discard(Exception):
