@@ -203,8 +203,11 @@ def _print_results(results: list[FileResult], totals: dict[str, int], db: Path, 
     table.add_row(f"合计 Total: {len(results)}", "", *[f"{totals[k]:,}" for k in COUNTS])
     out = Console()
     out.print(table)
-    for r in results:
-        out.print(f"[bold]{_shown_path(r.path)}[/bold]: {r.message}", highlight=False)
+    # what each file did, in the order the files were applied (load_id): of two files changing
+    # the same value, the later one in this list holds
+    for r in sorted(results, key=lambda r: (r.load_id is None, r.load_id or 0)):
+        applied = f"（第 {r.load_id} 次装载 / load {r.load_id}）" if r.load_id is not None else ""
+        out.print(f"[bold]{_shown_path(r.path)}[/bold]{applied}: {r.message}", highlight=False)
         skipped = {s["reason"] for s in r.sheets_skipped}  # a hidden sheet's note is its skip reason: say it once
         for n in (n for n in r.notes if n["text"] not in skipped):
             mark = "[yellow]![/yellow]" if n["loses_data"] else "·"

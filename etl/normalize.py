@@ -58,10 +58,20 @@ MSG_AMBIGUOUS_MONTH = (
     " / {name} is ambiguous: January or October?"
 )
 MSG_EXCEL_ERROR = "{zh} 为 Excel 错误值 {{}}，请改正公式后重新报送 / {name} is an Excel error value"
-MSG_FORMULA = (
-    "{zh} '{{}}' 是公式，文件中没有它的计算结果（请用 Excel 打开、保存后重新报送）"
-    " / {name} is a formula saved without its result"
+# A formula without its result: in a workbook (a program wrote it, Excel never computed it), or
+# as text in a CSV, which never holds a result — the advice differs: etl.load gives a CSV file's
+# rows the CSV wording. (An Excel error value in a CSV is Excel's own, written by its export:
+# MSG_EXCEL_ERROR is right for both.)
+FORMULA_IN_WORKBOOK = (
+    "文件中没有它的计算结果（请用 Excel 打开、保存后重新报送）",
+    "is a formula saved without its result",
 )
+FORMULA_IN_CSV = (
+    "CSV 文件中只有公式文本、没有计算结果（请改填数值后重新报送）",
+    "is a formula: a CSV file holds its text, not its result (type the value)",
+)
+MSG_FORMULA = "{zh} '{{}}' 是公式，" + FORMULA_IN_WORKBOOK[0] + " / {name} " + FORMULA_IN_WORKBOOK[1]
+
 
 # Excel's error values (and LibreOffice's Err:nnn), as Excel shows them and a CSV export holds them.
 EXCEL_ERRORS = (

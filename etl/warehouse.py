@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -188,6 +189,17 @@ def _mark_marts_stale(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE etl_marts SET stale = true")
 
 
+def _written_since() -> Fragment:
+    """SQL: the row was written by a load ≥ $since — coalesce(last_load_id, load_id) >= $since, as
+    two conditions a scan can check against each row group's min/max and NULL statistics (a
+    row's load ids only grow, so most of a province's row groups are skipped unread; the
+    coalesce read every row's two ids)."""
+    return compose(
+        "(({last} >= $since) OR ({last} IS NULL AND load_id >= $since))",
+        last=ident(LAST_LOAD),
+    )
+
+
 def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None) -> int:
     """Bring every mart (MARTS) up to date with the staging tables and the registry, in `con`'s
     current transaction. quality_flag is recomputed for every community a load wrote in any
@@ -217,8 +229,8 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None)
     con.execute(
         compose(
             "CREATE OR REPLACE TEMP TABLE _touched_community_month AS SELECT DISTINCT community_code, month "
-            "FROM stg_monthly WHERE coalesce({last}, load_id) >= $since",
-            last=ident(LAST_LOAD),
+            "FROM stg_monthly WHERE {since}",
+            since=_written_since(),
         ),
         {"since": since_load},
     )
@@ -226,11 +238,7 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None)
     # the credibility flags read every report kind: the communities any of them wrote
     written = join(
         (
-            compose(
-                "SELECT community_code FROM {t} WHERE coalesce({last}, load_id) >= $since",
-                t=ident(kind.table),
-                last=ident(LAST_LOAD),
-            )
+            compose("SELECT community_code FROM {t} WHERE {since}", t=ident(kind.table), since=_written_since())
             for kind in KINDS
         ),
         " UNION ",
@@ -456,9 +464,11 @@ def writer(
             else:
                 stale.unlink(missing_ok=True)
         nxt = _next_path(live)
+        flushing: threading.Thread | None = None
         try:
             if live.exists():
                 shutil.copyfile(live, nxt)
+                flushing = _write_back(nxt)
             con = duckdb.connect(str(nxt), config={"memory_limit": WRITER_MEMORY_LIMIT})
         except (OSError, duckdb.Error) as e:
             nxt.unlink(missing_ok=True)
@@ -476,6 +486,8 @@ def writer(
             try:
                 con.execute("CHECKPOINT")
                 con.close()
+                if flushing is not None:
+                    flushing.join()
                 with nxt.open("rb") as f:
                     os.fsync(f.fileno())
                 os.replace(nxt, live)
@@ -490,6 +502,22 @@ def writer(
             Path(str(nxt) + ".wal").unlink(missing_ok=True)
             if not isinstance(e, _Discard):
                 raise
+
+
+def _write_back(path: Path) -> threading.Thread:
+    """Start writing the fresh copy at `path` to disk (fsync, in a thread) while the load works in
+    it: the fsync before the swap then finds only the load's own writes. It had to write the whole
+    copy first — the x50 warehouse's 149 MB, 0.07-0.08 s of every load's CHECKPOINT (0.007 s
+    once written back). The swap's own fsync is what makes the new version durable; an error
+    here changes nothing and is left to it."""
+
+    def run() -> None:
+        with contextlib.suppress(OSError), path.open("rb") as f:
+            os.fsync(f.fileno())
+
+    thread = threading.Thread(target=run, name="warehouse-write-back", daemon=True)
+    thread.start()
+    return thread
 
 
 class _Discard(Exception):

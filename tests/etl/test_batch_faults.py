@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -185,4 +186,60 @@ def test_files_applied_together_write_what_files_applied_one_by_one_write(
     alone = load_paths(paths, db=tmp_path / "alone.duckdb")
     assert [_result(r) for r in together] == [_result(r) for r in alone]
     assert sum(r.rows_replaced for r in together) > 0 and sum(r.rows_quarantined for r in together) > 0
+    assert _contents(tmp_path / "together.duckdb") == _contents(tmp_path / "alone.duckdb")
+
+
+DATED = "报告月份,乡镇(街道),村(社区),填报日期,户数,诉求受理数,诉求办结数\n"
+
+
+def test_files_that_replace_stored_rows_are_applied_together_as_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two townships' January reports are stored; then one call brings 新政镇's correction (a
+    later 填报日期: its row replaces, three values changed), 金城镇's stale copy (an earlier 填报日期:
+    set aside as older), one undated row replacing a stored one (a note) and a new month. They
+    share no key, so they go into one transaction, and store exactly what one file per
+    transaction stores: results, rows, corrections, quarantine, load log."""
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "a_xinzheng.csv").write_text(
+        DATED + "2024-01,新政镇,东北社区,2024-02-05,3000,40,38\n2024-01,新政镇,临江社区,2024-02-05,2000,20,20\n",
+        encoding="utf-8",
+    )
+    (first / "b_jincheng.csv").write_text(
+        DATED + "2024-01,金城镇,金新社区,2024-02-10,1000,20,20\n2024-01,金城镇,华堂村,,500,10,9\n", encoding="utf-8"
+    )
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "c_xinzheng_更正.csv").write_text(
+        DATED + "2024-01,新政镇,东北社区,2024-02-20,3050,41,38\n", encoding="utf-8"
+    )
+    (second / "d_jincheng_旧.csv").write_text(
+        DATED + "2024-01,金城镇,金新社区,2024-02-01,999,19,19\n", encoding="utf-8"
+    )
+    (second / "e_huatang.csv").write_text(DATED + "2024-01,金城镇,华堂村,,510,10,9\n", encoding="utf-8")
+    (second / "f_february.csv").write_text(DATED + "2024-02,新政镇,东北社区,2024-03-05,3050,30,30\n", encoding="utf-8")
+    groups: list[list[str]] = []
+    real = load._apply_files
+
+    def spy(con, files, *args):  # noqa: ANN001, ANN002, ANN202
+        groups.append(sorted(Path(f.p.name).name for f in files))
+        return real(con, files, *args)
+
+    monkeypatch.setattr(load, "_apply_files", spy)
+    today = date(2024, 6, 1)
+    load_paths([first], db=tmp_path / "together.duckdb", today=today)
+    load_paths([first], db=tmp_path / "alone.duckdb", today=today)
+    groups.clear()
+    together = load_paths([second], db=tmp_path / "together.duckdb", today=today)
+    assert ["c_xinzheng_更正.csv", "d_jincheng_旧.csv", "e_huatang.csv", "f_february.csv"] in groups
+    monkeypatch.setattr(load, "BATCH_FILES", 1)
+    alone = load_paths([second], db=tmp_path / "alone.duckdb", today=today)
+    by_name = {Path(r.path).name: r for r in together}
+    assert (by_name["c_xinzheng_更正.csv"].rows_replaced, by_name["c_xinzheng_更正.csv"].values_changed) == (1, 3)
+    assert (
+        by_name["d_jincheng_旧.csv"].status == "rejected" and "比已装载的数据旧" in by_name["d_jincheng_旧.csv"].message
+    )
+    assert [n["code"] for n in by_name["e_huatang.csv"].notes] == ["undated_replace"]
+    assert [_result(r) for r in together] == [_result(r) for r in alone]
     assert _contents(tmp_path / "together.duckdb") == _contents(tmp_path / "alone.duckdb")

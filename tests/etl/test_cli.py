@@ -44,6 +44,7 @@ def test_clean_load_exits_0_with_one_json_object_then_status(tmp_path: Path) -> 
             "changes",
             "sheets",
             "sha256",
+            "load_id",
         }
         | COUNT_KEYS
     )
@@ -111,3 +112,25 @@ def test_a_correction_lists_its_changes_in_the_report_s_terms(tmp_path: Path) ->
     assert any("志愿服务时长(小时): 120 → 130" in line for line in lines)
     assert any("（空） → 60" in line for line in lines)
     assert not any("None" in line or ".0 " in line or "_" in line.split(":")[0] for line in lines)
+
+
+def test_the_terminal_lists_files_in_the_order_they_were_applied(tmp_path: Path) -> None:
+    """Two corrections of the same 户数 in one load, named against their 填报日期: the one
+    named a_ was written later, so it is applied last and holds. The terminal lists b_'s change
+    (90 → 150) before a_'s (150 → 12), each file with its load number, so the last line read is
+    the value stored — in name order the two read 150 → 12, then 90 → 150."""
+    header = "报告月份,乡镇(街道),村(社区),填报日期,户数\n"
+    db = tmp_path / "w.duckdb"
+    (tmp_path / "base.csv").write_text(header + "2024-01,新政镇,东北社区,2024-02-05,90\n", encoding="utf-8")
+    assert etl("load", str(tmp_path / "base.csv"), "--db", str(db), "--today", "2024-06-01").returncode == 0
+    fixes = tmp_path / "fixes"
+    fixes.mkdir()
+    (fixes / "a_later.csv").write_text(header + "2024-01,新政镇,东北社区,2024-02-20,12\n", encoding="utf-8")
+    (fixes / "b_earlier.csv").write_text(header + "2024-01,新政镇,东北社区,2024-02-10,150\n", encoding="utf-8")
+    run = etl("load", str(fixes), "--db", str(db), "--today", "2024-06-01")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    changes = [line.strip() for line in lines if "户数" in line and "→" in line]
+    assert [c.split(": ")[-1] for c in changes] == ["90 → 150", "150 → 12"], run.stdout
+    named = [line for line in lines if "_earlier.csv（第" in line or "_later.csv（第" in line]
+    assert [("earlier" in line, "（第 3 次装载 / load 3）" in line) for line in named] == [(True, False), (False, True)]

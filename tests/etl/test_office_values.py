@@ -211,9 +211,9 @@ def test_error_values_and_formulas_exported_to_csv(tmp_path: Path, csv_path: str
         ),
         (
             sheet,
-            4,
-            "常住人口 '=E4*3' 是公式，文件中没有它的计算结果（请用 Excel 打开、保存后重新报送）"
-            " / population is a formula saved without its result",
+            4,  # a CSV holds the formula's text and never a result: no "open it in Excel"
+            "常住人口 '=E4*3' 是公式，CSV 文件中只有公式文本、没有计算结果（请改填数值后重新报送）"
+            " / population is a formula: a CSV file holds its text, not its result (type the value)",
         ),
         (sheet, 5, "报告月份 为 Excel 错误值 #REF!，请改正公式后重新报送 / month is an Excel error value"),
     ]
