@@ -213,3 +213,22 @@ def test_the_pack_workbook_keeps_formula_like_names_as_text() -> None:
     [cell] = [c for row in ws.iter_rows() for c in row if c.value == "=1+2"]
     assert cell.data_type == "s" and cell.quotePrefix
     assert not any(c.quotePrefix for row in ws.iter_rows() for c in row if c.value == "东北社区")
+
+
+def test_a_remembered_arena_chart_is_found_again_for_the_cached_copy_of_its_result() -> None:
+    """The page's scores come from st.cache_data: the first run gets the result as computed, later
+    runs an unpickled copy. Keyed by the result's own pickle, the two missed each other and the
+    first rerun after every choice rebuilt the charts (0.15 s at ×50)."""
+    import pickle
+
+    import streamlit as st
+
+    from oversight.figures import arena as arena_fig
+
+    values = pd.DataFrame({"resolution_rate": [0.99, 0.90, 0.80]}, index=["a", "b", "c"])
+    result = arena.score(values, {"resolution_rate": 1}, groups=pd.Series({"a": "社区", "b": "村", "c": "村"}))
+    names = {"a": "东北社区", "b": "新井村", "c": "华堂村"}
+    st.cache_resource.clear()
+    first = arena_fig.contributions(result, names, "zh")
+    again = arena_fig.contributions(pickle.loads(pickle.dumps(result)), names, "zh")
+    assert again is first
