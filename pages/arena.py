@@ -211,8 +211,10 @@ def _scores(
     rerun re-scored, re-drew 200 sensitivity draws and recomputed the correlations: 2 s of the
     arena's 2.3 s rerun at ×50): info (indicator_values by community_code), names, result,
     sens, previous (the period `before`, None without one), board, other_method, pairs
-    (arena.correlations) and lines (entrants' missing indicators: scoreboard.missing_lines and
-    nobody_lines). None when no entrant has values. `few` is core.settings.min_cases()."""
+    (arena.correlations), lines (entrants' missing indicators: scoreboard.missing_lines and
+    nobody_lines), side (False/True → scoreboard.comparison_cells without and with deltas) and
+    strengths (code → scoreboard.strengths). None when no entrant has values. `few` is
+    core.settings.min_cases()."""
     w = dict(weights)
     rule = community_rule(peers)
     info = q.indicator_values(list(codes), *when, allowed)
@@ -248,6 +250,9 @@ def _scores(
         "other_method": other_method,
         "pairs": arena.correlations(result),
         "lines": scoreboard.missing_lines(result, names, lang) + scoreboard.nobody_lines(result, lang),
+        # the side-by-side table and the strengths, once per choice too (0.13 s of pandas a rerun at ×50)
+        "side": {d: scoreboard.comparison_cells(result, names, lang, deltas=d) for d in (False, True)},
+        "strengths": {c: scoreboard.strengths(result, c, lang) for c in result.composite.index},
     }
 
 
@@ -321,7 +326,7 @@ def scored(codes: list[str], when: period.Period, title: str) -> None:
     st.caption(tr("arena.page.side_help") + " " + tr("arena.page.few_note", n=min_cases()))
     show_delta = st.toggle(tr("arena.page.show_delta"), **kept("arena_delta_w", False, (False, True), url="delta"))
     st.dataframe(
-        scoreboard.comparison(result, names, lang, deltas=show_delta),
+        scoreboard.styled(got["side"][show_delta]),
         hide_index=True,
         key="arena_side",
         placeholder="—",
@@ -347,9 +352,7 @@ def scored(codes: list[str], when: period.Period, title: str) -> None:
         st.markdown(f"**{tr('arena.page.strengths')}**")
         for c in radar_codes:
             place = board.at[c, "rank_range"]
-            st.markdown(
-                f"**{names[c]}**（{place}，{result.composite[c]:.1f}）　{scoreboard.strengths(result, c, lang)}"
-            )
+            st.markdown(f"**{names[c]}**（{place}，{result.composite[c]:.1f}）　{got['strengths'][c]}")
 
     # --- correlations between indicators
     st.subheader(tr("arena.page.correlation"))

@@ -242,7 +242,15 @@ def comparison(result: ArenaResult, names: Mapping[str, str], lang: str, deltas:
     """The weighted indicators as rows, the communities as columns (best first) and the group
     median: each value, or with `deltas` its difference to the median, ▲ and green on the best of
     the row, ▼ and red on the worst; a rate on too few cases to be scored is greyed with a *
-    (FEW_MARK)."""
+    (FEW_MARK). `styled(comparison_cells(…))`."""
+    return styled(comparison_cells(result, names, lang, deltas))
+
+
+def comparison_cells(
+    result: ArenaResult, names: Mapping[str, str], lang: str, deltas: bool = False
+) -> tuple[pd.DataFrame, list[dict[str, str]]]:
+    """`comparison`'s table as plain data, which pickles (the page caches it with the scores):
+    the cells, and per row each community column's shade — "best", "worst", "few" or ""."""
     order = list(result.table().index)
     active = [indicator(k) for k in result.weights.index if result.weights[k] > 0]
     values = result.values[[i.key for i in active]].loc[order]
@@ -267,6 +275,12 @@ def comparison(result: ArenaResult, names: Mapping[str, str], lang: str, deltas:
                 for c in order
             }
         )
+    return pd.DataFrame(rows), shades
+
+
+def styled(cells: tuple[pd.DataFrame, list[dict[str, str]]]) -> Styler:
+    """`comparison_cells` with the shades as cell styles (green best, red worst, grey few)."""
+    table, shades = cells
     colour = {
         "best": f"background-color: {BEST_COLOUR}",
         "worst": f"background-color: {WORST_COLOUR}",
@@ -276,7 +290,7 @@ def comparison(result: ArenaResult, names: Mapping[str, str], lang: str, deltas:
     def shade(row: pd.Series) -> list[str]:
         return [colour.get(shades[row.name].get(col, ""), "") for col in row.index]
 
-    return pd.DataFrame(rows).style.apply(shade, axis=1)
+    return table.style.apply(shade, axis=1)
 
 
 def correlation_table(pairs: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -339,3 +339,19 @@ def test_the_data_quality_score_is_an_optional_indicator_the_page_and_pack_carry
     pack = Pack(GROUP, start, end, "zh", r, arena.sensitivity(r, draws=20), info, pd.DataFrame(), 20, 0.2, 1)
     assert "数据质量得分" in build_html(pack)
     assert build_xlsx(pack)[:2] == b"PK"
+
+
+def test_the_side_by_side_table_switches_to_deltas_and_the_strengths_are_named(arena_env: Path) -> None:
+    """The side-by-side table and the strengths are worked out with the scores (cached per
+    choice): the 差值 switch shows signed differences to the median, each chosen radar community
+    its 长处/短板 line."""
+    at = run_page()
+    side = next(d for d in at.dataframe if "组中位数" in d.value.columns)
+    plain = side.value.drop(columns=["指标", "组中位数"]).astype(str)
+    at.toggle(key="arena_delta_w").set_value(True).run()
+    assert not at.exception
+    side = next(d for d in at.dataframe if "组中位数" in d.value.columns)
+    shown = side.value.drop(columns=["指标", "组中位数"]).astype(str)
+    assert not shown.equals(plain)  # differences to the median, not the values
+    assert (shown != plain).to_numpy().mean() > 0.5 and shown.apply(lambda c: c.str.startswith("+")).to_numpy().any()
+    assert any("长处：" in m.value and "短板：" in m.value for m in at.markdown)
