@@ -133,3 +133,23 @@ def test_make_run_upgrades_an_existing_warehouse(tiny_db: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert _outdated(tiny_db) is None
+
+
+def test_make_run_builds_the_sample_warehouse_with_a_short_report(tmp_path: Path) -> None:
+    """The first `make run` printed ~4,400 lines of per-file results, burying the dashboard's
+    address: the terminal gets the totals, the file-by-file report goes to a JSON beside the
+    warehouse."""
+    db = tmp_path / "warehouse.duckdb"
+    out = subprocess.run(
+        ["bash", "scripts/build_warehouse.sh"],
+        cwd=ROOT,
+        env=dict(os.environ, OVERSIGHT_DB=str(db)),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) <= 5 and "531 files: 88,628 rows loaded, 7 quarantined" in out.stdout, out.stdout
+    report = json.loads((tmp_path / "warehouse_sample_load.json").read_text(encoding="utf-8"))
+    assert len(report["files"]) == 531 and _outdated(db) is None
