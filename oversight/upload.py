@@ -5,6 +5,7 @@ confirms (`confirm`) — held to the uploader's townships for a town user."""
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -263,6 +264,35 @@ def changes(
                 }
             )
     return pd.DataFrame(rows, columns=["file", "kind", "unit", "what", "column", "old", "new"])
+
+
+LARGE_CHANGE = 0.5  # a stored number a file moves by more than half: the preview asks to check it
+
+
+def large_changes(
+    results: list[FileResult] | tuple[FileResult, ...], lang: str = "zh", names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The rows of `changes` whose stored number moves by more than LARGE_CHANGE of itself (户数
+    2,760 → 1,466): a correction that big is more often a slip (the wrong month's sheet, a
+    column shifted) than a correction, and the preview says so before anything is written."""
+    table = changes(results, lang, names)
+    raw = [(c["old"], c["new"]) for r in results for c in r.changes]
+
+    def number(v: object) -> float | None:  # a change holds its values as text ("1800") or numbers
+        if isinstance(v, str):
+            try:
+                return float(v)
+            except ValueError:
+                return None
+        return None if isinstance(v, bool) or not isinstance(v, numbers.Number) else float(v)
+
+    large = []
+    for o, n in raw:
+        old_v, new_v = number(o), number(n)
+        large.append(
+            old_v is not None and new_v is not None and old_v != 0 and abs(new_v - old_v) > LARGE_CHANGE * abs(old_v)
+        )
+    return table[pd.Series(large, index=table.index, dtype=bool)].reset_index(drop=True)
 
 
 def by_sheet(results: list[FileResult] | tuple[FileResult, ...], lang: str = "zh") -> pd.DataFrame:

@@ -52,6 +52,17 @@ register(
         "upload.status.partial": ("部分装载", "partly loaded"),
         "upload.status.rejected": ("未装载", "rejected"),
         "upload.status.unchanged": ("无变化", "unchanged"),
+        # in the preview nothing is written yet: what each file would do
+        "upload.would_status.loaded": ("将装载", "will load"),
+        "upload.would_status.partial": ("将部分装载", "will partly load"),
+        "upload.would_status.rejected": ("不会装载", "will not load"),
+        "upload.would_status.unchanged": ("无变化", "unchanged"),
+        "upload.large": (
+            "有 {n} 个已装载的数值将变化一半以上（例：{unit} {what} {column} {old} → {new}）。"
+            "这样大的改动常是报错了月份或列错位，请与报送单位核对后再确认装载。",
+            "{n} stored values would change by more than half (e.g. {unit} {what} {column} {old} → {new}). "
+            "A change this large is often the wrong month's sheet or a shifted column: check with the sender before you confirm.",
+        ),
         "col.values_changed": ("更改的值", "Values changed"),
         "col.reasons": ("隔离原因", "Reasons set aside"),
         "col.unit": ("村(社区)", "Community"),
@@ -126,10 +137,12 @@ def waiting(w: object) -> None:
     notice.warning(w.message(f.lang))
 
 
-def show(results: list, done_key: str) -> None:
-    """The per-file results (preview or load) with translated statuses, and their totals."""
+def show(results: list, done_key: str, would: bool = False) -> None:
+    """The per-file results (preview or load) with translated statuses — in a preview (`would`)
+    what each file would do, not 已装载 — and their totals."""
     summary, counts = upload.summary(results, f.lang)
-    summary["status"] = summary["status"].map(lambda s: frame.tr(f"upload.status.{s}"))
+    key = "upload.would_status" if would else "upload.status"
+    summary["status"] = summary["status"].map(lambda s: frame.tr(f"{key}.{s}"))
     changed = int(summary["values_changed"].sum())
     st.markdown(frame.tr(done_key, files=len(results), changed=changed, **counts))
     frame.table(summary)
@@ -183,7 +196,10 @@ if staged is not None:
         else:
             with preview:
                 st.subheader(frame.tr("upload.preview_title"))
-                show(staged.results, "upload.would")
+                show(staged.results, "upload.would", would=True)
+                large = upload.large_changes(staged.results, f.lang, q.community_names())
+                if not large.empty:
+                    st.warning(frame.tr("upload.large", n=len(large), **large.iloc[0].to_dict()))
                 st.markdown(f"**{frame.tr('upload.by_sheet')}**")
                 frame.table(upload.by_sheet(staged.results, f.lang))
                 changed = upload.changes(staged.results, f.lang, q.community_names())

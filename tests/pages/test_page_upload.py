@@ -48,7 +48,7 @@ def test_preview_then_confirm_loads_what_was_shown(page: AppTest, tiny_db: Path)
     assert _months(tiny_db) == before  # the preview wrote nothing
     (would,) = [m.value for m in at.markdown if "将装入" in m.value]
     shown = at.dataframe[0].value
-    assert shown["status"].tolist() == ["已装载"]
+    assert shown["status"].tolist() == ["将装载"]  # nothing is loaded yet (it said 已装载)
     n = int(shown["rows_loaded"].iloc[0])
     assert f"将装入 {n} 行" in would and n > 0
     assert str(tiny_db.parent) not in _shown_text(at)
@@ -56,6 +56,7 @@ def test_preview_then_confirm_loads_what_was_shown(page: AppTest, tiny_db: Path)
     assert not at.exception
     assert _months(tiny_db) == before + n
     assert any(f"装入 {n} 行" in m.value for m in at.markdown if "已处理" in m.value)
+    assert at.dataframe[0].value["status"].tolist() == ["已装载"]
     assert not [b for b in at.button if b.key in ("upload_confirm", "upload_cancel")]  # done: no buttons left
 
 
@@ -99,3 +100,26 @@ def test_the_english_preview_reads_in_english(page: AppTest) -> None:
     assert not page.exception
     message = page.dataframe[0].value["message"].iloc[0]
     assert message.startswith("Loaded ") and "装载" not in message
+
+
+def test_a_preview_warns_before_a_stored_number_changes_by_more_than_half(page: AppTest, tmp_path: Path) -> None:
+    """A clerk previewing a file that halved 2022年7月's 户数 saw only the list of changes and a
+    status that read 已装载 (new-user pass): a change of more than half is named before the confirm;
+    ordinary corrections (1,800 → 1,850) are not."""
+    import openpyxl
+
+    at = _preview(page, REPORT)
+    at.button(key="upload_confirm").click().run()
+    at = _preview(at, CORRECTED)
+    assert not [w for w in at.warning if "一半以上" in w.value]  # small corrections: no warning
+    at.button(key="upload_cancel").click().run()
+    wb = openpyxl.load_workbook(REPORT)
+    ws = wb.active
+    households = next(c.column for c in ws[2] if c.value == "户数")
+    ws.cell(4, households).value = 600  # 东北社区: 1,800 stored
+    halved = tmp_path / "monthly_xinzheng_2022-07_halved.xlsx"
+    wb.save(halved)
+    at = _preview(at, halved)
+    print([w.value for w in at.warning], [m.value for m in at.markdown][:5], [e.value for e in at.error])
+    [warning] = [w.value for w in at.warning if "一半以上" in w.value]
+    assert warning.startswith("有 1 个已装载的数值将变化一半以上") and "户数(户)" in warning and "2022年7月" in warning
