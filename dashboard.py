@@ -24,7 +24,7 @@ from oversight.frame import (
     tr,
 )
 from oversight.frame.ranges import carry_note
-from oversight.i18n import fmt_month, register
+from oversight.i18n import fmt_month, joined, register
 from oversight.queries import overview as q
 
 register(
@@ -179,7 +179,9 @@ if not empty_notice(ranking):
         mark_below=True,
     )
     lines = [metric(n) for n in q.KPI_METRICS if metric(n).line is not None]
-    st.caption(tr("ov.below_marked", lines="、".join(f"{m.label(f.lang)} {m.line_label(f.lang)}" for m in lines)))
+    st.caption(
+        tr("ov.below_marked", lines=joined((f"{m.label(f.lang)} {m.line_label(f.lang)}" for m in lines), f.lang))
+    )
     download(ranking, tr("ov.ranking_file"), key="ov_rank_dl")
     if picked:
         row = ranking.iloc[picked[0]]

@@ -150,6 +150,17 @@ def fmt_month(d: date, lang: str) -> str:
     return f"{d.year}年{d.month}月" if lang == "zh" else d.strftime("%b %Y")
 
 
+def joined(labels: object, lang: str) -> str:
+    """Items listed in `lang`: 每百户党员人数、满意率 / party members per 100 households, satisfaction rate
+    (the Chinese list comma 、 in Chinese only)."""
+    return ("、" if lang == "zh" else ", ").join(str(x) for x in labels)
+
+
+def bracket(text: object, lang: str) -> str:
+    """`text` in brackets after a word: （单位） in Chinese, " (unit)" in English."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
 def fmt_number(x: float | None, lang: str, spec: str = ",.0f") -> str:
     """A number for a KPI card; missing shows as — (never as 0)."""
     if x is None or x != x:  # NaN

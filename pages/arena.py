@@ -352,7 +352,12 @@ def scored(codes: list[str], when: period.Period, title: str) -> None:
         st.markdown(f"**{tr('arena.page.strengths')}**")
         for c in radar_codes:
             place = board.at[c, "rank_range"]
-            st.markdown(f"**{names[c]}**（{place}，{result.composite[c]:.1f}）　{got['strengths'][c]}")
+            said = (
+                f"（{place}，{result.composite[c]:.1f}）　"
+                if lang == "zh"
+                else f" ({place}, {result.composite[c]:.1f})  "
+            )
+            st.markdown(f"**{names[c]}**{said}{got['strengths'][c]}")
 
     # --- correlations between indicators
     st.subheader(tr("arena.page.correlation"))

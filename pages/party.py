@@ -41,7 +41,7 @@ register(
         "party.as_of": (
             "覆盖率按各村(社区)截至 {end} 最近一次月报；五级体系按各村(社区)截至 {end} 最近一次小区名册。",
             "Coverage from each community's latest monthly report up to {end}; the five levels from each community's "
-            "latest 小区 roster up to {end}.",
+            "latest neighbourhood roster up to {end}.",
         ),
         "party.by_community": ("各村(社区)党组织明细（{period}）", "Party organisation by community ({period})"),
         "party.file_communities": ("各村(社区)党组织", "party_by_community"),
@@ -51,10 +51,10 @@ register(
             "名册中的小区均已建立党组织。",
             "Every neighbourhood in the rosters has a party organisation.",
         ),
-        "party.no_roster": ("所选范围内没有小区名册。", "No 小区 rosters for this selection."),
+        "party.no_roster": ("所选范围内没有小区名册。", "No neighbourhood rosters for this selection."),
         "party.no_monthly": (
             "所选范围内没有月报，覆盖率无从计算；下面的组织体系来自小区名册。",
-            "No monthly reports for this selection, so no coverage; the organisation below is from the 小区 rosters.",
+            "No monthly reports for this selection, so no coverage; the organisation below is from the neighbourhood rosters.",
         ),
         "party.file_levels": ("五级党组织", "five_levels"),
         "party.file_without": ("未建党组织小区", "without_party_org"),

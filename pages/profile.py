@@ -29,7 +29,7 @@ from oversight.frame import (
     tr,
 )
 from oversight.frame.ranges import carry_note
-from oversight.i18n import fmt_month, fmt_number, register
+from oversight.i18n import fmt_month, fmt_number, joined, register
 from oversight.queries import area as area_q
 from oversight.queries import party as party_q
 from oversight.queries import profile as q
@@ -60,9 +60,9 @@ register(
             "户数 {households}，小区 {neighborhoods} 个，服务中心 {m2} ㎡，注册志愿者 {vols} 人，受理诉求 {req} 件（所选月份）。",
             "{households} households, {neighborhoods} neighbourhoods, {m2} m² service centre, {vols} registered volunteers, {req} requests received (months selected).",
         ),
-        "profile.levels": ("五级体系（最近一次小区名册）", "Five levels (latest 小区 roster)"),
+        "profile.levels": ("五级体系（最近一次小区名册）", "Five levels (latest neighbourhood roster)"),
         "profile.projects": ("阵地建设项目", "Service-centre projects"),
-        "profile.no_roster": ("没有小区名册。", "No 小区 roster."),
+        "profile.no_roster": ("没有小区名册。", "No neighbourhood roster."),
         "profile.no_projects": ("所选月份内没有阵地建设项目。", "No projects in the months selected."),
         "profile.ranks": ("排名明细", "Ranks in detail"),
         "profile.file_ranks": ("社区排名", "community_ranks"),
@@ -220,7 +220,7 @@ for row in (areas[:2], areas[2:]):
             if monthly.reindex(columns=list(charted)).notna().any().any():
                 st.plotly_chart(fig.trend(monthly, charted, lang, name), key=f"profile_trend_{charted[0]}")
             else:  # not an empty chart with a standard line and an axis note (a 村 without 小区)
-                labels = "、".join(metric(n).label(lang) for n in charted)
+                labels = joined((metric(n).label(lang) for n in charted), lang)
                 st.caption(tr("profile.no_trend", what=labels))
 
 table_section(tr("profile.trend_table"), monthly, tr("profile.file_trend"), "profile_trend_table", "dl_profile_trend")

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from oversight.i18n import register, t
+from oversight.i18n import joined, register, t
 
 SHOWCASE = "城乡融合片区一组"  # the group shown first when the sidebar names none (where 东北社区 competed)
 
@@ -55,5 +55,5 @@ def default_group(registry: pd.DataFrame, group: str | None, codes: Sequence[str
 def picked_title(codes: Sequence[str], names: Mapping[str, str], lang: str) -> str:
     """The title of hand-picked communities: 东北社区、临江社区 (up to three), else 东北社区等5个村(社区)."""
     if len(codes) <= 3:
-        return "、".join(names[c] for c in codes)
+        return joined((names[c] for c in codes), lang)
     return t("arena.pick_title", lang, first=names[codes[0]], n=len(codes), more=len(codes) - 1)

@@ -20,7 +20,7 @@ from oversight.auth import session
 from oversight.figures.base import BAD
 from oversight.filters import Filters
 from oversight.frame.state import current_filters, lang, narrow, tr
-from oversight.i18n import CHOICES_EN, KINDS_EN, choice_label, kind_label, register
+from oversight.i18n import CHOICES_EN, KINDS_EN, choice_label, joined, kind_label, register
 from oversight.queries import common
 
 STRINGS = {
@@ -127,7 +127,7 @@ def scope_name(f: Filters, for_file: bool = False) -> str:
 def _names(codes: tuple[str, ...], names: dict[str, str], many_key: str) -> str:
     """Up to three names joined with 、, else "X等N个…"."""
     if len(codes) <= 3:
-        return "、".join(names.get(c, c) for c in codes)
+        return joined((names.get(c, c) for c in codes), lang())
     return tr(many_key, first=names.get(codes[0], codes[0]), n=len(codes), more=len(codes) - 1)
 
 

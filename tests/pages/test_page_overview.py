@@ -92,6 +92,8 @@ def test_english(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert cards["Resolution rate"] == "91.1%"
     assert at.subheader[0].value == "Key figures, Mar 2024"
     assert at.subheader[1].value == "Township ranking, Mar 2024"
+    shown = " ".join(c.value for c in at.caption)
+    assert "、" not in shown and "Target 100%, " in shown  # lists in English punctuation (new-user pass)
 
 
 def test_who_has_not_reported(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

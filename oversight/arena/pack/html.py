@@ -11,7 +11,7 @@ from oversight.arena.indicators import Indicator, indicator, part_label
 from oversight.arena.pack import Pack, colon, number, svg
 from oversight.arena.scoreboard import BEST_COLOUR, WORST_COLOUR, missing_line, missing_lines, missing_note, standing
 from oversight.arena.scoring import method_text
-from oversight.i18n import t
+from oversight.i18n import bracket, t
 
 _CSS = """
 @page { size: A4; margin: 14mm 12mm 14mm 12mm; }
@@ -177,7 +177,7 @@ def _community(p: Pack, code: str, colours: dict[str, str]) -> str:
             v = by_month[ind.key].get(mo) if by_month is not None and mo in by_month.index else None
             ys.append(number(v))
         sparks.append(
-            f'<div class="spark">{escape(ind.label(lang))}（{escape(ind.unit(lang, monthly=True))}）'
+            f'<div class="spark">{escape(ind.label(lang) + bracket(ind.unit(lang, monthly=True), lang))}'
             f"{svg.spark([pd.Timestamp(x) for x in months], ys, colours.get(code, '#1F77B4'), ind)}</div>"
         )
     line = missing_line(r, code, names, lang)
@@ -190,7 +190,7 @@ def _community(p: Pack, code: str, colours: dict[str, str]) -> str:
 {miss}
 <table class="ind"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>
 <p class="note"><span class="best">&nbsp;▲ {escape(t("arena.pack.best", lang))}&nbsp;</span>　<span class="worst">&nbsp;▼ {escape(t("arena.pack.worst", lang))}&nbsp;</span></p>
-<div class="keep"><h3>{escape(t("arena.pack.scores_chart", lang))} <span class="note">（{escape(t("arena.pack.median_tick", lang))}）</span></h3>
+<div class="keep"><h3>{escape(t("arena.pack.scores_chart", lang))} <span class="note">{escape(bracket(t("arena.pack.median_tick", lang), lang))}</span></h3>
 {svg.scores(p, code)}</div>
 <div class="keep"><h3>{escape(t("arena.pack.trends", lang))}</h3>
 <div class="sparks">{"".join(sparks)}</div></div>

@@ -15,7 +15,7 @@ from oversight.arena.pack import Pack, colon, number
 from oversight.arena.scoreboard import BEST_COLOUR, WORST_COLOUR, missing_note, standing
 from oversight.arena.scoring import method_text
 from oversight.exports import FORMULA_START
-from oversight.i18n import t
+from oversight.i18n import bracket, t
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -156,7 +156,7 @@ def _summary(ws, c: _Cells, p: Pack) -> None:  # noqa: ANN001
 
 def _community(wb: xlsxwriter.Workbook, ws, c: _Cells, p: Pack, code: str) -> None:  # noqa: ANN001
     lang, r, names, active = p.lang, p.result, p.names, p.active
-    c.write(ws, 0, 0, f"{names[code]}（{p.info.at[code, 'town_name']}）", c.title)
+    c.write(ws, 0, 0, names[code] + bracket(p.info.at[code, "town_name"], lang), c.title)
     facts = [
         (t("arena.pack.rank", lang), r.rank[code], c.int),
         (t("arena.pack.composite", lang), r.composite[code], c.one),
@@ -219,7 +219,7 @@ def _community(wb: xlsxwriter.Workbook, ws, c: _Cells, p: Pack, code: str) -> No
     row += 1
     ws.write_string(row, 0, t("arena.pack.month", lang), c.head)
     for j, ind in enumerate(trend, start=1):
-        ws.write_string(row, j, f"{ind.label(lang)}（{ind.unit(lang, monthly=True)}）", c.head)
+        ws.write_string(row, j, ind.label(lang) + bracket(ind.unit(lang, monthly=True), lang), c.head)
     ws.set_row(row, 48)
     for _, rec in m.iterrows():
         row += 1
