@@ -87,7 +87,7 @@ register(
         "profile.file_sources": ("社区数据来源", "community_sources"),
         "col.metric": ("指标", "Metric"),
         "col.value": ("数值", "Value"),
-        "col.target": ("标准", "Standard"),
+        "col.target": ("标准或预警线", "Standard or alert line"),
         "col.town_rank": ("乡镇内名次", "Rank in township"),
         "col.town_n": ("乡镇内参与排名数", "Ranked in township"),
         "col.county_rank": ("全县名次", "Rank in county"),
@@ -247,11 +247,12 @@ with st.expander(tr("profile.sources")):
 st.plotly_chart(fig.standing(ranks.reset_index(), lang, name), key="profile_standing")
 st.markdown(f"**{tr('profile.ranks')}**")
 shown = ranks.reset_index().drop(columns=["higher_is_better"])
-for col in ("value", "target"):
-    shown[col] = [
-        "—" if v is None or v != v else format(v, metric_format(metric(n)))
-        for n, v in zip(shown["metric"], shown[col], strict=True)
-    ]
+shown["value"] = [
+    "—" if v is None or v != v else format(v, metric_format(metric(n)))
+    for n, v in zip(shown["metric"], shown["value"], strict=True)
+]
+# the line the KPI card and the chart compare with — a standard or an alert line (满意率: 预警线 85%)
+shown["target"] = [metric(n).line_label(lang) or "—" for n in shown["metric"]]
 shown["metric"] = shown["metric"].map(lambda n: metric(n).label(lang))
 table(shown, key="profile_rank_table")
 download(shown, tr("profile.file_ranks"), key="dl_profile_ranks")

@@ -26,6 +26,8 @@ def test_renders_the_first_community(pages_db) -> None:  # noqa: ANN001, F811
     assert [s.value for s in at.subheader] == ["党组织", "阵地", "志愿", "诉求"]
     ranks = next(d.value for d in at.dataframe if "county_rank" in d.value.columns).set_index("metric")
     assert ranks.loc["每百户服务设施面积", "county_rank"] == 2
+    # the line each card compares with, the alert included (满意率 showed — beside a chart with 85%)
+    assert ranks.loc["满意率", "target"] == "预警线 85%" and ranks.loc["办结率", "target"] == "最低标准 92%"
 
 
 def test_township_filter_changes_the_community(pages_db) -> None:  # noqa: ANN001, F811
