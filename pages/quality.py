@@ -39,6 +39,10 @@ register(
         ),
         "quality.rows": ("{name} · {month} · {rule}：所依据的报表行", "{name} · {month} · {rule}: the rows behind it"),
         "quality.none": ("所选范围和月份内没有数据质量提示。", "No data-quality flag in this selection and months."),
+        "quality.elsewhere": (
+            "其他月份有 {n} 条提示（最近一条在 {latest}）：在侧栏把月份范围放宽即可看到。",
+            "{n} flags in other months (the latest in {latest}): widen the months in the sidebar to see them.",
+        ),
         "quality.rules": ("规则与阈值", "Rules and thresholds"),
         "quality.score": ("报送质量得分", "Reporting quality"),
         "quality.score_help": (
@@ -78,6 +82,9 @@ c4.metric(tr("quality.kpi_units"), flags["community_code"].nunique())
 
 if flags.empty:
     st.success(tr("quality.none"))
+    elsewhere, latest = q.flags_in_other_months(f)
+    if elsewhere:  # not "this page finds nothing": they are outside the months chosen
+        st.info(tr("quality.elsewhere", n=elsewhere, latest=fmt_month(latest, lang)))
 else:
     left, right = st.columns(2)
     with left:

@@ -5,6 +5,7 @@ scored 0–100 and ranked like any indicator."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -92,6 +93,29 @@ def flags(f: Filters) -> pd.DataFrame:
     )
     df["month"] = [pd.Timestamp(m).date() for m in df["month"]]
     return df
+
+
+def flags_in_other_months(f: Filters) -> tuple[int, date | None]:
+    """(flags in the selection's scope outside its months, the latest of their months): what an
+    empty page says is there once the range is widened (the sample's six flags are all older than
+    the default twelve months)."""
+    scope, params = scope_sql(f, "c")
+    months, mp = month_sql(f, "month", "q")
+    row = query(
+        compose(
+            """
+            SELECT count(*) AS n, max(q.month) AS latest
+            FROM quality_flag AS q
+            JOIN community AS c USING (community_code)
+            WHERE {scope} AND NOT ({months})
+            """,
+            scope=scope,
+            months=months,
+        ),
+        params | mp,
+    ).iloc[0]
+    latest = None if pd.isna(row["latest"]) else pd.Timestamp(row["latest"]).date()
+    return int(row["n"]), latest
 
 
 def described(df: pd.DataFrame, lang: str) -> pd.DataFrame:

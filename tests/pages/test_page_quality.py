@@ -52,3 +52,19 @@ def test_english(page: AppTest) -> None:
     flags = next(f for f in _frames(page) if "detail" in f.columns)
     assert "Same as last month" in set(flags["rule"])
     assert any(d.startswith("monthly report: requests resolved 3") for d in flags["detail"])
+
+
+def test_months_without_flags_say_where_the_flags_are(quality_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample's flags are all older than the default twelve months, so a new user saw only
+    "没有数据质量提示" and concluded the page does nothing (new-user pass)."""
+    monkeypatch.setenv("OVERSIGHT_DB", str(quality_db))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    at.query_params["from"] = "2024-04"  # the one month without a planted flag
+    at.query_params["to"] = "2024-04"
+    at.switch_page("pages/quality.py").run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == ["所选范围和月份内没有数据质量提示。"]
+    [info] = [i.value for i in at.info if "其他月份" in i.value]
+    assert info == "其他月份有 11 条提示（最近一条在 2024年7月）：在侧栏把月份范围放宽即可看到。"
+    st.cache_data.clear()
