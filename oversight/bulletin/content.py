@@ -92,6 +92,9 @@ STRINGS = {
     ),
     "bul.verdict_meets": ("达到标准", "meets the standard"),
     "bul.verdict_misses": ("未达到标准", "does not meet the standard"),
+    # a metric held to an alert line (满意率: 预警线 85%) is above or below it, not up to a standard
+    "bul.verdict_above_alert": ("高于预警线", "above the alert line"),
+    "bul.verdict_below_alert": ("低于预警线", "below the alert line"),
     "bul.verdict_none": ("本月无数据", "no data this month"),
     "bul.chart_missing": ("件数不足{min_cases}件", "under {min_cases} cases"),
     "bul.chart_note": (
@@ -323,8 +326,13 @@ def _overview(b: dict, figures: tuple[KeyFigure, ...], units: pd.DataFrame, rep:
         m = metric(fig.name)
         if m.line is None:
             continue
+        alert = m.target is None and m.alert is not None
         verdict = (
-            "bul.verdict_none" if fig.below is None else "bul.verdict_misses" if fig.below else "bul.verdict_meets"
+            "bul.verdict_none"
+            if fig.below is None
+            else ("bul.verdict_below_alert" if alert else "bul.verdict_misses")
+            if fig.below
+            else ("bul.verdict_above_alert" if alert else "bul.verdict_meets")
         )
         blocks.append(
             Block(

@@ -301,3 +301,12 @@ def test_no_table_leaves_its_header_alone_at_the_foot_of_a_page(built: Built) ->
             assert all(r._tr.trPr is not None and r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
         subheads = [p for p in doc.paragraphs if p.style.name == "Heading 2" and p.text.strip()]
         assert subheads and all(p.paragraph_format.keep_with_next for p in subheads)
+
+
+def test_a_rate_held_to_an_alert_line_is_said_to_be_above_or_below_it(on_sample: Built) -> None:
+    """满意率 has an alert line, not a standard: the 通报 said "达到标准（预警线 85%）" (in English
+    "meets the standard (Alert below 85%)", new-user pass)."""
+    [line] = [p for p in _text(on_sample.county) if p.startswith("满意率") and "（预警线 85%）" in p]
+    assert "高于预警线（预警线 85%）" in line or "低于预警线（预警线 85%）" in line
+    assert "达到标准" not in line and "未达到标准" not in line
+    assert any(p.startswith("办结率") and "达到标准（最低标准 92%）" in p for p in _text(on_sample.county))
