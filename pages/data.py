@@ -78,7 +78,7 @@ if name == "community_month":  # the monthly indicators can also be summed up (i
         st.stop()
 
 all_cols = q.columns(name)
-default_cols = [c for c in all_cols if c not in q.LINEAGE]
+default_cols = q.default_columns(name)
 cols = st.multiselect(
     tr("data.columns"),
     all_cols,

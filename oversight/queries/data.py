@@ -71,6 +71,14 @@ def columns(name: str) -> list[str]:
     return df["column_name"].tolist()
 
 
+def default_columns(name: str) -> list[str]:
+    """The columns the 数据 page shows first for view `name`: all but the lineage (LINEAGE), with
+    the quarantine's raw cells (`original`, a JSON object of the row) last, so its reason stands
+    beside the file, sheet and row instead of off the right edge."""
+    cols = [c for c in columns(name) if c not in LINEAGE]
+    return [c for c in cols if c != "original"] + [c for c in cols if c == "original"]
+
+
 def _where(v: View, f: Filters) -> tuple[Fragment, dict]:
     parts, params = [], {}
     if not v.scoped and f.allowed_towns is not None:

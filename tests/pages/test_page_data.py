@@ -114,6 +114,8 @@ def test_the_etl_messages_read_in_the_language_of_the_ui(sample_db: Path, monkey
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
     at.switch_page("pages/data.py").run()
     at.selectbox(key="data_view").set_value("quarantine").run()
+    shown = list(at.dataframe[0].value.columns)
+    assert shown.index("reason") < shown.index("original") == len(shown) - 1  # the reason in view, raw cells last
     zh = at.dataframe[0].value["reason"]
     assert len(zh) >= 5 and not zh.str.contains(" / ").any(), zh.head().tolist()
     assert zh.str.contains("不是数字").any()
