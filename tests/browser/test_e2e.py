@@ -233,6 +233,18 @@ def test_english_switch_and_back(page: Page, app_url: str, shots: Path) -> None:
     assert not re.search(r"[\u4e00-\u9fff]", rank_by), f"'Rank by' still in Chinese after the switch: {rank_by}"
 
 
+def test_chinese_text_is_set_in_a_plain_sans_not_the_bulletins_kaiti(page: Page, app_url: str) -> None:
+    """Without a CJK font in the app's font stack Chromium fell back per character through
+    fontconfig, which ranks AR PL KaitiM GB (installed for the 通报) first: captions and tables
+    came out in 楷体 beside Noto headings (new-user pass). The theme names Noto Sans CJK SC."""
+    open_page(page, app_url + "/")
+    family = page.locator("[data-testid=stMain] [data-testid=stCaptionContainer]").first.evaluate(
+        "e => getComputedStyle(e).fontFamily"
+    )
+    assert "Noto Sans CJK SC" in family and "Kai" not in family, family
+    assert family.index("Source Sans") < family.index("Noto Sans CJK SC"), family  # Latin stays Source Sans
+
+
 @pytest.mark.parametrize("path", ["/party", "/area", "/profile"])
 def test_english_kpi_cards_show_their_texts_whole(page: Page, app_url: str, path: str) -> None:
     """The English labels are longer ("Property-company party orgs", "vs standard 30 m² per 100
