@@ -269,13 +269,11 @@ def changes(
 LARGE_CHANGE = 0.5  # a stored number a file moves by more than half: the preview asks to check it
 
 
-def large_changes(
-    results: list[FileResult] | tuple[FileResult, ...], lang: str = "zh", names: Mapping[str, str] | None = None
-) -> pd.DataFrame:
-    """The rows of `changes` whose stored number moves by more than LARGE_CHANGE of itself (户数
-    2,760 → 1,466): a correction that big is more often a slip (the wrong month's sheet, a
-    column shifted) than a correction, and the preview says so before anything is written."""
-    table = changes(results, lang, names)
+def large_changes(results: list[FileResult] | tuple[FileResult, ...], table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `table` (`changes(results, …)`, one row per change in the same order) whose
+    stored number moves by more than LARGE_CHANGE of itself (户数 2,760 → 1,466): a correction that
+    big is more often a slip (the wrong month's sheet, a column shifted) than a correction, and
+    the preview says so before anything is written."""
     raw = [(c["old"], c["new"]) for r in results for c in r.changes]
 
     def number(v: object) -> float | None:  # a change holds its values as text ("1800") or numbers

@@ -197,12 +197,12 @@ if staged is not None:
             with preview:
                 st.subheader(frame.tr("upload.preview_title"))
                 show(staged.results, "upload.would", would=True)
-                large = upload.large_changes(staged.results, f.lang, q.community_names())
+                changed = upload.changes(staged.results, f.lang, q.community_names())
+                large = upload.large_changes(staged.results, changed)
                 if not large.empty:
                     st.warning(frame.tr("upload.large", n=len(large), **large.iloc[0].to_dict()))
                 st.markdown(f"**{frame.tr('upload.by_sheet')}**")
                 frame.table(upload.by_sheet(staged.results, f.lang))
-                changed = upload.changes(staged.results, f.lang, q.community_names())
                 if not changed.empty:
                     st.markdown(f"**{frame.tr('upload.changes')}**")
                     frame.table(changed)
