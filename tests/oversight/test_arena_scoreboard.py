@@ -128,15 +128,39 @@ def test_pack_file_names_carry_the_group_and_the_months() -> None:
     )
 
 
-def test_with_peer_groups_the_chart_and_the_pack_say_which_group_each_rank_is_in() -> None:
-    """同类比较 社区/村: two 第1名, a 村's 68 drawn above a 社区's 84 with nothing between them, and
-    the pack's 汇总 with two rank-1 rows and no group (new-user pass)."""
+def _county_pack(result: object, info: pd.DataFrame, draws: int = 5) -> Pack:
+    """The county pack (zh, Jan–Mar 2024) for `result` and `info`."""
+    return Pack(
+        "全县",
+        date(2024, 1, 1),
+        date(2024, 3, 1),
+        "zh",
+        result,
+        arena.sensitivity(result, draws=draws),
+        info,
+        pd.DataFrame(),
+        20,
+        0.2,
+        1,
+    )
+
+
+def _summary_sheet(pack: Pack) -> object:
+    """The pack workbook's first sheet, 汇总, read back."""
     import io
 
     import openpyxl
 
-    from oversight.arena.pack import html as pack_html
     from oversight.arena.pack import xlsx as pack_xlsx
+
+    return openpyxl.load_workbook(io.BytesIO(pack_xlsx.build_xlsx(pack))).worksheets[0]
+
+
+def test_with_peer_groups_the_chart_and_the_pack_say_which_group_each_rank_is_in() -> None:
+    """同类比较 社区/村: two 第1名, a 村's 68 drawn above a 社区's 84 with nothing between them, and
+    the pack's 汇总 with two rank-1 rows and no group (new-user pass)."""
+
+    from oversight.arena.pack import html as pack_html
     from oversight.figures import arena as arena_fig
 
     values = pd.DataFrame({"resolution_rate": [0.99, 0.95, 0.90, 0.80]}, index=["s1", "s2", "v1", "v2"])
@@ -155,20 +179,8 @@ def test_with_peer_groups_the_chart_and_the_pack_say_which_group_each_rank_is_in
     assert sorted(a.text for a in fig.layout.annotations if "组内排名" in a.text) == ["村组内排名 ↓", "社区组内排名 ↓"]
     assert len([s for s in fig.layout.shapes if s.type == "line" and s.xref == "paper"]) == 1  # one rule between
 
-    pack = Pack(
-        "全县",
-        date(2024, 1, 1),
-        date(2024, 3, 1),
-        "zh",
-        result,
-        arena.sensitivity(result, draws=20),
-        info,
-        pd.DataFrame(),
-        20,
-        0.2,
-        1,
-    )
-    ws = openpyxl.load_workbook(io.BytesIO(pack_xlsx.build_xlsx(pack))).worksheets[0]
+    pack = _county_pack(result, info, draws=20)
+    ws = _summary_sheet(pack)
     header = [c.value for c in ws[7]]
     assert header[:3] == ["名次", "同类组", "村(社区)"]
     rows = {r[2]: (r[0], r[1]) for r in ws.iter_rows(min_row=8, max_row=11, values_only=True)}
@@ -179,11 +191,6 @@ def test_with_peer_groups_the_chart_and_the_pack_say_which_group_each_rank_is_in
 def test_the_pack_workbook_keeps_formula_like_names_as_text() -> None:
     """Every download escapes = + - @ cells: the pack's workbook wrote names with no escape, so
     a name like "=1+2" ran as a formula once its cell was edited in Excel."""
-    import io
-
-    import openpyxl
-
-    from oversight.arena.pack import xlsx as pack_xlsx
 
     values = pd.DataFrame({"resolution_rate": [0.99, 0.90]}, index=["a", "b"])
     result = arena.score(values, {"resolution_rate": 1})
@@ -196,20 +203,7 @@ def test_the_pack_workbook_keeps_formula_like_names_as_text() -> None:
         },
         index=values.index,
     )
-    pack = Pack(
-        "全县",
-        date(2024, 1, 1),
-        date(2024, 3, 1),
-        "zh",
-        result,
-        arena.sensitivity(result, draws=5),
-        info,
-        pd.DataFrame(),
-        20,
-        0.2,
-        1,
-    )
-    ws = openpyxl.load_workbook(io.BytesIO(pack_xlsx.build_xlsx(pack))).worksheets[0]
+    ws = _summary_sheet(_county_pack(result, info))
     [cell] = [c for row in ws.iter_rows() for c in row if c.value == "=1+2"]
     assert cell.data_type == "s" and cell.quotePrefix
     assert not any(c.quotePrefix for row in ws.iter_rows() for c in row if c.value == "东北社区")
