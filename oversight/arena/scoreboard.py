@@ -21,7 +21,7 @@ from oversight.arena.scoring import (
     side_by_side,
     strengths_and_gaps,
 )
-from oversight.i18n import fmt_month, joined, register, t
+from oversight.i18n import bracket, fmt_month, joined, register, t
 
 BEST_COLOUR, WORST_COLOUR = "#D5F5E3", "#FADBD8"  # the background of the best and the worst of a row
 FEW_COLOUR, FEW_MARK = "#9E9E9E", " *"  # a rate on too few cases: shown, greyed, not scored
@@ -255,11 +255,7 @@ def comparison_cells(
     for ind in active:
         k = ind.key
         unit = ind.delta_unit(lang) if deltas else ind.unit(lang)
-        row = {
-            t("arena.board.indicator", lang): f"{ind.label(lang)}（{unit}）"
-            if lang == "zh"
-            else f"{ind.label(lang)} ({unit})"
-        }
+        row = {t("arena.board.indicator", lang): ind.label(lang) + bracket(unit, lang)}
         for c in order:
             text = ind.format_delta(diffs.at[k, c], lang, with_unit=False) if deltas else ind.format(sbs.at[k, c])
             few = result.few_cases is not None and bool(result.few_cases.at[c, k])

@@ -27,7 +27,7 @@ from oversight.figures.base import (
     style,
     wrap_title,
 )
-from oversight.i18n import register, t
+from oversight.i18n import bracket, register, t
 
 STRINGS = {
     "arena.fig.contrib": (
@@ -83,7 +83,7 @@ PANEL_WIDTH = 40  # a panel of the trends is half the chart: its title wraps soo
 def _panel_title(key: str, lang: str) -> str:
     ind = indicator(key)
     unit = ind.unit(lang, monthly=True)
-    return f"{ind.label(lang)}（{unit}）" if lang == "zh" else f"{ind.label(lang)} ({unit})"
+    return ind.label(lang) + bracket(unit, lang)
 
 
 def _result_key(result: ArenaResult) -> bytes:
