@@ -9,9 +9,12 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+# has_font: grep without -q — with pipefail, grep -q stopping early made fc-list die of SIGPIPE and
+# a font that is there read as missing (apt ran on every `make run`)
+has_font() { fc-list : family 2>/dev/null | grep -i "$1" >/dev/null; }
+has_font "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
-fc-list 2>/dev/null | grep -qi "AR PL KaitiM GB" || need_apt+=(fonts-arphic-gkai00mp)
+has_font "AR PL KaitiM GB" || need_apt+=(fonts-arphic-gkai00mp)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 java_major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1)
 [ "${java_major:-0}" -ge 17 ] 2>/dev/null || need_apt+=(openjdk-17-jre-headless)
