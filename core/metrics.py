@@ -247,7 +247,7 @@ def cases_of(name: str) -> str | None:
 #   at_end    the row is its community's latest report at or before the range's last month and at
 #             most core.settings.carry_months() older (stocks are read from it: carried forward
 #             when it is older than the last month, withheld when there is none);
-#   reporter  its community has a report in the range (a ratio of a flow to a stock, such as
+#   reporter  on an at_end row: its community has a report in the range (a ratio of a flow to a stock, such as
 #             hours per registered volunteer, reads the stock only of communities whose flow it has).
 RANGE_FLAGS = ("in_range", "at_end", "reporter")
 

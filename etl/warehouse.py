@@ -41,10 +41,11 @@ SQL_DIR = Path(__file__).with_name("sql")
 # quality_flag (the credibility flags, etl/sql/quality.sql rendered by core.quality) is stored
 # and refreshed the same way.
 MARTS = ("community_month", "town_month", "month_coverage", "quality_flag")
-# The columns by which a load's refresh replaces a mart's rows: the rows of the (community,
-# month) pairs it wrote, of their (township, month) pairs, and every month of their townships.
+# The columns by which a load's refresh replaces a mart's rows: every month of the communities it
+# wrote, the (township, month) pairs of the (community, month) pairs it wrote, and every month of
+# their townships.
 MART_KEYS = {
-    "community_month": ("community_code", "month"),
+    "community_month": ("community_code",),  # every month: next_month of its earlier report changes
     "town_month": ("town_code", "month"),
     "month_coverage": ("town_code",),
     "quality_flag": ("community_code",),  # every flag of a community a load wrote, of any report kind
@@ -228,13 +229,13 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None)
         return con.execute("SELECT count(*) FROM stg_monthly").fetchall()[0][0]
     con.execute(
         compose(
-            "CREATE OR REPLACE TEMP TABLE _touched_community_month AS SELECT DISTINCT community_code, month "
+            "CREATE OR REPLACE TEMP TABLE _touched_pairs AS SELECT DISTINCT community_code, month "
             "FROM stg_monthly WHERE {since}",
             since=_written_since(),
         ),
         {"since": since_load},
     )
-    touched = con.execute("SELECT count(*) FROM _touched_community_month").fetchall()[0][0]
+    touched = con.execute("SELECT count(*) FROM _touched_pairs").fetchall()[0][0]
     # the credibility flags read every report kind: the communities any of them wrote
     written = join(
         (
@@ -247,8 +248,11 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None)
     flagged = con.execute("SELECT count(*) FROM _touched_quality_flag").fetchall()[0][0]
     if touched:
         con.execute(
+            "CREATE OR REPLACE TEMP TABLE _touched_community_month AS SELECT DISTINCT community_code FROM _touched_pairs"
+        )
+        con.execute(
             "CREATE OR REPLACE TEMP TABLE _touched_town_month AS SELECT DISTINCT c.town_code, t.month "
-            "FROM _touched_community_month AS t JOIN ref_community AS c USING (community_code)"
+            "FROM _touched_pairs AS t JOIN ref_community AS c USING (community_code)"
         )
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _touched_month_coverage AS SELECT DISTINCT town_code FROM _touched_town_month"
@@ -267,8 +271,8 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None)
             )
         )
         con.execute(compose("INSERT INTO {m} {q}", m=ident(mart), q=Fragment(mart_sql(mart, touched=True))))
-    for mart in MARTS:
-        con.execute(compose("DROP TABLE IF EXISTS {p}", p=ident(f"_touched_{mart}")))
+    for name in (*MARTS, "pairs"):
+        con.execute(compose("DROP TABLE IF EXISTS {p}", p=ident(f"_touched_{name}")))
     return touched
 
 

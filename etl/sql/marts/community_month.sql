@@ -3,7 +3,8 @@
 -- Contract: marts/contracts.toml. Per-period figures (flows summed over a range, stocks at
 -- its last month) are not stored: core.metrics.sql(over="range") renders them from this mart.
 -- Stored as a table, refreshed by every load (etl.warehouse.refresh_marts) from this query;
--- /*{touched}*/ is where a load's refresh keeps only the rows it recomputes.
+-- /*{touched}*/ is where a load's refresh keeps only the rows it recomputes (every month of each
+-- community it wrote: next_month of its earlier report changes with a new one).
 WITH monthly AS (
   SELECT * FROM stg_monthly /*{touched}*/
 ),
@@ -14,6 +15,10 @@ final AS (
     m.reported_on,
     -- timeliness is judged on the first report of the month, not on a later correction
     coalesce(m.first_reported_on, m.reported_on) AS first_reported_on,
+    -- the month of the community's next monthly report (NULL: none yet): the row holds its stocks
+    -- for every month from its own up to that one, so the carry rule (common.range_rows) is a
+    -- filter on the row, not a window over the community's months
+    lead(m.month) OVER (PARTITION BY m.community_code ORDER BY m.month) AS next_month,
     m.households, m.population, m.party_members, m.neighborhoods, m.neighborhoods_with_party_org,
     m.grids, m.grid_workers_fulltime, m.grid_workers_parttime, m.service_center_m2,
     m.service_platforms, m.volunteers_registered, m.volunteer_hours, m.volunteer_activities,
