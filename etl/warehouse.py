@@ -40,7 +40,7 @@ SQL_DIR = Path(__file__).with_name("sql")
 # <name>_definition; contracts in contracts.toml), in build order: a mart may read an earlier one.
 # quality_flag (the credibility flags, etl/sql/quality.sql rendered by core.quality) is stored
 # and refreshed the same way.
-MARTS = ("community_month", "town_month", "month_coverage", "quality_flag")
+MARTS = ("community_month", "town_month", "month_coverage", "request_case", "quality_flag")
 # The columns by which a load's refresh replaces a mart's rows: every month of the communities it
 # wrote, the (township, month) pairs of the (community, month) pairs it wrote, and every month of
 # their townships.
@@ -48,7 +48,17 @@ MART_KEYS = {
     "community_month": ("community_code",),  # every month: next_month of its earlier report changes
     "town_month": ("town_code", "month"),
     "month_coverage": ("town_code",),
+    "request_case": ("case_id",),  # the cases a load wrote (its natural key)
     "quality_flag": ("community_code",),  # every flag of a community a load wrote, of any report kind
+}
+# Each mart's row order when rebuilt whole: a page's range of months (of received cases) then
+# skips most of the file's row groups.
+MART_ORDER = {
+    "community_month": ("month", "community_code"),
+    "town_month": ("month", "town_code"),
+    "month_coverage": ("month", "town_code"),
+    "request_case": ("received_on", "case_id"),
+    "quality_flag": ("month", "community_code"),
 }
 
 _SQL_TYPES = {
@@ -216,7 +226,7 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None)
     state = con.execute("SELECT stale FROM etl_marts").fetchall()
     if since_load is None or not state or state[0][0]:
         for mart in MARTS:  # sorted by month: a page's month range then skips most of the file
-            order = ("month", *(k for k in MART_KEYS[mart] if k != "month"))
+            order = MART_ORDER[mart]
             con.execute(
                 compose(
                     "CREATE OR REPLACE TABLE {m} AS SELECT * FROM {d} ORDER BY {o}",
@@ -246,6 +256,14 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None)
     )
     con.execute(compose("CREATE OR REPLACE TEMP TABLE _touched_quality_flag AS {q}", q=written), {"since": since_load})
     flagged = con.execute("SELECT count(*) FROM _touched_quality_flag").fetchall()[0][0]
+    con.execute(
+        compose(
+            "CREATE OR REPLACE TEMP TABLE _touched_request_case AS SELECT case_id FROM stg_request WHERE {since}",
+            since=_written_since(),
+        ),
+        {"since": since_load},
+    )
+    cases = con.execute("SELECT count(*) FROM _touched_request_case").fetchall()[0][0]
     if touched:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _touched_community_month AS SELECT DISTINCT community_code FROM _touched_pairs"
@@ -258,7 +276,7 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None)
             "CREATE OR REPLACE TEMP TABLE _touched_month_coverage AS SELECT DISTINCT town_code FROM _touched_town_month"
         )
     for mart in MARTS:
-        if not (flagged if mart == "quality_flag" else touched):
+        if not {"quality_flag": flagged, "request_case": cases}.get(mart, touched):
             continue
         keys = MART_KEYS[mart]
         pairs = ident(f"_touched_{mart}")

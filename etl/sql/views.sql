@@ -30,14 +30,7 @@ SELECT a.activity_date, a.community_code, c.community_name, c.town_code, c.town_
 FROM stg_activity AS a
 JOIN community AS c USING (community_code);
 
-CREATE OR REPLACE VIEW request_case AS
-SELECT r.case_id, r.received_on, r.community_code, c.community_name, c.town_code, c.town_name,
-       r.category, r.source, r.resolved_on, r.on_time, r.followup_result,
-       CASE WHEN r.resolved_on IS NOT NULL THEN date_diff('day', r.received_on, r.resolved_on) END
-         AS days_to_resolve,
-       r.source_file, r.source_sheet, r.source_row
-FROM stg_request AS r
-JOIN community AS c USING (community_code);
+-- request_case is a stored mart: etl/sql/marts/request_case.sql.
 
 CREATE OR REPLACE VIEW load_log AS
 SELECT load_id, path, sha256, loaded_at, status, rows_read, rows_loaded, rows_replaced,

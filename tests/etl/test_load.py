@@ -156,7 +156,7 @@ def test_messy_cells_arrive_typed_and_blanks_stay_null(loaded: tuple[Path, list[
     # leaves blank) and the values nobody reported stay NULL.
     (blank,) = rows(
         db,
-        "SELECT * EXCLUDE (month, community_code, community_name, town_code, town_name, community_type, group_name, source_file, source_sheet, source_row) FROM community_month WHERE community_name = '东北社区' AND month = DATE '2022-08-01'",
+        "SELECT * EXCLUDE (month, next_month, community_code, community_name, town_code, town_name, community_type, group_name, source_file, source_sheet, source_row) FROM community_month WHERE community_name = '东北社区' AND month = DATE '2022-08-01'",
     )
     assert blank[2] == 1800 and set(blank[:2] + blank[3:]) == {None}
     assert rows(db, "SELECT requests_received FROM community_month WHERE community_name = '西寺社区'") == [(None,)]
