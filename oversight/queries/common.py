@@ -210,7 +210,7 @@ def range_rows(
     (core.metrics.sql) is read from these rows, so a stock carried forward, or withheld, is the
     same on every page, in the arena and in the 通报. `stocks=False` is for a statement that
     reads flows alone (core.metrics.is_stock false for every column it sums): at_end and
-    reporter are then NULL.
+    reporter are then NULL, and only the range's own months are read.
 
     The flags are filters on each row, not windows over a community's months: a row is its
     community's latest report up to `month_to` when its next report (community_month.next_month,
@@ -239,7 +239,8 @@ def range_rows(
     return sql, {
         "range_from": month_from,
         "carry_from": carry_from,
-        "rows_from": min(month_from, carry_from),
+        # flows alone are read from the range's own months: the carry window's are for stocks
+        "rows_from": min(month_from, carry_from) if stocks else month_from,
         "range_end": next_month(month_to),
     }
 
