@@ -48,8 +48,8 @@ register(
             "No community in this selection is below the standards.",
         ),
         "req.flagged_more": (
-            "下表列出最低的 {shown} 个；全部 {n} 个见下方全部村(社区)表和下载。",
-            "The table lists the lowest {shown}; all {n} are in the table of all communities below and in the download.",
+            "下表列出最低的 {shown} 个；全部 {n} 个见下载和下方全部村(社区)表。",
+            "The table lists the lowest {shown}; all {n} are in its download and in the table of all communities below.",
         ),
         "req.all_communities": ("全部 {n} 个村(社区)（{period}）", "All {n} communities ({period})"),
         "req.cases": ("诉求明细分析", "From the case list"),
@@ -64,6 +64,7 @@ register(
         "req.open_none": ("期末没有未办结案件。", "No case is open at the end of the range."),
         "req.file_units": ("诉求办理", "requests"),
         "req.file_flagged": ("诉求低于标准", "requests_below_standard"),
+        "req.file_communities": ("各村(社区)诉求", "requests_by_community"),
         "req.file_months": ("诉求按月", "requests_by_month"),
         "req.file_days": ("办结用时", "days_to_resolve"),
         "req.file_open": ("未办结案件", "open_cases"),
@@ -143,11 +144,12 @@ if below.any():
     if below.sum() > FLAG_ROWS:
         st.caption(tr("req.flagged_more", shown=FLAG_ROWS, n=int(below.sum())))
     flag_table(worst, key="req_flag_table")  # styled cell by cell: only the flagged rows, at most FLAG_ROWS
+    download(shown[below], tr("req.file_flagged"), key="dl_req_flagged")  # every flagged one, not only those shown
 else:
     st.success(tr("req.flagged_none"))
 with st.expander(tr("req.all_communities", n=len(shown), period=period_label(f))):
     table(shown, key="req_comm_table")
-download(shown, tr("req.file_flagged"), key="dl_req_flagged")
+    download(shown, tr("req.file_communities"), key="dl_req_communities")
 
 st.subheader(tr("req.cases"))
 mix = q.by_category_source(f)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from oversight.frame.components import OFFERED
 from tests.pages_fixtures import (  # noqa: F401  (pages_db is a fixture)
     DUMEN,
     JINCHENG,
@@ -30,6 +31,11 @@ def test_renders_county_figures(pages_db) -> None:  # noqa: ANN001, F811
     assert flagged["community_name"].tolist() == ["临江社区", "华堂村"]
     assert len(every) == 4 and every["community_name"].tolist()[:2] == ["临江社区", "华堂村"]
     assert "2 个村(社区)需关注（红色）" in texts(at)
+    # The file beside the red table, named 诉求低于标准, holds the flagged communities only; the
+    # expander's file every community.
+    offered = at.session_state[OFFERED]
+    assert offered["dl_req_flagged"]()["community_name"].tolist() == ["临江社区", "华堂村"]
+    assert len(offered["dl_req_communities"]()) == 4
 
 
 def test_township_filter_changes_the_numbers(pages_db) -> None:  # noqa: ANN001, F811
