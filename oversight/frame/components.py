@@ -418,7 +418,11 @@ def table(
         elif _is_month(str(name), df[name]):
             config[name] = st.column_config.DateColumn(label, format="YYYY-MM")
         elif pd.api.types.is_datetime64_any_dtype(df[name]):
-            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+            stamps = shown[name].dropna()
+            if (stamps != stamps.dt.normalize()).any():  # a time of day (装载时间): shown, as in the file
+                config[name] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm:ss")
+            else:
+                config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         else:
             config[name] = st.column_config.Column(label)
     for name in hide:

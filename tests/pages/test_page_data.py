@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -125,4 +126,7 @@ def test_the_etl_messages_read_in_the_language_of_the_ui(sample_db: Path, monkey
     at.selectbox(key="data_view").set_value("load_log").run()
     messages = at.dataframe[0].value["message"]
     assert messages.str.startswith("Loaded").any() and not messages.str.contains("装载").any()
+    # The load time is shown to the second (as in the file), not cut to its day.
+    config = json.loads(at.dataframe[0].proto.columns)["loaded_at"]
+    assert config["type_config"] == {"type": "datetime", "format": "YYYY-MM-DD HH:mm:ss"}, config
     _clear()
