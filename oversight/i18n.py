@@ -75,6 +75,9 @@ CHOICES_EN: dict[str, str] = {
     "基本满意": "Mostly satisfied",
     "不满意": "Dissatisfied",
     "未回访": "Not followed up",
+    # the registry's community_type, as the peer groups name them (core.peers)
+    "社区": "Urban community",
+    "村": "Village",
 }
 
 

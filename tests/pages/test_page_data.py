@@ -59,6 +59,10 @@ def test_choose_columns_and_sort(page: AppTest) -> None:
 def test_other_views_and_an_empty_one(page: AppTest) -> None:
     page.selectbox(key="data_view").set_value("community").run()
     assert _count(page) == "**共 348 行**"  # the registry: every village and community
+    assert set(page.dataframe[0].value["community_type"]) == {"社区", "村"}
+    page.sidebar.radio(key="w_f_lang").set_value("en").run()
+    assert set(page.dataframe[0].value["community_type"]) == {"Urban community", "Village"}
+    page.sidebar.radio(key="w_f_lang").set_value("zh").run()
     page.selectbox(key="data_view").set_value("request_case").run()
     assert any("当前筛选条件下没有数据" in i.value for i in page.info)
 
