@@ -644,14 +644,16 @@ def _child_baselines(db: str, repeats: int = BASELINE_REPEATS) -> dict[str, Any]
         for name in profile.KEY_METRICS:  # seven metrics, each over every community at once
             m, v, mine = metric(name), u[name], me[name]
             better = v > mine if m.higher_is_better else v < mine
+            worse = v < mine if m.higher_is_better else v > mine
             row = {"metric": name, "value": None if pd.isna(mine) else float(mine), "target": m.target}
             row |= {"higher_is_better": m.higher_is_better}
             for scope, inside in (("town", town), ("county", True)):
                 row[f"{scope}_rank"] = None if pd.isna(mine) else 1 + int((better & inside).sum())
                 row[f"{scope}_n"] = int((v.notna() & inside).sum())
+                row[f"{scope}_beats"] = None if pd.isna(mine) else int((worse & inside).sum())
             rows.append(row)
         out = pd.DataFrame(rows)
-        for col in ("town_rank", "county_rank"):
+        for col in ("town_rank", "county_rank", "town_beats", "county_beats"):
             out[col] = out[col].astype("Int64")
         return out
 

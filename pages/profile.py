@@ -246,7 +246,7 @@ with st.expander(tr("profile.sources")):
 # ranks were off its right edge).
 st.plotly_chart(fig.standing(ranks.reset_index(), lang, name), key="profile_standing")
 st.markdown(f"**{tr('profile.ranks')}**")
-shown = ranks.reset_index().drop(columns=["higher_is_better"])
+shown = ranks.reset_index().drop(columns=["higher_is_better", "town_beats", "county_beats"])
 shown["value"] = [
     "—" if v is None or v != v else format(v, metric_format(metric(n)))
     for n, v in zip(shown["metric"], shown["value"], strict=True)

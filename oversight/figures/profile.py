@@ -75,16 +75,17 @@ def trend(df: pd.DataFrame, names: tuple[str, ...], lang: str, community: str) -
 
 @remembered
 def standing(ranks: pd.DataFrame, lang: str, community: str) -> go.Figure:
-    """Per key metric, the share of communities it beats in its township and in the county
-    (columns metric, town_rank, town_n, county_rank, county_n); labels say "3 / 24"."""
+    """Per key metric, the share of the other communities it beats (a worse value, not a tie)
+    in its township and in the county (columns metric, town_rank, town_n, town_beats,
+    county_rank, county_n, county_beats); labels say "3 / 24"."""
     fig = go.Figure()
     labels = [metric(n).label(lang) for n in ranks["metric"]]
     for scope, key, colour in (
         ("town", "fig.profile.in_town", "#EF6C00"),
         ("county", "fig.profile.in_county", NEUTRAL),
     ):
-        rank, n = ranks[f"{scope}_rank"], ranks[f"{scope}_n"]
-        share = [None if pd.isna(r) or k <= 1 else (k - r) / (k - 1) for r, k in zip(rank, n, strict=True)]
+        rank, n, beats = ranks[f"{scope}_rank"], ranks[f"{scope}_n"], ranks[f"{scope}_beats"]
+        share = [None if pd.isna(r) or k <= 1 else b / (k - 1) for r, k, b in zip(rank, n, beats, strict=True)]
         text = ["—" if pd.isna(r) else f"{int(r)} / {k}" for r, k in zip(rank, n, strict=True)]
         fig.add_bar(
             y=labels,

@@ -84,7 +84,8 @@ def trend(f: Filters, code: str) -> pd.DataFrame:
 def ranks(f: Filters, code: str) -> pd.DataFrame:
     """Per key metric: value, target, town_rank / town_n and county_rank / county_n among the
     communities with a value over the same months (1 = best; ties share the better rank;
-    rank missing where the community's value is). For a user limited to some townships
+    rank missing where the community's value is), and town_beats / county_beats: how many of
+    them have a worse value (strictly: a community tied with others at 100% beats none of them). For a user limited to some townships
     (f.allowed_towns) the county rank is missing and county_n 0: the county is not theirs to see.
     Counted in SQL over every community's figures (common.per_unit_sql): a rank is one more than
     the communities with a better value, so only one row leaves the warehouse, not 17,400."""
@@ -94,8 +95,19 @@ def ranks(f: Filters, code: str) -> pd.DataFrame:
     for name in KEY_METRICS:
         v = ident(name)
         better = Fragment(">" if metric(name).higher_is_better else "<")
+        worse = Fragment("<" if metric(name).higher_is_better else ">")
         town = Fragment("u.town_code = me.town_code")
         cols += [
+            compose(
+                "SUM(CASE WHEN u.{v} {w} me.{v} THEN 1 ELSE 0 END) AS {a}", v=v, w=worse, a=ident(f"{name}__county_w")
+            ),
+            compose(
+                "SUM(CASE WHEN {t} AND u.{v} {w} me.{v} THEN 1 ELSE 0 END) AS {a}",
+                t=town,
+                v=v,
+                w=worse,
+                a=ident(f"{name}__town_w"),
+            ),
             compose("max(me.{v}) AS {a}", v=v, a=ident(f"{name}__value")),
             compose("COUNT(u.{v}) AS {a}", v=v, a=ident(f"{name}__county_n")),
             compose(
@@ -140,11 +152,12 @@ def ranks(f: Filters, code: str) -> pd.DataFrame:
         for scope in ("town", "county"):
             row[f"{scope}_rank"] = 1 + count(f"{name}__{scope}_b") if value is not None else None
             row[f"{scope}_n"] = count(f"{name}__{scope}_n")
+            row[f"{scope}_beats"] = count(f"{name}__{scope}_w") if value is not None else None
         rows.append(row)
     out = pd.DataFrame(rows)
     if f.allowed_towns is not None:  # a user who sees only some townships has no county standing
-        out["county_rank"], out["county_n"] = None, 0
-    for col in ("town_rank", "county_rank"):
+        out["county_rank"], out["county_n"], out["county_beats"] = None, 0, None
+    for col in ("town_rank", "county_rank", "town_beats", "county_beats"):
         out[col] = out[col].astype("Int64")
     return out
 

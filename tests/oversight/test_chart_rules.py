@@ -107,7 +107,8 @@ def figures(lang: str) -> dict[str, go.Figure]:
     days = pd.DataFrame({"category": ["便民服务", None], "working_days": [3, 40], "cases": [1200, 5]})
     ranks = pd.DataFrame(
         {"metric": ["resolution_rate"], "town_rank": pd.array([2], dtype="Int64"), "town_n": [12],
-         "county_rank": pd.array([30], dtype="Int64"), "county_n": [348]}
+         "town_beats": pd.array([10], dtype="Int64"), "county_rank": pd.array([30], dtype="Int64"),
+         "county_n": [348], "county_beats": pd.array([318], dtype="Int64")}
     )  # fmt: skip
     codes = list(COMMS)
     sub = pd.DataFrame(

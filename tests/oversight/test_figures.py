@@ -205,11 +205,16 @@ def test_profile_trend_and_standing(lang: str) -> None:
     )
     ranks = pd.DataFrame(
         {"metric": ["resolution_rate", "hours_per_volunteer"], "town_rank": pd.array([1, None], dtype="Int64"),
-         "town_n": [2, 1], "county_rank": pd.array([3, None], dtype="Int64"), "county_n": [5, 3]}
+         "town_n": [2, 1], "town_beats": pd.array([0, None], dtype="Int64"),
+         "county_rank": pd.array([3, None], dtype="Int64"), "county_n": [5, 3],
+         "county_beats": pd.array([2, None], dtype="Int64")}
     )  # fmt: skip
     st_fig = profile.standing(ranks, lang, "金新社区")
     county = next(t for t in st_fig.data if t.name in ("全县", "In the county"))
     assert list(county.text) == ["3 / 5", "—"] and county.x[0] == 0.5
+    # first in its township, but tied with the other one: it beats none of them, not 100%
+    town = next(t for t in st_fig.data if t.name not in ("全县", "In the county"))
+    assert list(town.text)[0] == "1 / 2" and town.x[0] == 0
     assert "%" in st_fig.layout.xaxis.title.text
 
 

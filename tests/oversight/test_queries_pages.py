@@ -155,6 +155,10 @@ def test_profile_values_and_ranks() -> None:
     assert (ranks.loc["m2_per_100_households", "town_rank"], ranks.loc["m2_per_100_households", "town_n"]) == (1, 2)
     assert (ranks.loc["hours_per_volunteer", "county_rank"], ranks.loc["hours_per_volunteer", "county_n"]) == (3, 3)
     assert ranks.loc["party_org_coverage", "county_rank"] == 1  # tied at 100% with 东北 and 临江
+    # …so it beats only the communities below 100%, not its two equals (the chart's share)
+    cov = ranks.loc["party_org_coverage"]
+    assert cov["county_beats"] == cov["county_n"] - 3
+    assert ranks.loc["m2_per_100_households", "county_beats"] == 2  # 2nd of 4, no tie
     assert len(profile.trend(F(), code)) == 3
     # Communities that reported come first, then the rest of the township from the registry.
     assert profile.options(F((JINCHENG,)))["community_name"].tolist()[:2] == ["金新社区", "华堂村"]
