@@ -35,17 +35,19 @@ STRINGS = {
         "for less than {coverage:.0%} of the weight is not ranked; a rate on fewer than {min_cases} cases is "
         "shown but not scored.",
     ),
+    # the parts of a community's line: its name once, then each part (zh each a sentence, en joined by "; ")
+    "arena.named_line": ("{name}：{parts}", "{name}: {parts}."),
     "arena.missing_line": (
-        "{name}：缺{items}（占权重{share:.0%}），按不抬高得分的规则补分。",
-        "{name}: no {items} ({share:.0%} of the weight), filled so that it cannot raise the score.",
+        "缺{items}（占权重{share:.0%}），按不抬高得分的规则补分。",
+        "no {items} ({share:.0%} of the weight), filled so that it cannot raise the score",
     ),
     "arena.few_line": (
-        "{name}：{items}案件不足{min_cases}件，只显示、不计分。",
-        "{name}: {items} on fewer than {min_cases} cases, shown but not scored.",
+        "{items}案件不足{min_cases}件，只显示、不计分。",
+        "{items} on fewer than {min_cases} cases, shown but not scored",
     ),
     "arena.unranked_line": (
-        "{name}：有数据的指标不足权重的{coverage:.0%}，不参与排名。",
-        "{name}: data for less than {coverage:.0%} of the weight, not ranked.",
+        "有数据的指标不足权重的{coverage:.0%}，不参与排名。",
+        "data for less than {coverage:.0%} of the weight, not ranked",
     ),
     "arena.board.group": ("同类组", "Peer group"),
     "arena.board.movement": ("较上期", "Since last period"),
@@ -186,8 +188,9 @@ def missing_note(lang: str) -> str:
 
 
 def missing_line(result: ArenaResult, code: str, names: Mapping[str, str], lang: str) -> str | None:
-    """What `code` lacks, in a sentence or two (None when it lacks nothing): no data at all; the
-    rates on too few cases; the other gaps, filled so they cannot raise the score; not ranked."""
+    """What `code` lacks, in one line naming it once (None when it lacks nothing): no data at
+    all; the rates on too few cases; the other gaps, filled so they cannot raise the score; not
+    ranked."""
     name = names[code]
     if pd.isna(result.composite[code]):
         return t("arena.no_data_line", lang, name=name)
@@ -196,14 +199,16 @@ def missing_line(result: ArenaResult, code: str, names: Mapping[str, str], lang:
     gaps = [k for k in result.missing[code] if k not in few]
     if few:
         items = joined([indicator(k).label(lang) for k in few], lang)
-        parts.append(t("arena.few_line", lang, name=name, items=items, min_cases=min_cases()))
+        parts.append(t("arena.few_line", lang, items=items, min_cases=min_cases()))
     if gaps:
         items = joined([indicator(k).label(lang) for k in gaps], lang)
         share = result.weights[gaps].sum() / result.weights.sum()
-        parts.append(t("arena.missing_line", lang, name=name, items=items, share=share))
+        parts.append(t("arena.missing_line", lang, items=items, share=share))
     if result.ranked is not None and not result.ranked[code]:
-        parts.append(t("arena.unranked_line", lang, name=name, coverage=COVERAGE))
-    return " ".join(parts) or None
+        parts.append(t("arena.unranked_line", lang, coverage=COVERAGE))
+    if not parts:
+        return None
+    return t("arena.named_line", lang, name=name, parts=("" if lang == "zh" else "; ").join(parts))
 
 
 def missing_lines(result: ArenaResult, names: Mapping[str, str], lang: str) -> list[str]:

@@ -55,7 +55,11 @@ def test_coverage_rule_more_than_35_percent_missing_is_not_ranked() -> None:
     )
     assert b.loc["B", "rank_range"] == "未排名"
     names = {c: c for c in "ABC"}
-    assert scoreboard.missing_line(r, "B", names, "zh").endswith("B：有数据的指标不足权重的65%，不参与排名。")
+    line = scoreboard.missing_line(r, "B", names, "zh")
+    assert line.startswith("B：") and line.endswith("有数据的指标不足权重的65%，不参与排名。")
+    assert line.count("B：") == 1  # the name once, not before each part (新井村：… 新井村：… 新井村：…)
+    en = scoreboard.missing_line(r, "B", names, "en")
+    assert en.startswith("B: ") and en.count("B:") == 1 and en.endswith("not ranked.")
 
 
 def test_a_rate_on_too_few_cases_is_shown_but_not_scored() -> None:
