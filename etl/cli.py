@@ -22,7 +22,7 @@ from rich.table import Table
 
 from core import audit, columns, incidents
 from core.paths import db_path
-from etl.load import COUNTS, FileResult, Options, load_paths
+from etl.load import COUNTS, FileResult, Options, is_large_change, load_paths
 from etl.readers import iter_report_files
 from etl.warehouse import SQL_DIR, Waiting, WarehouseError, reader, update_registry, upgrade, writer
 
@@ -188,6 +188,34 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
+# Quarantined rows listed per file under its line; the rest are counted (all are in the
+# warehouse's quarantine view, the 数据 page's 隔离数据 table).
+LISTED_ROWS = 10
+
+
+def _quarantined(db: Path, results: list[FileResult]) -> dict[int, tuple[list[tuple], int]]:
+    """Per load id of `results`: (its first LISTED_ROWS quarantined rows as (sheet, row_number,
+    reason), how many it has), read back from the warehouse's quarantine view."""
+    ids = [r.load_id for r in results if r.load_id is not None and r.rows_quarantined]
+    if not ids:
+        return {}
+    con = reader(db)
+    try:
+        rows = con.execute(
+            "SELECT load_id, sheet, row_number, reason, count(*) OVER (PARTITION BY load_id) AS n FROM quarantine "
+            "WHERE list_contains($ids, load_id) "
+            "QUALIFY row_number() OVER (PARTITION BY load_id ORDER BY sheet, row_number) <= $listed "
+            "ORDER BY load_id, sheet, row_number",
+            {"ids": ids, "listed": LISTED_ROWS},
+        ).fetchall()
+    finally:
+        con.close()
+    out: dict[int, tuple[list[tuple], int]] = {}
+    for load_id, sheet, row, reason, n in rows:
+        out.setdefault(load_id, ([], n))[0].append((sheet, row, reason))
+    return out
+
+
 def _print_results(results: list[FileResult], totals: dict[str, int], db: Path, dry_run: bool = False) -> None:
     title = f"预演，未写入 / preview, nothing written → {db}" if dry_run else f"装载结果 / load results → {db}"
     table = Table(title=title)
@@ -205,6 +233,8 @@ def _print_results(results: list[FileResult], totals: dict[str, int], db: Path, 
     out.print(table)
     # what each file did, in the order the files were applied (load_id): of two files changing
     # the same value, the later one in this list holds
+    quarantined = {} if dry_run else _quarantined(db, results)
+    large = 0
     for r in sorted(results, key=lambda r: (r.load_id is None, r.load_id or 0)):
         applied = f"（第 {r.load_id} 次装载 / load {r.load_id}）" if r.load_id is not None else ""
         out.print(f"[bold]{_shown_path(r.path)}[/bold]{applied}: {r.message}", highlight=False)
@@ -214,15 +244,34 @@ def _print_results(results: list[FileResult], totals: dict[str, int], db: Path, 
             out.print(f"  {mark} {n['sheet'] or ''} {n['text']}".rstrip(), highlight=False)
         for s in r.sheets_skipped:
             out.print(f"  · 跳过工作表 / sheet skipped {s['sheet']}: {s['reason']}", highlight=False)
+        listed, n = quarantined.get(r.load_id, ([], 0))
+        for sheet, row, reason in listed:
+            out.print(f"  [red]✗[/red] {sheet or ''} 第 {row} 行 / row {row}: {reason}", highlight=False)
+        if n > len(listed):
+            out.print(f"  [red]✗[/red] … 另 {n - len(listed)} 行 / {n - len(listed)} more rows", highlight=False)
         for c in r.changes:
             key = ", ".join(str(v) for v in c["key"].values())
             column = columns.label(c["column"], "zh") or c["column"]
             old, new = columns.value_text(c["old"], "zh") or "（空）", columns.value_text(c["new"], "zh") or "（空）"
-            out.print(f"  · {key} {column}: {old} → {new}", highlight=False)
+            big = is_large_change(c["old"], c["new"])
+            large += big
+            mark = "[yellow]![/yellow]" if big else "·"
+            out.print(f"  {mark} {key} {column}: {old} → {new}", highlight=False)
         if r.values_changed > len(r.changes):
             out.print(f"  · … 共更正 {r.values_changed} 个值 / {r.values_changed} values changed", highlight=False)
+    if large:
+        out.print(
+            f"[yellow]![/yellow] {large} 个已装载的数值变化超过一半（上面标 !），请与报送单位核对；原值见「数据」页的更正记录"
+            f" / {large} stored values changed by more than half (marked !): check them with the sender;"
+            " the old values are in the Data page's corrections",
+            highlight=False,
+        )
     if totals["rows_quarantined"] or any(r.status == "rejected" for r in results):
-        out.print("被隔离的行及原因见仓库视图 quarantine / quarantined rows and reasons: view `quarantine`")
+        out.print(
+            "被隔离的行及原因：看板「数据」页的「隔离数据」表 / every quarantined row and its reason:"
+            " the dashboard's Data page, table “Quarantined rows”",
+            highlight=False,
+        )
 
 
 def status_rows(db: Path) -> list[tuple]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import numbers
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -42,6 +43,29 @@ from etl.warehouse import DEFAULT_DB, FIRST_REPORTED, LAST_LOAD, LINEAGE, Waitin
 
 STATUSES = ("loaded", "partial", "rejected", "unchanged")
 COUNTS = ("rows_read", "rows_loaded", "rows_replaced", "rows_quarantined")
+
+
+# A stored number a file moves by more than half of itself (户数 2,760 → 1,466) is more often a
+# slip — the wrong month's sheet, a column shifted — than a correction: the upload preview asks
+# to check it before anything is written, and `etl load` says so after.
+LARGE_CHANGE = 0.5
+
+
+def _number(v: object) -> float | None:
+    """A change's value as a number (they are kept as text, "1800", or numbers), else None."""
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            return None
+    return None if isinstance(v, bool) or not isinstance(v, numbers.Number) else float(v)
+
+
+def is_large_change(old: object, new: object) -> bool:
+    """Whether a stored number `old` moves to `new` by more than LARGE_CHANGE of itself (False
+    for text, blanks, or a stored 0)."""
+    o, n = _number(old), _number(new)
+    return o is not None and n is not None and o != 0 and abs(n - o) > LARGE_CHANGE * abs(o)
 
 
 @dataclass

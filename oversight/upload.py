@@ -5,7 +5,6 @@ confirms (`confirm`) — held to the uploader's townships for a town user."""
 
 from __future__ import annotations
 
-import numbers
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from core.columns import value_text
 from core.contract import KIND_BY_NAME
 from core.paths import ROOT
 from core.settings import limits
-from etl.load import FileResult, Options, load_paths
+from etl.load import FileResult, Options, is_large_change, load_paths
 from etl.readers import SUPPORTED_SUFFIXES
 from etl.readers.model import OLE_MAGIC, ZIP_MAGIC
 from etl.warehouse import Waiting, version
@@ -266,30 +265,12 @@ def changes(
     return pd.DataFrame(rows, columns=["file", "kind", "unit", "what", "column", "old", "new"])
 
 
-LARGE_CHANGE = 0.5  # a stored number a file moves by more than half: the preview asks to check it
-
-
 def large_changes(results: list[FileResult] | tuple[FileResult, ...], table: pd.DataFrame) -> pd.DataFrame:
     """The rows of `table` (`changes(results, …)`, one row per change in the same order) whose
-    stored number moves by more than LARGE_CHANGE of itself (户数 2,760 → 1,466): a correction that
+    stored number moves by more than etl.load.LARGE_CHANGE of itself (户数 2,760 → 1,466): a correction that
     big is more often a slip (the wrong month's sheet, a column shifted) than a correction, and
     the preview says so before anything is written."""
-    raw = [(c["old"], c["new"]) for r in results for c in r.changes]
-
-    def number(v: object) -> float | None:  # a change holds its values as text ("1800") or numbers
-        if isinstance(v, str):
-            try:
-                return float(v)
-            except ValueError:
-                return None
-        return None if isinstance(v, bool) or not isinstance(v, numbers.Number) else float(v)
-
-    large = []
-    for o, n in raw:
-        old_v, new_v = number(o), number(n)
-        large.append(
-            old_v is not None and new_v is not None and old_v != 0 and abs(new_v - old_v) > LARGE_CHANGE * abs(old_v)
-        )
+    large = [is_large_change(c["old"], c["new"]) for r in results for c in r.changes]
     return table[pd.Series(large, index=table.index, dtype=bool)].reset_index(drop=True)
 
 

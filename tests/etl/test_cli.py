@@ -66,7 +66,14 @@ def test_quarantined_rows_exit_1_and_say_where_to_look(tmp_path: Path) -> None:
     assert run.returncode == 1, run.stderr
     assert "部分装载 partial" in run.stdout
     assert "诉求办结数 25 > 诉求受理数 20" in run.stdout  # the first problem, to fix the file
-    assert "quarantine" in run.stdout
+    # every quarantined row under its file, with its sheet, row and reason — not one example
+    counted = json.loads(
+        etl("load", str(LOAD / "monthly_jincheng_2022-07_gbk.csv"), "--db", str(tmp_path / "v.duckdb"), "--json").stdout
+    )["totals"]["rows_quarantined"]
+    listed = [line for line in run.stdout.splitlines() if line.strip().startswith("✗")]
+    assert counted >= 1 and len(listed) == counted, run.stdout
+    assert all("行 / row" in line for line in listed)
+    assert "看板「数据」页的「隔离数据」表" in run.stdout  # where all of them are, in the dashboard's words
 
 
 @pytest.mark.parametrize(
@@ -112,6 +119,21 @@ def test_a_correction_lists_its_changes_in_the_report_s_terms(tmp_path: Path) ->
     assert any("志愿服务时长(小时): 120 → 130" in line for line in lines)
     assert any("（空） → 60" in line for line in lines)
     assert not any("None" in line or ".0 " in line or "_" in line.split(":")[0] for line in lines)
+
+
+def test_a_value_that_moves_by_more_than_half_is_marked_and_said(tmp_path: Path) -> None:
+    """As the upload page's preview warns, the terminal marks a stored number that a file moves by
+    more than half (户数 3,000 → 900: more often the wrong sheet than a correction)."""
+    db = tmp_path / "w.duckdb"
+    header = "报告月份,乡镇(街道),村(社区),填报日期,户数,常住人口,诉求受理数,诉求办结数\n"
+    first, fix = tmp_path / "7月.csv", tmp_path / "7月_更正.csv"
+    first.write_text(header + "2022-07,新政镇,东北社区,2022-08-05,3000,9000,40,38\n", encoding="utf-8")
+    fix.write_text(header + "2022-07,新政镇,东北社区,2022-08-09,900,9100,40,38\n", encoding="utf-8")
+    assert etl("load", str(first), "--db", str(db), "--today", "2026-11-28").returncode == 0
+    run = etl("load", str(fix), "--db", str(db), "--today", "2026-11-28")
+    marked = {line.split(": ", 1)[0].split()[-1]: line.strip()[0] for line in run.stdout.splitlines() if "→" in line}
+    assert (marked["户数(户)"], marked["常住人口(人)"]) == ("!", "·"), run.stdout
+    assert "1 个已装载的数值变化超过一半" in run.stdout
 
 
 def test_the_terminal_lists_files_in_the_order_they_were_applied(tmp_path: Path) -> None:
