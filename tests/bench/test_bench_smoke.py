@@ -107,3 +107,31 @@ def test_dashboard_bench_tiny_scale_reports_every_page(tmp_path: Path) -> None:
     assert len(baselines) >= 8 and all(re.match(r"^\d+\.\d+×$", r[3]) for r in baselines)
     # pandas computed the same rows and values as the page's query function, at ×1 and at ×2
     assert all(r[6] == "yes" and r[12] == "yes" for r in baselines), [(r[0], r[6], r[12]) for r in baselines]
+
+
+def test_the_query_comparison_times_every_query_and_finds_a_tree_equal_to_itself(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    import json
+
+    out = tmp_path / "a.pkl"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "query_ab.py"), str(ROOT), str(sample_db), str(out), "--repeats", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    times = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert len(times) >= 10 and all(ms > 0 for ms in times.values())
+    same = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "query_ab.py"), "--compare", str(out), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert same.returncode == 0 and set(json.loads(same.stdout).values()) == {"same"}, same.stdout
