@@ -44,6 +44,7 @@ register(
         "area.file_communities": ("各村(社区)阵地", "area_by_community"),
         "area.projects": ("阵地建设项目", "Service-centre projects"),
         "area.by_type": ("按项目类型汇总", "By project type"),
+        "area.project_list": ("项目明细（{n} 个）", "Every project ({n})"),
         "area.no_projects": (
             "所选范围和月份内没有阵地建设项目。",
             "No service-centre projects in this selection and months.",
@@ -110,15 +111,16 @@ if projects.empty:
     st.info(tr("area.no_projects"))
 else:
     st.plotly_chart(fig.project_timeline(projects, lang), key="area_timeline")
-    left, right = st.columns([3, 2])
+    left, right = st.columns(2)  # at [3, 2] the type table's last column was cut off
     rooms = q.rooms_by_unit(projects)
     left.plotly_chart(fig.rooms_bar(rooms, lang, unit), key="area_rooms")
     types = q.project_totals(projects)
     types["project_type"] = types["project_type"].map(lambda p: fig.ptype(p, lang))
-    with right:
+    with right:  # the type table's downloads under it, not under the chart beside it
         st.markdown(f"**{tr('area.by_type')}**")
         table(types, key="area_types_table")
-    download(types, tr("area.file_types"), key="dl_area_types")
+        download(types, tr("area.file_types"), key="dl_area_types")
     plist = projects.drop(columns=["unit_code", "unit_name", "town_code"])
+    st.markdown(f"**{tr('area.project_list', n=len(plist))}**")
     table(plist, key="area_projects_table")
     download(plist, tr("area.file_projects"), key="dl_area_projects")
