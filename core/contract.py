@@ -136,6 +136,8 @@ MONTHLY = Kind(
         Rule("requests_on_time", "requests_resolved"),
         Rule("followups_satisfied", "followups_total"),
         Rule("neighborhoods_with_party_org", "neighborhoods"),
+        # a report filled in before its month began has the wrong month or the wrong date
+        Rule("month", "reported_on"),
     ),
 )
 

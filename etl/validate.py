@@ -41,6 +41,8 @@ MSG_CHOICES = "{zh} '{{}}' 不是可选值（{choices}）/ {name} is not one of 
 MSG_TOO_EARLY = "{zh} '{{}}' 早于 {year} 年 / {name} is before {year}"
 MSG_FUTURE = "{zh} {{}} 晚于装载日期 {{}} / {name} is after the load date"
 MSG_RULE = "{lzh} {{}} > {rzh} {{}} / {left} > {right}"
+# a rule between two dates reads as the sender's calendar: the later one comes before the earlier
+MSG_DATE_RULE = "{rzh} {{}} 早于{lzh} {{}} / {right} is before {left}"
 MSG_DUPLICATE = "与第 {} 行重复 / duplicate of row {}"
 MSG_OTHER_TOWN_KEY = (
     "{zh} '{{}}' 已是{{}}的案件，不能改属本乡镇；请核对编号 / {name} already belongs to another township's case"
@@ -114,14 +116,13 @@ def checks(kind: Kind) -> list[Check]:
     out = [chk for c in kind.columns for chk in column_checks(kind, c)]
     for rule in kind.rules:
         left, right = kind.column(rule.left), kind.column(rule.right)
-        msg = MSG_RULE.format(lzh=left.zh, rzh=right.zh, left=left.name, right=right.name)
-        out.append(
-            Check(
-                f"{left.name}<={right.name}",
-                f"{ident(left.name)} > {ident(right.name)}",
-                _fmt(msg, _value_text(left), _value_text(right)),
-            )
-        )
+        if left.type in ("month", "date") and right.type in ("month", "date"):
+            msg = MSG_DATE_RULE.format(lzh=left.zh, rzh=right.zh, left=left.name, right=right.name)
+            shown = _fmt(msg, _value_text(right), _value_text(left))
+        else:
+            msg = MSG_RULE.format(lzh=left.zh, rzh=right.zh, left=left.name, right=right.name)
+            shown = _fmt(msg, _value_text(left), _value_text(right))
+        out.append(Check(f"{left.name}<={right.name}", f"{ident(left.name)} > {ident(right.name)}", shown))
     if kind.key_owned_by_town:
         out.append(_other_town_check(kind))
     same_sheet = _fmt(MSG_DUPLICATE, "_dup_row", "_dup_row")

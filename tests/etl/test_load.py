@@ -205,7 +205,7 @@ def test_workbook_with_one_bad_sheet_loads_the_good_ones(loaded: tuple[Path, lis
     assert got == [
         ("月报(补报)", 3, "monthly", "报告月份 '下个月' 不是有效月份 / month is not a valid month"),
         ("月报(补报)", 4, "monthly", "村(社区) '不存在社区' 不在名录中 / not in the registry"),
-        ("民情诉求", 5, "request", "受理日期 2022-11-10 > 办结日期 2022-11-05 / received_on > resolved_on"),
+        ("民情诉求", 5, "request", "办结日期 2022-11-05 早于受理日期 2022-11-10 / resolved_on is before received_on"),
     ]
     has_org = rows(
         db,

@@ -240,17 +240,20 @@ def test_excel_serials_in_a_month_column_are_the_first_of_their_month(tmp_path: 
 
 def test_office_spellings_of_a_month_load_and_2022_1_is_set_aside(tmp_path: Path) -> None:
     db, result = load(tmp_path, CASES / "14_month_office_spellings.xlsx")
-    assert counts(result) == ("partial", 7, 6, 1)
+    assert counts(result) == ("partial", 7, 5, 2)
     got = rows(db, "SELECT source_row, community_name, strftime(month, '%Y-%m') FROM community_month ORDER BY 1")
     assert got == [
         (3, "东北社区", "2022-07"),  # 2022.7
         (4, "临江社区", "2022-07"),  # 22年7月
         (5, "白溪社区", "2022-07"),  # 2022年7月份
-        (7, "鹤坡社区", "2022-10"),  # 2022年10月
         (8, "黄堰社区", "2022-07"),  # 二〇二二年七月
         (9, "凤井社区", "2022-07"),  # 2022-7月
     ]
-    assert rows(db, QUARANTINE) == [("月度指标", 6, AMBIGUOUS_2022_1)]  # the number 2022.1
+    assert rows(db, QUARANTINE) == [
+        ("月度指标", 6, AMBIGUOUS_2022_1),  # the number 2022.1
+        # 2022年10月 read as October — and its 填报日期 is in August: the month or the date is wrong
+        ("月度指标", 7, "填报日期 2022-08-05 早于报告月份 2022-10 / reported_on is before month"),
+    ]
 
 
 def test_months_and_report_dates_in_a_csv(tmp_path: Path, csv_path: str) -> None:
@@ -264,10 +267,10 @@ def test_months_and_report_dates_in_a_csv(tmp_path: Path, csv_path: str) -> None
     assert got == [
         ("东北社区", "2022-07-01", "2022-08-05"),  # 44743; 填报日期 44778
         ("临江社区", "2022-07-01", "2022-08-05"),  # 44757.5; 2022年8月5日
-        ("平山社区", "2022-10-01", "2022-08-05"),  # 2022.10; 22年8月5日
+        ("平山社区", "2022-10-01", "2022-11-05"),  # 2022.10; 22年11月5日
         ("鹤坡社区", "2022-07-01", "2022-08-05"),  # 22年7月; 2022/8/5
         ("黄堰社区", "2022-08-01", "2022-08-05"),  # 二〇二二年八月; 20220805
-        ("凤井社区", "2022-09-01", "2022-08-05"),  # 2022年9月份; 44778.75
+        ("凤井社区", "2022-09-01", "2022-10-05"),  # 2022年9月份; 44839.75
         ("黄桥社区", "2022-07-01", "2022-08-05"),  # 2022.7; 2022-8-5
     ]
     assert rows(db, QUARANTINE) == [("months_monthly.csv", 4, AMBIGUOUS_2022_1)]

@@ -82,7 +82,12 @@ def test_cross_field_rules_of_the_contract() -> None:
         None,
     ]
     row = {"case_id": "X1", "received_on": "2022-11-10", "community_name": "东北社区", "resolved_on": "2022-11-05"}
-    assert reasons(REQUEST, [row]) == ["受理日期 2022-11-10 > 办结日期 2022-11-05 / received_on > resolved_on"]
+    assert reasons(REQUEST, [row]) == [
+        "办结日期 2022-11-05 早于受理日期 2022-11-10 / resolved_on is before received_on"
+    ]
+    # a report filled in before its month began; on the month's first day or later it is fine
+    early = [monthly(month="2022-10", reported_on="2022-08-05"), monthly(month="2022-11", reported_on="2022-11-01")]
+    assert reasons(MONTHLY, early) == ["填报日期 2022-08-05 早于报告月份 2022-10 / reported_on is before month", None]
 
 
 def test_nothing_after_the_load_date() -> None:
