@@ -13,7 +13,7 @@ from oversight import arena
 from oversight.arena import entrants, period, scoreboard
 from oversight.arena.pack import Pack, html, xlsx
 from oversight.figures import arena as figs
-from oversight.frame import empty_notice, guarded, kept, page_setup, tr
+from oversight.frame import empty_notice, guarded, kept, page_setup, select_all, tr
 from oversight.frame.state import put
 from oversight.frame.weights import WEIGHTS, weights_panel
 from oversight.i18n import fmt_month, register, t
@@ -161,6 +161,7 @@ with who_col:
             format_func=lambda c: f"{town_of[c]} · {name_of[c]}",
             max_selections=MAX_PICK,
             placeholder=tr("frame.choose"),
+            select_all=select_all(),
             **kept("arena_pick_w", picked, list(name_of), url="pick", most=MAX_PICK),
         )
         title = entrants.picked_title(codes, name_of, lang)
@@ -344,6 +345,7 @@ def scored(codes: list[str], when: period.Period, title: str) -> None:
         format_func=names.get,
         max_selections=RADAR_MAX,
         placeholder=tr("frame.choose"),
+        select_all=select_all(),
         **radar,
     )
     left, right = st.columns([3, 2])
@@ -381,6 +383,7 @@ def scored(codes: list[str], when: period.Period, title: str) -> None:
         trend_opts,
         format_func=lambda k: arena.indicator(k).label(lang),
         placeholder=tr("frame.choose"),
+        select_all=select_all(),
         **kept("arena_trend_w", [k for k in TRENDS if k in trend_opts], trend_opts, url="trend"),
     )
     if trend_keys and not empty_notice(monthly):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from oversight.frame import column_label, download, empty_notice, kept, page_setup, table, tr
+from oversight.frame import column_label, download, empty_notice, kept, page_setup, select_all, table, tr
 from oversight.frame.ranges import carry_note
 from oversight.i18n import register, t
 from oversight.queries import data as q
@@ -84,6 +84,7 @@ cols = st.multiselect(
     all_cols,
     format_func=lambda c: column_label(c, f.lang),
     placeholder=tr("frame.choose"),
+    select_all=select_all(),
     **kept(f"data_cols_{name}", default_cols, all_cols, url="cols"),
 )
 left, right = st.columns([3, 1], vertical_alignment="bottom")

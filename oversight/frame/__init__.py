@@ -30,7 +30,7 @@ from oversight.frame.components import (
     unit_label,
 )
 from oversight.frame.shell import DEFAULT_MONTHS, PAGES, page_setup
-from oversight.frame.state import current_filters, kept, lang, narrow, tr
+from oversight.frame.state import current_filters, kept, lang, narrow, select_all, tr
 
 __all__ = [
     "DEFAULT_MONTHS",
@@ -59,6 +59,7 @@ __all__ = [
     "narrow",
     "page_setup",
     "scope_name",
+    "select_all",
     "table",
     "table_section",
     "tr",

@@ -33,6 +33,13 @@ def lang() -> str:
     return value if value in ("zh", "en") else "zh"
 
 
+def select_all() -> bool:
+    """A multiselect's `select_all`: Streamlit's own "Select all" entry is English only, so it is
+    offered on English pages only (on a Chinese page it read "Select all" among 乡镇 names; an
+    empty township filter already means 全县)."""
+    return lang() == "en"
+
+
 def tr(key: str, **kw: object) -> str:
     """oversight.i18n.t in the current language."""
     return t(key, lang(), **kw)

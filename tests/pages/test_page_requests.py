@@ -48,7 +48,11 @@ def test_township_filter_changes_the_numbers(pages_db) -> None:  # noqa: ANN001,
 
 
 def test_language_switch(pages_db) -> None:  # noqa: ANN001, F811
-    at = set_lang(run_page("requests"), "en")
+    # Streamlit's "Select all" entry of a multiselect is English: offered on English pages only
+    zh = run_page("requests")
+    assert [m.proto.select_all for m in zh.sidebar.multiselect] == [0, 0]
+    at = set_lang(zh, "en")
+    assert all(m.proto.select_all for m in at.sidebar.multiselect)
     assert at.title[0].value == "Resident requests"
     assert "Resolution rate" in metrics(at)
     assert "Working days to resolve, by category" in chart_titles(at)
