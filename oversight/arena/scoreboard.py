@@ -66,7 +66,7 @@ STRINGS = {
     "arena.board.town": ("乡镇(街道)", "Township"),
     "arena.board.composite": ("综合得分", "Composite"),
     "arena.board.rank_range": ("名次区间", "Rank band"),
-    "arena.board.share_first": ("第一名占比", "First in"),
+    "arena.board.share_first": ("权重浮动时排第一的比例", "Ranked first as weights vary"),
     "arena.board.missing": ("缺失指标", "Missing"),
     "arena.board.redistributed": ("补分权重", "Weight filled"),
     "arena.board.other_rank": ("按“{method}”的名次", "Rank by “{method}”"),

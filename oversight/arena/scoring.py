@@ -428,7 +428,7 @@ STRINGS = {
     "arena.rank_range": ("名次范围", "Rank range"),
     "arena.rank_median": ("中位名次", "Median rank"),
     "arena.rank_base": ("当前权重名次", "Rank at these weights"),
-    "arena.first_share": ("第一名占比 {share:.0%}", "first in {share:.0%}"),
+    "arena.first_share": ("权重浮动时 {share:.0%} 排第一", "first in {share:.0%} of weight draws"),
     "arena.method.minmax": ("组内最小–最大", "Min–max within the group"),
     "arena.method.standard": ("对标标准值", "Distance to standard"),
     "arena.method.minmax_text": (

@@ -66,7 +66,7 @@ def test_the_page_scoreboard_shows_only_ranked_communities_with_translated_heade
         "乡镇(街道)",
         "综合得分",
         "名次区间",
-        "第一名占比",
+        "权重浮动时排第一的比例",
         "缺失指标",
         "补分权重",
         "按“对标标准值”的名次",

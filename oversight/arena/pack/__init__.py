@@ -35,7 +35,7 @@ STRINGS = {
     "arena.pack.missing": ("缺失指标", "Missing indicators"),
     "arena.pack.redistributed": ("补分权重", "Weight filled"),
     "arena.pack.rank_range": ("名次范围(权重±{spread:.0%})", "Rank range (weights ±{spread:.0%})"),
-    "arena.pack.first_share": ("第一名占比", "Share of draws first"),
+    "arena.pack.first_share": ("权重浮动时排第一的比例", "Ranked first as weights vary"),
     "arena.pack.contrib": ("{label}贡献", "{label}: points"),
     "arena.pack.scoreboard": ("排名与得分构成", "Ranking and what makes up each score"),
     "arena.pack.weights": ("指标、365归属与权重", "Indicators, their part of 365 and weights"),
