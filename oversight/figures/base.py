@@ -325,6 +325,7 @@ def axis_from(fig: go.Figure, start: float, end: float, lang: str, axis: str = "
         layout_axis = fig.layout[f"{axis}axis"]
         note = t("fig.axis_from", lang, start=format(start, fmt))
         layout_axis.title.text = f"{layout_axis.title.text or ''}<br>{NOTE_STYLE.format(note=note)}"
+        layout_axis.title.standoff = 12  # the note's line, nearest the tick labels, clear of them
     return fig
 
 
