@@ -92,41 +92,32 @@ def ranks(f: Filters, code: str) -> pd.DataFrame:
     county = dataclasses.replace(f, town_codes=(), group=None, community_codes=())
     units, params = per_unit_sql(county, KEY_METRICS, level="community")
     cols = []
+    town = Fragment("u.town_code = me.town_code")
     for name in KEY_METRICS:
         v = ident(name)
-        better = Fragment(">" if metric(name).higher_is_better else "<")
-        worse = Fragment("<" if metric(name).higher_is_better else ">")
-        town = Fragment("u.town_code = me.town_code")
+        up = metric(name).higher_is_better
         cols += [
-            compose(
-                "SUM(CASE WHEN u.{v} {w} me.{v} THEN 1 ELSE 0 END) AS {a}", v=v, w=worse, a=ident(f"{name}__county_w")
-            ),
-            compose(
-                "SUM(CASE WHEN {t} AND u.{v} {w} me.{v} THEN 1 ELSE 0 END) AS {a}",
-                t=town,
-                v=v,
-                w=worse,
-                a=ident(f"{name}__town_w"),
-            ),
             compose("max(me.{v}) AS {a}", v=v, a=ident(f"{name}__value")),
             compose("COUNT(u.{v}) AS {a}", v=v, a=ident(f"{name}__county_n")),
-            compose(
-                "SUM(CASE WHEN u.{v} {b} me.{v} THEN 1 ELSE 0 END) AS {a}", v=v, b=better, a=ident(f"{name}__county_b")
-            ),
             compose(
                 "SUM(CASE WHEN {t} AND u.{v} IS NOT NULL THEN 1 ELSE 0 END) AS {a}",
                 t=town,
                 v=v,
                 a=ident(f"{name}__town_n"),
             ),
-            compose(
-                "SUM(CASE WHEN {t} AND u.{v} {b} me.{v} THEN 1 ELSE 0 END) AS {a}",
-                t=town,
-                v=v,
-                b=better,
-                a=ident(f"{name}__town_b"),
-            ),
         ]
+        # _b: communities with a better value than this one's (its rank − 1); _w: with a worse one
+        for suffix, op in (("b", ">" if up else "<"), ("w", "<" if up else ">")):
+            for scope, inside in (("county", Fragment("TRUE")), ("town", town)):
+                cols.append(
+                    compose(
+                        "SUM(CASE WHEN {t} AND u.{v} {op} me.{v} THEN 1 ELSE 0 END) AS {a}",
+                        t=inside,
+                        v=v,
+                        op=Fragment(op),
+                        a=ident(f"{name}__{scope}_{suffix}"),
+                    )
+                )
     got = query(
         compose(
             """

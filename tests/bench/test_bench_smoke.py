@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NUMBER = re.compile(r"^\d[\d,]*(\.\d+)?(×| MiB.*)?$")
 
 
-def _run(script: str, *args: str) -> None:
+def _run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / script), *args],
         cwd=ROOT,
@@ -27,7 +27,8 @@ def _run(script: str, *args: str) -> None:
         timeout=600,
         check=False,
     )
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, proc.stderr[-3000:] + proc.stdout[-3000:]
+    return proc
 
 
 def _table(md: str, first_header: str) -> list[list[str]]:
@@ -115,23 +116,8 @@ def test_the_query_comparison_times_every_query_and_finds_a_tree_equal_to_itself
     import json
 
     out = tmp_path / "a.pkl"
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "query_ab.py"), str(ROOT), str(sample_db), str(out), "--repeats", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    proc = _run("query_ab.py", str(ROOT), str(sample_db), str(out), "--repeats", "1")
     times = json.loads(proc.stdout.strip().splitlines()[-1])
     assert len(times) >= 10 and all(ms > 0 for ms in times.values())
-    same = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "query_ab.py"), "--compare", str(out), str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert same.returncode == 0 and set(json.loads(same.stdout).values()) == {"same"}, same.stdout
+    same = _run("query_ab.py", "--compare", str(out), str(out))
+    assert set(json.loads(same.stdout).values()) == {"same"}, same.stdout
