@@ -86,12 +86,17 @@ def prepare(df: pd.DataFrame, lang: str, percent_as_number: bool = False, escape
     """The table as it goes into a file: formula-like text escaped (unless not `escape`: the
     workbook escapes it its own way), booleans as 是/否,
     percentages ×100 when `percent_as_number` (CSV), counts as integers and other numbers
-    rounded (`_rounded`), headers translated (with units)."""
+    rounded (`_rounded`), headers translated (with units), a report kind named as the page names
+    it and, in English, the contract's fixed choices in English (电话 → Phone) as the table shows them."""
     out = pd.DataFrame(index=range(len(df)))
     for name in df.columns:
         s = df[name].reset_index(drop=True)
         if name in LOAD_STAMPS and pd.api.types.is_datetime64_any_dtype(s):
             s = county_times(s)  # the server's clock → 北京时间, as the header says
+        if name == "kind" and s.isin(list(i18n.KINDS_EN)).any():  # monthly → 月度指标, as on screen
+            s = s.map(lambda v: i18n.kind_label(v, lang), na_action="ignore")
+        elif lang == "en" and _is_text(s) and s.isin(list(i18n.CHOICES_EN)).any():  # 电话 → Phone, as on screen
+            s = s.map(lambda v: i18n.choice_label(v, lang), na_action="ignore")
         if pd.api.types.is_bool_dtype(s) or (
             pd.api.types.is_object_dtype(s) and s.dropna().map(type).eq(bool).all() and s.notna().any()
         ):

@@ -124,3 +124,14 @@ def test_counts_stay_integers_and_rates_are_rounded_as_on_screen() -> None:
     row = [c.value for c in ws[2]]
     assert row[1] == 298 and isinstance(row[1], int)
     assert row[2] == 17.6 and row[3] == 0.909
+
+
+def test_an_english_file_names_the_choices_and_kinds_as_the_english_table_does() -> None:
+    cases = pd.DataFrame({"case_id": ["R1", "R2"], "source": ["电话", "网格"], "category": ["便民服务", None]})
+    en = pd.read_csv(io.BytesIO(exports.to_csv(cases, "en")), encoding="utf-8-sig")
+    assert en.iloc[:, 1].tolist() == ["Phone", "Grid"] and en.iloc[0, 2] == "Convenience"
+    zh = pd.read_csv(io.BytesIO(exports.to_csv(cases, "zh")), encoding="utf-8-sig")
+    assert zh.iloc[:, 1].tolist() == ["电话", "网格"]  # the Chinese file keeps the report's words
+    quarantine = pd.DataFrame({"kind": ["monthly", "request"], "reason": ["x", "y"]})
+    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(quarantine, "zh")))
+    assert [c.value for c in next(iter(book.worksheets[0].iter_cols(min_row=2, max_col=1)))] == ["月度指标", "民情诉求"]
