@@ -82,21 +82,32 @@ def _rounded(name: str, s: pd.Series) -> pd.Series:
     return values.round(2)
 
 
+def reader_values(name: str, s: pd.Series, lang: str) -> pd.Series | None:
+    """Column `name`'s values as a reader sees them in `lang`, or None where they stay as stored:
+    a load time in 北京时间 (LOAD_STAMPS: the ETL stamps the server's clock), a report kind by the
+    name its sender knows (monthly → 月度指标), and on English pages the report contract's fixed
+    choices in English (电话 → Phone). The one definition for the screen (frame.table) and the
+    files (`prepare`), so a download says what its table says."""
+    if name in LOAD_STAMPS and pd.api.types.is_datetime64_any_dtype(s):
+        return county_times(s)
+    if name == "kind" and s.isin(list(i18n.KINDS_EN)).any():
+        return s.map(lambda v: i18n.kind_label(v, lang), na_action="ignore")
+    if lang == "en" and not pd.api.types.is_numeric_dtype(s) and s.isin(list(i18n.CHOICES_EN)).any():
+        return s.map(lambda v: i18n.choice_label(v, lang), na_action="ignore")
+    return None
+
+
 def prepare(df: pd.DataFrame, lang: str, percent_as_number: bool = False, escape: bool = True) -> pd.DataFrame:
     """The table as it goes into a file: formula-like text escaped (unless not `escape`: the
     workbook escapes it its own way), booleans as 是/否,
     percentages ×100 when `percent_as_number` (CSV), counts as integers and other numbers
-    rounded (`_rounded`), headers translated (with units), a report kind named as the page names
-    it and, in English, the contract's fixed choices in English (电话 → Phone) as the table shows them."""
+    rounded (`_rounded`), headers translated (with units), values as the table shows them
+    (`reader_values`)."""
     out = pd.DataFrame(index=range(len(df)))
     for name in df.columns:
         s = df[name].reset_index(drop=True)
-        if name in LOAD_STAMPS and pd.api.types.is_datetime64_any_dtype(s):
-            s = county_times(s)  # the server's clock → 北京时间, as the header says
-        if name == "kind" and s.isin(list(i18n.KINDS_EN)).any():  # monthly → 月度指标, as on screen
-            s = s.map(lambda v: i18n.kind_label(v, lang), na_action="ignore")
-        elif lang == "en" and _is_text(s) and s.isin(list(i18n.CHOICES_EN)).any():  # 电话 → Phone, as on screen
-            s = s.map(lambda v: i18n.choice_label(v, lang), na_action="ignore")
+        if (seen := reader_values(str(name), s, lang)) is not None:
+            s = seen
         if pd.api.types.is_bool_dtype(s) or (
             pd.api.types.is_object_dtype(s) and s.dropna().map(type).eq(bool).all() and s.notna().any()
         ):

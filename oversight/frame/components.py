@@ -14,13 +14,12 @@ import streamlit as st
 from core import audit
 from core.columns import FLAGS
 from core.metrics import METRICS, Metric
-from core.settings import county_times
 from oversight import exports
 from oversight.auth import session
 from oversight.figures.base import BAD
 from oversight.filters import Filters
 from oversight.frame.state import current_filters, lang, narrow, tr
-from oversight.i18n import CHOICES_EN, KINDS_EN, choice_label, joined, kind_label, register
+from oversight.i18n import joined, register
 from oversight.queries import common
 
 STRINGS = {
@@ -395,15 +394,9 @@ def table(
     shown = df
     for name in df.columns:
         label = column_label(str(name), language)
-        if name in exports.LOAD_STAMPS and pd.api.types.is_datetime64_any_dtype(df[name]):
+        if (seen := exports.reader_values(str(name), df[name], language)) is not None:  # as its download has them
             shown = shown.copy() if shown is df else shown
-            shown[name] = county_times(df[name])  # the server's clock → 北京时间, as the header says
-        if name == "kind" and df[name].isin(list(KINDS_EN)).any():  # monthly → 月度指标 (the quarantine view)
-            shown = shown.copy() if shown is df else shown
-            shown[name] = df[name].map(lambda v: kind_label(v, language), na_action="ignore")
-        elif language == "en" and not pd.api.types.is_numeric_dtype(df[name]) and df[name].isin(CHOICES_EN).any():
-            shown = shown.copy() if shown is df else shown
-            shown[name] = df[name].map(lambda v: choice_label(v, language), na_action="ignore")
+            shown[name] = seen
         m = METRICS.get(str(name))
         if (exports.is_percent(str(name)) or name in percent) and pd.api.types.is_numeric_dtype(df[name]):
             # One decimal, as on the cards ("90.9%"): Streamlit's "percent" shows two.
