@@ -51,15 +51,9 @@ MART_KEYS = {
     "request_case": ("case_id",),  # the cases a load wrote (its natural key)
     "quality_flag": ("community_code",),  # every flag of a community a load wrote, of any report kind
 }
-# Each mart's row order when rebuilt whole: a page's range of months (of received cases) then
-# skips most of the file's row groups.
-MART_ORDER = {
-    "community_month": ("month", "community_code"),
-    "town_month": ("month", "town_code"),
-    "month_coverage": ("month", "town_code"),
-    "request_case": ("received_on", "case_id"),
-    "quality_flag": ("month", "community_code"),
-}
+# The date a mart is sorted by when rebuilt whole, then its keys: a page's range of months then
+# skips most of the file's row groups. `month` but for the case list.
+MART_DATE = {"request_case": "received_on"}
 
 _SQL_TYPES = {
     "month": "DATE",
@@ -226,7 +220,7 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, since_load: int | None = None)
     state = con.execute("SELECT stale FROM etl_marts").fetchall()
     if since_load is None or not state or state[0][0]:
         for mart in MARTS:  # sorted by month: a page's month range then skips most of the file
-            order = MART_ORDER[mart]
+            order = (MART_DATE.get(mart, "month"), *(k for k in MART_KEYS[mart] if k != "month"))
             con.execute(
                 compose(
                     "CREATE OR REPLACE TABLE {m} AS SELECT * FROM {d} ORDER BY {o}",
