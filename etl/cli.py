@@ -244,6 +244,8 @@ def _print_results(results: list[FileResult], totals: dict[str, int], db: Path, 
             out.print(f"  {mark} {n['sheet'] or ''} {n['text']}".rstrip(), highlight=False)
         for s in r.sheets_skipped:
             out.print(f"  · 跳过工作表 / sheet skipped {s['sheet']}: {s['reason']}", highlight=False)
+        for x in r.reasons if dry_run else ():  # a preview writes no quarantine rows: its reasons, counted
+            out.print(f"  [red]✗[/red] {x['reason']}（{x['rows']} 行 / rows）", highlight=False)
         listed, n = quarantined.get(r.load_id, ([], 0))
         for sheet, row, reason in listed:
             out.print(f"  [red]✗[/red] {sheet or ''} 第 {row} 行 / row {row}: {reason}", highlight=False)

@@ -74,6 +74,10 @@ def test_quarantined_rows_exit_1_and_say_where_to_look(tmp_path: Path) -> None:
     assert counted >= 1 and len(listed) == counted, run.stdout
     assert all("行 / row" in line for line in listed)
     assert "看板「数据」页的「隔离数据」表" in run.stdout  # where all of them are, in the dashboard's words
+    # a preview writes nothing, yet says every reason rows would be set aside for, with how many
+    dry = etl("load", str(LOAD / "monthly_jincheng_2022-07_gbk.csv"), "--db", str(tmp_path / "d.duckdb"), "--dry-run")
+    reasons = [line for line in dry.stdout.splitlines() if line.strip().startswith("✗")]
+    assert reasons and sum(int(line.rsplit("（", 1)[1].split(" ")[0]) for line in reasons) == counted, dry.stdout
 
 
 @pytest.mark.parametrize(
