@@ -17,7 +17,7 @@ run: setup warehouse
 test: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/pytest -q
+	.venv/bin/pytest -q -n 2 --dist loadfile
 
 setup:
 	@bash scripts/setup.sh
