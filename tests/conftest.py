@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import fcntl
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -93,30 +95,52 @@ def tiny_db(tmp_path: Path) -> Path:
     return build_tiny(tmp_path / "tiny.duckdb")
 
 
-@pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample county (data/sample/, what `make run` loads) loaded by the real ETL,
-    once per session. tests/sample/test_sample.py checks data/sample is what the generator writes."""
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]) -> Path:
+    """The path `build(folder)` returns, built once for the whole run: alone, in a fresh temp
+    folder; under pytest-xdist (`make test` runs two processes), by the first process to take the
+    lock in the run's shared temp folder, the others waiting and reading the same file. Only for
+    warehouses that tests read and never write (a shared file written by one process would change
+    under the other's tests)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return build(tmp_path_factory.mktemp(name))
+    folder = tmp_path_factory.getbasetemp().parent / f"shared-{name}"
+    folder.mkdir(exist_ok=True)
+    with (folder.parent / f"shared-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = folder / ".built"
+        if not done.exists():
+            done.write_text(str(build(folder)), encoding="utf-8")
+        return Path(done.read_text(encoding="utf-8"))
+
+
+def _load_sample(folder: Path) -> Path:
     from etl.load import load_paths
 
-    db = tmp_path_factory.mktemp("sample") / "warehouse.duckdb"
+    db = folder / "warehouse.duckdb"
     load_paths([ROOT / "data" / "sample"], db=db)
     return db
 
 
 @pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample county (data/sample/, what `make run` loads) loaded by the real ETL,
+    once per run (built_once). tests/sample/test_sample.py checks data/sample is what the generator writes."""
+    return built_once(tmp_path_factory, "sample", _load_sample)
+
+
+@pytest.fixture(scope="session")
 def quality_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The warehouse with a planted contradiction for every credibility rule (tests/quality_fixtures.py)."""
+    """The warehouse with a planted contradiction for every credibility rule (tests/quality_fixtures.py), once per run."""
     from tests.quality_fixtures import build_quality
 
-    return build_quality(tmp_path_factory.mktemp("quality") / "quality.duckdb")
+    return built_once(tmp_path_factory, "quality", lambda folder: build_quality(folder / "quality.duckdb"))
 
 
 @pytest.fixture(scope="session")
 def states_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The warehouse in the states a county is in — a month just begun, a community that never
     reported, a township without data, a roster without a monthly report
-    (tests/pages_fixtures.py build_states), once per session."""
+    (tests/pages_fixtures.py build_states), once per run."""
     from tests.pages_fixtures import build_states
 
-    return build_states(tmp_path_factory.mktemp("states"))
+    return built_once(tmp_path_factory, "states", build_states)
