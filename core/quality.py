@@ -285,26 +285,36 @@ def _steps(columns: tuple[str, ...]) -> Fragment:
         ),
         ",\n         ",
     )
-    rows = join(
+    steps = join(
         (
-            compose("({n}, {v}, {p}, {m})", n=literal(c), v=ident(f"v_{c}"), p=ident(f"p_{c}"), m=ident(f"m_{c}"))
+            compose(
+                "{{'field': {n}, 'value': {v}, 'prev_value': {p}, 'prev_month': {m}}}",
+                n=literal(c),
+                v=ident(f"v_{c}"),
+                p=ident(f"p_{c}"),
+                m=ident(f"m_{c}"),
+            )
             for c in columns
         ),
         ", ",
     )
+    # unnest of a list of structs, not a LATERAL (VALUES …): DuckDB runs a lateral join of outer
+    # columns as a join back on every column (2.9 M rows, 1.2 s of the 1 M-row load's 2.5 s flags)
     return compose(
-        """SELECT l.community_code, l.month, l.source_file, l.source_sheet, l.source_row,
+        """SELECT community_code, month, source_file, source_sheet, source_row,
          x.field, x.value, x.prev_value, x.prev_month
   FROM (
-    SELECT community_code, month, source_file, source_sheet, source_row,
-         {lagged}
-    FROM monthly
-    WINDOW w AS (PARTITION BY community_code ORDER BY month)
-  ) AS l
-  CROSS JOIN LATERAL (VALUES {rows}) AS x(field, value, prev_value, prev_month)
+    SELECT community_code, month, source_file, source_sheet, source_row, unnest([{steps}]) AS x
+    FROM (
+      SELECT community_code, month, source_file, source_sheet, source_row,
+           {lagged}
+      FROM monthly
+      WINDOW w AS (PARTITION BY community_code ORDER BY month)
+    ) AS l
+  ) AS u
   WHERE x.value IS NOT NULL""",
         lagged=lagged,
-        rows=rows,
+        steps=steps,
     )
 
 
