@@ -111,6 +111,35 @@ def test_a_full_disk_at_the_swap_leaves_the_warehouse_as_it_was(
     assert "Traceback" not in captured.err
 
 
+def test_a_bad_file_among_many_is_found_by_halving_the_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """33 files in one batch, one of which breaks the shared checking pass: the other 32 load,
+    the bad one is rejected with an incident id, and finding it re-stages halves of the batch
+    (about 2·log2(33) passes) rather than each of the 33 files again."""
+    import csv as csv_module
+
+    root = Path(__file__).resolve().parents[2]
+    with (root / "data" / "reference" / "communities.csv").open(encoding="utf-8") as f:
+        units = [(r["town_name"], r["community_name"]) for r in csv_module.DictReader(f)][:33]
+    files = tmp_path / "files"
+    files.mkdir()
+    for n, (town, name) in enumerate(units):
+        (files / f"{n:02d}.csv").write_text(HEADER + f"2024-03,{town},{name},1000,10,9\n", encoding="utf-8")
+    bad = "17.csv"
+    real, passes = load.stage, []
+
+    def stage(con, kind, sheets, *args, **kw):  # noqa: ANN001, ANN002, ANN003, ANN202
+        passes.append(len(sheets))
+        if any(name == bad for _, name, *_ in sheets):
+            raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block of size 256.0 KiB")
+        return real(con, kind, sheets, *args, **kw)
+
+    monkeypatch.setattr(load, "stage", stage)
+    results = {Path(r.path).name: r for r in load_paths([files], db=tmp_path / "w.duckdb")}
+    assert {n for n, r in results.items() if r.status == "loaded"} == {f"{n:02d}.csv" for n in range(33)} - {bad}
+    assert results[bad].status == "rejected" and "编号" in results[bad].message
+    assert passes[0] == 33 and len(passes) <= 2 * 6 + 1  # 33 passes when each file was re-staged alone
+
+
 # --- files applied together (one transaction per batch for files that replace nothing) --------
 
 
