@@ -240,8 +240,8 @@ def original_sql(kind: Kind, originals: Sequence[Mapping[str, str] | None]) -> t
 
     `originals[s]`: sheet number s's original keys (header text → `_src` column, in key order,
     as `Sheet.original_keys`; None: no original, NULL). Sheets with the same keys (one template
-    sent by many offices) share one branch, so a batch of hundreds of files costs one json_object to plan,
-    not 50; a contract column is read as its cleaned text `_c_<name>`.
+    sent by many offices) share one branch, so a batch of hundreds of files costs one json_object
+    to plan, not one per file; a contract column is read as its cleaned text `_c_<name>`.
     """
     names = set(kind.names)
     extra: list[str] = []
