@@ -31,6 +31,7 @@ squash = compact  # header cells are compared in the same normal form as names (
 
 
 @functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=1 << 16)  # the same labels recur in every sheet, and are looked up per kind
 def header_key(text: str) -> str:
     """The comparison form of a header cell: squashed, lower case, unit suffix such as "(㎡)" dropped."""
     s = squash(text).lower().replace("_", "").replace("-", "")
@@ -70,6 +71,7 @@ def _prefixes(labels: dict[str, str]) -> dict[str, str]:
 _LABELS: dict[str, dict[str, str]] = {k.name: _labels(k) for k in KINDS}
 
 _PREFIXES: dict[str, dict[str, str]] = {k: _prefixes(labels) for k, labels in _LABELS.items()}
+_ANY_LABEL = frozenset(key for labels in _LABELS.values() for key in labels)
 
 
 def _sheet_hint(kind: Kind, sheet_name: str) -> bool:
@@ -172,6 +174,8 @@ def _unknown_column(text: str, pos: int) -> Note:
 def _row_header(row: Sequence[Cell], above: Sequence[Cell], sheet_name: str) -> tuple[int, Kind, Found] | None:
     """The kind whose header `row` is (under `above`) with the most columns, their count and the match; None if none."""
     parents = _parents(row, above)
+    if not parents and not any(t is not None and header_key(t) in _ANY_LABEL for t in (*row, *above)):
+        return None  # no cell names a contract column (a data row, a title): no kind's header
     best: tuple[tuple[int, int, float, int], Kind, Found] | None = None
     for k_index, kind in enumerate(KINDS):
         found = _match(row, above, parents, _LABELS[kind.name], _PREFIXES[kind.name])
