@@ -6,12 +6,12 @@
 -- community belongs to one township. Contract: marts/contracts.toml. Stored as a table,
 -- refreshed by every load from this query (/*{touched}*/: see community_month.sql).
 WITH reports AS (
-  SELECT town_code, community_code, month FROM community_month /*{touched}*/
+  SELECT town_code, month, next_month FROM community_month /*{touched}*/
 ),
 covered AS (
+  -- next_month: the community's next report (community_month keeps it: no window here)
   SELECT town_code, month AS start_month,
-         least(coalesce(lead(month) OVER (PARTITION BY town_code, community_code ORDER BY month),
-                        CAST(month + INTERVAL 12 MONTH AS DATE)),
+         least(coalesce(next_month, CAST(month + INTERVAL 12 MONTH AS DATE)),
                CAST(month + INTERVAL 12 MONTH AS DATE)) AS stop_month
   FROM reports
 ),
