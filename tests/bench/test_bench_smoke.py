@@ -56,11 +56,11 @@ def test_etl_bench_quick_reports_every_measurement(tmp_path: Path) -> None:
     md = report.read_text(encoding="utf-8")
     assert "<!-- etl:begin -->" in md and "## ETL" in md
     rows = {r[0]: r for r in _table(md, "measurement")}
-    assert [k[:3] for k in rows] == ["(a)", "(b)", "(c)", "(d)", "(d'", "(f)", "(g)", "(h1", "(h5"]
+    assert [k[:3] for k in rows] == ["(a)", "(a'", "(b)", "(c)", "(d)", "(d'", "(f)", "(g)", "(h1", "(h5"]
     for name, cells in rows.items():
         assert all(NUMBER.match(c) for c in cells[1:5]), (name, cells)
     targets = {r[0]: r for r in _table(md, "target")}
-    assert len(targets) == 6
+    assert len(targets) == 7
     for name, cells in targets.items():
         assert re.match(r"^\d[\d,.]*(×| MiB)", cells[1]), (name, cells)
     stages = _table(md, "stage")
