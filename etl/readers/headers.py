@@ -31,7 +31,6 @@ squash = compact  # header cells are compared in the same normal form as names (
 
 
 @functools.lru_cache(maxsize=16384)
-@functools.lru_cache(maxsize=1 << 16)  # the same labels recur in every sheet, and are looked up per kind
 def header_key(text: str) -> str:
     """The comparison form of a header cell: squashed, lower case, unit suffix such as "(㎡)" dropped."""
     s = squash(text).lower().replace("_", "").replace("-", "")
