@@ -9,10 +9,9 @@ WITH reports AS (
   SELECT town_code, month, next_month FROM community_month /*{touched}*/
 ),
 covered AS (
-  -- next_month: the community's next report (community_month keeps it: no window here)
+  -- next_month: the community's next report, kept by community_month (NULL: none; least skips it)
   SELECT town_code, month AS start_month,
-         least(coalesce(next_month, CAST(month + INTERVAL 12 MONTH AS DATE)),
-               CAST(month + INTERVAL 12 MONTH AS DATE)) AS stop_month
+         least(next_month, CAST(month + INTERVAL 12 MONTH AS DATE)) AS stop_month
   FROM reports
 ),
 moves AS (
