@@ -6,6 +6,7 @@ written, and then the live warehouse is exactly as it was."""
 
 from __future__ import annotations
 
+import csv
 import errno
 import json
 import re
@@ -39,17 +40,25 @@ def batch(tmp_path: Path) -> dict[str, Path]:
     return {"good": good, "huge": huge, "oom": oom, "also_good": also_good}
 
 
-@pytest.fixture
-def out_of_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DuckDB runs out of memory while checking c_out_of_memory.csv (and only that file)."""
-    real = load.stage
+def _out_of_memory_checking(monkeypatch: pytest.MonkeyPatch, bad: str) -> list[int]:
+    """DuckDB runs out of memory in every checking pass that holds the file named `bad`; returns
+    the number of sheets of each pass, as they run."""
+    real, passes = load.stage, []
 
     def stage(con, kind, sheets, *args, **kw):  # noqa: ANN001, ANN002, ANN003, ANN202
-        if any(name == "c_out_of_memory.csv" for _, name, *_ in sheets):
+        passes.append(len(sheets))
+        if any(name == bad for _, name, *_ in sheets):
             raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block of size 256.0 KiB")
         return real(con, kind, sheets, *args, **kw)
 
     monkeypatch.setattr(load, "stage", stage)
+    return passes
+
+
+@pytest.fixture
+def out_of_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB runs out of memory while checking c_out_of_memory.csv (and only that file)."""
+    _out_of_memory_checking(monkeypatch, "c_out_of_memory.csv")
 
 
 def test_each_file_is_loaded_or_rejected_on_its_own(batch: dict[str, Path], tmp_path: Path, out_of_memory) -> None:  # noqa: ANN001
@@ -115,25 +124,15 @@ def test_a_bad_file_among_many_is_found_by_halving_the_batch(tmp_path: Path, mon
     """33 files in one batch, one of which breaks the shared checking pass: the other 32 load,
     the bad one is rejected with an incident id, and finding it re-stages halves of the batch
     (about 2·log2(33) passes) rather than each of the 33 files again."""
-    import csv as csv_module
-
     root = Path(__file__).resolve().parents[2]
     with (root / "data" / "reference" / "communities.csv").open(encoding="utf-8") as f:
-        units = [(r["town_name"], r["community_name"]) for r in csv_module.DictReader(f)][:33]
+        units = [(r["town_name"], r["community_name"]) for r in csv.DictReader(f)][:33]
     files = tmp_path / "files"
     files.mkdir()
     for n, (town, name) in enumerate(units):
         (files / f"{n:02d}.csv").write_text(HEADER + f"2024-03,{town},{name},1000,10,9\n", encoding="utf-8")
     bad = "17.csv"
-    real, passes = load.stage, []
-
-    def stage(con, kind, sheets, *args, **kw):  # noqa: ANN001, ANN002, ANN003, ANN202
-        passes.append(len(sheets))
-        if any(name == bad for _, name, *_ in sheets):
-            raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block of size 256.0 KiB")
-        return real(con, kind, sheets, *args, **kw)
-
-    monkeypatch.setattr(load, "stage", stage)
+    passes = _out_of_memory_checking(monkeypatch, bad)
     results = {Path(r.path).name: r for r in load_paths([files], db=tmp_path / "w.duckdb")}
     assert {n for n, r in results.items() if r.status == "loaded"} == {f"{n:02d}.csv" for n in range(33)} - {bad}
     assert results[bad].status == "rejected" and "编号" in results[bad].message
