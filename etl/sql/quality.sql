@@ -90,17 +90,20 @@ roster_month AS (
   FROM stg_roster /*{touched}*/
   GROUP BY ALL
 ),
+-- (each pair unnested from a list of structs: DuckDB runs a LATERAL (VALUES …) of outer columns
+-- as a join back on all of them)
 roster_flags AS (
-  SELECT m.community_code, m.month, 'roster_mismatch' AS rule, x.field, x.value, x.other,
-         CAST(NULL AS BIGINT) AS n, CAST(NULL AS VARCHAR) AS case_id,
-         m.source_file, m.source_sheet, m.source_row
-  FROM monthly AS m
-  JOIN roster_month AS r USING (community_code, month)
-  CROSS JOIN LATERAL (
-    VALUES ('neighborhoods', CAST(m.neighborhoods AS DOUBLE), CAST(r.neighborhoods AS DOUBLE)),
-           ('neighborhoods_with_party_org', CAST(m.neighborhoods_with_party_org AS DOUBLE),
-            CAST(r.with_party_org AS DOUBLE))
-  ) AS x(field, value, other)
+  SELECT community_code, month, 'roster_mismatch' AS rule, x.field, x.value, x.other,
+         CAST(NULL AS BIGINT) AS n, CAST(NULL AS VARCHAR) AS case_id, source_file, source_sheet, source_row
+  FROM (
+    SELECT m.community_code, m.month, m.source_file, m.source_sheet, m.source_row, unnest([
+             {'field': 'neighborhoods', 'value': CAST(m.neighborhoods AS DOUBLE),
+              'other': CAST(r.neighborhoods AS DOUBLE)},
+             {'field': 'neighborhoods_with_party_org', 'value': CAST(m.neighborhoods_with_party_org AS DOUBLE),
+              'other': CAST(r.with_party_org AS DOUBLE)}]) AS x
+    FROM monthly AS m
+    JOIN roster_month AS r USING (community_code, month)
+  ) AS u
   WHERE x.value <> x.other
 ),
 
@@ -118,15 +121,17 @@ case_month AS (
   GROUP BY ALL
 ),
 case_flags AS (
-  SELECT m.community_code, m.month, 'cases_mismatch' AS rule, x.field, x.value, x.other,
-         CAST(NULL AS BIGINT) AS n, CAST(NULL AS VARCHAR) AS case_id,
-         m.source_file, m.source_sheet, m.source_row
-  FROM monthly AS m
-  JOIN case_month AS c USING (community_code, month)
-  CROSS JOIN LATERAL (
-    VALUES ('requests_received', CAST(m.requests_received AS DOUBLE), CAST(c.received AS DOUBLE)),
-           ('requests_resolved', CAST(m.requests_resolved AS DOUBLE), CAST(c.resolved AS DOUBLE))
-  ) AS x(field, value, other)
+  SELECT community_code, month, 'cases_mismatch' AS rule, x.field, x.value, x.other,
+         CAST(NULL AS BIGINT) AS n, CAST(NULL AS VARCHAR) AS case_id, source_file, source_sheet, source_row
+  FROM (
+    SELECT m.community_code, m.month, m.source_file, m.source_sheet, m.source_row, unnest([
+             {'field': 'requests_received', 'value': CAST(m.requests_received AS DOUBLE),
+              'other': CAST(c.received AS DOUBLE)},
+             {'field': 'requests_resolved', 'value': CAST(m.requests_resolved AS DOUBLE),
+              'other': CAST(c.resolved AS DOUBLE)}]) AS x
+    FROM monthly AS m
+    JOIN case_month AS c USING (community_code, month)
+  ) AS u
   WHERE x.value <> x.other
 ),
 
