@@ -116,8 +116,11 @@ def browser() -> Iterator[object]:
             f"{CHROMIUM} is missing: the browser tests need Debian's chromium. "
             "Run `make test` (or `bash scripts/setup.sh`) once to install it and fonts-noto-cjk."
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # An assertion waits as long as a page run may take, like every other wait here (the
+    # context's default): expect's own 5 s failed a first page on a fresh server under load.
+    expect.set_options(timeout=UI_TIMEOUT)
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield b
