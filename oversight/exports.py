@@ -22,6 +22,12 @@ from oversight import i18n
 LOAD_STAMPS = frozenset({"loaded_at"})  # stamped with the server's clock by the ETL (etl_load)
 
 
+def is_month(name: str) -> bool:
+    """Whether column `name` holds months (first-of-month dates): `month`, or a name ending in
+    `_month` (stock_month, backlog_from_month). Shown, and written in CSV and Excel, as YYYY-MM."""
+    return name == "month" or name.endswith("_month")
+
+
 def is_percent(name: str) -> bool:
     """Whether column `name` holds a 0–1 share shown as a percentage."""
     m = METRICS.get(name)
@@ -132,14 +138,14 @@ def _number_text(v: float) -> str:
 
 def to_csv(df: pd.DataFrame, lang: str = "zh") -> bytes:
     """CSV in UTF-8 with a byte-order mark (so Chinese Excel opens it correctly); months as
-    YYYY-MM, other dates as YYYY-MM-DD, percentages as numbers of percent, a whole number
+    YYYY-MM (is_month), other dates as YYYY-MM-DD, percentages as numbers of percent, a whole number
     without ".0" even in a column of fractions (prepare rounds them first)."""
     out = prepare(df, lang, percent_as_number=True)
     for src, col in zip(df.columns, out.columns, strict=True):
         if pd.api.types.is_float_dtype(out[col]):  # 60, not 60.0, beside 2.5 in the same column
             out[col] = out[col].map(_number_text, na_action="ignore")
         elif pd.api.types.is_datetime64_any_dtype(out[col]):
-            fmt = "%Y-%m" if src == "month" else ("%Y-%m-%d %H:%M:%S" if _has_time(out[col]) else "%Y-%m-%d")
+            fmt = "%Y-%m" if is_month(str(src)) else ("%Y-%m-%d %H:%M:%S" if _has_time(out[col]) else "%Y-%m-%d")
             out[col] = out[col].dt.strftime(fmt)
     return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
@@ -179,7 +185,7 @@ def to_xlsx(df: pd.DataFrame, lang: str = "zh", sheet_name: str = "数据") -> b
     for j, (src, col) in enumerate(zip(df.columns, prepared.columns, strict=True)):
         s = prepared[col]
         if pd.api.types.is_datetime64_any_dtype(s):
-            kind = "month" if src == "month" else ("datetime" if _has_time(s) else "date")
+            kind = "month" if is_month(str(src)) else ("datetime" if _has_time(s) else "date")
         elif pd.api.types.is_numeric_dtype(s):
             if is_percent(str(src)):
                 kind = "pct"

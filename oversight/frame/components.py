@@ -344,8 +344,8 @@ def _is_count(name: str, values: pd.Series) -> bool:
 
 
 def _is_month(name: str, values: pd.Series) -> bool:
-    """A column of months (named month or *_month) holding dates: shown as YYYY-MM."""
-    if name != "month" and not name.endswith("_month"):
+    """A column of months (exports.is_month: named month or *_month) holding dates: shown as YYYY-MM."""
+    if not exports.is_month(name):
         return False
     if pd.api.types.is_datetime64_any_dtype(values):
         return True

@@ -135,3 +135,25 @@ def test_an_english_file_names_the_choices_and_kinds_as_the_english_table_does()
     quarantine = pd.DataFrame({"kind": ["monthly", "request"], "reason": ["x", "y"]})
     book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(quarantine, "zh")))
     assert [c.value for c in next(iter(book.worksheets[0].iter_cols(min_row=2, max_col=1)))] == ["月度指标", "民情诉求"]
+
+
+def test_every_month_column_is_written_as_a_month_as_the_screen_shows_it() -> None:
+    """stock_month (dates, as common.stock_sources gives them) and backlog_from_month read
+    YYYY-MM on screen (frame.components): the files wrote them as YYYY-MM-DD until is_month was
+    the one rule for both."""
+    df = pd.DataFrame(
+        {
+            "stock_month": [date(2024, 3, 1), None],
+            "backlog_from_month": pd.to_datetime(["2022-01-01", "2022-01-01"]),
+            "received_on": pd.to_datetime(["2024-03-05", "2024-03-06"]),
+        }
+    )
+    back = pd.read_csv(io.BytesIO(exports.to_csv(df, "zh")), encoding="utf-8-sig", keep_default_na=False)
+    assert back.iloc[:, 0].tolist() == ["2024-03", ""] and back.iloc[:, 1].tolist() == ["2022-01", "2022-01"]
+    assert back.iloc[:, 2].tolist() == ["2024-03-05", "2024-03-06"]  # a day stays a day
+    ws = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(df, "zh"))).active
+    assert [ws["A2"].number_format, ws["B2"].number_format, ws["C2"].number_format] == [
+        "yyyy-mm",
+        "yyyy-mm",
+        "yyyy-mm-dd",
+    ]
