@@ -575,14 +575,17 @@ def _child_baselines(db: str, repeats: int = BASELINE_REPEATS) -> dict[str, Any]
         return named.rename_axis("unit_code").sort_index().reset_index()
 
     def pd_requests_by_month() -> object:
-        g = cm.loc[cm["month"] <= last].groupby("month")[counts].sum(min_count=1).astype("Float64")
+        g = (
+            cm.loc[(cm["month"] >= lo) & (cm["month"] <= last)]
+            .groupby("month")[counts]
+            .sum(min_count=1)
+            .astype("Float64")
+        )
         for n in requests.RATES:
             m = metric(n)
             g[n] = (g[m.numerator] * m.scale / g[m.denominator].where(g[m.denominator] != 0)).astype(float)
-        flow = g["requests_received"] - g["requests_resolved"]  # summed from the first month on record
+        flow = g["requests_received"] - g["requests_resolved"]
         g["backlog"] = flow.cumsum().where(flow.notna())
-        g["backlog_from_month"] = flow.index[flow.notna()].min()
-        g = g.loc[g.index >= lo]
         # open at the end of month M: received by then, not resolved by then (+1 at the opening month, −1 at the closing)
         c = rc[(rc["received_on"] < end) & (rc["resolved_on"].isna() | (rc["resolved_on"] >= lo))]
         opened = c["received_on"].to_numpy().astype("datetime64[M]")

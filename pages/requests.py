@@ -71,7 +71,6 @@ register(
         "req.unit_table": ("各单位诉求办理明细", "Requests by unit"),
         "req.month_table": ("按月明细", "By month"),
         "col.backlog": ("累计积压", "Cumulative backlog"),
-        "col.backlog_from_month": ("积压起算月份", "Backlog summed from"),
         "col.open_cases": ("未办结案件", "Open cases"),
         "col.open_working_days": ("已历时(工作日)", "Open for (working days)"),
         "col.working_days": ("办结用时(工作日)", "Working days to resolve"),

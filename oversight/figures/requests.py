@@ -105,14 +105,12 @@ def monthly_rates(df: pd.DataFrame, lang: str) -> go.Figure:
 
 @remembered
 def backlog(df: pd.DataFrame, lang: str) -> go.Figure:
-    """Received − resolved of the monthly reports summed from the first month on record, and
-    (when given) the case list's cases open at each month's end (columns month, backlog,
-    backlog_from_month — the month the sum starts, else the range's first — and open_cases). Two
-    sources that need not agree — the first starts from 0 at its first month, the second counts
-    every open case — so each line's name says which it is and where it starts."""
+    """Received − resolved of the monthly reports summed from the range's first month, and (when
+    given) the case list's cases open at each month's end (columns month, backlog, open_cases).
+    Two sources that need not agree — the first starts from 0 at the range's first month, the
+    second counts every open case — so each line's name says which it is and where it starts."""
     fig = go.Figure()
-    first = df["backlog_from_month"].min() if "backlog_from_month" in df else df["month"].min()
-    start = "" if pd.isna(first) else fmt_month(pd.Timestamp(first).date(), lang)
+    start = fmt_month(pd.Timestamp(df["month"].min()).date(), lang) if len(df) else ""
     fig.add_scatter(
         x=df["month"],
         y=_f(df["backlog"]),

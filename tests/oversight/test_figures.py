@@ -219,20 +219,15 @@ def test_profile_trend_and_standing(lang: str) -> None:
 
 
 def test_the_backlog_lines_say_their_source_and_where_they_start() -> None:
-    """The monthly reports' received − resolved is summed from the first month on record (here
-    before the range), the case list counts every open case: two lines that need not meet, so
-    each says which it is and where the sum starts — not the range's first month."""
+    """The monthly reports' received − resolved is summed from the range's first month, the case
+    list counts every open case: two lines that need not meet (218 against 171 on the sample),
+    so each says which it is — a reader no longer takes the first for the open cases."""
     df = pd.DataFrame(
-        {
-            "month": pd.to_datetime(["2025-11-01", "2025-12-01"]),
-            "backlog": [215.0, 230.0],
-            "backlog_from_month": pd.to_datetime(["2022-01-01", "2022-01-01"]),
-            "open_cases": [171, 160],
-        }
+        {"month": pd.to_datetime(["2025-11-01", "2025-12-01"]), "backlog": [15.0, 30.0], "open_cases": [171, 160]}
     )
     names = [tr.name for tr in requests.backlog(df, "zh").data]
-    assert names == ["月报：受理 − 办结，自2022年1月起累计", "诉求明细：月末未办结案件"]
-    assert [tr.name for tr in requests.backlog(df, "en").data][0].endswith("summed from Jan 2022")
+    assert names == ["月报：受理 − 办结，自2025年11月起累计", "诉求明细：月末未办结案件"]
+    assert [tr.name for tr in requests.backlog(df, "en").data][0].endswith("summed from Nov 2025")
 
 
 def test_units_without_a_value_are_said_to_be_no_zero() -> None:

@@ -119,7 +119,6 @@ def test_request_rates_and_flags() -> None:
 def test_request_backlog_and_open_cases() -> None:
     months = requests.by_month(F())
     assert months["backlog"].tolist() == [16, 32, 48]  # 180 received, 164 resolved a month
-    assert (months["backlog_from_month"] == pd.Timestamp("2024-01-01")).all()
     assert months["open_cases"].tolist() == [0, 1, 2]
     open_ = requests.open_cases(F()).set_index("case_id")
     assert sorted(open_.index) == ["R3", "R5"]
@@ -129,19 +128,6 @@ def test_request_backlog_and_open_cases() -> None:
         "新政镇": 1,
         "金城镇": 1,
     }
-
-
-def test_a_months_backlog_does_not_change_with_the_ranges_first_month() -> None:
-    """The range February–March: February's backlog still counts January's 16 — the sum starts
-    at the first month on record, which the rows say — and the case list's open cases agree."""
-    later = Filters("zh", (), None, (), date(2024, 2, 1), date(2024, 3, 1))
-    months = requests.by_month(later)
-    assert months["month"].tolist() == [pd.Timestamp("2024-02-01"), pd.Timestamp("2024-03-01")]
-    assert months["backlog"].tolist() == [32, 48]
-    assert (months["backlog_from_month"] == pd.Timestamp("2024-01-01")).all()
-    assert months["open_cases"].tolist() == [1, 2]
-    one_town = requests.by_month(Filters("zh", (XINZHENG,), None, (), date(2024, 2, 1), date(2024, 3, 1)))
-    assert one_town["backlog"].tolist() == requests.by_month(F((XINZHENG,)))["backlog"].tolist()[1:]
 
 
 def test_days_to_resolve_in_working_days() -> None:
