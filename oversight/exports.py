@@ -24,7 +24,8 @@ LOAD_STAMPS = frozenset({"loaded_at"})  # stamped with the server's clock by the
 
 def is_month(name: str) -> bool:
     """Whether column `name` holds months (first-of-month dates): `month`, or a name ending in
-    `_month` (stock_month, backlog_from_month). Shown, and written in CSV and Excel, as YYYY-MM."""
+    `_month` (stock_month: the month a community's stocks are read from). Shown, and written in
+    CSV and Excel, as YYYY-MM."""
     return name == "month" or name.endswith("_month")
 
 

@@ -138,13 +138,13 @@ def test_an_english_file_names_the_choices_and_kinds_as_the_english_table_does()
 
 
 def test_every_month_column_is_written_as_a_month_as_the_screen_shows_it() -> None:
-    """stock_month (dates, as common.stock_sources gives them) and backlog_from_month read
-    YYYY-MM on screen (frame.components): the files wrote them as YYYY-MM-DD until is_month was
-    the one rule for both."""
+    """Columns of months named *_month — stock_month (dates, as common.stock_sources gives
+    them), or Timestamps — read YYYY-MM on screen (frame.components): the files wrote them as
+    YYYY-MM-DD until is_month was the one rule for both."""
     df = pd.DataFrame(
         {
             "stock_month": [date(2024, 3, 1), None],
-            "backlog_from_month": pd.to_datetime(["2022-01-01", "2022-01-01"]),
+            "first_month": pd.to_datetime(["2022-01-01", "2022-01-01"]),
             "received_on": pd.to_datetime(["2024-03-05", "2024-03-06"]),
         }
     )
