@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from core import incidents
+from core.paths import REFERENCE
 from etl import load, warehouse
 from etl.__main__ import main
 from etl.load import load_paths
@@ -124,8 +125,7 @@ def test_a_bad_file_among_many_is_found_by_halving_the_batch(tmp_path: Path, mon
     """33 files in one batch, one of which breaks the shared checking pass: the other 32 load,
     the bad one is rejected with an incident id, and finding it re-stages halves of the batch
     (about 2·log2(33) passes) rather than each of the 33 files again."""
-    root = Path(__file__).resolve().parents[2]
-    with (root / "data" / "reference" / "communities.csv").open(encoding="utf-8") as f:
+    with (REFERENCE / "communities.csv").open(encoding="utf-8") as f:
         units = [(r["town_name"], r["community_name"]) for r in csv.DictReader(f)][:33]
     files = tmp_path / "files"
     files.mkdir()
