@@ -102,8 +102,12 @@ def _child_floor(csv_path: str, db: str) -> dict[str, Any]:
     month — a floor to read b / a's target against."""
     import duckdb
 
+    from core.contract import MONTHLY
+
     Path(db).unlink(missing_ok=True)
-    town, name, month, reported = "乡镇(街道)", "村(社区)", "报告月份", "填报日期"
+    town, name, month, reported = (
+        MONTHLY.column(c).zh for c in ("town_name", "community_name", "month", "reported_on")
+    )
     with duckdb.connect(db) as con:
         con.execute(
             f'CREATE TABLE reg AS SELECT "{town}" AS town, "{name}" AS name, row_number() OVER () AS code '  # noqa: S608
